@@ -1,0 +1,265 @@
+/**
+ * TypeScript shapes of the CRI runtime.v1 subset the kubelet uses (k8s.io/cri-api `pkg/apis/runtime/v1/api.proto`).
+ *
+ * Field names are the proto's in lowerCamelCase (as @grpc/proto-loader decodes with `keepCase: false`),
+ * enums are their string names, int64 values are JS numbers (nanoseconds since the epoch for timestamps),
+ * bytes are Buffers. Every field is optional on the wire; responses are decoded with defaults, so the
+ * response types below mark as required what proto3 always yields (strings '', numbers 0, lists []).
+ */
+
+export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
+export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
+export type CriProtocol = 'TCP' | 'UDP' | 'SCTP';
+export type MountPropagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+
+export interface PodSandboxMetadata {
+  name: string;
+  uid: string;
+  namespace: string;
+  attempt: number;
+}
+
+export interface PortMapping {
+  protocol?: CriProtocol;
+  containerPort?: number;
+  hostPort?: number;
+  hostIp?: string;
+}
+
+export interface NamespaceOption {
+  network?: NamespaceMode;
+  pid?: NamespaceMode;
+  ipc?: NamespaceMode;
+  targetId?: string;
+}
+
+export interface Int64Value {
+  value: number;
+}
+
+export interface LinuxSandboxSecurityContext {
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: Int64Value;
+  runAsGroup?: Int64Value;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  privileged?: boolean;
+}
+
+export interface LinuxContainerResources {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  /** Bytes. */
+  memoryLimitInBytes?: number;
+  oomScoreAdj?: number;
+}
+
+export interface LinuxPodSandboxConfig {
+  cgroupParent?: string;
+  securityContext?: LinuxSandboxSecurityContext;
+  sysctls?: Record<string, string>;
+}
+
+export interface DNSConfig {
+  servers?: string[];
+  searches?: string[];
+  options?: string[];
+}
+
+export interface PodSandboxConfig {
+  metadata: PodSandboxMetadata;
+  hostname?: string;
+  /** Directory (on the host) under which container log paths are relative. */
+  logDirectory?: string;
+  dnsConfig?: DNSConfig;
+  portMappings?: PortMapping[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  linux?: LinuxPodSandboxConfig;
+}
+
+export interface PodIP {
+  ip: string;
+}
+
+export interface PodSandboxStatus {
+  id: string;
+  metadata?: PodSandboxMetadata;
+  state: PodSandboxState;
+  /** Nanoseconds since the epoch. */
+  createdAt: number;
+  network?: { ip: string; additionalIps: PodIP[] };
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  runtimeHandler: string;
+}
+
+export interface PodSandbox {
+  id: string;
+  metadata?: PodSandboxMetadata;
+  state: PodSandboxState;
+  createdAt: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  runtimeHandler: string;
+}
+
+export interface PodSandboxFilter {
+  id?: string;
+  state?: { state: PodSandboxState };
+  labelSelector?: Record<string, string>;
+}
+
+export interface ImageSpec {
+  image: string;
+  annotations?: Record<string, string>;
+  userSpecifiedImage?: string;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  readonly?: boolean;
+  selinuxRelabel?: boolean;
+  propagation?: MountPropagation;
+}
+
+export interface ContainerMetadata {
+  name: string;
+  attempt: number;
+}
+
+export interface LinuxContainerSecurityContext {
+  privileged?: boolean;
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: Int64Value;
+  runAsGroup?: Int64Value;
+  readonlyRootfs?: boolean;
+  noNewPrivs?: boolean;
+  capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] };
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+}
+
+export interface ContainerConfig {
+  metadata: ContainerMetadata;
+  image: ImageSpec;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  envs?: KeyValue[];
+  mounts?: Mount[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Relative to the sandbox's logDirectory. */
+  logPath?: string;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+  linux?: { resources?: LinuxContainerResources; securityContext?: LinuxContainerSecurityContext };
+}
+
+export interface ContainerFilter {
+  id?: string;
+  state?: { state: ContainerState };
+  podSandboxId?: string;
+  labelSelector?: Record<string, string>;
+}
+
+export interface CriContainer {
+  id: string;
+  podSandboxId: string;
+  metadata?: ContainerMetadata;
+  image?: ImageSpec;
+  imageRef: string;
+  state: ContainerState;
+  createdAt: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface CriContainerStatus {
+  id: string;
+  metadata?: ContainerMetadata;
+  state: ContainerState;
+  /** Nanoseconds since the epoch; 0 when not reached. */
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  image?: ImageSpec;
+  imageRef: string;
+  /** containerd's reason: `Completed`, `Error`, `OOMKilled`, `StartError`... */
+  reason: string;
+  message: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  mounts: Mount[];
+  /** Absolute path of the CRI log file on the host. */
+  logPath: string;
+}
+
+export interface ExecSyncResponse {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
+}
+
+export interface ExecRequest {
+  containerId: string;
+  cmd: string[];
+  tty?: boolean;
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
+export interface CriImage {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  /** Bytes. */
+  size: number;
+}
+
+/** The CRI RuntimeService calls the kubelet makes. Errors are gRPC errors (`code`, `details`). */
+export interface RuntimeService {
+  version(): Promise<{ version: string; runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }>;
+  /** Returns the sandbox id. */
+  runPodSandbox(config: PodSandboxConfig, runtimeHandler?: string): Promise<string>;
+  stopPodSandbox(podSandboxId: string): Promise<void>;
+  removePodSandbox(podSandboxId: string): Promise<void>;
+  podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus>;
+  listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]>;
+  /** Returns the container id. */
+  createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string>;
+  startContainer(containerId: string): Promise<void>;
+  /** `timeoutSeconds`: grace before SIGKILL (0 = kill at once). */
+  stopContainer(containerId: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(containerId: string): Promise<void>;
+  listContainers(filter?: ContainerFilter): Promise<CriContainer[]>;
+  containerStatus(containerId: string): Promise<CriContainerStatus>;
+  /** `timeoutSeconds` 0 = no timeout. */
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
+  /** Returns the streaming URL (containerd's streaming server) for an interactive exec. */
+  exec(request: ExecRequest): Promise<string>;
+  /** Runtime conditions (RuntimeReady, NetworkReady). */
+  status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
+}
+
+/** The CRI ImageService calls the kubelet makes. */
+export interface ImageService {
+  listImages(): Promise<CriImage[]>;
+  /** undefined when the image is not present. */
+  imageStatus(image: string): Promise<CriImage | undefined>;
+  /** Returns the image ref (id). */
+  pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  removeImage(image: string): Promise<void>;
+}
