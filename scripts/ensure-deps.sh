@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what k1s needs and is missing: Debian packages (containerd, runc, CNI plugins, catatonit,
+# iptables, busybox-static for test images), npm dependencies, and the TypeScript build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(containerd runc containernetworking-plugins catatonit iptables busybox-static)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "k1s: missing Debian packages (${missing[*]}); run as root or install them with apt-get" >&2
+    exit 1
+  fi
+  echo "k1s: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies (better-sqlite3 builds from source here: about a minute).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "k1s: installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+if ! node -e "require('better-sqlite3')" 2>/dev/null; then
+  echo "k1s: building better-sqlite3 from source"
+  npm rebuild better-sqlite3 --loglevel=error
+fi
+
+echo "k1s: building"
+npx tsc -p tsconfig.json

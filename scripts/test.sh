@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, builds, then runs the unit tests (beside the code) and the
+# end-to-end suites (test/e2e: real k1s server, containerd, runc, CNI and kubectl) in one node:test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+start=$(date +%s)
+# One run, one file at a time: the e2e suites and the runtime integration test share this machine's
+# containerd binaries and CNI, and their figures are only meaningful undisturbed.
+node --test --test-concurrency=1 dist/src/ dist/test/
+echo "k1s: tests took $(( $(date +%s) - start ))s"

@@ -1,0 +1,173 @@
+/**
+ * `k1s server`: one foreground process running the API server, the scheduler, the kubelet and (unless
+ * `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
+ *
+ * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
+ * scheduler. SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
+ * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI).
+ */
+import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startApiServer } from '../apiserver/index.js';
+import { createApiClient } from '../client/rest-client.js';
+import { startContainerd } from '../containerd/supervisor.js';
+import { ensurePauseImage } from '../containerd/pause-image.js';
+import { createCriClient, waitForCri } from '../cri/client.js';
+import { startScheduler } from '../controllers/scheduler.js';
+import { startKubelet } from '../kubelet/index.js';
+import { ensurePki, renderKubeconfig } from '../pki/pki.js';
+import { coreStrategies } from '../registry/index.js';
+import { SqliteStore } from '../storage/sqlite.js';
+import { DEFAULT_DATA_DIR } from './main.js';
+import { log } from './log.js';
+import { acquirePidFile } from './pidfile.js';
+
+/** Parsed `k1s server` flags. */
+export interface ServerFlags {
+  dataDir: string;
+  httpsListenPort: number;
+  nodeName: string;
+  clusterCidr: string;
+  privateRegistry?: string;
+  disableDefaultRegistryEndpoint: boolean;
+  containerRuntimeEndpoint?: string;
+}
+
+/** Parses `k1s server` flags (k3s names); throws with a usage message on bad values. */
+export function parseServerFlags(argv: string[]): ServerFlags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string', short: 'd' },
+      'https-listen-port': { type: 'string' },
+      'node-name': { type: 'string' },
+      'cluster-cidr': { type: 'string' },
+      'private-registry': { type: 'string' },
+      'disable-default-registry-endpoint': { type: 'boolean' },
+      'container-runtime-endpoint': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = Number(values['https-listen-port'] ?? '6443');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`k1s server: invalid --https-listen-port "${values['https-listen-port']}": must be 1-65535`);
+  }
+  const flags: ServerFlags = {
+    dataDir: resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
+    httpsListenPort: port,
+    nodeName: (values['node-name'] ?? hostname()).toLowerCase(),
+    clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
+    disableDefaultRegistryEndpoint: values['disable-default-registry-endpoint'] ?? false,
+  };
+  if (values['private-registry'] !== undefined) flags.privateRegistry = resolve(values['private-registry']);
+  if (values['container-runtime-endpoint'] !== undefined) flags.containerRuntimeEndpoint = values['container-runtime-endpoint'];
+  return flags;
+}
+
+/** Runs the server until SIGINT/SIGTERM. */
+export async function runServer(argv: string[]): Promise<void> {
+  const flags = parseServerFlags(argv);
+  const { dataDir, nodeName } = flags;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const releasePid = await acquirePidFile(join(dataDir, 'k1s.pid'));
+  const stops: (() => Promise<void> | void)[] = [releasePid];
+  const shutdown = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error('shutdown step failed', err);
+      }
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  const stopped = new Promise<void>((resolveStopped) => {
+    const onSignal = (sig: string) => {
+      log.info(`received ${sig}, shutting down`);
+      stopping ??= shutdown().then(resolveStopped);
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+
+  try {
+    const t0 = Date.now();
+    const pki = await ensurePki(join(dataDir, 'tls'), nodeName);
+    await mkdir(join(dataDir, 'db'), { recursive: true });
+    const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
+    stops.push(() => store.close());
+
+    const api = await startApiServer({
+      store,
+      strategies: coreStrategies(),
+      host: '127.0.0.1',
+      port: flags.httpsListenPort,
+      tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
+      kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+    });
+    stops.push(() => api.close());
+    const serverUrl = `https://127.0.0.1:${api.port}`;
+    const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+    await writeFile(kubeconfig, renderKubeconfig(serverUrl, pki.caPem, pki.admin), { mode: 0o600 });
+    log.info(`API server listening on ${serverUrl}; admin kubeconfig ${kubeconfig}`);
+
+    let endpoint = flags.containerRuntimeEndpoint;
+    if (!endpoint) {
+      const registries = flags.privateRegistry ? await readFile(flags.privateRegistry, 'utf8') : undefined;
+      const containerd = await startContainerd({
+        dataDir,
+        clusterCidr: flags.clusterCidr,
+        ...(registries !== undefined ? { registriesYaml: registries } : {}),
+        disableDefaultRegistryEndpoint: flags.disableDefaultRegistryEndpoint,
+      });
+      stops.push(() => containerd.stop());
+      endpoint = containerd.endpoint;
+      log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
+    }
+    await waitForCri(endpoint);
+    const cri = createCriClient(endpoint);
+    stops.push(() => cri.close());
+    await ensurePauseImage({ endpoint, dataDir });
+
+    const kubeletClient = createApiClient({
+      server: serverUrl,
+      caPem: pki.caPem,
+      certPem: pki.kubeletClient.certPem,
+      keyPem: pki.kubeletClient.keyPem,
+      userAgent: `kubelet/${nodeName}`,
+    });
+    const kubelet = await startKubelet({
+      client: kubeletClient,
+      runtime: cri.runtime,
+      images: cri.images,
+      nodeName,
+      rootDir: join(dataDir, 'kubelet'),
+      podLogsDir: join(dataDir, 'pod-logs'),
+      server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
+    });
+    stops.push(() => kubelet.stop());
+
+    const schedulerClient = createApiClient({
+      server: serverUrl,
+      caPem: pki.caPem,
+      certPem: pki.admin.certPem,
+      keyPem: pki.admin.keyPem,
+      userAgent: 'default-scheduler',
+    });
+    const scheduler = startScheduler({ client: schedulerClient, nodeName, onError: (err) => log.warn('scheduler', err) });
+    stops.push(() => scheduler.stop());
+    log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
+    await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
+    stops.push(() => rm(join(dataDir, 'ready'), { force: true }));
+  } catch (err) {
+    log.error('k1s server failed to start', err);
+    await shutdown();
+    process.exitCode = 1;
+    return;
+  }
+  await stopped;
+  log.info('stopped');
+}

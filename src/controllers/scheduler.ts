@@ -1,0 +1,199 @@
+/**
+ * The single-node scheduler: binds every unscheduled pod to this node, like kube-scheduler's default profile
+ * reduced to one node (NodeName, NodeUnschedulable, NodeSelector and TaintToleration filters).
+ *
+ * It is an API client like kube-scheduler: it watches pods with `spec.nodeName=` (empty), POSTs a Binding to
+ * `pods/{name}/binding`, and records the `Scheduled` event (`Successfully assigned ns/pod to node`), or, when
+ * the node does not fit, writes the PodScheduled=False/Unschedulable condition and a `FailedScheduling` event.
+ * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration}`.
+ */
+import { isConflict, isNotFound } from '../api/errors.js';
+import type { Event, Node, Pod, PodCondition, Toleration } from '../api/types.js';
+import type { ApiClient } from '../client/types.js';
+
+/** Options of `startScheduler`. */
+export interface SchedulerOptions {
+  client: ApiClient;
+  /** The one node pods are bound to. */
+  nodeName: string;
+  /** Clock (ms since epoch), injectable for tests. */
+  now?: () => number;
+  /** Called with errors the loop survives (logging). */
+  onError?: (err: unknown) => void;
+}
+
+/** A running scheduler; `stop()` ends its watch. */
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function tolerates(tolerations: Toleration[] | undefined, taint: { key: string; value?: string; effect: string }): boolean {
+  return (tolerations ?? []).some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.key === undefined || t.key === '') return t.operator === 'Exists';
+    if (t.key !== taint.key) return false;
+    return t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+/**
+ * Why `node` cannot run `pod`, in kube-scheduler's words, or undefined when it fits.
+ * Mirrors the filter plugins' failure reasons (`node(s) didn't match Pod's node affinity/selector`,
+ * `node(s) had untolerated taint {k: v}`, `node(s) were unschedulable`).
+ */
+export function unschedulableReason(pod: Pod, node: Node): string | undefined {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
+    if (labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector";
+  }
+  if (node.spec?.unschedulable && !tolerates(pod.spec.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+    return 'node(s) were unschedulable';
+  }
+  for (const taint of node.spec?.taints ?? []) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!tolerates(pod.spec.tolerations, taint)) {
+      return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+    }
+  }
+  return undefined;
+}
+
+/** Starts the scheduling loop (list + watch of unscheduled pods, re-listing when the watch ends). */
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const { client, nodeName } = options;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? (() => {});
+  const abort = new AbortController();
+  const pending = new Map<string, Pod>();
+  const query = { fieldSelector: 'spec.nodeName=' };
+
+  async function recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const ts = rfc3339(now());
+    const event: Event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace ?? 'default' },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: pod.metadata.name ?? '',
+        namespace: pod.metadata.namespace ?? 'default',
+        uid: pod.metadata.uid ?? '',
+        resourceVersion: pod.metadata.resourceVersion ?? '',
+      },
+      reason,
+      message,
+      type,
+      source: { component: 'default-scheduler' },
+      reportingComponent: 'default-scheduler',
+      reportingInstance: 'default-scheduler',
+      firstTimestamp: ts,
+      lastTimestamp: ts,
+      count: 1,
+    };
+    await client.create(`/api/v1/namespaces/${event.metadata.namespace}/events`, event);
+  }
+
+  async function markUnschedulable(pod: Pod, why: string): Promise<void> {
+    const message = `0/1 nodes are available: 1 ${why}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
+    const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (existing?.status === 'False' && existing.message === message) return;
+    const condition: PodCondition = {
+      type: 'PodScheduled',
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: rfc3339(now()),
+      reason: 'Unschedulable',
+      message,
+    };
+    const ns = pod.metadata.namespace ?? 'default';
+    await client.patch(
+      `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/status`,
+      { status: { conditions: [condition] } },
+      'strategic',
+    );
+    await recordEvent(pod, 'Warning', 'FailedScheduling', message);
+  }
+
+  async function schedule(pod: Pod): Promise<void> {
+    if (pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    if ((pod.spec.schedulingGates ?? []).length > 0) return;
+    if (pod.spec.schedulerName && pod.spec.schedulerName !== 'default-scheduler') return;
+    const ns = pod.metadata.namespace ?? 'default';
+    const name = pod.metadata.name ?? '';
+    let node: Node;
+    try {
+      node = await client.get<Node>(`/api/v1/nodes/${nodeName}`);
+    } catch (err) {
+      if (isNotFound(err)) return; // the kubelet has not registered yet; retried on the next pass
+      throw err;
+    }
+    const why = unschedulableReason(pod, node);
+    if (why) {
+      await markUnschedulable(pod, why);
+      return;
+    }
+    try {
+      await client.create(`/api/v1/namespaces/${ns}/pods/${name}/binding`, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace: ns, uid: pod.metadata.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      });
+    } catch (err) {
+      if (isConflict(err) || isNotFound(err)) return; // already bound, or deleted meanwhile
+      throw err;
+    }
+    pending.delete(pod.metadata.uid ?? '');
+    await recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+  }
+
+  async function scheduleAll(): Promise<void> {
+    for (const pod of [...pending.values()]) {
+      try {
+        await schedule(pod);
+      } catch (err) {
+        onError(err);
+      }
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (!abort.signal.aborted) {
+      try {
+        const list = await client.list<Pod>('/api/v1/pods', query);
+        pending.clear();
+        for (const pod of list.items) pending.set(pod.metadata.uid ?? '', pod);
+        await scheduleAll();
+        const rv = list.metadata.resourceVersion ?? '0';
+        for await (const ev of client.watch<Pod>('/api/v1/pods', { ...query, resourceVersion: rv }, abort.signal)) {
+          if (ev.type === 'ERROR') break;
+          if (ev.type === 'BOOKMARK') continue;
+          const uid = ev.object.metadata.uid ?? '';
+          if (ev.type === 'DELETED') pending.delete(uid);
+          else pending.set(uid, ev.object);
+          await scheduleAll();
+        }
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        onError(err);
+      }
+      if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  // Unschedulable pods and pods that arrived before the node registered are retried periodically.
+  const retry = setInterval(() => void scheduleAll(), 5000);
+  const running = loop();
+  return {
+    async stop() {
+      clearInterval(retry);
+      abort.abort();
+      await running.catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * End-to-end harness: starts a real `k1s server` (bin/k1s, which runs containerd + runc + CNI) on a temporary
+ * data dir and port, imports the busybox test images, drives it with the real kubectl binary, and on teardown
+ * deletes every pod, stops the server by pid, runs `k1s killall`, and reports anything left behind.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runtimePaths } from '../../src/containerd/paths.js';
+import { buildBusyboxArchive } from '../images/busybox.js';
+import { k1sBin } from './paths.js';
+
+/** Path of the real kubectl, or undefined when the machine has none. */
+export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+
+/** True when this process can run containers (root, containerd installed). */
+export const canRunContainers = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/runc');
+
+/** Result of one command. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without a shell; never rejects (the code tells). */
+export function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+  return new Promise((resolveRun) => {
+    const child = execFile(
+      file,
+      args,
+      { env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolveRun({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A running test cluster. */
+export interface Cluster {
+  dataDir: string;
+  port: number;
+  kubeconfig: string;
+  nodeName: string;
+  /** Runs kubectl against the cluster. */
+  kubectl(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+  /** Runs kubectl and throws (with its stderr) unless it exits 0; returns stdout. */
+  kubectlOk(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<string>;
+  /** Polls `fn` every 250 ms until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+  waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  /** Deletes all pods, stops the server and the runtime, removes the data dir; returns what was left behind. */
+  stop(): Promise<string[]>;
+  /** The server's log so far (stderr and stdout). */
+  serverLog(): string;
+  /** Stops the server with SIGTERM (pods keep running) and starts it again on the same data dir and port. */
+  restart(): Promise<void>;
+}
+
+function shimPidsFor(socket: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes(socket)) pids.push(Number(entry));
+    } catch {
+      // process ended
+    }
+  }
+  return pids;
+}
+
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((p) => p === dir || p.startsWith(dir + '/'));
+}
+
+function netnsList(): string[] {
+  try {
+    return readdirSync('/run/netns');
+  } catch {
+    return [];
+  }
+}
+
+/** Starts a cluster; the busybox images (1.36, 1.35, latest) are imported before it resolves. */
+export async function startCluster(options: { nodeName?: string; extraArgs?: string[] } = {}): Promise<Cluster> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'k1s-e2e-'));
+  const port = await freePort();
+  const nodeName = options.nodeName ?? 'k1s-e2e';
+  const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+  const netnsBefore = new Set(netnsList());
+  const logFile = join(dataDir, 'server.log');
+  const out = openSync(logFile, 'a');
+  // A /16 of its own, so that two clusters on this machine never share a bridge subnet.
+  const cidr = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
+  const args = [
+    k1sBin,
+    'server',
+    '--data-dir',
+    dataDir,
+    '--https-listen-port',
+    String(port),
+    '--node-name',
+    nodeName,
+    '--cluster-cidr',
+    cidr,
+    '--disable-default-registry-endpoint',
+    ...(options.extraArgs ?? []),
+  ];
+  let server: ChildProcess | undefined;
+  let exited = false;
+  const spawnServer = () => {
+    exited = false;
+    rmSync(join(dataDir, 'ready'), { force: true });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', out, out] });
+    child.once('exit', () => {
+      if (server === child) exited = true;
+    });
+    server = child;
+  };
+  const stopServer = async (): Promise<string | undefined> => {
+    const s = server;
+    if (!s || exited) return undefined;
+    const done = new Promise((r) => s.once('exit', r));
+    s.kill('SIGTERM');
+    await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
+    let problem: string | undefined;
+    if (s.exitCode === null && s.signalCode === null) {
+      problem = `k1s server pid ${s.pid} did not stop on SIGTERM`;
+      s.kill('SIGKILL');
+      await done;
+    }
+    server = undefined;
+    return problem;
+  };
+  spawnServer();
+
+  const env = { ...process.env, KUBECONFIG: kubeconfig };
+  const kubectlArgs = (a: string[]) => [`--cache-dir=${join(dataDir, 'kube-cache')}`, ...a];
+  const cluster: Cluster = {
+    dataDir,
+    port,
+    kubeconfig,
+    nodeName,
+    serverLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    async kubectl(a, o = {}) {
+      if (!kubectlPath) throw new Error('kubectl is not installed');
+      return run(kubectlPath, kubectlArgs(a), { env, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+    },
+    async kubectlOk(a, o = {}) {
+      const r = await cluster.kubectl(a, o);
+      if (r.code !== 0) throw new Error(`kubectl ${a.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
+    async waitFor(what, fn, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: unknown;
+      for (;;) {
+        try {
+          const v = await fn();
+          if (v) return v as never;
+        } catch (err) {
+          last = err;
+        }
+        if (exited) throw new Error(`k1s server exited while waiting for ${what}\n${cluster.serverLog().slice(-4000)}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async restart() {
+      const problem = await stopServer();
+      if (problem) throw new Error(problem);
+      spawnServer();
+      await cluster.waitFor('the server to be ready again', async () => existsSync(join(dataDir, 'ready')), 120_000);
+    },
+    async stop() {
+      const left: string[] = [];
+      if (server && !exited) {
+        await cluster.kubectl(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=1', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+        const problem = await stopServer();
+        if (problem) left.push(problem);
+      }
+      const killall = await run(process.execPath, [k1sBin, 'killall', '--data-dir', dataDir], { timeoutMs: 60_000 });
+      if (killall.code !== 0) left.push(`k1s killall failed: ${killall.stderr}`);
+      const socket = runtimePaths(dataDir).socket;
+      for (const pid of shimPidsFor(socket)) left.push(`process ${pid} still uses ${socket}`);
+      for (const m of mountsUnder(dataDir)) left.push(`mount ${m}`);
+      for (const ns of netnsList()) if (!netnsBefore.has(ns)) left.push(`netns ${ns}`);
+      if (left.length === 0) await rm(dataDir, { recursive: true, force: true });
+      return left;
+    },
+  };
+
+  try {
+    await cluster.waitFor('the server to be ready', async () => existsSync(join(dataDir, 'ready')), 120_000);
+    const archive = join(dataDir, 'busybox.tar');
+    await buildBusyboxArchive(archive);
+    const imp = await run(process.execPath, [k1sBin, 'images', 'import', '--data-dir', dataDir, archive], { timeoutMs: 120_000 });
+    if (imp.code !== 0) throw new Error(`k1s images import failed: ${imp.stderr}`);
+    await cluster.waitFor('node Ready', async () => {
+      const r = await cluster.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+      return r.stdout.trim() === 'True';
+    });
+  } catch (err) {
+    const log = cluster.serverLog();
+    await cluster.stop().catch(() => []);
+    throw new Error(`${String(err)}\n--- server log (tail) ---\n${log.slice(-6000)}`);
+  }
+  return cluster;
+}
+
+/** Pod manifest text → `kubectl apply -f -`, then waits until `kubectl get pod NAME` STATUS matches. Returns ms taken. */
+export async function applyAndWait(cluster: Cluster, manifest: string, name: string, status: RegExp, timeoutMs = 90_000): Promise<number> {
+  const t0 = Date.now();
+  await cluster.kubectlOk(['apply', '-f', '-'], { input: manifest });
+  await cluster.waitFor(`pod ${name} STATUS ${status}`, async () => {
+    const row = await podRow(cluster, name);
+    return row && status.test(row.status) ? row : undefined;
+  }, timeoutMs);
+  return Date.now() - t0;
+}
+
+/** One row of `kubectl get pod NAME` (human output, parsed). */
+export interface PodRow {
+  name: string;
+  ready: string;
+  status: string;
+  restarts: string;
+  age: string;
+}
+
+/** Reads `kubectl get pod NAME --no-headers` as the user sees it. */
+export async function podRow(cluster: Cluster, name: string, namespace = 'default'): Promise<PodRow | undefined> {
+  const r = await cluster.kubectl(['get', 'pod', name, '-n', namespace, '--no-headers']);
+  if (r.code !== 0) return undefined;
+  const cols = r.stdout.trim().split(/\s{2,}/);
+  if (cols.length < 5) return undefined;
+  return { name: cols[0]!, ready: cols[1]!, status: cols[2]!, restarts: cols[3]!, age: cols[cols.length - 1]! };
+}
