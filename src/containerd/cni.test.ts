@@ -1,0 +1,57 @@
+// Unit tests of the CNI conflist rendering and pod CIDR arithmetic.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bridgeNameFor, gatewayOf, nodePodCidr, renderCniConflist } from './cni.js';
+
+describe('nodePodCidr', () => {
+  it('takes the first /24 of k3s default cluster CIDR', () => {
+    assert.equal(nodePodCidr(), '10.42.0.0/24');
+  });
+  it('takes the n-th /24 and normalises host bits', () => {
+    assert.equal(nodePodCidr('10.50.3.7/16', 2), '10.50.2.0/24');
+  });
+  it('keeps a cluster CIDR already narrower than /24', () => {
+    assert.equal(nodePodCidr('192.168.5.128/25'), '192.168.5.128/25');
+  });
+  it('rejects invalid CIDRs', () => {
+    assert.throws(() => nodePodCidr('10.42.0.0'), /invalid CIDR "10\.42\.0\.0"/);
+    assert.throws(() => nodePodCidr('300.1.1.1/8'), /invalid CIDR/);
+  });
+});
+
+describe('renderCniConflist', () => {
+  it('renders a bridge with host-local IPAM over the pod CIDR, then portmap', () => {
+    const conf = JSON.parse(renderCniConflist({ ipamDataDir: '/d/ipam', podCidr: '10.42.0.0/24' })) as {
+      cniVersion: string;
+      plugins: Record<string, unknown>[];
+    };
+    assert.equal(conf.cniVersion, '1.0.0');
+    const [bridge, portmap] = conf.plugins;
+    assert.equal(bridge?.['type'], 'bridge');
+    assert.equal(bridge?.['bridge'], 'k1s0');
+    assert.equal(bridge?.['isGateway'], true);
+    assert.equal(bridge?.['ipMasq'], true);
+    assert.deepEqual(bridge?.['ipam'], {
+      type: 'host-local',
+      dataDir: '/d/ipam',
+      ranges: [[{ subnet: '10.42.0.0/24', gateway: '10.42.0.1' }]],
+      routes: [{ dst: '0.0.0.0/0' }],
+    });
+    assert.deepEqual(portmap, { type: 'portmap', capabilities: { portMappings: true }, snat: true });
+  });
+
+  it('takes the bridge name and subnet as options so two servers can coexist', () => {
+    const conf = renderCniConflist({ ipamDataDir: '/x', podCidr: '10.43.9.0/24', bridge: bridgeNameFor('/tmp/other') });
+    assert.match(conf, /"bridge": "k1s-[0-9a-f]{8}"/);
+    assert.match(conf, /"gateway": "10\.43\.9\.1"/);
+  });
+
+  it('rejects a bridge name longer than IFNAMSIZ', () => {
+    assert.throws(() => renderCniConflist({ ipamDataDir: '/x', bridge: 'a-very-long-bridge-name' }), /invalid bridge name/);
+  });
+
+  it('computes the gateway as the first address', () => {
+    assert.equal(gatewayOf('10.1.2.128/25'), '10.1.2.129');
+  });
+});
