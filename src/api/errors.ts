@@ -81,6 +81,8 @@ export interface FieldError {
     | 'FieldValueDuplicate'
     | 'FieldValueForbidden'
     | 'FieldValueTooLong'
+    | 'FieldValueTooMany'
+    | 'FieldValueNotFound'
     | 'FieldValueTypeInvalid';
   /** Field path such as `spec.containers[0].name`. */
   field: string;

@@ -350,6 +350,8 @@ export interface PodSpec {
   tolerations?: Toleration[];
   hostAliases?: { ip: string; hostnames?: string[] }[];
   priority?: number;
+  priorityClassName?: string;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   enableServiceLinks?: boolean;
   readinessGates?: { conditionType: string }[];
   schedulingGates?: { name: string }[];
@@ -515,6 +517,8 @@ export interface Event extends KubeObject {
   eventTime?: string | null;
   reportingComponent?: string;
   reportingInstance?: string;
+  action?: string;
+  series?: { count?: number; lastObservedTime?: string };
 }
 
 /** meta/v1 DeleteOptions (body of DELETE, or query parameters). */

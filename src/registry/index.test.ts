@@ -1,0 +1,28 @@
+/** Tests of the core strategy list and discovery facts. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { coreStrategies } from './index.js';
+
+test('coreStrategies lists every core/v1 kind with its short names', () => {
+  const info = coreStrategies().map((s) => [s.info.resource, s.info.kind, s.info.namespaced, s.info.shortNames.join(',')]);
+  assert.deepEqual(info, [
+    ['pods', 'Pod', true, 'po'],
+    ['namespaces', 'Namespace', false, 'ns'],
+    ['nodes', 'Node', false, 'no'],
+    ['events', 'Event', true, 'ev'],
+    ['configmaps', 'ConfigMap', true, 'cm'],
+    ['secrets', 'Secret', true, ''],
+    ['serviceaccounts', 'ServiceAccount', true, 'sa'],
+  ]);
+  const pods = coreStrategies()[0];
+  assert.deepEqual(pods?.info.categories, ['all']);
+  assert.deepEqual(pods?.info.subresources, ['status', 'log', 'exec', 'binding', 'attach', 'portforward']);
+});
+
+test('every strategy table has as many cells as columns', () => {
+  for (const s of coreStrategies()) {
+    if (!s.table) continue;
+    const cells = s.table.cells({ metadata: { name: 'x' }, spec: { containers: [] }, involvedObject: {} }, new Date());
+    assert.equal(cells.length, s.table.columnDefinitions.length, s.info.resource);
+  }
+});
