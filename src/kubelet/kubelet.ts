@@ -1,0 +1,199 @@
+// Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, server.
+
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isNotFound } from '../api/errors.js';
+import type { ConfigMap, Pod, Secret } from '../api/types.js';
+import type { ApiClient } from '../client/types.js';
+import type { ImageService, RuntimeService } from '../cri/types.js';
+import { watchNodePods } from './config/pod-source.js';
+import { createEventRecorder } from './events/recorder.js';
+import { ImageManager } from './images/image-manager.js';
+import { Backoff } from './kuberuntime/backoff.js';
+import type { ObjectSource } from './kuberuntime/env.js';
+import { ReasonCache } from './kuberuntime/reason-cache.js';
+import type { RuntimeContext } from './kuberuntime/runtime-context.js';
+import { podIdentityFromLabels } from './kuberuntime/runtime-pod.js';
+import { hostCapacity, startNodeStatus } from './nodestatus/node-status.js';
+import { podDir, type KubeletPaths } from './paths.js';
+import { startPleg } from './pleg/pleg.js';
+import { KubeletPodSyncer } from './pod-sync.js';
+import { PodWorkers } from './pod-workers/pod-workers.js';
+import { ProberManager } from './prober/prober-manager.js';
+import { startKubeletServer } from './server/server.js';
+import { StatusManager } from './status/status-manager.js';
+import { realClock, type Clock } from './util/clock.js';
+import { VolumeManager } from './volumes/volume-manager.js';
+
+/** Options of {@link startKubelet}. */
+export interface KubeletOptions {
+  client: ApiClient;
+  runtime: RuntimeService;
+  images: ImageService;
+  nodeName: string;
+  /** Per-pod state: `<rootDir>/pods/<uid>/...`. */
+  rootDir: string;
+  /** Container logs: `<podLogsDir>/<ns>_<name>_<uid>/<container>/<n>.log`. */
+  podLogsDir: string;
+  server: { host: string; port: number; tls?: { certPem: string | Buffer; keyPem: string | Buffer; caPem: string | Buffer } };
+  /** Reported as InternalIP and hostIP (default 127.0.0.1). */
+  nodeIP?: string;
+  clock?: Clock;
+  /** Pod resync period, ms (default 10 s). */
+  resyncMs?: number;
+  /** Node heartbeat period, ms (default 10 s). */
+  nodeStatusPeriodMs?: number;
+  log?: (msg: string) => void;
+}
+
+/** A running kubelet. */
+export interface Kubelet {
+  /** Port of the kubelet server. */
+  port: number;
+  /** Stops watching and syncing; containers keep running (a restarted kubelet adopts them). */
+  stop(): Promise<void>;
+}
+
+function apiObjects(client: ApiClient): ObjectSource {
+  const get = async <T extends ConfigMap | Secret>(kind: string, ns: string, name: string): Promise<T | undefined> => {
+    try {
+      return await client.get<T>(`/api/v1/namespaces/${ns}/${kind}/${name}`);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  return {
+    getConfigMap: (ns, name) => get<ConfigMap>('configmaps', ns, name),
+    getSecret: (ns, name) => get<Secret>('secrets', ns, name),
+  };
+}
+
+/**
+ * Starts a kubelet for `nodeName`: registers the Node, serves its API, watches its pods and drives them through
+ * CRI. All pod state is rebuilt from CRI labels/annotations and the API, so a restarted kubelet adopts running
+ * sandboxes and containers. Throws when the server cannot listen.
+ */
+export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
+  const clock = options.clock ?? realClock;
+  const log = options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`));
+  const nodeIP = options.nodeIP ?? '127.0.0.1';
+  const paths: KubeletPaths = { rootDir: options.rootDir, podLogsDir: options.podLogsDir };
+  const { client, runtime } = options;
+  const abort = new AbortController();
+
+  const recorder = createEventRecorder(client, { component: 'kubelet', host: options.nodeName }, clock, log);
+  const objects = apiObjects(client);
+  let wake: (uid: string) => void = () => {};
+  const prober = new ProberManager(runtime, recorder, (uid) => wake(uid));
+  const ctx: RuntimeContext = {
+    runtime,
+    images: new ImageManager(options.images, recorder, clock),
+    recorder,
+    clock,
+    paths,
+    objects,
+    crashBackoff: new Backoff(clock),
+    reasons: new ReasonCache(),
+    probes: prober,
+    log,
+  };
+  const statusManager = new StatusManager(client, log);
+  const volumes = new VolumeManager(paths, objects, client);
+  let runtimeName = 'containerd';
+  runtime.version().then(
+    (v) => (runtimeName = v.runtimeName || runtimeName),
+    (err: unknown) => log(`runtime version: ${(err as Error).message}`),
+  );
+  const allocatable = hostCapacity();
+  const syncer = new KubeletPodSyncer({
+    ctx,
+    volumes,
+    statusManager,
+    nodeName: options.nodeName,
+    nodeIP,
+    runtimeName: () => runtimeName,
+    prober,
+    allocatable: { cpu: allocatable.cpu ?? '1', memory: String(Number.parseInt(allocatable.memory ?? '0', 10) * 1024) },
+  });
+  const workers = new PodWorkers(syncer, options.resyncMs ?? 10_000, log);
+  wake = (uid) => workers.wake(uid);
+
+  const pods = new Map<string, Pod>();
+  const byName = (ns: string, name: string): Pod | undefined => {
+    for (const p of pods.values()) if (p.metadata.namespace === ns && p.metadata.name === name) return p;
+    return undefined;
+  };
+
+  const server = await startKubeletServer({ ...options.server, runtime, getPod: byName, log });
+  const nodeStatus = startNodeStatus({
+    client,
+    runtime,
+    nodeName: options.nodeName,
+    nodeIP,
+    kubeletPort: server.port,
+    clock,
+    ...(options.nodeStatusPeriodMs !== undefined ? { periodMs: options.nodeStatusPeriodMs } : {}),
+    log,
+  });
+
+  let synced = false;
+  /** Removes sandboxes and pod dirs of pods the API no longer has (HandlePodCleanups). */
+  const cleanupOrphans = async (): Promise<void> => {
+    if (!synced) return;
+    const known = new Set([...pods.keys(), ...workers.known()]);
+    for (const sb of await runtime.listPodSandbox()) {
+      const id = podIdentityFromLabels(sb.labels);
+      if (!id || known.has(id.uid)) continue;
+      log(`removing orphaned sandbox ${sb.id} of pod ${id.namespace}/${id.name} (${id.uid})`);
+      for (const c of await runtime.listContainers({ podSandboxId: sb.id })) {
+        if (c.state === 'CONTAINER_RUNNING') await runtime.stopContainer(c.id, 2).catch(() => undefined);
+      }
+      await runtime.stopPodSandbox(sb.id).catch(() => undefined);
+      await runtime.removePodSandbox(sb.id).catch(() => undefined);
+    }
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(join(paths.rootDir, 'pods'));
+    } catch {
+      dirs = [];
+    }
+    for (const uid of dirs) if (!known.has(uid)) await volumes.tearDownPod(uid).catch((err: unknown) => log(`cleanup ${podDir(paths, uid)}: ${(err as Error).message}`));
+  };
+  const housekeeping = setInterval(() => void cleanupOrphans().catch((err: unknown) => log(`housekeeping: ${(err as Error).message}`)), 10_000);
+  housekeeping.unref();
+
+  const informer = watchNodePods({
+    client,
+    nodeName: options.nodeName,
+    signal: abort.signal,
+    log,
+    onPod: (pod, removed) => {
+      const uid = pod.metadata.uid ?? '';
+      if (removed) pods.delete(uid);
+      else pods.set(uid, pod);
+      workers.update(pod, removed);
+    },
+    onSynced: () => {
+      if (synced) return;
+      synced = true;
+      void cleanupOrphans().catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
+    },
+  });
+  const stopPleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log });
+
+  return {
+    port: server.port,
+    async stop() {
+      abort.abort();
+      stopPleg();
+      workers.stop();
+      prober.stop();
+      nodeStatus.stop();
+      clearInterval(housekeeping);
+      await informer.done;
+      await server.close();
+      await recorder.flush();
+    },
+  };
+}

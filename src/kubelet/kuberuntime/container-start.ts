@@ -1,0 +1,159 @@
+// Starts one container instance: back-off check, image, config, create, start, postStart (kuberuntime `startContainer`).
+
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Container, Pod } from '../../api/types.js';
+import type { PodSandboxConfig } from '../../cri/types.js';
+import { containerFieldPath } from '../events/recorder.js';
+import { ImageError } from '../images/image-manager.js';
+import { podLogDir } from '../paths.js';
+import { goDuration } from '../util/clock.js';
+import type { MountedVolume } from '../volumes/volume-manager.js';
+import { generateContainerConfig } from './container-config.js';
+import { killContainer } from './container-kill.js';
+import type { EnvFacts } from './env.js';
+import { hashContainer } from './labels.js';
+import { runLifecycleHandler } from './lifecycle.js';
+import { errorText, formatPod, stableKey, type RuntimeContext } from './runtime-context.js';
+import type { RuntimePodStatus } from './runtime-pod.js';
+
+/** A failed start: `reason` is the waiting reason (CrashLoopBackOff, ErrImagePull, RunContainerError...). */
+export class StartError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    /** For CrashLoopBackOff: ms until the window ends. */
+    readonly retryAfterMs = 0,
+  ) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+/** What to start and where. */
+export interface StartSpec {
+  pod: Pod;
+  container: Container;
+  status: RuntimePodStatus;
+  sandboxId: string;
+  sandboxConfig: PodSandboxConfig;
+  volumes: Map<string, MountedVolume>;
+  facts: EnvFacts;
+}
+
+/** Highest `<n>.log` in the container's log dir + 1, or 0 (`calcRestartCountByLogDir`). */
+async function restartCountFromLogs(ctx: RuntimeContext, pod: Pod, name: string): Promise<number> {
+  try {
+    const files = await readdir(join(podLogDir(ctx.paths, pod), name));
+    let max = -1;
+    for (const f of files) {
+      const m = /^(\d+)\.log$/.exec(f);
+      if (m) max = Math.max(max, Number(m[1]));
+    }
+    return max + 1;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `doBackOff`: when the newest exited instance finished inside the current back-off window, emits the
+ * BackOff event and throws StartError CrashLoopBackOff; otherwise opens the next window.
+ */
+function doBackOff(ctx: RuntimeContext, spec: StartSpec): void {
+  const { pod, container, status } = spec;
+  const exited = status.containers.find((c) => c.name === container.name && c.state === 'exited');
+  if (!exited) return;
+  const key = stableKey(pod, container.name, hashContainer(container));
+  if (ctx.crashBackoff.isInBackOffSince(key, exited.finishedAt)) {
+    ctx.recorder.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${formatPod(pod)}`, containerFieldPath(pod, container.name));
+    throw new StartError(
+      'CrashLoopBackOff',
+      `back-off ${goDuration(ctx.crashBackoff.get(key))} restarting failed container=${container.name} pod=${formatPod(pod)}`,
+      ctx.crashBackoff.remaining(key, exited.finishedAt),
+    );
+  }
+  ctx.crashBackoff.next(key, exited.finishedAt);
+}
+
+/**
+ * Starts a new instance of `spec.container`. Records the outcome in the reason cache (cleared on success)
+ * and emits Created/Started/Failed events. Throws StartError on any failure.
+ */
+export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Promise<string> {
+  const { pod, container } = spec;
+  const uid = pod.metadata.uid ?? '';
+  const fieldPath = containerFieldPath(pod, container.name);
+  const fail = (reason: string, message: string, retryAfterMs = 0): StartError => {
+    ctx.reasons.set(uid, container.name, { reason, message });
+    return new StartError(reason, message, retryAfterMs);
+  };
+  try {
+    doBackOff(ctx, spec);
+  } catch (err) {
+    const e = err as StartError;
+    throw fail(e.reason, e.message, e.retryAfterMs);
+  }
+
+  let imageRef: string;
+  try {
+    imageRef = await ctx.images.ensureImageExists(pod, container, spec.sandboxConfig);
+  } catch (err) {
+    const reason = err instanceof ImageError ? err.reason : 'ErrImagePull';
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${reason}`, fieldPath);
+    throw fail(reason, errorText(err));
+  }
+
+  const prev = spec.status.containers.find((c) => c.name === container.name);
+  const restartCount = prev ? prev.restartCount + 1 : await restartCountFromLogs(ctx, pod, container.name);
+  if (prev && prev.state === 'created') await ctx.runtime.removeContainer(prev.id).catch(() => undefined);
+
+  let config;
+  try {
+    config = await generateContainerConfig({
+      pod,
+      container,
+      restartCount,
+      imageRef,
+      volumes: spec.volumes,
+      objects: ctx.objects,
+      facts: spec.facts,
+      paths: ctx.paths,
+    });
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('CreateContainerConfigError', msg);
+  }
+
+  let id: string;
+  try {
+    id = await ctx.runtime.createContainer(spec.sandboxId, config, spec.sandboxConfig);
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('CreateContainerError', msg);
+  }
+  ctx.recorder.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, fieldPath);
+
+  try {
+    await ctx.runtime.startContainer(id);
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('RunContainerError', msg);
+  }
+  ctx.recorder.event(pod, 'Normal', 'Started', `Started container ${container.name}`, fieldPath);
+
+  const postStart = container.lifecycle?.postStart;
+  if (postStart) {
+    const msg = await runLifecycleHandler(ctx.runtime, id, container, formatPod(pod), postStart, spec.facts.podIP, 0);
+    if (msg) {
+      ctx.recorder.event(pod, 'Warning', 'FailedPostStartHook', 'PostStartHook failed', fieldPath);
+      await killContainer(ctx, pod, { containerId: id, name: container.name, container, message: 'FailedPostStartHook', reason: '' });
+      throw fail('PostStartHookError', msg);
+    }
+  }
+  ctx.reasons.clear(uid, container.name);
+  return id;
+}

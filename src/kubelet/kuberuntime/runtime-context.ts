@@ -1,0 +1,43 @@
+// The collaborators the runtime executor (start, kill, sync) works with, bundled once by the kubelet.
+
+import type { Pod } from '../../api/types.js';
+import type { RuntimeService } from '../../cri/types.js';
+import type { EventRecorder } from '../events/recorder.js';
+import type { ImageManager } from '../images/image-manager.js';
+import type { KubeletPaths } from '../paths.js';
+import type { Clock } from '../util/clock.js';
+import type { Backoff } from './backoff.js';
+import type { ProbeResults } from './compute-pod-actions.js';
+import type { ObjectSource } from './env.js';
+import type { ReasonCache } from './reason-cache.js';
+
+/** Shared state and services of the runtime executor. */
+export interface RuntimeContext {
+  runtime: RuntimeService;
+  images: ImageManager;
+  recorder: EventRecorder;
+  clock: Clock;
+  paths: KubeletPaths;
+  objects: ObjectSource;
+  /** CrashLoopBackOff windows keyed by `stableKey`. */
+  crashBackoff: Backoff;
+  reasons: ReasonCache;
+  probes: ProbeResults;
+  log(message: string): void;
+}
+
+/** `<pod>_<ns>(<uid>)` (kubelet `format.Pod`). */
+export function formatPod(pod: Pod): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+}
+
+/** Back-off key of a container (`GetStableKey`): `<pod>_<ns>_<uid>_<container>_<hash>`. */
+export function stableKey(pod: Pod, name: string, hash: string): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${name}_${hash}`;
+}
+
+/** The message of an error from CRI (gRPC `details`) or anything else. */
+export function errorText(err: unknown): string {
+  const e = err as { details?: string; message?: string };
+  return e?.details || e?.message || String(err);
+}

@@ -1,0 +1,121 @@
+// The executor of a PodActions plan (kuberuntime_manager.go `SyncPod`): kill, sandbox, init containers, containers.
+
+import { mkdir } from 'node:fs/promises';
+import type { Pod } from '../../api/types.js';
+import type { PodSandboxConfig } from '../../cri/types.js';
+import { etcHostsPath, podLogDir } from '../paths.js';
+import type { MountedVolume } from '../volumes/volume-manager.js';
+import { computePodActions, isSidecar, type PodActions } from './compute-pod-actions.js';
+import { killContainer, killPod } from './container-kill.js';
+import { startContainer, StartError } from './container-start.js';
+import type { EnvFacts } from './env.js';
+import { errorText, formatPod, type RuntimeContext } from './runtime-context.js';
+import type { RuntimePodStatus } from './runtime-pod.js';
+import { generatePodSandboxConfig, writeEtcHosts } from './sandbox-config.js';
+
+/** Outcome of one sync: the plan, start failures, and when the worker should sync again (ms, 0 = normal resync). */
+export interface SyncPodResult {
+  actions: PodActions;
+  errors: { name: string; reason: string; message: string }[];
+  requeueAfterMs: number;
+}
+
+/** Default re-sync delay after a failed start that has no back-off window (config errors, runtime errors). */
+const ERROR_REQUEUE_MS = 5_000;
+
+/** Removes exited instances beyond the newest `keep` of each container name (container GC, maxPerPodContainer). */
+async function pruneInstances(ctx: RuntimeContext, status: RuntimePodStatus, names: Set<string>, keep: number): Promise<void> {
+  const seen = new Map<string, number>();
+  for (const c of status.containers) {
+    if (!names.has(c.name)) continue;
+    const n = (seen.get(c.name) ?? 0) + 1;
+    seen.set(c.name, n);
+    if (n > keep && c.state === 'exited') await ctx.runtime.removeContainer(c.id).catch(() => undefined);
+  }
+}
+
+/**
+ * Brings the runtime in line with `pod` for one pass (spec §4–§6): computes the plan, kills what must die
+ * (recreating the sandbox purges init containers), creates the sandbox, then starts init containers in order
+ * (a failing regular init container stops the pass) and the regular containers. Sandbox failures emit
+ * FailedCreatePodSandBox. Start failures are recorded in the reason cache and returned.
+ */
+export async function syncPod(
+  ctx: RuntimeContext,
+  pod: Pod,
+  status: RuntimePodStatus,
+  volumes: Map<string, MountedVolume>,
+  facts: EnvFacts,
+): Promise<SyncPodResult> {
+  const actions = computePodActions(pod, status, ctx.probes);
+  const result: SyncPodResult = { actions, errors: [], requeueAfterMs: 0 };
+  const inits = pod.spec.initContainers ?? [];
+
+  if (actions.createSandbox && actions.sandboxId) {
+    ctx.recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+  }
+  if (actions.killPod) {
+    await killPod(ctx, pod, status, { podIP: facts.podIP });
+    if (actions.createSandbox) {
+      const initNames = new Set(inits.map((c) => c.name));
+      for (const c of status.containers) {
+        if (initNames.has(c.name)) await ctx.runtime.removeContainer(c.id).catch(() => undefined);
+      }
+      status = { ...status, containers: status.containers.filter((c) => !initNames.has(c.name)) };
+    }
+  } else {
+    await Promise.all(actions.containersToKill.map((k) => killContainer(ctx, pod, k, { podIP: facts.podIP })));
+  }
+  if (!actions.createSandbox && actions.killPod) return result;
+
+  // keep only the newest exited instance of regular init containers, two of everything else
+  await pruneInstances(ctx, status, new Set(inits.filter((c) => !isSidecar(c)).map((c) => c.name)), 1);
+  await pruneInstances(ctx, status, new Set([...inits.filter(isSidecar), ...pod.spec.containers].map((c) => c.name)), 2);
+
+  let sandboxId = actions.sandboxId;
+  let podIPs = status.sandboxes[0]?.ips ?? [];
+  const sandboxConfig: PodSandboxConfig = generatePodSandboxConfig(pod, actions.attempt, ctx.paths);
+  if (actions.createSandbox) {
+    await mkdir(podLogDir(ctx.paths, pod), { recursive: true });
+    try {
+      sandboxId = await ctx.runtime.runPodSandbox(sandboxConfig);
+      const sb = await ctx.runtime.podSandboxStatus(sandboxId);
+      const ip = sb.network?.ip ?? '';
+      podIPs = ip ? [ip, ...(sb.network?.additionalIps ?? []).map((x) => x.ip).filter((x) => x)] : [];
+    } catch (err) {
+      const msg = errorText(err);
+      ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
+      ctx.log(`create sandbox for ${formatPod(pod)}: ${msg}`);
+      result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
+      result.requeueAfterMs = ERROR_REQUEUE_MS;
+      return result;
+    }
+  }
+  if (!pod.spec.hostNetwork) await writeEtcHosts(etcHostsPath(ctx.paths, pod.metadata.uid ?? ''), pod, podIPs);
+  const podFacts: EnvFacts = { ...facts, podIP: podIPs[0] ?? facts.podIP, podIPs: podIPs.length ? podIPs : facts.podIPs };
+  if (pod.spec.hostNetwork) {
+    podFacts.podIP = facts.hostIP;
+    podFacts.podIPs = [facts.hostIP];
+  }
+
+  const start = async (index: number, init: boolean): Promise<boolean> => {
+    const container = init ? inits[index]! : pod.spec.containers[index]!;
+    try {
+      await startContainer(ctx, { pod, container, status, sandboxId, sandboxConfig, volumes, facts: podFacts });
+      return true;
+    } catch (err) {
+      const e = err instanceof StartError ? err : new StartError('RunContainerError', errorText(err));
+      result.errors.push({ name: container.name, reason: e.reason, message: e.message });
+      const wait = e.retryAfterMs > 0 ? e.retryAfterMs + 100 : ERROR_REQUEUE_MS;
+      result.requeueAfterMs = result.requeueAfterMs ? Math.min(result.requeueAfterMs, wait) : wait;
+      return false;
+    }
+  };
+
+  for (const idx of actions.initContainersToStart) {
+    const ok = await start(idx, true);
+    if (!ok && !isSidecar(inits[idx]!)) return result;
+  }
+  for (const idx of actions.containersToStart) await start(idx, false);
+  return result;
+}

@@ -1,0 +1,184 @@
+// Registers the Node object and keeps its status fresh (kubelet_node_status.go `registerWithAPIServer`, `updateNodeStatus`).
+
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
+import type { Node, NodeCondition } from '../../api/types.js';
+import type { ApiClient } from '../../client/types.js';
+import type { RuntimeService } from '../../cri/types.js';
+import { rfc3339, type Clock } from '../util/clock.js';
+
+/** Version string the kubelet reports. */
+export const KUBELET_VERSION = 'v1.32.0-k1s';
+
+/** Options of {@link startNodeStatus}. */
+export interface NodeStatusOptions {
+  client: ApiClient;
+  runtime: RuntimeService;
+  nodeName: string;
+  nodeIP: string;
+  /** The kubelet server port (`daemonEndpoints.kubeletEndpoint.Port`). */
+  kubeletPort: number;
+  clock: Clock;
+  /** Heartbeat period, ms (default 10 s). */
+  periodMs?: number;
+  log?: (msg: string) => void;
+}
+
+function osImage(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (m) return m[1]!;
+  } catch {
+    // fall through
+  }
+  return `${os.type()} ${os.release()}`;
+}
+
+function readId(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
+
+/** Node capacity from the host: cpu cores, memory in Ki, pods 110, ephemeral-storage unset. */
+export function hostCapacity(): Record<string, string> {
+  return {
+    cpu: String(os.cpus().length),
+    memory: `${Math.floor(os.totalmem() / 1024)}Ki`,
+    pods: '110',
+  };
+}
+
+/**
+ * Builds the node status (spec: Ready condition from the CRI runtime conditions, addresses, capacity,
+ * daemon endpoint, nodeInfo). `old` keeps condition transition times.
+ */
+export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status'] | undefined): Promise<NonNullable<Node['status']>> {
+  const now = rfc3339(opts.clock.now());
+  let runtimeVersion = '';
+  let ready = true;
+  let message = 'kubelet is posting ready status';
+  try {
+    const v = await opts.runtime.version();
+    runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+    const st = await opts.runtime.status();
+    const bad = st.conditions.filter((c) => !c.status);
+    if (bad.length) {
+      ready = false;
+      message = `container runtime not ready: ${bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ')}`;
+    }
+  } catch (err) {
+    ready = false;
+    message = `container runtime is down: ${(err as Error).message}`;
+  }
+  const cond = (type: string, status: boolean, reason: string, msg: string): NodeCondition => {
+    const prev = old?.conditions?.find((c) => c.type === type);
+    const s = status ? 'True' : 'False';
+    return {
+      type,
+      status: s,
+      lastHeartbeatTime: now,
+      lastTransitionTime: prev && prev.status === s && prev.lastTransitionTime ? prev.lastTransitionTime : now,
+      reason,
+      message: msg,
+    };
+  };
+  const capacity = hostCapacity();
+  return {
+    capacity,
+    allocatable: { ...capacity },
+    conditions: [
+      cond('MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      cond('DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      cond('PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      cond('Ready', ready, ready ? 'KubeletReady' : 'KubeletNotReady', message),
+    ],
+    addresses: [
+      { type: 'InternalIP', address: opts.nodeIP },
+      { type: 'Hostname', address: opts.nodeName },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: opts.kubeletPort } },
+    nodeInfo: {
+      machineID: readId('/etc/machine-id'),
+      systemUUID: readId('/sys/class/dmi/id/product_uuid') || readId('/etc/machine-id'),
+      bootID: readId('/proc/sys/kernel/random/boot_id'),
+      kernelVersion: os.release(),
+      osImage: osImage(),
+      containerRuntimeVersion: runtimeVersion,
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: GOARCH[os.arch()] ?? os.arch(),
+    },
+  };
+}
+
+/** Creates the Node if missing, then PUTs `nodes/<name>/status`; retries conflicts with a fresh GET. */
+export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
+  const path = `/api/v1/nodes/${opts.nodeName}`;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let node: Node;
+    try {
+      node = await opts.client.get<Node>(path);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      const fresh: Node = {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: opts.nodeName,
+          labels: {
+            'kubernetes.io/hostname': opts.nodeName,
+            'kubernetes.io/os': 'linux',
+            'kubernetes.io/arch': GOARCH[os.arch()] ?? os.arch(),
+            'node-role.kubernetes.io/control-plane': 'true',
+          },
+        },
+        spec: {},
+        status: await buildNodeStatus(opts, undefined),
+      };
+      try {
+        node = await opts.client.create<Node>('/api/v1/nodes', fresh);
+      } catch (e) {
+        if (isAlreadyExists(e)) continue;
+        throw e;
+      }
+    }
+    try {
+      await opts.client.update<Node>(`${path}/status`, { ...node, status: await buildNodeStatus(opts, node.status) });
+      return;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
+}
+
+/** Registers the node and heartbeats every `periodMs`; returns a stop function. Errors are logged. */
+export function startNodeStatus(opts: NodeStatusOptions): { stop(): void; first: Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    try {
+      await syncNodeStatus(opts);
+    } catch (err) {
+      opts.log?.(`node status: ${(err as Error).message}`);
+    }
+    if (!stopped) {
+      timer = setTimeout(() => void tick(), opts.periodMs ?? 10_000);
+      timer.unref?.();
+    }
+  };
+  const first = tick();
+  return {
+    first,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// exec and attach sessions over WebSocket: ExecSync for plain commands, a relay to the runtime's streaming server otherwise.
+
+import WebSocket from 'ws';
+import type { RuntimeService } from '../../cri/types.js';
+import { CLOSE, ERROR, errorStatusPayload, exitStatusPayload, frame, STDERR, STDOUT, unframe, type RemoteCommandProtocol } from './remote-command.js';
+
+/** What the client asked for (query of `/exec/...`). */
+export interface ExecParams {
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** Parses `command=..&command=..&stdin=1&tty=true` (kubelet `NewOptions`). */
+export function parseExecQuery(q: URLSearchParams): ExecParams {
+  const bool = (k: string): boolean => {
+    const v = q.get(k);
+    return v === '1' || v === 'true';
+  };
+  return { command: q.getAll('command'), stdin: bool('stdin'), stdout: bool('stdout'), stderr: bool('stderr') || bool('error'), tty: bool('tty') };
+}
+
+function sendAndClose(ws: WebSocket, frames: Buffer[]): void {
+  for (const f of frames) ws.send(f);
+  ws.close(1000);
+}
+
+/**
+ * Runs a non-interactive command with CRI ExecSync and answers in channel frames: an empty first frame on the
+ * lowest writable stream (readiness), stdout/stderr content, then the exit Status on the error stream.
+ */
+export async function execSyncSession(ws: WebSocket, protocol: RemoteCommandProtocol, runtime: RuntimeService, containerId: string, p: ExecParams): Promise<void> {
+  ws.send(frame(p.stdout ? STDOUT : p.stderr ? STDERR : ERROR));
+  try {
+    const res = await runtime.execSync(containerId, p.command, 0);
+    const frames: Buffer[] = [];
+    if (p.stdout && res.stdout.length) frames.push(frame(STDOUT, res.stdout));
+    if (p.stderr && res.stderr.length) frames.push(frame(p.tty ? STDOUT : STDERR, res.stderr));
+    const status = exitStatusPayload(protocol, res.exitCode, p.command);
+    if (status) frames.push(frame(ERROR, status));
+    sendAndClose(ws, frames);
+  } catch (err) {
+    const e = err as { details?: string; message?: string };
+    sendAndClose(ws, [frame(ERROR, errorStatusPayload(protocol, e.details || e.message || String(err)))]);
+  }
+}
+
+/** The runtime protocol to ask for: v4 when the client speaks v4/v5 (same framing), else the legacy one. */
+function upstreamProtocols(protocol: RemoteCommandProtocol): string[] {
+  return protocol === 'channel.k8s.io' ? ['channel.k8s.io'] : ['v4.channel.k8s.io', 'channel.k8s.io'];
+}
+
+/**
+ * Relays an interactive session (stdin and/or tty) between the client and the runtime's streaming URL
+ * (containerd serves WebSocket `v4.channel.k8s.io`/`channel.k8s.io`). Frames pass through unchanged; the v5
+ * close frame has no v4 equivalent and is dropped (stdin EOF is not propagated — a known limit).
+ */
+export function relaySession(ws: WebSocket, protocol: RemoteCommandProtocol, url: string): void {
+  const upstream = new WebSocket(url, upstreamProtocols(protocol));
+  const queued: Buffer[] = [];
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const msg = isBinary ? data : Buffer.from(data);
+    const f = unframe(msg);
+    if (f && f.stream === CLOSE) return;
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(msg);
+    else queued.push(msg);
+  });
+  upstream.on('open', () => {
+    for (const m of queued.splice(0)) upstream.send(m);
+  });
+  upstream.on('message', (data: Buffer) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(data);
+  });
+  upstream.on('close', () => ws.close(1000));
+  upstream.on('error', (err) => {
+    if (ws.readyState === WebSocket.OPEN) sendAndClose(ws, [frame(ERROR, errorStatusPayload(protocol, `error streaming from runtime: ${err.message}`))]);
+  });
+  ws.on('close', () => upstream.close());
+  ws.on('error', () => upstream.close());
+}

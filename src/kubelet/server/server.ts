@@ -1,0 +1,219 @@
+// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket), /healthz.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Writable, type Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Pod } from '../../api/types.js';
+import type { CriContainer, RuntimeService } from '../../cri/types.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { parseLogQuery } from './cri-log.js';
+import { execSyncSession, parseExecQuery, relaySession } from './exec.js';
+import { streamLogFile } from './log-stream.js';
+import { ERROR, errorStatusPayload, frame, negotiateProtocol, STDOUT, type RemoteCommandProtocol } from './remote-command.js';
+
+/** Options of {@link startKubeletServer}. */
+export interface KubeletServerOptions {
+  host: string;
+  /** 0 = pick a free port. */
+  port: number;
+  /** When set, HTTPS requiring a client certificate signed by `caPem`; otherwise plain HTTP (tests). */
+  tls?: { certPem: string | Buffer; keyPem: string | Buffer; caPem: string | Buffer };
+  runtime: RuntimeService;
+  /** The pod bound to this node with that namespace/name, if any. */
+  getPod(namespace: string, name: string): Pod | undefined;
+  log?: (msg: string) => void;
+}
+
+/** A running kubelet server. */
+export interface KubeletServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Container instances of `name` in pod `uid`, newest first. */
+async function instances(runtime: RuntimeService, uid: string, name: string): Promise<CriContainer[]> {
+  const list = await runtime.listContainers({ labelSelector: { [POD_UID_LABEL]: uid, [CONTAINER_NAME_LABEL]: name } });
+  return list.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+function resolvePod(opts: KubeletServerOptions, ns: string, podName: string, container: string): Pod {
+  const pod = opts.getPod(ns, podName);
+  if (!pod) throw new HttpError(404, `pod "${podName}" cannot be found - no logs available`);
+  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  if (!all.some((c) => c.name === container)) throw new HttpError(400, `container ${container} is not valid for pod ${podName}`);
+  return pod;
+}
+
+async function handleLogs(opts: KubeletServerOptions, req: http.IncomingMessage, res: http.ServerResponse, parts: string[], query: URLSearchParams): Promise<void> {
+  const [ns = '', podName = '', container = ''] = parts;
+  const pod = resolvePod(opts, ns, podName, container);
+  let logOpts;
+  try {
+    logOpts = parseLogQuery(query, Date.now());
+  } catch (err) {
+    throw new HttpError(400, (err as Error).message);
+  }
+  const list = await instances(opts.runtime, pod.metadata.uid ?? '', container);
+  const target = logOpts.previous ? list[1] : list[0];
+  if (!target) {
+    if (logOpts.previous) throw new HttpError(400, `previous terminated container "${container}" in pod "${podName}" not found`);
+    const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting;
+    throw new HttpError(400, `container "${container}" in pod "${podName}" is waiting to start: ${waiting?.reason || 'ContainerCreating'}`);
+  }
+  const status = await opts.runtime.containerStatus(target.id);
+  const abort = new AbortController();
+  req.on('close', () => abort.abort());
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  await streamLogFile(status.logPath, logOpts, res, {
+    signal: abort.signal,
+    isRunning: async () => {
+      try {
+        const s = await opts.runtime.containerStatus(target.id);
+        return s.state === 'CONTAINER_RUNNING' || s.state === 'CONTAINER_CREATED';
+      } catch {
+        return false;
+      }
+    },
+  });
+  res.end();
+}
+
+async function runningInstance(opts: KubeletServerOptions, ns: string, podName: string, container: string): Promise<string> {
+  const pod = opts.getPod(ns, podName);
+  if (!pod) throw new HttpError(404, `pod ${podName} not found`);
+  const list = await instances(opts.runtime, pod.metadata.uid ?? '', container);
+  const running = list.find((c) => c.state === 'CONTAINER_RUNNING');
+  if (!running) throw new HttpError(400, `container not found ("${container}")`);
+  return running.id;
+}
+
+/** Attach without a CRI Attach call: follows the container's log output from now on (no stdin). */
+async function attachSession(opts: KubeletServerOptions, ws: WebSocket, protocol: RemoteCommandProtocol, containerId: string, wantStdin: boolean): Promise<void> {
+  if (wantStdin) {
+    ws.send(frame(ERROR, errorStatusPayload(protocol, 'attach with stdin is not supported by this node')));
+    ws.close(1000);
+    return;
+  }
+  ws.send(frame(STDOUT));
+  const status = await opts.runtime.containerStatus(containerId);
+  const abort = new AbortController();
+  ws.on('close', () => abort.abort());
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      ws.send(frame(STDOUT, chunk), cb);
+    },
+  });
+  await streamLogFile(status.logPath, { follow: true, timestamps: false, tailLines: 0 }, out, {
+    signal: abort.signal,
+    isRunning: async () => (await opts.runtime.containerStatus(containerId).catch(() => undefined))?.state === 'CONTAINER_RUNNING',
+  });
+  if (ws.readyState === ws.OPEN) {
+    ws.send(frame(ERROR, Buffer.from(protocol === 'channel.k8s.io' ? '' : JSON.stringify({ metadata: {}, status: 'Success' }))));
+    ws.close(1000);
+  }
+}
+
+/**
+ * Starts the kubelet server on `host:port`. HTTP errors are plain text with the kubelet's status codes;
+ * WebSocket upgrades on /exec and /attach negotiate v5/v4/channel.k8s.io and are refused with a plain 4xx
+ * before the upgrade when the pod or running container does not exist.
+ */
+export async function startKubeletServer(opts: KubeletServerOptions): Promise<KubeletServer> {
+  const log = opts.log ?? (() => {});
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const fail = (err: unknown): void => {
+      const code = err instanceof HttpError ? err.code : 500;
+      if (!res.headersSent) {
+        res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end((err as Error).message);
+      } else res.destroy();
+    };
+    if (req.method === 'GET' && (parts[0] === 'healthz' || parts[0] === 'readyz')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (req.method === 'GET' && parts[0] === 'containerLogs' && parts.length === 4) {
+      handleLogs(opts, req, res, parts.slice(1), url.searchParams).catch(fail);
+      return;
+    }
+    if (parts[0] === 'exec' || parts[0] === 'attach') {
+      fail(new HttpError(400, 'Upgrade request required'));
+      return;
+    }
+    fail(new HttpError(404, '404 page not found'));
+  };
+
+  const server = opts.tls
+    ? https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: true }, onRequest)
+    : http.createServer(onRequest);
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => negotiateProtocol(protocols) ?? false,
+  });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const reject = (code: number, msg: string): void => {
+      socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(msg)}\r\nConnection: close\r\n\r\n${msg}`);
+    };
+    if ((parts[0] !== 'exec' && parts[0] !== 'attach') || parts.length !== 4) return reject(404, '404 page not found');
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',');
+    const protocol = negotiateProtocol(offered);
+    if (!protocol) return reject(400, `unable to upgrade: no supported protocol among ${offered.join(', ')}`);
+    const params = parseExecQuery(url.searchParams);
+    const [, ns = '', podName = '', container = ''] = parts;
+    runningInstance(opts, ns, podName, container).then(
+      (containerId) => {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const session = async (): Promise<void> => {
+            if (parts[0] === 'attach') return attachSession(opts, ws, protocol, containerId, params.stdin);
+            if (!params.stdin && !params.tty) return execSyncSession(ws, protocol, opts.runtime, containerId, params);
+            const streamUrl = await opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
+            relaySession(ws, protocol, streamUrl);
+          };
+          session().catch((err: unknown) => {
+            log(`${parts[0]} ${ns}/${podName}/${container}: ${(err as Error).message}`);
+            try {
+              ws.send(frame(ERROR, errorStatusPayload(protocol, (err as { details?: string }).details || (err as Error).message)));
+              ws.close(1000);
+            } catch {
+              ws.terminate();
+            }
+          });
+        });
+      },
+      (err: unknown) => reject(err instanceof HttpError ? err.code : 500, (err as Error).message),
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

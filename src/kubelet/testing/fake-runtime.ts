@@ -1,0 +1,273 @@
+// An in-memory CRI RuntimeService + ImageService for kubelet unit tests: records calls, lets tests exit containers.
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type {
+  ContainerConfig,
+  ContainerFilter,
+  ContainerState,
+  CriContainer,
+  CriContainerStatus,
+  CriImage,
+  ExecRequest,
+  ExecSyncResponse,
+  ImageService,
+  PodSandbox,
+  PodSandboxConfig,
+  PodSandboxFilter,
+  PodSandboxStatus,
+  RuntimeService,
+} from '../../cri/types.js';
+import type { Clock } from '../util/clock.js';
+
+/** A fake sandbox. */
+export interface FakeSandbox {
+  id: string;
+  config: PodSandboxConfig;
+  state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
+  createdAt: number;
+  ip: string;
+}
+
+/** A fake container instance. */
+export interface FakeContainer {
+  id: string;
+  sandboxId: string;
+  config: ContainerConfig;
+  logPath: string;
+  state: ContainerState;
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  reason: string;
+}
+
+function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+function grpcNotFound(what: string): Error {
+  return Object.assign(new Error(`${what} not found`), { code: 5, details: `${what} not found` });
+}
+
+/**
+ * A fake runtime. Time comes from `clock` (ns = ms × 1e6, strictly increasing per creation). `onStart` lets a
+ * test decide what a started container does (e.g. exit at once); `stopExitCode` is the code StopContainer
+ * leaves (137 by default). `calls` lists every mutating call as `Method name`.
+ */
+export class FakeRuntime implements RuntimeService, ImageService {
+  readonly sandboxes = new Map<string, FakeSandbox>();
+  readonly containers = new Map<string, FakeContainer>();
+  readonly imageStore = new Map<string, CriImage>();
+  readonly calls: string[] = [];
+  readonly pullFailures = new Map<string, string>();
+  onStart: (c: FakeContainer) => void = () => {};
+  execHandler: (c: FakeContainer, cmd: string[]) => ExecSyncResponse = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 });
+  stopExitCode = 137;
+  failRunSandbox: string | undefined;
+  private seq = 0;
+  private tick = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  private ns(): number {
+    // strictly increasing nanoseconds so "newest first" ordering is stable within one ms
+    return this.clock.now() * 1e6 + ++this.tick * 1000;
+  }
+
+  private nextId(prefix: string): string {
+    return `${prefix}${(++this.seq).toString().padStart(4, '0')}`;
+  }
+
+  /** Adds a present image. */
+  addImage(ref: string, size = 1000): void {
+    this.imageStore.set(ref, { id: `sha256:${ref}`, repoTags: [ref], repoDigests: [], size });
+  }
+
+  /** Newest instance of container `name` (optionally of pod `uid`). */
+  latest(name: string, uid?: string): FakeContainer | undefined {
+    return [...this.containers.values()]
+      .filter((c) => c.config.metadata.name === name && (!uid || c.config.labels?.['io.kubernetes.pod.uid'] === uid))
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+  }
+
+  /** Makes the newest running instance of `name` exit with `code` (reason Completed/Error). */
+  exit(name: string, code: number): void {
+    const c = this.latest(name);
+    if (!c || c.state !== 'CONTAINER_RUNNING') throw new Error(`container ${name} is not running`);
+    this.finish(c, code);
+  }
+
+  finish(c: FakeContainer, code: number): void {
+    c.state = 'CONTAINER_EXITED';
+    c.exitCode = code;
+    c.reason = code === 0 ? 'Completed' : 'Error';
+    c.finishedAt = this.ns();
+  }
+
+  /** Appends a CRI log line to the container's log file. */
+  writeLog(c: FakeContainer, stream: 'stdout' | 'stderr', text: string, partial = false): void {
+    mkdirSync(dirname(c.logPath), { recursive: true });
+    appendFileSync(c.logPath, `${new Date(this.clock.now()).toISOString().replace('Z', '000000Z')} ${stream} ${partial ? 'P' : 'F'} ${text}\n`);
+  }
+
+  async version() {
+    return { version: '0.1.0', runtimeName: 'containerd', runtimeVersion: '1.6.20', runtimeApiVersion: 'v1' };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    this.calls.push(`RunPodSandbox ${config.metadata.name}`);
+    if (this.failRunSandbox) throw Object.assign(new Error(this.failRunSandbox), { details: this.failRunSandbox });
+    const id = this.nextId('sb');
+    this.sandboxes.set(id, { id, config, state: 'SANDBOX_READY', createdAt: this.ns(), ip: `10.88.0.${this.seq}` });
+    return id;
+  }
+
+  async stopPodSandbox(id: string): Promise<void> {
+    this.calls.push(`StopPodSandbox ${id}`);
+    const sb = this.sandboxes.get(id);
+    if (!sb) return;
+    sb.state = 'SANDBOX_NOTREADY';
+    for (const c of this.containers.values()) if (c.sandboxId === id && c.state === 'CONTAINER_RUNNING') this.finish(c, 137);
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    this.calls.push(`RemovePodSandbox ${id}`);
+    this.sandboxes.delete(id);
+    for (const [cid, c] of this.containers) if (c.sandboxId === id) this.containers.delete(cid);
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    const sb = this.sandboxes.get(id);
+    if (!sb) throw grpcNotFound(`sandbox ${id}`);
+    return {
+      id,
+      metadata: sb.config.metadata,
+      state: sb.state,
+      createdAt: sb.createdAt,
+      network: { ip: sb.state === 'SANDBOX_READY' ? sb.ip : '', additionalIps: [] },
+      labels: sb.config.labels ?? {},
+      annotations: sb.config.annotations ?? {},
+      runtimeHandler: '',
+    };
+  }
+
+  async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
+    return [...this.sandboxes.values()]
+      .filter((s) => matches(s.config.labels ?? {}, filter?.labelSelector))
+      .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: '' }));
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
+    this.calls.push(`CreateContainer ${config.metadata.name}`);
+    if (!this.sandboxes.has(sandboxId)) throw grpcNotFound(`sandbox ${sandboxId}`);
+    const id = this.nextId('c');
+    this.containers.set(id, {
+      id,
+      sandboxId,
+      config,
+      logPath: join(sandboxConfig.logDirectory ?? '/tmp', config.logPath ?? `${id}.log`),
+      state: 'CONTAINER_CREATED',
+      createdAt: this.ns(),
+      startedAt: 0,
+      finishedAt: 0,
+      exitCode: 0,
+      reason: '',
+    });
+    return id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    this.calls.push(`StartContainer ${this.containers.get(id)?.config.metadata.name ?? id}`);
+    const c = this.containers.get(id);
+    if (!c) throw grpcNotFound(`container ${id}`);
+    c.state = 'CONTAINER_RUNNING';
+    c.startedAt = this.ns();
+    this.onStart(c);
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    const c = this.containers.get(id);
+    this.calls.push(`StopContainer ${c?.config.metadata.name ?? id} ${timeoutSeconds}`);
+    if (c && c.state === 'CONTAINER_RUNNING') this.finish(c, this.stopExitCode);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    this.calls.push(`RemoveContainer ${this.containers.get(id)?.config.metadata.name ?? id}`);
+    this.containers.delete(id);
+  }
+
+  async listContainers(filter?: ContainerFilter): Promise<CriContainer[]> {
+    return [...this.containers.values()]
+      .filter((c) => matches(c.config.labels ?? {}, filter?.labelSelector) && (!filter?.podSandboxId || c.sandboxId === filter.podSandboxId))
+      .map((c) => ({
+        id: c.id,
+        podSandboxId: c.sandboxId,
+        metadata: c.config.metadata,
+        image: c.config.image,
+        imageRef: c.config.image.image,
+        state: c.state,
+        createdAt: c.createdAt,
+        labels: c.config.labels ?? {},
+        annotations: c.config.annotations ?? {},
+      }));
+  }
+
+  async containerStatus(id: string): Promise<CriContainerStatus> {
+    const c = this.containers.get(id);
+    if (!c) throw grpcNotFound(`container ${id}`);
+    return {
+      id,
+      metadata: c.config.metadata,
+      state: c.state,
+      createdAt: c.createdAt,
+      startedAt: c.startedAt,
+      finishedAt: c.finishedAt,
+      exitCode: c.exitCode,
+      image: { image: c.config.image.userSpecifiedImage || c.config.image.image },
+      imageRef: c.config.image.image,
+      reason: c.reason,
+      message: '',
+      labels: c.config.labels ?? {},
+      annotations: c.config.annotations ?? {},
+      mounts: c.config.mounts ?? [],
+      logPath: c.logPath,
+    };
+  }
+
+  async execSync(id: string, cmd: string[]): Promise<ExecSyncResponse> {
+    const c = this.containers.get(id);
+    if (!c) throw grpcNotFound(`container ${id}`);
+    this.calls.push(`ExecSync ${c.config.metadata.name} ${cmd.join(' ')}`);
+    return this.execHandler(c, cmd);
+  }
+
+  async exec(request: ExecRequest): Promise<string> {
+    return `http://127.0.0.1:1/exec/${request.containerId}`;
+  }
+
+  async status() {
+    return { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] };
+  }
+
+  async listImages(): Promise<CriImage[]> {
+    return [...this.imageStore.values()];
+  }
+
+  async imageStatus(image: string): Promise<CriImage | undefined> {
+    return this.imageStore.get(image) ?? [...this.imageStore.values()].find((i) => i.id === image);
+  }
+
+  async pullImage(image: string): Promise<string> {
+    this.calls.push(`PullImage ${image}`);
+    const failure = this.pullFailures.get(image);
+    if (failure) throw Object.assign(new Error(failure), { details: failure });
+    this.addImage(image);
+    return `sha256:${image}`;
+  }
+
+  async removeImage(image: string): Promise<void> {
+    this.imageStore.delete(image);
+  }
+}

@@ -1,0 +1,170 @@
+// Sets up and tears down a pod's volumes on the host (kubelet volumemanager + plugins), spec §11.
+
+import { rm } from 'node:fs/promises';
+import type { ConfigMap, KeyToPath, Pod, Secret, Volume } from '../../api/types.js';
+import type { ApiClient } from '../../client/types.js';
+import type { EnvFacts, ObjectSource } from '../kuberuntime/env.js';
+import { parseQuantity } from '../kuberuntime/resources.js';
+import { podDir, volumeDir, type KubeletPaths } from '../paths.js';
+import { writeAtomic, type FileProjection } from './atomic-writer.js';
+import { setUpEmptyDir, unmountAll } from './empty-dir.js';
+import { setUpHostPath } from './host-path.js';
+import { configMapData, downwardAPIPayload, keyValuePayload, secretData, VolumeSourceError, type DownwardAPIItem } from './payloads.js';
+
+/** A volume ready to bind-mount: host path and whether the plugin forces read-only. */
+export interface MountedVolume {
+  name: string;
+  hostPath: string;
+  /** configMap/secret/downwardAPI/projected are always read-only. */
+  readOnly: boolean;
+}
+
+/** Result of {@link VolumeManager.setUpPodVolumes}: ready volumes and per-volume failures. */
+export interface VolumeSetUpResult {
+  mounted: Map<string, MountedVolume>;
+  errors: { volume: string; message: string }[];
+}
+
+interface ProjectedSource {
+  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIItem[] };
+  serviceAccountToken?: { path: string; expirationSeconds?: number; audience?: string };
+}
+
+/**
+ * Owns `<rootDir>/pods/<uid>/volumes`. Set-up is idempotent and re-run on every sync so configMap/secret
+ * changes propagate; teardown unmounts everything under the pod dir and removes it.
+ */
+export class VolumeManager {
+  private readonly tokens = new Map<string, { token: string; expires: number }>();
+
+  constructor(
+    private readonly paths: KubeletPaths,
+    private readonly objects: ObjectSource,
+    private readonly client: ApiClient | undefined,
+  ) {}
+
+  /** Sets up every volume of `pod`; failures are collected per volume (message without the `MountVolume` prefix). */
+  async setUpPodVolumes(pod: Pod, facts: EnvFacts): Promise<VolumeSetUpResult> {
+    const mounted = new Map<string, MountedVolume>();
+    const errors: { volume: string; message: string }[] = [];
+    for (const v of pod.spec.volumes ?? []) {
+      try {
+        mounted.set(v.name, await this.setUp(pod, v, facts));
+      } catch (err) {
+        errors.push({ volume: v.name, message: (err as Error).message });
+      }
+    }
+    return { mounted, errors };
+  }
+
+  private async setUp(pod: Pod, v: Volume, facts: EnvFacts): Promise<MountedVolume> {
+    const uid = pod.metadata.uid ?? '';
+    const ns = pod.metadata.namespace ?? 'default';
+    if (v.hostPath) {
+      return { name: v.name, hostPath: await setUpHostPath(v.hostPath.path, v.hostPath.type), readOnly: false };
+    }
+    if (v.configMap) {
+      const dir = volumeDir(this.paths, uid, 'configmap', v.name);
+      const name = v.configMap.name ?? '';
+      const cm = await this.objects.getConfigMap(ns, name);
+      if (!cm && !v.configMap.optional) throw new VolumeSourceError(`configmap "${name}" not found`);
+      const payload = keyValuePayload(configMapData(cm), v.configMap.items, v.configMap.defaultMode, v.configMap.optional ?? false, 'configmap');
+      await writeAtomic(dir, payload);
+      return { name: v.name, hostPath: dir, readOnly: true };
+    }
+    if (v.secret) {
+      const dir = volumeDir(this.paths, uid, 'secret', v.name);
+      const name = v.secret.secretName ?? '';
+      const s = await this.objects.getSecret(ns, name);
+      if (!s && !v.secret.optional) throw new VolumeSourceError(`secret "${name}" not found`);
+      const payload = keyValuePayload(secretData(s), v.secret.items, v.secret.defaultMode, v.secret.optional ?? false, 'secret');
+      await writeAtomic(dir, payload);
+      return { name: v.name, hostPath: dir, readOnly: true };
+    }
+    if (v.downwardAPI) {
+      const dapi = v.downwardAPI as { items?: DownwardAPIItem[]; defaultMode?: number };
+      const dir = volumeDir(this.paths, uid, 'downward-api', v.name);
+      await writeAtomic(dir, downwardAPIPayload(pod, dapi.items ?? [], dapi.defaultMode, facts));
+      return { name: v.name, hostPath: dir, readOnly: true };
+    }
+    if (v.projected) {
+      const proj = v.projected as { sources?: ProjectedSource[]; defaultMode?: number };
+      const dir = volumeDir(this.paths, uid, 'projected', v.name);
+      await writeAtomic(dir, await this.projectedPayload(pod, proj.sources ?? [], proj.defaultMode, facts));
+      return { name: v.name, hostPath: dir, readOnly: true };
+    }
+    if (v.persistentVolumeClaim) {
+      throw new Error(`persistentVolumeClaim "${v.persistentVolumeClaim.claimName}" is not supported by this node`);
+    }
+    // emptyDir, and a volume with no source (defaults to emptyDir)
+    const dir = volumeDir(this.paths, uid, 'empty-dir', v.name);
+    const size = v.emptyDir?.sizeLimit !== undefined ? parseQuantity(v.emptyDir.sizeLimit) : 0;
+    await setUpEmptyDir(dir, v.emptyDir?.medium, Math.floor(size));
+    return { name: v.name, hostPath: dir, readOnly: false };
+  }
+
+  private async projectedPayload(pod: Pod, sources: ProjectedSource[], defaultMode: number | undefined, facts: EnvFacts): Promise<Map<string, FileProjection>> {
+    const ns = pod.metadata.namespace ?? 'default';
+    const out = new Map<string, FileProjection>();
+    for (const src of sources) {
+      if (src.configMap) {
+        const name = src.configMap.name ?? '';
+        const cm: ConfigMap | undefined = await this.objects.getConfigMap(ns, name);
+        if (!cm && !src.configMap.optional) throw new VolumeSourceError(`configmap "${name}" not found`);
+        for (const [k, f] of keyValuePayload(configMapData(cm), src.configMap.items, defaultMode, src.configMap.optional ?? false, 'configmap')) out.set(k, f);
+      } else if (src.secret) {
+        const name = src.secret.name ?? '';
+        const s: Secret | undefined = await this.objects.getSecret(ns, name);
+        if (!s && !src.secret.optional) throw new VolumeSourceError(`secret "${name}" not found`);
+        for (const [k, f] of keyValuePayload(secretData(s), src.secret.items, defaultMode, src.secret.optional ?? false, 'secret')) out.set(k, f);
+      } else if (src.downwardAPI) {
+        for (const [k, f] of downwardAPIPayload(pod, src.downwardAPI.items ?? [], defaultMode, facts)) out.set(k, f);
+      } else if (src.serviceAccountToken) {
+        const token = await this.serviceAccountToken(pod, src.serviceAccountToken.expirationSeconds ?? 3600, src.serviceAccountToken.audience);
+        out.set(src.serviceAccountToken.path, { data: Buffer.from(token), mode: defaultMode ?? 0o644 });
+      }
+    }
+    return out;
+  }
+
+  /** A bound token from the TokenRequest API, refreshed at 80% of its life; '' when the server has no such API. */
+  private async serviceAccountToken(pod: Pod, expirationSeconds: number, audience: string | undefined): Promise<string> {
+    const key = `${pod.metadata.uid}/${audience ?? ''}`;
+    const cached = this.tokens.get(key);
+    if (cached && cached.expires > Date.now()) return cached.token;
+    if (!this.client) return '';
+    const ns = pod.metadata.namespace ?? 'default';
+    const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
+    try {
+      const res = await this.client.create<{ metadata: object; status?: { token?: string } }>(
+        `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
+        {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          metadata: {},
+          spec: {
+            audiences: audience ? [audience] : [],
+            expirationSeconds,
+            boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid },
+          },
+        },
+      );
+      const token = res.status?.token ?? '';
+      this.tokens.set(key, { token, expires: Date.now() + expirationSeconds * 800 });
+      return token;
+    } catch {
+      this.tokens.set(key, { token: '', expires: Date.now() + 60_000 });
+      return '';
+    }
+  }
+
+  /** Unmounts everything under the pod dir (tmpfs emptyDirs first) and removes it. */
+  async tearDownPod(uid: string): Promise<void> {
+    const dir = podDir(this.paths, uid);
+    await unmountAll(dir);
+    await rm(dir, { recursive: true, force: true });
+    for (const k of this.tokens.keys()) if (k.startsWith(`${uid}/`)) this.tokens.delete(k);
+  }
+}
