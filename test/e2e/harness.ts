@@ -4,13 +4,14 @@
  * deletes every pod, stops the server by pid, runs `k1s killall`, and reports anything left behind.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimePaths } from '../../src/containerd/paths.js';
 import { buildBusyboxArchive } from '../images/busybox.js';
+import { startOciRegistry, type OciRegistry } from '../registry/oci-registry.js';
 import { k1sBin } from './paths.js';
 
 /** Path of the real kubectl, or undefined when the machine has none. */
@@ -111,6 +112,13 @@ export async function startCluster(options: { nodeName?: string; extraArgs?: str
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const netnsBefore = new Set(netnsList());
   const logFile = join(dataDir, 'server.log');
+  // Images: busybox:1.36/1.35/latest built from Debian's busybox-static. Tagged ones are imported with
+  // `k1s images import`; `image: busybox` (pull policy Always) pulls from this local mirror of docker.io.
+  const archive = join(dataDir, 'busybox.tar');
+  await buildBusyboxArchive(archive);
+  const registry: OciRegistry = await startOciRegistry([archive]);
+  const registriesYaml = join(dataDir, 'registries.yaml');
+  writeFileSync(registriesYaml, `mirrors:\n  docker.io:\n    endpoint:\n      - "${registry.url}"\n`);
   const out = openSync(logFile, 'a');
   // A /16 of its own, so that two clusters on this machine never share a bridge subnet.
   const cidr = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
@@ -126,6 +134,8 @@ export async function startCluster(options: { nodeName?: string; extraArgs?: str
     '--cluster-cidr',
     cidr,
     '--disable-default-registry-endpoint',
+    '--private-registry',
+    registriesYaml,
     ...(options.extraArgs ?? []),
   ];
   let server: ChildProcess | undefined;
@@ -201,6 +211,7 @@ export async function startCluster(options: { nodeName?: string; extraArgs?: str
         const problem = await stopServer();
         if (problem) left.push(problem);
       }
+      await registry.close();
       const killall = await run(process.execPath, [k1sBin, 'killall', '--data-dir', dataDir], { timeoutMs: 60_000 });
       if (killall.code !== 0) left.push(`k1s killall failed: ${killall.stderr}`);
       const socket = runtimePaths(dataDir).socket;
@@ -214,8 +225,6 @@ export async function startCluster(options: { nodeName?: string; extraArgs?: str
 
   try {
     await cluster.waitFor('the server to be ready', async () => existsSync(join(dataDir, 'ready')), 120_000);
-    const archive = join(dataDir, 'busybox.tar');
-    await buildBusyboxArchive(archive);
     const imp = await run(process.execPath, [k1sBin, 'images', 'import', '--data-dir', dataDir, archive], { timeoutMs: 120_000 });
     if (imp.code !== 0) throw new Error(`k1s images import failed: ${imp.stderr}`);
     await cluster.waitFor('node Ready', async () => {
