@@ -86,7 +86,7 @@ spec:
     const ms = await applyAndWait(cluster, manifest, 'localhost-demo', /^Running$/);
     console.log(`# figure: localhost-demo apply→Running ${ms} ms`);
     await cluster.waitFor('client reaches web over localhost', async () =>
-      (await cluster.kubectlOk(['logs', 'localhost-demo', '-c', 'client'])).includes('hello-from-web connected'));
+      (await cluster.kubectlOk(['logs', 'localhost-demo', '-c', 'client'])).includes('hello-from-web\n connected'));
     assert.equal((await cluster.kubectlOk(['exec', 'localhost-demo', '-c', 'client', '--', 'hostname'])).trim(), 'localhost-demo');
     const ip = await cluster.kubectlOk(['get', 'pod', 'localhost-demo', '-o', 'jsonpath={.status.podIP}']);
     assert.match(ip, /^10\.\d+\.\d+\.\d+$/);

@@ -1,0 +1,374 @@
+/**
+ * GenericStore: Kubernetes registry semantics for one resource over the Store — create, get, list, update,
+ * patch, status updates, graceful delete and deletecollection — calling the kind's Strategy for the rest.
+ *
+ * Mirrors k8s.io/apiserver `pkg/registry/generic/registry/store.go` with `pkg/registry/rest` (BeforeCreate,
+ * BeforeUpdate, BeforeDelete): the store owns names, uid, resourceVersion, generateName, creationTimestamp,
+ * conflicts and deletion; the strategy owns defaulting, validation and printing.
+ */
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  type FieldError,
+  type GroupResource,
+} from '../api/errors.js';
+import type { DeleteOptions, KubeList, KubeObject } from '../api/types.js';
+import type { Strategy } from '../registry/strategy.js';
+import type { Store, StoredObject } from '../storage/store.js';
+import { apiVersionOf } from './decode.js';
+import { listObjects, type ListQuery } from './list.js';
+import {
+  deepCopy,
+  generateName,
+  newUid,
+  rfc3339,
+  semanticallyEqual,
+  storageKey,
+  validateName,
+} from './object-meta.js';
+import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
+
+/** Kinds that accept PUT of a missing object as a create (`AllowCreateOnUpdate`). */
+const CREATE_ON_UPDATE = new Set(['events']);
+
+/** The message of a stale-resourceVersion conflict (registry `OptimisticLockErrorMsg`). */
+export const OPTIMISTIC_LOCK_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** Shared dependencies of every GenericStore. */
+export interface GenericStoreDeps {
+  store: Store;
+  clock: () => Date;
+  patch: PatchOps;
+  /** Reads a namespace object (undefined when absent). */
+  getNamespace(name: string): Promise<KubeObject | undefined>;
+  /** Called after an object of a namespaced kind was removed from storage. */
+  onRemoved?(obj: KubeObject): void;
+}
+
+/** Options common to writes. */
+export interface WriteOptions {
+  dryRun: boolean;
+}
+
+/** Result of a delete: the object to return and whether it is gone from storage. */
+export interface DeleteResult {
+  object: KubeObject;
+  deleted: boolean;
+}
+
+function isStoreError(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** The registry semantics of one resource. */
+export class GenericStore {
+  readonly gr: GroupResource;
+  readonly gvk: Gvk;
+
+  constructor(readonly strategy: Strategy, private readonly deps: GenericStoreDeps) {
+    this.gr = { group: strategy.info.group, resource: strategy.info.resource };
+    this.gvk = { group: strategy.info.group, version: strategy.info.version, kind: strategy.info.kind };
+  }
+
+  get namespaced(): boolean {
+    return this.strategy.info.namespaced;
+  }
+
+  key(namespace: string, name: string): string {
+    return storageKey(this.strategy.info.resource, this.namespaced ? namespace : '', name);
+  }
+
+  private withType(obj: KubeObject): KubeObject {
+    obj.apiVersion = apiVersionOf(this.gvk);
+    obj.kind = this.gvk.kind;
+    return obj;
+  }
+
+  private async read(namespace: string, name: string): Promise<StoredObject> {
+    const got = await this.deps.store.get(this.key(namespace, name));
+    if (!got) throw notFound(this.gr, name);
+    return got;
+  }
+
+  /** GET of one object; 404 NotFound. */
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    return this.withType((await this.read(namespace, name)).object);
+  }
+
+  /** LIST with selectors and paging; see list.ts. */
+  async list(namespace: string, query: ListQuery): Promise<KubeList> {
+    return listObjects(this.deps.store, this.strategy, namespace, query);
+  }
+
+  private checkNamespace(obj: KubeObject, namespace: string): void {
+    if (!this.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    const bodyNs = obj.metadata.namespace;
+    if (bodyNs === undefined || bodyNs === '') obj.metadata.namespace = namespace;
+    else if (bodyNs !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+  }
+
+  private async requireNamespace(namespace: string): Promise<void> {
+    if (!this.namespaced) return;
+    const ns = await this.deps.getNamespace(namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    const status = ns['status'] as { phase?: string } | undefined;
+    if (ns.metadata.deletionTimestamp || status?.phase === 'Terminating') {
+      throw forbidden(
+        `${this.gr.resource} "${ns.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+  }
+
+  private validateCreate(obj: KubeObject): void {
+    const errs = this.strategy.validate(obj);
+    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj, this.gr.resource);
+    const all = [...own, ...errs];
+    if (all.length) throw invalid(this.gvk.kind, this.gvk.group, obj.metadata.name ?? '', all);
+  }
+
+  /** POST: creates `obj` in `namespace` (rest.BeforeCreate + store.Create). */
+  async create(namespace: string, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
+    const obj = this.withType(deepCopy(input));
+    this.checkNamespace(obj, namespace);
+    if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    const meta = obj.metadata;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    meta.uid = newUid();
+    meta.creationTimestamp = rfc3339(this.deps.clock());
+    const generated = !meta.name && meta.generateName;
+    if (generated) meta.name = generateName(meta.generateName ?? '');
+    this.strategy.prepareForCreate(obj);
+    this.validateCreate(obj);
+    await this.requireNamespace(obj.metadata.namespace ?? namespace);
+    if (options.dryRun) {
+      if (await this.deps.store.get(this.key(namespace, meta.name ?? ''))) throw alreadyExists(this.gr, meta.name ?? '');
+      return obj;
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.withType((await this.deps.store.create(this.key(namespace, obj.metadata.name ?? ''), obj)).object);
+      } catch (err) {
+        if (!isStoreError(err, 'StoreKeyExists')) throw err;
+        if (!generated || attempt >= 5) throw alreadyExists(this.gr, obj.metadata.name ?? '');
+        obj.metadata.name = generateName(obj.metadata.generateName ?? '');
+      }
+    }
+  }
+
+  /**
+   * PUT of the main resource or its status subresource. Returns the stored object and whether it was created
+   * (create-on-update kinds only). 409 Conflict on a stale resourceVersion, 404 when missing.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    input: KubeObject,
+    options: WriteOptions & { subresource?: 'status' },
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    const obj = this.withType(deepCopy(input));
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    obj.metadata.name = name;
+    this.checkNamespace(obj, namespace);
+    const current = await this.deps.store.get(this.key(namespace, name));
+    if (!current) {
+      if (options.subresource || !CREATE_ON_UPDATE.has(this.gr.resource)) throw notFound(this.gr, name);
+      delete obj.metadata.resourceVersion;
+      return { object: await this.create(namespace, obj, options), created: true };
+    }
+    const rv = obj.metadata.resourceVersion;
+    if (rv && rv !== String(current.modRevision)) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MSG);
+    return { object: await this.replace(current, obj, options), created: false };
+  }
+
+  /** Applies BeforeUpdate rules to `obj` against `current` and writes it (compare-and-swap on current's revision). */
+  private async replace(current: StoredObject, obj: KubeObject, options: WriteOptions & { subresource?: 'status' }): Promise<KubeObject> {
+    const old = current.object;
+    const name = old.metadata.name ?? '';
+    const meta = obj.metadata;
+    const errs: FieldError[] = [];
+    if (meta.uid && meta.uid !== old.metadata.uid) {
+      errs.push({ type: 'FieldValueInvalid', field: 'metadata.uid', detail: `Invalid value: "${meta.uid}": field is immutable` });
+    }
+    meta.uid = old.metadata.uid ?? '';
+    if (old.metadata.creationTimestamp) meta.creationTimestamp = old.metadata.creationTimestamp;
+    else delete meta.creationTimestamp;
+    if (old.metadata.deletionTimestamp) meta.deletionTimestamp = old.metadata.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    if (old.metadata.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.metadata.generateName;
+    if (options.subresource === 'status') {
+      if (!this.strategy.prepareForStatusUpdate) throw notFound(this.gr, name);
+      this.strategy.prepareForStatusUpdate(obj, deepCopy(old));
+      errs.push(...(this.strategy.validateStatusUpdate?.(obj, old) ?? []));
+    } else {
+      this.strategy.prepareForUpdate(obj, deepCopy(old));
+      errs.push(...this.strategy.validateUpdate(obj, old));
+    }
+    if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
+    if (semanticallyEqual(obj, old)) return this.withType(old);
+    if (options.dryRun) {
+      obj.metadata.resourceVersion = String(current.modRevision);
+      return obj;
+    }
+    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && meta.deletionGracePeriodSeconds === 0) {
+      return this.remove(current.key, obj, current.modRevision);
+    }
+    try {
+      return this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object);
+    } catch (err) {
+      throw this.mapWriteError(err, name);
+    }
+  }
+
+  private mapWriteError(err: unknown, name: string): unknown {
+    if (isStoreError(err, 'StoreConflict')) return conflict(this.gr, name, OPTIMISTIC_LOCK_MSG);
+    if (isStoreError(err, 'StoreKeyNotFound')) return notFound(this.gr, name);
+    return err;
+  }
+
+  /**
+   * PATCH of the main resource or status: applies the patch to the current object and updates it, retrying
+   * on a concurrent write unless the patch itself carries a resourceVersion (then 409). `checkFields` runs
+   * field validation on the patched object before the strategy (it may throw or strip unknown fields).
+   */
+  async patch(
+    namespace: string,
+    name: string,
+    patch: unknown,
+    kind: PatchKind,
+    options: WriteOptions & { subresource?: 'status'; checkFields?: (obj: KubeObject) => void },
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.read(namespace, name);
+      const original = this.withType(deepCopy(current.object));
+      const patched = this.deps.patch.applyPatch(original, patch, kind, this.gvk);
+      if (typeof patched !== 'object' || patched === null || typeof patched.metadata !== 'object' || patched.metadata === null) {
+        throw badRequest('the patch produced an object without metadata');
+      }
+      if (patched.metadata.name !== undefined && patched.metadata.name !== name) {
+        throw badRequest(`metadata.name: Invalid value: "${String(patched.metadata.name)}": field is immutable`);
+      }
+      const rv = patched.metadata.resourceVersion;
+      if (rv && rv !== String(current.modRevision)) throw conflict(this.gr, name, OPTIMISTIC_LOCK_MSG);
+      const obj = this.withType(patched);
+      options.checkFields?.(obj);
+      this.checkNamespace(obj, namespace);
+      try {
+        return await this.replace(current, obj, options);
+      } catch (err) {
+        if (attempt < 5 && !rv && (err as { reason?: string }).reason === 'Conflict') continue;
+        throw err;
+      }
+    }
+  }
+
+  private async remove(key: string, obj: KubeObject, expected: number): Promise<KubeObject> {
+    try {
+      const out = this.withType((await this.deps.store.delete(key, expected)).object);
+      this.deps.onRemoved?.(out);
+      return out;
+    } catch (err) {
+      throw this.mapWriteError(err, obj.metadata.name ?? '');
+    }
+  }
+
+  /**
+   * DELETE with graceful deletion (strategy.gracePeriod) and finalizers: while pending, the object stays
+   * with deletionTimestamp/deletionGracePeriodSeconds set and is returned with `deleted: false`.
+   * Preconditions on uid/resourceVersion give 409 Conflict.
+   */
+  async delete(namespace: string, name: string, options: DeleteOptions, write: WriteOptions): Promise<DeleteResult> {
+    const current = await this.read(namespace, name);
+    const obj = this.withType(deepCopy(current.object));
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== obj.metadata.uid) {
+      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+      throw conflict(
+        this.gr,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
+      );
+    }
+    if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) options.gracePeriodSeconds = 1;
+    const grace = this.strategy.gracePeriod?.(obj, options);
+    const finalizers = obj.metadata.finalizers ?? [];
+    const pendingGrace = grace !== undefined && grace > 0;
+    if (!pendingGrace && finalizers.length === 0) {
+      if (write.dryRun) return { object: obj, deleted: true };
+      return { object: await this.remove(current.key, obj, current.modRevision), deleted: true };
+    }
+    const meta = obj.metadata;
+    const now = this.deps.clock();
+    const g = grace ?? 0;
+    const existing = meta.deletionGracePeriodSeconds;
+    if (!meta.deletionTimestamp || existing === undefined || g < existing) {
+      // A shorter grace period moves the deadline earlier, never later (BeforeDelete).
+      meta.deletionTimestamp = rfc3339(new Date(now.getTime() + g * 1000));
+      meta.deletionGracePeriodSeconds = g;
+    } else {
+      return { object: obj, deleted: false };
+    }
+    if (write.dryRun) return { object: obj, deleted: false };
+    if (g === 0 && finalizers.length === 0) return { object: await this.remove(current.key, obj, current.modRevision), deleted: true };
+    try {
+      return { object: this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object), deleted: false };
+    } catch (err) {
+      throw this.mapWriteError(err, name);
+    }
+  }
+
+  /**
+   * Read-modify-write of one object that bypasses the strategy (pods/binding, namespace finalization):
+   * `mutate` edits a copy of the current object; retried on concurrent writes. 404 when missing.
+   */
+  async guaranteedUpdate(namespace: string, name: string, mutate: (obj: KubeObject) => void): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.read(namespace, name);
+      const obj = this.withType(deepCopy(current.object));
+      mutate(obj);
+      if (semanticallyEqual(obj, current.object)) return obj;
+      try {
+        return this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object);
+      } catch (err) {
+        if (attempt < 5 && isStoreError(err, 'StoreConflict')) continue;
+        throw this.mapWriteError(err, name);
+      }
+    }
+  }
+
+  /** Removes an object from storage at once, whatever its finalizers (namespace finalization). */
+  async forceRemove(namespace: string, name: string): Promise<KubeObject> {
+    const current = await this.read(namespace, name);
+    return this.remove(current.key, current.object, current.modRevision);
+  }
+
+  /** DELETE of a collection: deletes every object the list query selects; returns the affected objects. */
+  async deleteCollection(namespace: string, query: ListQuery, options: DeleteOptions, write: WriteOptions): Promise<KubeList> {
+    const list = await this.list(namespace, { ...query, limit: 0, continueToken: undefined });
+    const items: KubeObject[] = [];
+    for (const item of list.items) {
+      try {
+        const r = await this.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', { ...options }, write);
+        items.push(r.object);
+      } catch (err) {
+        if ((err as { reason?: string }).reason !== 'NotFound') throw err;
+      }
+    }
+    return { ...list, items };
+  }
+}

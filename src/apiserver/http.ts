@@ -1,0 +1,95 @@
+/**
+ * HTTP plumbing of the API server: JSON and Status responses, bounded body reading, media type parsing.
+ *
+ * Mirrors k8s.io/apiserver `pkg/endpoints/handlers/responsewriters` (Status bodies for every error) and
+ * `handlers/rest.go` `limitedReadBody` (3 MiB request limit, 413 with kube's message).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { internalError, isStatusError, tooLarge, type StatusError } from '../api/errors.js';
+
+/** kube-apiserver's `maxRequestBodyBytes` for JSON/YAML bodies (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Writes `body` as JSON with `code`; `contentType` defaults to application/json. */
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  if (res.headersSent || res.writableEnded) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Turns any thrown value into a StatusError (unknown errors become 500 InternalError). */
+export function toStatusError(err: unknown): StatusError {
+  if (isStatusError(err)) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return internalError(msg, err);
+}
+
+/** Writes an error as a meta/v1 Status body with its code. */
+export function sendError(res: ServerResponse, err: unknown): void {
+  const se = toStatusError(err);
+  sendJson(res, se.status.code, se.status);
+}
+
+/**
+ * Reads the request body up to `limit` bytes; throws 413 `Request entity too large: limit is 3145728`
+ * when larger (and stops reading).
+ */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    throw tooLarge(`Request entity too large: limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(`Request entity too large: limit is ${limit}`);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** One media range of an Accept or Content-Type header: `application/json;as=Table;v=v1;g=meta.k8s.io`. */
+export interface MediaType {
+  type: string;
+  params: Record<string, string>;
+}
+
+/** Parses a Content-Type or one Accept entry (case-insensitive type, parameters kept). */
+export function parseMediaType(value: string): MediaType {
+  const [type = '', ...rest] = value.split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const i = p.indexOf('=');
+    if (i < 0) continue;
+    params[p.slice(0, i).trim().toLowerCase()] = p.slice(i + 1).trim().replace(/^"|"$/g, '');
+  }
+  return { type: type.trim().toLowerCase(), params };
+}
+
+/** Parses an Accept header into its media ranges, in the order given (kube ignores q-values in practice). */
+export function parseAccept(header: string | undefined): MediaType[] {
+  if (!header) return [];
+  return header.split(',').map((s) => parseMediaType(s)).filter((m) => m.type !== '');
+}
+
+/** URL query helper: a parameter's value or undefined. */
+export function queryParam(q: URLSearchParams, name: string): string | undefined {
+  const v = q.get(name);
+  return v === null ? undefined : v;
+}
+
+/** Parses a boolean query parameter the way apimachinery does (`true`, `1`, empty = true for flags). */
+export function queryBool(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v === 'true' || v === '1' || v === 'True';
+}

@@ -1,0 +1,269 @@
+/**
+ * The REST handler of resource requests: maps (verb, subresource) to GenericStore operations, decodes
+ * bodies, negotiates Table output and writes responses with kube's status codes.
+ *
+ * Mirrors k8s.io/apiserver `pkg/endpoints/installer.go` (which verbs exist where) and
+ * `pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
+import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
+import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
+import type { GenericStore, WriteOptions } from './generic-store.js';
+import { parseAccept, parseMediaType, queryBool, readBody, sendJson } from './http.js';
+import { parseListQuery } from './list.js';
+import { rfc3339 } from './object-meta.js';
+import { patchKindOf, type PatchOps } from './patch-adapter.js';
+import type { Resources } from './resources.js';
+import type { ResourceRequest } from './routing.js';
+import { parseIncludeObject, toTable, wantsTable } from './table.js';
+import { serveWatch } from './watch.js';
+
+/** What the resource handler needs from the server. */
+export interface HandlerContext {
+  resources: Resources;
+  patch: PatchOps;
+  clock: () => Date;
+  /** Serves pods/log, pods/exec, pods/attach (pod-proxy.ts). */
+  proxyPod(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: string, url: URL): Promise<void>;
+}
+
+/** 404 for paths nothing serves, with kube's body. */
+export function notFoundPath(): StatusError {
+  const e = notFound({ group: '', resource: '' }, '');
+  e.status.message = 'the server could not find the requested resource';
+  e.status.details = {};
+  return e;
+}
+
+function writeOptions(q: URLSearchParams): WriteOptions {
+  const dry = q.getAll('dryRun');
+  for (const d of dry) if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
+  return { dryRun: dry.length > 0 };
+}
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return parseMediaType(req.headers['content-type'] ?? '').type;
+}
+
+function successStatus(code: number, details?: Status['details']): Status {
+  const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
+  if (details) s.details = details;
+  return s;
+}
+
+/** Kinds whose DELETE returns the deleted object rather than a Status (`ReturnDeletedObject`). */
+const RETURN_DELETED = new Set(['pods', 'namespaces', 'nodes', 'serviceaccounts']);
+
+/** Handles one resource request end to end (throws StatusError for the caller to write). */
+export async function handleResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, ctx: HandlerContext): Promise<void> {
+  const gs = ctx.resources.lookup(info.group, info.version, info.resource);
+  if (!gs) throw notFoundPath();
+  if (gs.namespaced && info.name !== '' && info.namespace === '') throw notFoundPath();
+  if (!gs.namespaced && info.namespace !== '') throw notFoundPath();
+  const ns = info.namespace;
+  const q = url.searchParams;
+  const accept = parseAccept(req.headers.accept);
+  const tableVersion = wantsTable(accept);
+
+  if (info.subresource !== '') return handleSubresource(req, res, info, url, gs, ctx);
+
+  switch (info.verb) {
+    case 'get': {
+      if (queryBool(q, 'watch')) return watch(req, res, gs, ns, url, ctx, info.name);
+      const obj = await gs.get(ns, info.name);
+      if (tableVersion) {
+        const include = parseIncludeObject(q.get('includeObject') ?? undefined);
+        return sendJson(res, 200, toTable(gs.strategy, [obj], { include, version: tableVersion, now: ctx.clock(), listMeta: { resourceVersion: obj.metadata.resourceVersion ?? '' } }));
+      }
+      return sendJson(res, 200, obj);
+    }
+    case 'list': {
+      const list = await gs.list(ns, parseListQuery(gs.strategy, q));
+      if (tableVersion) {
+        const include = parseIncludeObject(q.get('includeObject') ?? undefined);
+        return sendJson(res, 200, toTable(gs.strategy, list.items, { include, version: tableVersion, now: ctx.clock(), listMeta: list.metadata as Record<string, unknown> }));
+      }
+      return sendJson(res, 200, list);
+    }
+    case 'watch':
+      return watch(req, res, gs, ns, url, ctx, info.name);
+    case 'create': {
+      if (info.name !== '') throw methodNotSupported();
+      const opts = writeOptions(q);
+      const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+      const created = await gs.create(ns, obj, opts);
+      return sendWithWarnings(res, 201, created, warnings);
+    }
+    case 'update': {
+      const opts = writeOptions(q);
+      const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+      const r = await gs.update(ns, info.name, obj, opts);
+      return sendWithWarnings(res, r.created ? 201 : 200, r.object, warnings);
+    }
+    case 'patch':
+      return patch(req, res, gs, ns, info.name, q, ctx, undefined);
+    case 'delete': {
+      const opts = writeOptions(q);
+      const options = await deleteOptions(req, q);
+      if (info.resource === 'namespaces' && info.group === '') {
+        return sendJson(res, 200, await ctx.resources.deleteNamespace(info.name, options, opts));
+      }
+      const r = await gs.delete(ns, info.name, options, opts);
+      if (!r.deleted || RETURN_DELETED.has(info.resource)) return sendJson(res, 200, r.object);
+      return sendJson(res, 200, successStatus(200, { name: info.name, group: info.group, kind: info.resource, uid: r.object.metadata.uid ?? '' }));
+    }
+    case 'deletecollection': {
+      const opts = writeOptions(q);
+      const options = await deleteOptions(req, q);
+      return sendJson(res, 200, await gs.deleteCollection(ns, parseListQuery(gs.strategy, q), options, opts));
+    }
+  }
+}
+
+async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, url: URL, ctx: HandlerContext, name: string): Promise<void> {
+  const q = url.searchParams;
+  const query = parseListQuery(gs.strategy, q);
+  if (name !== '') query.fieldSelector.push({ field: 'metadata.name', op: '=', value: name });
+  const tableVersion = wantsTable(parseAccept(req.headers.accept));
+  const timeout = Number(q.get('timeoutSeconds') ?? '0');
+  await serveWatch(req, res, {
+    store: ctx.resources.storeOf(),
+    strategy: gs.strategy,
+    namespace: ns,
+    query,
+    resourceVersion: q.get('resourceVersion') ?? '',
+    allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+    sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+    timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
+    table: tableVersion ? { version: tableVersion, include: parseIncludeObject(q.get('includeObject') ?? undefined) } : undefined,
+    clock: ctx.clock,
+  });
+}
+
+function sendWithWarnings(res: ServerResponse, code: number, body: unknown, warnings: string[]): void {
+  if (warnings.length) res.setHeader('Warning', warningHeaders(warnings));
+  sendJson(res, code, body);
+}
+
+async function decodeRequest(req: IncomingMessage, gs: GenericStore, q: URLSearchParams, ops: PatchOps): Promise<{ obj: KubeObject; warnings: string[] }> {
+  const validation = parseFieldValidation(q.get('fieldValidation') ?? undefined);
+  const mt = mediaTypeOf(req);
+  checkBodyType(mt);
+  const body = (await readBody(req)).toString('utf8');
+  return decodeObject(body, mt, gs.gvk, validation, ops);
+}
+
+/** DeleteOptions from the body (if any) and query parameters (gracePeriodSeconds, propagationPolicy). */
+async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
+  const body = (await readBody(req)).toString('utf8').trim();
+  let options: DeleteOptions = {};
+  if (body) {
+    const mt = mediaTypeOf(req);
+    const parsed = (mt === 'application/yaml' ? parseYaml(body) : JSON.parse(body)) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) options = parsed as DeleteOptions;
+  }
+  const grace = q.get('gracePeriodSeconds');
+  if (grace !== null && grace !== '') {
+    const g = Number(grace);
+    if (!Number.isInteger(g)) throw badRequest(`gracePeriodSeconds: Invalid value: "${grace}"`);
+    options.gracePeriodSeconds = g;
+  }
+  const pp = q.get('propagationPolicy');
+  if (pp === 'Orphan' || pp === 'Background' || pp === 'Foreground') options.propagationPolicy = pp;
+  return options;
+}
+
+async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext, subresource: 'status' | undefined): Promise<void> {
+  const opts = writeOptions(q);
+  const mt = mediaTypeOf(req);
+  const kind = patchKindOf(mt);
+  if (!kind) throw unsupportedMediaType(mt);
+  const validation = parseFieldValidation(q.get('fieldValidation') ?? undefined);
+  const text = (await readBody(req)).toString('utf8');
+  const { value, duplicates } = parseBody(text, mt, ctx.patch);
+  if (kind === 'apply' && !subresource) {
+    const existing = await gs.get(ns, name).catch(() => undefined);
+    if (!existing) {
+      const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
+      if (obj.metadata.name === undefined) obj.metadata.name = name;
+      return sendWithWarnings(res, 201, await gs.create(ns, obj, opts), warnings);
+    }
+  }
+  let warnings: string[] = [];
+  const out = await gs.patch(ns, name, value, kind, {
+    ...opts,
+    ...(subresource ? { subresource } : {}),
+    checkFields: (obj) => {
+      warnings = checkFields(obj, gs.gvk, validation, duplicates, ctx.patch);
+    },
+  });
+  return sendWithWarnings(res, 200, out, warnings);
+}
+
+async function handleSubresource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, gs: GenericStore, ctx: HandlerContext): Promise<void> {
+  const sub = info.subresource;
+  const ns = info.namespace;
+  const q = url.searchParams;
+  if (!gs.strategy.info.subresources.includes(sub) || info.name === '') throw notFoundPath();
+  if (sub === 'status') {
+    switch (info.verb) {
+      case 'get':
+        return sendJson(res, 200, await gs.get(ns, info.name));
+      case 'update': {
+        const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+        const r = await gs.update(ns, info.name, obj, { ...writeOptions(q), subresource: 'status' });
+        return sendWithWarnings(res, 200, r.object, warnings);
+      }
+      case 'patch':
+        return patch(req, res, gs, ns, info.name, q, ctx, 'status');
+      default:
+        throw methodNotSupported();
+    }
+  }
+  if (sub === 'binding' && info.resource === 'pods') {
+    if (info.verb !== 'create') throw methodNotSupported();
+    return bindPod(req, res, gs, ns, info.name, q, ctx);
+  }
+  if (sub === 'log' || sub === 'exec' || sub === 'attach') {
+    if (sub === 'log' && info.verb !== 'get') throw methodNotSupported();
+    if (sub !== 'log' && info.verb !== 'get' && info.verb !== 'create') throw methodNotSupported();
+    const pod = await gs.get(ns, info.name);
+    return ctx.proxyPod(req, res, pod, sub, url);
+  }
+  throw notFoundPath();
+}
+
+/** POST pods/binding: sets spec.nodeName (409 when already bound) and the PodScheduled condition. */
+async function bindPod(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext): Promise<void> {
+  const opts = writeOptions(q);
+  const text = (await readBody(req)).toString('utf8');
+  const { value } = parseBody(text, mediaTypeOf(req), ctx.patch);
+  const binding = value as { metadata?: { name?: string; namespace?: string }; target?: { kind?: string; name?: string } };
+  if (binding.metadata?.namespace && binding.metadata.namespace !== ns) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const node = binding.target?.name ?? '';
+  if (!node) throw badRequest(`Binding "${name}" is invalid: target.name: Required value`);
+  if (binding.target?.kind && binding.target.kind !== 'Node') {
+    throw badRequest(`Binding "${name}" is invalid: target.kind: Invalid value: "${binding.target.kind}": must be empty or 'Node'`);
+  }
+  const pod = await gs.get(ns, name);
+  const current = (pod['spec'] as { nodeName?: string } | undefined)?.nodeName;
+  if (current) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${current}"`);
+  if (pod.metadata.deletionTimestamp) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  if (!opts.dryRun) {
+    const now = rfc3339(ctx.clock());
+    await gs.guaranteedUpdate(ns, name, (obj) => {
+      const spec = (obj['spec'] ??= {}) as { nodeName?: string };
+      if (spec.nodeName) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      spec.nodeName = node;
+      const status = (obj['status'] ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
+      const conds = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
+      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+      status.conditions = conds;
+    });
+  }
+  sendJson(res, 201, successStatus(201));
+}

@@ -1,0 +1,229 @@
+/** HTTP-level tests of the API server: authentication, limits, registry semantics, watch, Table and the kubelet proxy. */
+import assert from 'node:assert/strict';
+import { request, createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from './test-server.js';
+
+interface Reply {
+  code: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: () => Record<string, unknown>;
+}
+
+function call(t: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, anonymous = false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: t.server.port,
+        method,
+        path,
+        ca: t.pki.caPem,
+        ...(anonymous ? {} : { cert: t.pki.admin.certPem, key: t.pki.admin.keyPem }),
+        headers: { ...(text !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) } : {}), ...headers },
+      },
+      (res) => {
+        let data = '';
+        res.on('data', (d: Buffer) => (data += d.toString()));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data) as Record<string, unknown> }));
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+const pod = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels: { app: 'x' } },
+  spec: { containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }], initContainers: [{ name: 'i', image: 'busybox' }], ...extra },
+});
+
+describe('API server over HTTP', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('a request without a client certificate is 401, healthz is open', async () => {
+    const r = await call(t, 'GET', '/api/v1/pods', undefined, {}, true);
+    assert.equal(r.code, 401);
+    assert.equal(r.json()['reason'], 'Unauthorized');
+    const h = await call(t, 'GET', '/healthz', undefined, {}, true);
+    assert.equal(h.code, 200);
+    assert.equal(h.body, 'ok');
+  });
+
+  it('a body over 3 MiB is 413 with kube message', async () => {
+    const r = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', 'x'.repeat(3 * 1024 * 1024 + 10));
+    assert.equal(r.code, 413);
+    assert.equal(r.json()['message'], 'Request entity too large: limit is 3145728');
+  });
+
+  it('unknown paths are 404 with kube body', async () => {
+    const r = await call(t, 'GET', '/apis/nope.io/v1/things');
+    assert.equal(r.code, 404);
+    assert.equal(r.json()['message'], 'the server could not find the requested resource');
+  });
+
+  it('aggregated discovery answers with the exact v2 content type only when asked', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const r = await call(t, 'GET', '/api', undefined, { Accept: accept });
+    assert.equal(r.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const doc = r.json() as { items: { versions: { resources: { resource: string; subresources?: { subresource: string }[] }[] }[] }[] };
+    const pods = doc.items[0]?.versions[0]?.resources.find((x) => x.resource === 'pods');
+    assert.ok(pods?.subresources?.some((s) => s.subresource === 'status'));
+    const legacy = await call(t, 'GET', '/api');
+    assert.equal(legacy.headers['content-type'], 'application/json');
+    assert.equal(legacy.json()['kind'], 'APIVersions');
+  });
+
+  it('namespace mismatch is 400 and generateName gets 5 characters', async () => {
+    let r = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'c', namespace: 'kube-system' } });
+    assert.equal(r.code, 400);
+    assert.equal(r.json()['message'], 'the namespace of the provided object does not match the namespace sent on the request');
+    r = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { generateName: 'g-' } });
+    assert.equal(r.code, 201);
+    assert.match(String((r.json()['metadata'] as { name: string }).name), /^g-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('PUT with a stale resourceVersion is 409 Conflict', async () => {
+    const c = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'cas' }, data: { a: '1' } });
+    const obj = c.json() as { metadata: { resourceVersion: string }; data: Record<string, string> };
+    obj.data = { a: '2' };
+    assert.equal((await call(t, 'PUT', '/api/v1/namespaces/default/configmaps/cas', obj)).code, 200);
+    obj.data = { a: '3' };
+    const r = await call(t, 'PUT', '/api/v1/namespaces/default/configmaps/cas', obj);
+    assert.equal(r.code, 409);
+    assert.equal(r.json()['message'], 'Operation cannot be fulfilled on configmaps "cas": the object has been modified; please apply your changes to the latest version and try again');
+  });
+
+  it('binding, status update and graceful deletion of a pod', async () => {
+    const cr = await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('g'));
+    assert.equal(cr.code, 201, cr.body);
+    const b = await call(t, 'POST', '/api/v1/namespaces/default/pods/g/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'g' }, target: { kind: 'Node', name: 'node1' } });
+    assert.equal(b.code, 201, b.body);
+    const again = await call(t, 'POST', '/api/v1/namespaces/default/pods/g/binding', { metadata: { name: 'g' }, target: { name: 'node2' } });
+    assert.equal(again.code, 409, again.body);
+    const s = await call(t, 'PATCH', '/api/v1/namespaces/default/pods/g/status', { status: { phase: 'Running' } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(s.code, 200, s.body);
+    assert.equal((s.json()['status'] as { phase: string }).phase, 'Running');
+    const d = await call(t, 'DELETE', '/api/v1/namespaces/default/pods/g');
+    assert.equal(d.code, 200, d.body);
+    const meta = d.json()['metadata'] as { deletionTimestamp?: string; deletionGracePeriodSeconds?: number };
+    assert.ok(meta.deletionTimestamp);
+    assert.equal(meta.deletionGracePeriodSeconds, 30);
+    const g1 = await call(t, 'GET', '/api/v1/namespaces/default/pods/g');
+    assert.equal(g1.code, 200, g1.body);
+    const now = await call(t, 'DELETE', '/api/v1/namespaces/default/pods/g', { gracePeriodSeconds: 0 });
+    assert.equal(now.code, 200, now.body);
+    assert.equal((await call(t, 'GET', '/api/v1/namespaces/default/pods/g')).code, 404);
+  });
+
+  it('list pages with limit and continue', async () => {
+    for (let i = 0; i < 5; i++) await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `page-${i}`, labels: { page: 'y' } } });
+    const p1 = (await call(t, 'GET', '/api/v1/namespaces/default/configmaps?labelSelector=page%3Dy&limit=3')).json() as { items: unknown[]; metadata: { continue?: string } };
+    assert.equal(p1.items.length, 3);
+    assert.ok(p1.metadata.continue);
+    const p2 = (await call(t, 'GET', `/api/v1/namespaces/default/configmaps?labelSelector=page%3Dy&limit=3&continue=${encodeURIComponent(p1.metadata.continue ?? '')}`)).json() as { items: unknown[]; metadata: { continue?: string } };
+    assert.equal(p2.items.length, 2);
+    assert.equal(p2.metadata.continue, undefined);
+  });
+
+  it('Table output has Name first and the default table for kinds without columns', async () => {
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const r = (await call(t, 'GET', '/api/v1/namespaces/default/configmaps?limit=1', undefined, { Accept: accept })).json() as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[]; object: { kind: string } }[] };
+    assert.equal(r.kind, 'Table');
+    assert.equal(r.columnDefinitions[0]?.name, 'Name');
+    assert.equal(r.rows[0]?.cells.length, r.columnDefinitions.length);
+    assert.equal(r.rows[0]?.object.kind, 'PartialObjectMetadata');
+    const plain = (await call(t, 'GET', '/api/v1/nodes', undefined, { Accept: accept })).json() as { kind: string };
+    assert.equal(plain.kind, 'Table');
+  });
+
+  it('watch from a compacted resourceVersion sends a 410 ERROR event', async () => {
+    for (let i = 0; i < 5; i++) await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `w-${i}` } });
+    t.store.compact(2);
+    const r = await call(t, 'GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1');
+    const ev = JSON.parse(r.body.trim().split('\n')[0] ?? '{}') as { type: string; object: { code: number; reason: string; message: string } };
+    assert.equal(ev.type, 'ERROR');
+    assert.equal(ev.object.code, 410);
+    assert.equal(ev.object.reason, 'Expired');
+    assert.match(ev.object.message, /^too old resource version: 1 \(\d+\)$/);
+  });
+
+  it('a watch with a label selector sees an object leave as DELETED', async () => {
+    const c = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'sel', labels: { w: 'on' } } });
+    const rv = (c.json()['metadata'] as { resourceVersion: string }).resourceVersion;
+    const watching = call(t, 'GET', `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=w%3Don&resourceVersion=${rv}&timeoutSeconds=1`);
+    await new Promise((r) => setTimeout(r, 100));
+    await call(t, 'PATCH', '/api/v1/namespaces/default/configmaps/sel', { metadata: { labels: { w: 'off' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const types = (await watching).body.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    assert.deepEqual(types, ['DELETED']);
+  });
+
+  it('pods/log is proxied to the kubelet and exec is piped after the upgrade', async () => {
+    const seen: string[] = [];
+    const kubelet = createHttpsServer({ cert: t.pki.kubeletServing.certPem, key: t.pki.kubeletServing.keyPem, ca: t.pki.caPem, requestCert: true }, (req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('hello from a\n');
+    });
+    const kubeletSockets: { destroy(): void }[] = [];
+    kubelet.on('upgrade', (req, socket) => {
+      kubeletSockets.push(socket);
+      seen.push(`upgrade ${req.url ?? ''}`);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (d: Buffer) => socket.write(d));
+    });
+    await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
+    const port = (kubelet.address() as AddressInfo).port;
+    try {
+      await call(t, 'POST', '/api/v1/nodes', { metadata: { name: 'node1' } });
+      await call(t, 'PATCH', '/api/v1/nodes/node1/status', { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } }, { 'Content-Type': 'application/merge-patch+json' });
+      await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('lg', { nodeName: 'node1' }));
+      let r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log');
+      assert.equal(r.code, 400);
+      assert.equal(r.json()['message'], 'a container name must be specified for pod lg, choose one of: [a b] or one of the init containers: [i]');
+      r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=zz');
+      assert.equal(r.json()['message'], 'container zz is not valid for pod lg');
+      r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=a');
+      assert.equal(r.json()['message'], 'container "a" in pod "lg" is waiting to start: ContainerCreating');
+      await call(t, 'PATCH', '/api/v1/namespaces/default/pods/lg/status', { status: { containerStatuses: [{ name: 'a', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: {} } }] } }, { 'Content-Type': 'application/merge-patch+json' });
+      r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=a&tailLines=5&follow=false');
+      assert.equal(r.code, 200, r.body);
+      assert.equal(r.body, 'hello from a\n');
+      assert.equal(seen[0], '/containerLogs/default/lg/a?tailLines=5');
+
+      const echoed = await new Promise<string>((resolve, reject) => {
+        const s = tlsConnect({ host: '127.0.0.1', port: t.server.port, ca: t.pki.caPem, cert: t.pki.admin.certPem, key: t.pki.admin.keyPem, servername: 'localhost' }, () => {
+          s.write(`GET /api/v1/namespaces/default/pods/lg/exec?command=sh&container=a&stdout=true HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n`);
+        });
+        let got = '';
+        s.on('data', (d: Buffer) => {
+          got += d.toString();
+          if (got.includes('\r\n\r\n') && !got.includes('ping')) s.write('ping');
+          if (got.endsWith('ping')) {
+            s.destroy();
+            resolve(got);
+          }
+        });
+        s.on('error', reject);
+      });
+      assert.match(echoed, /^HTTP\/1\.1 101/);
+      assert.equal(seen[1], 'upgrade /exec/default/lg/a?command=sh&stdout=true');
+    } finally {
+      for (const s of kubeletSockets) s.destroy();
+      kubelet.closeAllConnections();
+      kubelet.close();
+    }
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * The API server process: an HTTPS listener with client-certificate authentication that routes requests to
+ * discovery, OpenAPI, health, version and the resource handler, and upgrade requests to the kubelet proxy.
+ *
+ * Mirrors kube-apiserver's handler chain (`k8s.io/apiserver/pkg/server/config.go` DefaultBuildHandlerChain):
+ * authentication (x509 client certs verified by the cluster CA; anonymous only for health and version),
+ * then routing; every failure is written as a meta/v1 Status, never as a crash.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
+import type { Pod } from '../api/types.js';
+import type { Strategy } from '../registry/strategy.js';
+import type { Store } from '../storage/store.js';
+import { bootstrapNamespaces } from './bootstrap.js';
+import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
+import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
+import { serveOpenAPIV3 } from './openapi/index.js';
+import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
+import { PodProxy, type KubeletClientTls } from './pod-proxy.js';
+import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
+import { Resources } from './resources.js';
+import { parseRequestInfo, type RequestInfo } from './routing.js';
+
+/** Options of `startApiServer`. */
+export interface ApiServerOptions {
+  store: Store;
+  strategies: Strategy[];
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Serving certificate and the CA that verifies client certificates. */
+  tls: { caPem: string; certPem: string; keyPem: string };
+  /** The API server's client identity towards kubelets (logs, exec, attach). */
+  kubeletClient: KubeletClientTls;
+  /** Injected clock (timestamps, ages); default `() => new Date()`. */
+  clock?: () => Date;
+  /** `gitVersion` reported by /version; default v1.32.0-k1s. */
+  gitVersion?: string;
+  /** Patch and strict-decoding implementations; default the real modules. */
+  patchOps?: PatchOps;
+}
+
+/** A running API server. */
+export interface ApiServer {
+  port: number;
+  /** Stops listening, ends open connections (watches, streams) and resolves when closed. */
+  close(): Promise<void>;
+}
+
+const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
+
+function versionInfo(gitVersion: string): unknown {
+  const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
+  return {
+    major: m?.[1] ?? '1',
+    minor: m?.[2] ?? '32',
+    gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2024-12-11T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'gc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+function authenticated(req: IncomingMessage): boolean {
+  const s = req.socket as TLSSocket;
+  return s.authorized === true;
+}
+
+/** Writes a JSON body with an ETag, answering 304 when If-None-Match matches (discovery documents). */
+function sendCached(req: IncomingMessage, res: ServerResponse, body: unknown, contentType: string): void {
+  const text = JSON.stringify(body);
+  const etag = `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ETag: etag, Vary: 'Accept' });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ETag: etag, Vary: 'Accept' });
+  res.end(text);
+}
+
+/** Starts the API server: bootstraps system namespaces, then listens. Resolves once listening. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const clock = options.clock ?? (() => new Date());
+  const patch = options.patchOps ?? defaultPatchOps;
+  const resources = new Resources(options.strategies, { store: options.store, clock, patch });
+  const infos = options.strategies.map((s) => s.info);
+  const gitVersion = options.gitVersion ?? 'v1.32.0-k1s';
+  const nodes = resources.lookup('', 'v1', 'nodes');
+  const proxy = new PodProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
+  const ctx: HandlerContext = {
+    resources,
+    patch,
+    clock,
+    proxyPod: async (_req, res, pod, sub, url) => {
+      if (sub !== 'log') throw badRequest('Upgrade request required');
+      await proxy.logs(_req, res, pod as Pod, url);
+    },
+  };
+  await bootstrapNamespaces(resources);
+  await resources.resumeTerminating();
+
+  let address = '';
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const path = url.pathname;
+    if (!authenticated(req) && !PUBLIC_PATHS.test(path)) throw unauthorized();
+    const watchParam = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const info = parseRequestInfo(req.method ?? 'GET', path, watchParam);
+    if (info.kind !== 'resource' && req.method !== 'GET' && req.method !== 'HEAD') {
+      if (info.kind === 'unknown') throw notFoundPath();
+      throw methodNotSupported();
+    }
+    await route(req, res, info, url);
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, info: RequestInfo, url: URL): Promise<void> => {
+    const accept = parseAccept(req.headers.accept);
+    switch (info.kind) {
+      case 'resource':
+        return handleResource(req, res, info, url, ctx);
+      case 'version':
+        return sendJson(res, 200, versionInfo(gitVersion));
+      case 'health':
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+        res.end('ok');
+        return;
+      case 'api-versions':
+      case 'group-list': {
+        const core = info.kind === 'api-versions';
+        const agg = wantsAggregated(accept);
+        if (agg) {
+          const ct = agg === 'v2' ? DISCOVERY_V2_CONTENT_TYPE : DISCOVERY_V2BETA1_CONTENT_TYPE;
+          return sendCached(req, res, aggregatedDiscovery(infos, core, agg), ct);
+        }
+        return sendCached(req, res, core ? apiVersions(address) : apiGroupList(infos), 'application/json');
+      }
+      case 'group': {
+        const doc = apiGroupDoc(infos, info.group);
+        if (!doc) throw notFoundPath();
+        return sendCached(req, res, doc, 'application/json');
+      }
+      case 'resource-list': {
+        const doc = apiResourceList(infos, info.group, info.version);
+        if (!doc) throw notFoundPath();
+        return sendCached(req, res, doc, 'application/json');
+      }
+      case 'openapi': {
+        const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), infos, req.headers['if-none-match']);
+        if (!r) throw notFoundPath();
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+        return;
+      }
+      case 'unknown':
+        throw notFoundPath();
+    }
+  };
+
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    if (!authenticated(req)) throw unauthorized();
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, false);
+    if (info.kind !== 'resource' || info.resource !== 'pods' || info.group !== '' || !info.name) throw notFoundPath();
+    if (info.subresource !== 'exec' && info.subresource !== 'attach') {
+      if (info.subresource === 'portforward') throw badRequest('port forwarding is not supported by this server yet');
+      throw badRequest('Upgrade request required');
+    }
+    const pods = resources.lookup('', 'v1', 'pods');
+    if (!pods) throw notFoundPath();
+    const pod = (await pods.get(info.namespace, info.name)) as Pod;
+    await proxy.upgrade(req, socket, head, pod, info.subresource, url);
+  };
+
+  const server: Server = createServer({
+    ca: options.tls.caPem,
+    cert: options.tls.certPem,
+    key: options.tls.keyPem,
+    requestCert: true,
+    rejectUnauthorized: false,
+    keepAlive: true,
+  });
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      req.resume();
+      sendError(res, err);
+    });
+  });
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    socket.on('error', () => socket.destroy());
+    onUpgrade(req, socket, head).catch((err: unknown) => {
+      const st = toStatusError(err).status;
+      const body = JSON.stringify(st);
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 ${st.code} ${st.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+    });
+  });
+  server.on('tlsClientError', () => undefined);
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of upgraded) s.destroy();
+      }),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Test harness: starts the API server on 127.0.0.1:0 over a temporary SQLite file with freshly generated
+ * certificates, writes an admin kubeconfig, and runs the real kubectl against it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePki, renderKubeconfig, type ClusterPki } from '../pki/pki.js';
+import type { Strategy } from '../registry/strategy.js';
+import { SqliteStore } from '../storage/sqlite.js';
+import { startApiServer, type ApiServer } from './server.js';
+import { testStrategies } from './test-strategies.js';
+
+/** Result of one kubectl run. */
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running test server with its kubeconfig. */
+export interface TestServer {
+  server: ApiServer;
+  store: SqliteStore;
+  pki: ClusterPki;
+  dir: string;
+  kubeconfig: string;
+  url: string;
+  strategies: Strategy[];
+  /** Runs /usr/bin/kubectl with the test kubeconfig and cache dir; `stdin` is piped when given. */
+  kubectl(args: string[], stdin?: string, timeoutMs?: number): Promise<KubectlResult>;
+  /** Starts kubectl and returns the child (for `get -w`). */
+  kubectlSpawn(args: string[]): ReturnType<typeof spawn>;
+  close(): Promise<void>;
+}
+
+/** The registry's coreStrategies() when present, else the local test strategies. */
+export async function strategiesForTest(): Promise<Strategy[]> {
+  try {
+    const spec = '../registry/index.js';
+    const mod = (await import(spec)) as { coreStrategies?: () => Strategy[] };
+    if (typeof mod.coreStrategies === 'function') return mod.coreStrategies();
+  } catch {
+    // registry not written yet
+  }
+  return testStrategies();
+}
+
+/** Starts a server for tests. */
+export async function startTestServer(strategies?: Strategy[]): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'k1s-apiserver-'));
+  const pki = await ensurePki(join(dir, 'pki'), 'node1');
+  const store = new SqliteStore(join(dir, 'state.db'), { compactIntervalMs: 0 });
+  const strats = strategies ?? (await strategiesForTest());
+  const server = await startApiServer({
+    store,
+    strategies: strats,
+    port: 0,
+    tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
+    kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
+  });
+  const url = `https://127.0.0.1:${server.port}`;
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, renderKubeconfig(url, pki.caPem, pki.admin));
+  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+  const baseArgs = ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache')];
+  const kubectlSpawn = (args: string[]): ReturnType<typeof spawn> => spawn('/usr/bin/kubectl', [...baseArgs, ...args], { env });
+  const kubectl = (args: string[], stdin?: string, timeoutMs = 20000): Promise<KubectlResult> =>
+    new Promise((resolve) => {
+      const child = kubectlSpawn(args);
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+      if (stdin !== undefined) child.stdin?.end(stdin);
+      else child.stdin?.end();
+    });
+  return {
+    server,
+    store,
+    pki,
+    dir,
+    kubeconfig,
+    url,
+    strategies: strats,
+    kubectl,
+    kubectlSpawn,
+    close: async () => {
+      await server.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * WATCH: streams `{"type":...,"object":...}` lines over chunked HTTP/1.1 from the Store, with selector filtering,
+ * initial state for resourceVersion ""/"0", bookmarks, timeouts, Table output and 410 ERROR events.
+ *
+ * Mirrors k8s.io/apiserver `pkg/endpoints/handlers/watch.go` (serveWatch) and the watch cache's semantics
+ * (`pkg/storage/cacher`): an object that stops matching the selector is sent as DELETED, one that starts
+ * matching as ADDED; an expired resourceVersion is an ERROR event carrying a 410 Expired Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { badRequest, gone } from '../api/errors.js';
+import type { KubeObject, WatchEventType } from '../api/types.js';
+import type { Strategy } from '../registry/strategy.js';
+import type { Store, StoreEvent } from '../storage/store.js';
+import { apiVersionOf } from './decode.js';
+import { listObjects, matchesQuery, type ListQuery } from './list.js';
+import { storagePrefix } from './object-meta.js';
+import { toTable, type IncludeObject, type TableVersion } from './table.js';
+
+/** Parameters of one watch request. */
+export interface WatchRequest {
+  store: Store;
+  strategy: Strategy;
+  /** '' = all namespaces. */
+  namespace: string;
+  query: ListQuery;
+  /** The `resourceVersion` query parameter ('' or '0' = send the current state first). */
+  resourceVersion: string;
+  allowBookmarks: boolean;
+  /** `sendInitialEvents=true`: initial ADDED events followed by an initial-events-end BOOKMARK. */
+  sendInitialEvents: boolean;
+  /** Seconds; 0 = server default (30 minutes). */
+  timeoutSeconds: number;
+  table: { version: TableVersion; include: IncludeObject } | undefined;
+  clock: () => Date;
+  /** Milliseconds between bookmarks (default 60000). */
+  bookmarkIntervalMs?: number;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 1800;
+
+/** Maps a store event to the event this watcher sees under its selectors (undefined = not visible). */
+export function filterEvent(strategy: Strategy, query: ListQuery, e: StoreEvent): { type: WatchEventType; object: KubeObject } | undefined {
+  const now = matchesQuery(strategy, query, e.object);
+  const before = e.prevObject ? matchesQuery(strategy, query, e.prevObject) : false;
+  switch (e.type) {
+    case 'ADDED':
+      return now ? { type: 'ADDED', object: e.object } : undefined;
+    case 'MODIFIED':
+      if (now && before) return { type: 'MODIFIED', object: e.object };
+      if (now) return { type: 'ADDED', object: e.object };
+      if (before) return { type: 'DELETED', object: e.object };
+      return undefined;
+    case 'DELETED':
+      return before || now ? { type: 'DELETED', object: e.object } : undefined;
+  }
+}
+
+/** Serves a watch until the client goes away, the timeout passes, or the store closes. */
+export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest): Promise<void> {
+  const info = w.strategy.info;
+  const apiVersion = apiVersionOf({ group: info.group, version: info.version, kind: info.kind });
+  const rvText = w.resourceVersion;
+  let fromRevision: number | undefined;
+  if (rvText !== '' && rvText !== '0') {
+    fromRevision = Number(rvText);
+    if (!Number.isInteger(fromRevision) || fromRevision < 0) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
+  }
+  const ac = new AbortController();
+  const timeout = (w.timeoutSeconds > 0 ? w.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const timer = setTimeout(() => ac.abort(), timeout);
+  const onClose = (): void => ac.abort();
+  req.on('close', onClose);
+  res.on('close', onClose);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let first = true;
+  let lastRevision = fromRevision ?? 0;
+  const send = async (type: WatchEventType, object: unknown): Promise<void> => {
+    if (ac.signal.aborted) return;
+    let payload = object;
+    if (w.table && type !== 'ERROR' && type !== 'BOOKMARK') {
+      payload = toTable(w.strategy, [{ ...(object as KubeObject), apiVersion, kind: info.kind }], {
+        include: w.table.include,
+        version: w.table.version,
+        now: w.clock(),
+        listMeta: { resourceVersion: (object as KubeObject).metadata.resourceVersion ?? '' },
+        omitColumns: !first,
+      });
+      first = false;
+    }
+    if (!res.write(JSON.stringify({ type, object: payload }) + '\n')) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          ac.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        res.on('drain', done);
+        ac.signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  };
+  const bookmark = (extra: Record<string, string> = {}): Promise<void> =>
+    send('BOOKMARK', {
+      kind: info.kind,
+      apiVersion,
+      metadata: { resourceVersion: String(lastRevision), ...(Object.keys(extra).length ? { annotations: extra } : {}) },
+    });
+  const bookmarkTimer = w.allowBookmarks && !w.table ? setInterval(() => void bookmark(), w.bookmarkIntervalMs ?? 60000) : undefined;
+
+  try {
+    if (fromRevision === undefined || w.sendInitialEvents) {
+      const list = await listObjects(w.store, w.strategy, w.namespace, { ...w.query, limit: 0, continueToken: undefined });
+      for (const item of list.items) await send('ADDED', item);
+      lastRevision = Number(list.metadata.resourceVersion ?? '0');
+      if (w.sendInitialEvents && w.allowBookmarks) await bookmark({ 'k8s.io/initial-events-end': 'true' });
+      fromRevision = lastRevision;
+    }
+    const prefix = storagePrefix(info.resource, info.namespaced ? w.namespace : '');
+    try {
+      for await (const e of w.store.watch(prefix, fromRevision, ac.signal)) {
+        lastRevision = e.revision;
+        const ev = filterEvent(w.strategy, w.query, e);
+        if (ev) await send(ev.type, { ...ev.object, apiVersion, kind: info.kind });
+        if (ac.signal.aborted) break;
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'StoreCompacted') throw err;
+      await send('ERROR', gone((err as Error).message).status);
+    }
+  } finally {
+    clearTimeout(timer);
+    if (bookmarkTimer) clearInterval(bookmarkTimer);
+    req.off('close', onClose);
+    res.off('close', onClose);
+    ac.abort();
+    if (!res.writableEnded) res.end();
+  }
+}
