@@ -1,6 +1,6 @@
 /**
  * The API server against @kubernetes/client-node: typed list and the Watch helper. Skipped when the library
- * cannot load (client-node 2.0.1 pulls undici 8, which needs Node >= 22.19).
+ * cannot load (client-node 2.0.1 pulls undici 8, which needs Node >= 22.19; package.json overrides it to undici 7).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -53,7 +53,7 @@ describe('API server with @kubernetes/client-node', { skip }, () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     await api.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'w' }, data: { a: '1' } } });
-    await api.patchNamespacedConfigMap({ namespace: 'default', name: 'w', body: { data: { a: '2' } } });
+    await api.patchNamespacedConfigMap({ namespace: 'default', name: 'w', body: [{ op: 'replace', path: '/data/a', value: '2' }] });
     await got;
     assert.deepEqual(events, ['ADDED w', 'MODIFIED w']);
   });
