@@ -55,16 +55,13 @@ const CREATED_COLUMN: TableColumnDefinition = {
   priority: 0,
 };
 
-/** True when the strategy's own columns already start with the Name column (format `name`), cells included. */
-function hasOwnName(strategy: Strategy): boolean {
-  const first = strategy.table?.columnDefinitions[0];
-  return first !== undefined && (first.format === 'name' || first.name === 'Name');
-}
-
-/** The column definitions of a kind's Table (Name first, added unless the strategy lists it). */
+/**
+ * The column definitions of a kind's Table: the strategy's own, complete list (as upstream's
+ * TableConvertors; events, for one, start with LAST SEEN and show Name only with -o wide), or the
+ * default Name / Created At table of kinds without one.
+ */
 export function columnDefinitions(strategy: Strategy): TableColumnDefinition[] {
-  if (!strategy.table) return [NAME_COLUMN, CREATED_COLUMN];
-  return hasOwnName(strategy) ? strategy.table.columnDefinitions : [NAME_COLUMN, ...strategy.table.columnDefinitions];
+  return strategy.table ? strategy.table.columnDefinitions : [NAME_COLUMN, CREATED_COLUMN];
 }
 
 function rowObject(obj: KubeObject, include: IncludeObject, version: TableVersion): unknown {
@@ -81,11 +78,7 @@ function rowObject(obj: KubeObject, include: IncludeObject, version: TableVersio
 /** One Table row of `obj`. */
 export function tableRow(strategy: Strategy, obj: KubeObject, now: Date, include: IncludeObject, version: TableVersion): unknown {
   const name = obj.metadata.name ?? '';
-  const cells = !strategy.table
-    ? [name, obj.metadata.creationTimestamp ?? null]
-    : hasOwnName(strategy)
-      ? strategy.table.cells(obj, now)
-      : [name, ...strategy.table.cells(obj, now)];
+  const cells = strategy.table ? strategy.table.cells(obj, now) : [name, obj.metadata.creationTimestamp ?? null];
   const row: Record<string, unknown> = { cells };
   const conditions = strategy.table?.conditions?.(obj);
   if (conditions) row['conditions'] = conditions;

@@ -70,13 +70,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const abort = new AbortController();
   const pending = new Map<string, Pod>();
   const query = { fieldSelector: 'spec.nodeName=' };
+  let eventSeq = 0;
 
   async function recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     const ts = rfc3339(now());
     const event: Event = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace ?? 'default' },
+      // client-go's recorder names events `<object>.<unix nanos in hex>`.
+      metadata: { name: `${pod.metadata.name}.${(BigInt(now()) * 1_000_000n + BigInt(++eventSeq)).toString(16)}`, namespace: pod.metadata.namespace ?? 'default' },
       involvedObject: {
         apiVersion: 'v1',
         kind: 'Pod',

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCriClient } from '../../src/cri/client.js';
 import { runtimePaths } from '../../src/containerd/paths.js';
-import { applyAndWait, canRunContainers, kubectlPath, podRow, startCluster, type Cluster } from './harness.js';
+import { applyAndWait, canRunContainers, kubectlPath, podRow, run, startCluster, type Cluster } from './harness.js';
 
 const skip = !canRunContainers ? 'needs root, containerd and runc' : !kubectlPath ? 'needs kubectl' : false;
 
@@ -92,6 +92,18 @@ spec:
     assert.match(ip, /^10\.\d+\.\d+\.\d+$/);
     const wide = await cluster.kubectlOk(['get', 'pod', 'localhost-demo', '-o', 'wide', '--no-headers']);
     assert.ok(wide.includes(ip) && wide.includes(cluster.nodeName), wide);
+  });
+
+  it('runs kubectl exec -it in a terminal and kubectl exec -i with piped input', async () => {
+    const piped = await cluster.kubectl(['exec', '-i', 'localhost-demo', '-c', 'client', '--', 'sh'], { input: 'echo piped-$((1+1))\nexit 7\n' });
+    assert.equal(piped.stdout, 'piped-2\n');
+    assert.equal(piped.code, 7, 'the exit code of the remote command comes back');
+    // `script` gives kubectl a real pseudo-terminal, as a user at a shell has.
+    const cmd = `${kubectlPath} --cache-dir=${cluster.dataDir}/kube-cache exec -it localhost-demo -c client -- sh -c 'tty; echo in-a-tty'`;
+    const tty = await run('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, input: '' });
+    assert.equal(tty.code, 0, tty.stderr + tty.stdout);
+    assert.match(tty.stdout, /\/dev\/pts\/\d+/);
+    assert.match(tty.stdout, /in-a-tty/);
   });
 
   it('honours terminationGracePeriodSeconds and removes the containers from containerd on delete', async () => {

@@ -31,6 +31,14 @@ const checks: Record<string, (c: Cluster, p: SeedPod) => Promise<void>> = {
     assert.match(a, /Main container log entry 0/);
     const names = await c.kubectlOk(['get', 'pod', 'sidecar-pod', '-o', 'jsonpath={.spec.containers[*].name}']);
     assert.equal(names, 'main-container sidecar-container');
+    // `kubectl describe pod` shows both containers, the shared volume and the pod's events.
+    const describe = await c.kubectlOk(['describe', 'pod', 'sidecar-pod']);
+    for (const line of [/main-container:/, /sidecar-container:/, /\/var\/log from shared-logs \(rw\)/, /EmptyDir \(a temporary directory that shares a pod's lifetime\)/]) {
+      assert.match(describe, line);
+    }
+    for (const event of [/Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/sidecar-pod to /, /Started\s+\S+\s+kubelet\s+Started container sidecar-container/]) {
+      assert.match(describe, event);
+    }
   },
   // seed 003 step 1-4: writer and reader see the same file.
   'multi-container-demo': async (c) => {
