@@ -1,0 +1,179 @@
+/**
+ * `npm run bench`: measures k1s and prints a Markdown table of figures (recorded in the README, never asserted).
+ *
+ * 1. API server + SQLite, in process, over HTTPS with client certificates: create, get, list (JSON and Table)
+ *    of N pods, and the time for a write to reach 50 watchers.
+ * 2. A real cluster (bin/k1s server + containerd + runc + CNI): server start → ready, apply → Running of the
+ *    seed 004 sidecar pod (observed through a watch), delete → gone, and the server's resident memory.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pod } from '../../src/api/types.js';
+import { startApiServer } from '../../src/apiserver/index.js';
+import { createApiClient, type RestClient } from '../../src/client/rest-client.js';
+import { ensurePki } from '../../src/pki/pki.js';
+import { coreStrategies } from '../../src/registry/index.js';
+import { SqliteStore } from '../../src/storage/sqlite.js';
+import { canRunContainers, startCluster } from '../e2e/harness.js';
+import { repoRoot } from '../e2e/paths.js';
+
+interface Figure {
+  what: string;
+  value: string;
+}
+const figures: Figure[] = [];
+
+function record(what: string, value: string): void {
+  figures.push({ what, value });
+  console.error(`${what}: ${value}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function summary(ms: number[]): string {
+  const s = [...ms].sort((a, b) => a - b);
+  return `p50 ${percentile(s, 50).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms, max ${(s[s.length - 1] ?? NaN).toFixed(1)} ms (n=${s.length})`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+function pod(name: string): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { bench: 'api' } },
+    spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] }, { name: 'sidecar', image: 'busybox:1.36' }] },
+  };
+}
+
+async function benchApi(n: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'k1s-bench-'));
+  const pki = await ensurePki(join(dir, 'tls'), 'bench');
+  const store = new SqliteStore(join(dir, 'state.db'));
+  const api = await startApiServer({
+    store,
+    strategies: coreStrategies(),
+    port: 0,
+    tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
+    kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+  });
+  const client = (): RestClient =>
+    createApiClient({ server: `https://127.0.0.1:${api.port}`, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const c = client();
+  try {
+    const creates: number[] = [];
+    const [, total] = await timed(async () => {
+      for (let i = 0; i < n; i++) creates.push((await timed(() => c.create('/api/v1/namespaces/default/pods', pod(`p-${i}`))))[1]);
+    });
+    record(`API: create pod (sequential, ${n} pods)`, `${summary(creates)}; ${(n / (total / 1000)).toFixed(0)} creates/s`);
+    const gets: number[] = [];
+    for (let i = 0; i < 200; i++) gets.push((await timed(() => c.get(`/api/v1/namespaces/default/pods/p-${i % n}`)))[1]);
+    record('API: get pod', summary(gets));
+    const lists: number[] = [];
+    for (let i = 0; i < 10; i++) lists.push((await timed(() => c.list('/api/v1/namespaces/default/pods')))[1]);
+    record(`API: list ${n} pods (JSON)`, summary(lists));
+
+    const watchers = 50;
+    const aborts: AbortController[] = [];
+    const arrivals: Promise<number>[] = [];
+    const rv = (await c.list('/api/v1/namespaces/default/pods', { limit: 1 })).metadata.resourceVersion ?? '0';
+    let sentAt = 0;
+    for (let w = 0; w < watchers; w++) {
+      const ac = new AbortController();
+      aborts.push(ac);
+      const wc = client();
+      arrivals.push(
+        (async () => {
+          for await (const ev of wc.watch<Pod>('/api/v1/namespaces/default/pods', { resourceVersion: rv, fieldSelector: 'metadata.name=fan-out' }, ac.signal)) {
+            if (ev.type === 'ADDED') return performance.now() - sentAt;
+          }
+          return NaN;
+        })(),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    sentAt = performance.now();
+    await c.create('/api/v1/namespaces/default/pods', pod('fan-out'));
+    const latencies = await Promise.all(arrivals);
+    for (const ac of aborts) ac.abort();
+    record(`API: write → ${watchers} watchers (create to event received)`, summary(latencies));
+    record('API server process RSS after the above', `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (bench process, in-process server)`);
+  } finally {
+    await api.close();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function rssOfServer(dataDir: string): Promise<string> {
+  try {
+    const pid = (await readFile(join(dataDir, 'k1s.pid'), 'utf8')).trim();
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return `${(kb / 1024).toFixed(0)} MiB`;
+  } catch {
+    return 'n/a';
+  }
+}
+
+async function benchCluster(rounds: number): Promise<void> {
+  const [cluster, startMs] = await timed(() => startCluster({ nodeName: 'k1s-bench' }));
+  record('cluster: k1s server start → ready, images imported, node Ready', `${startMs.toFixed(0)} ms`);
+  const pki = await ensurePki(join(cluster.dataDir, 'tls'), 'k1s-bench');
+  const c = createApiClient({ server: `https://127.0.0.1:${cluster.port}`, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const manifest = await readFile(join(repoRoot, 'examples', 'sidecar-pod.yaml'), 'utf8');
+  const { parse } = await import('yaml');
+  const base = parse(manifest) as Pod;
+  const running: number[] = [];
+  const gone: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const p: Pod = { ...base, metadata: { ...base.metadata, name: `sidecar-${i}` } };
+      const ac = new AbortController();
+      const list = await c.list<Pod>('/api/v1/namespaces/default/pods');
+      const t0 = performance.now();
+      const watch = (async () => {
+        for await (const ev of c.watch<Pod>('/api/v1/namespaces/default/pods', { resourceVersion: list.metadata.resourceVersion ?? '0', fieldSelector: `metadata.name=sidecar-${i}` }, ac.signal)) {
+          const st = ev.object.status;
+          if (st?.phase === 'Running' && (st.containerStatuses ?? []).every((s) => s.ready)) return performance.now() - t0;
+        }
+        return NaN;
+      })();
+      await c.create('/api/v1/namespaces/default/pods', p);
+      running.push(await watch);
+      ac.abort();
+      const t1 = performance.now();
+      await c.delete(`/api/v1/namespaces/default/pods/sidecar-${i}`, { gracePeriodSeconds: 1 });
+      for (;;) {
+        try {
+          await c.get(`/api/v1/namespaces/default/pods/sidecar-${i}`);
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      gone.push(performance.now() - t1);
+    }
+    record('cluster: create → Running 2/2 ready (seed 004 sidecar pod, watched)', summary(running));
+    record('cluster: delete (grace 1 s; sh and tail ignore SIGTERM) → containers stopped, object gone', summary(gone));
+    record('cluster: k1s server RSS (API server + kubelet + scheduler; containerd not included)', await rssOfServer(cluster.dataDir));
+  } finally {
+    c.close();
+    const left = await cluster.stop();
+    if (left.length) console.error(`left behind: ${left.join(', ')}`);
+  }
+}
+
+await benchApi(500);
+if (canRunContainers) await benchCluster(10);
+else console.error('skipping the cluster benchmark: needs root, containerd and runc');
+console.log('| measurement | result |\n|---|---|');
+for (const f of figures) console.log(`| ${f.what} | ${f.value} |`);
+process.exit(0);
