@@ -16,6 +16,7 @@ import {
   type FieldError,
   type GroupResource,
 } from '../api/errors.js';
+import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeList, KubeObject } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store, StoredObject } from '../storage/store.js';
@@ -25,7 +26,6 @@ import {
   deepCopy,
   generateName,
   newUid,
-  rfc3339,
   semanticallyEqual,
   storageKey,
   validateName,

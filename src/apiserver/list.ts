@@ -2,61 +2,41 @@
  * LIST over the Store: label/field selector filtering, `limit`/`continue` paging and the list envelope.
  *
  * Mirrors k8s.io/apiserver `pkg/storage/etcd3/store.go` GetList and `pkg/storage/continue.go` (continue
- * tokens are base64 JSON `{"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}`); every kind supports the
- * `metadata.name` and `metadata.namespace` field selectors plus its strategy's selectable fields.
+ * tokens are base64 JSON `{"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}`); selectors are read and
+ * matched by selectors.ts.
  */
 import { badRequest } from '../api/errors.js';
-import type { KubeList, KubeObject } from '../api/types.js';
+import { FieldSelector } from '../api/fields.js';
+import { everything } from '../api/labels.js';
+import type { KubeList } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
 import { apiVersionOf } from './decode.js';
 import { storagePrefix } from './object-meta.js';
-import { checkFields, matchFields, matchLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelSelector } from './selectors.js';
+import { matchesSelectors, parseSelectors, type Selectors } from './selectors.js';
 
 /** Parsed query of list, watch and deletecollection. */
-export interface ListQuery {
-  labelSelector: LabelSelector;
-  fieldSelector: FieldRequirement[];
+export interface ListQuery extends Selectors {
   /** 0 = no limit. */
   limit: number;
   continueToken: string | undefined;
 }
 
-/** Field-selector values of `obj`: metadata.name, metadata.namespace and the strategy's fields. */
-export function objectFields(strategy: Strategy, obj: KubeObject): Record<string, string> {
-  const own = strategy.selectableFields?.(obj) ?? {};
-  return { ...own, 'metadata.name': obj.metadata.name ?? '', 'metadata.namespace': obj.metadata.namespace ?? '' };
+/** A query selecting every object, at most `limit` of them (0 = no limit). */
+export function listEverything(limit = 0): ListQuery {
+  return { labelSelector: everything(), fieldSelector: new FieldSelector([]), limit, continueToken: undefined };
 }
 
-/** True when `obj` passes both selectors. */
-export function matchesQuery(strategy: Strategy, query: Pick<ListQuery, 'labelSelector' | 'fieldSelector'>, obj: KubeObject): boolean {
-  return matchLabels(query.labelSelector, obj.metadata.labels) && matchFields(query.fieldSelector, objectFields(strategy, obj));
-}
-
-/** The field names a kind supports, probed on a skeleton object (undefined if the strategy cannot say). */
-function supportedFields(strategy: Strategy): Record<string, string> | undefined {
-  try {
-    const skeleton = { metadata: {}, spec: {}, status: {}, involvedObject: {}, source: {} } as KubeObject;
-    return objectFields(strategy, skeleton);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses labelSelector, fieldSelector, limit and continue from a URL query; 400 on bad values. */
+/**
+ * Parses fieldSelector, labelSelector, limit and continue from a URL query. Throws StatusError 400 on a
+ * bad selector (see parseSelectors) or limit.
+ */
 export function parseListQuery(strategy: Strategy, q: URLSearchParams): ListQuery {
-  const fieldSelector = parseFieldSelector(q.get('fieldSelector') ?? undefined);
-  const supported = supportedFields(strategy);
-  if (supported) checkFields(fieldSelector, supported);
+  const selectors = parseSelectors(strategy, q);
   const limitText = q.get('limit');
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: Invalid value: "${limitText ?? ''}"`);
-  return {
-    labelSelector: parseLabelSelector(q.get('labelSelector') ?? undefined),
-    fieldSelector,
-    limit,
-    continueToken: q.get('continue') || undefined,
-  };
+  return { ...selectors, limit, continueToken: q.get('continue') || undefined };
 }
 
 interface ContinueToken {
@@ -93,14 +73,14 @@ export async function listObjects(store: Store, strategy: Strategy, namespace: s
   }
   const apiVersion = apiVersionOf({ group: info.group, version: info.version, kind: info.kind });
   const all = await store.list(prefix, startAfter !== undefined ? { startAfter } : {});
-  const selected = all.items.filter((i) => matchesQuery(strategy, query, i.object));
+  const selected = all.items.filter((i) => matchesSelectors(strategy, query, i.object));
   const page = query.limit > 0 ? selected.slice(0, query.limit) : selected;
   const items = page.map((i) => ({ ...i.object, apiVersion, kind: info.kind }));
   const list: KubeList = { kind: `${info.kind}List`, apiVersion, metadata: { resourceVersion: String(all.revision) }, items };
   if (query.limit > 0 && selected.length > query.limit) {
     const last = page[page.length - 1];
     if (last) list.metadata.continue = encodeContinue(last.key.slice(prefix.length), all.revision);
-    if (query.labelSelector.length === 0 && query.fieldSelector.length === 0) {
+    if (query.labelSelector.empty() && query.fieldSelector.empty()) {
       list.metadata.remainingItemCount = selected.length - query.limit;
     }
   }

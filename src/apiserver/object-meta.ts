@@ -1,13 +1,15 @@
 /**
- * ObjectMeta rules the generic store applies to every kind: generated names, uids, timestamps, name validation
- * and the Kubernetes store keys.
+ * ObjectMeta rules the generic store applies to every kind: generated names, uids, name validation and the
+ * Kubernetes store keys.
  *
  * Mirrors k8s.io/apiserver `pkg/registry/rest/create.go` (BeforeCreate), `update.go` (BeforeUpdate),
- * apimachinery `pkg/api/validation/objectmeta.go` and `pkg/util/validation` (DNS-1123 names),
+ * apimachinery `pkg/api/validation/objectmeta.go` (name checks, via src/api/meta.ts),
  * `storage/names/generate.go` (5 random characters from `bcdfghjklmnpqrstvwxz2456789`).
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '../api/errors.js';
+import * as field from '../api/field-errors.js';
+import { nameIsDNSLabel, nameIsDNSSubdomain } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -26,58 +28,16 @@ export function newUid(): string {
   return randomUUID();
 }
 
-/** RFC 3339 with second precision, UTC: `2024-01-02T03:04:05Z` (meta/v1 Time). */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Validates a DNS-1123 subdomain name (most kinds); messages as apimachinery's `IsDNS1123Subdomain`. */
-export function validateSubdomain(name: string, field: string): FieldError[] {
-  if (name.length > 253) {
-    return [{ type: 'FieldValueInvalid', field, detail: `Invalid value: "${name}": must be no more than 253 characters` }];
-  }
-  if (!DNS1123_SUBDOMAIN.test(name)) {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field,
-        detail: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-      },
-    ];
-  }
-  return [];
-}
-
-/** Validates a DNS-1123 label (namespaces); messages as apimachinery's `IsDNS1123Label`. */
-export function validateLabel(name: string, field: string): FieldError[] {
-  if (name.length > 63) {
-    return [{ type: 'FieldValueInvalid', field, detail: `Invalid value: "${name}": must be no more than 63 characters` }];
-  }
-  if (!DNS1123_LABEL.test(name)) {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field,
-        detail: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
-      },
-    ];
-  }
-  return [];
-}
-
 /**
- * Name checks of ObjectMeta for a kind: required name, and DNS-1123 label (namespaces) or subdomain. Events,
- * whose generated names contain dots, are subdomains as well.
+ * Name checks of ObjectMeta for a kind (ValidateObjectMeta's name part): required name, then
+ * NameIsDNSLabel for namespaces or NameIsDNSSubdomain for every other kind (events' generated names
+ * contain dots), one `metadata.name: Invalid value` error per message.
  */
 export function validateName(obj: KubeObject, resource: string): FieldError[] {
   const name = obj.metadata.name ?? '';
-  if (name === '') {
-    return [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'Required value: name or generateName is required' }];
-  }
-  return resource === 'namespaces' ? validateLabel(name, 'metadata.name') : validateSubdomain(name, 'metadata.name');
+  if (name === '') return [field.required('metadata.name', 'name or generateName is required')];
+  const isValid = resource === 'namespaces' ? nameIsDNSLabel : nameIsDNSSubdomain;
+  return isValid(name, false).map((msg) => field.invalid('metadata.name', name, msg));
 }
 
 /** Storage key of an object: `/registry/<resource>/<namespace>/<name>` or `/registry/<resource>/<name>`. */

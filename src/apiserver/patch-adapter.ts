@@ -4,7 +4,7 @@
  */
 import { parseJsonStrict, parseYamlStrict, validateFields } from '../api/schema/index.js';
 import type { KubeObject } from '../api/types.js';
-import { applyPatch } from './patch/index.js';
+import { applyPatch, patchTypeOf } from './patch/index.js';
 
 /** Patch types by their Content-Type (apimachinery `types.PatchType`); `apply` is server-side apply. */
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
@@ -26,20 +26,13 @@ export interface PatchOps {
   validateFields(obj: unknown, gvk: Gvk): { unknown: string[]; typeError?: string };
 }
 
-/** Maps a PATCH Content-Type to its patch kind, or undefined for an unsupported type. */
+/**
+ * Maps a PATCH Content-Type to its patch kind: `application/apply-patch+yaml` is server-side apply, the
+ * others as patchTypeOf; undefined for an unsupported type (the caller answers 415).
+ */
 export function patchKindOf(contentType: string): PatchKind | undefined {
-  switch (contentType) {
-    case 'application/json-patch+json':
-      return 'json';
-    case 'application/merge-patch+json':
-      return 'merge';
-    case 'application/strategic-merge-patch+json':
-      return 'strategic';
-    case 'application/apply-patch+yaml':
-      return 'apply';
-    default:
-      return undefined;
-  }
+  if (contentType.split(';')[0]?.trim().toLowerCase() === 'application/apply-patch+yaml') return 'apply';
+  return patchTypeOf(contentType);
 }
 
 /** The real implementations. Server-side apply is approximated by a strategic merge of the applied object. */

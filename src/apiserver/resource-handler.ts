@@ -8,15 +8,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
+import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
 import type { GenericStore, WriteOptions } from './generic-store.js';
 import { parseAccept, parseMediaType, queryBool, readBody, sendJson } from './http.js';
 import { parseListQuery } from './list.js';
-import { rfc3339 } from './object-meta.js';
 import { patchKindOf, type PatchOps } from './patch-adapter.js';
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, supportsProtobuf } from './protobuf/codec.js';
 import type { Resources } from './resources.js';
 import type { ResourceRequest } from './routing.js';
+import { selectorForName } from './selectors.js';
 import { parseIncludeObject, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 
@@ -125,7 +127,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
 async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, url: URL, ctx: HandlerContext, name: string): Promise<void> {
   const q = url.searchParams;
   const query = parseListQuery(gs.strategy, q);
-  if (name !== '') query.fieldSelector.push({ field: 'metadata.name', op: '=', value: name });
+  if (name !== '') query.fieldSelector = selectorForName(query.fieldSelector, name);
   const tableVersion = wantsTable(parseAccept(req.headers.accept));
   const timeout = Number(q.get('timeoutSeconds') ?? '0');
   await serveWatch(req, res, {
@@ -150,6 +152,9 @@ function sendWithWarnings(res: ServerResponse, code: number, body: unknown, warn
 async function decodeRequest(req: IncomingMessage, gs: GenericStore, q: URLSearchParams, ops: PatchOps): Promise<{ obj: KubeObject; warnings: string[] }> {
   const validation = parseFieldValidation(q.get('fieldValidation') ?? undefined);
   const mt = mediaTypeOf(req);
+  if (mt === PROTOBUF_MEDIA_TYPE && supportsProtobuf(gs.gvk)) {
+    return decodeValue(decodeProtobufBody(await readBody(req), gs.gvk), [], gs.gvk, validation, ops);
+  }
   checkBodyType(mt);
   const body = (await readBody(req)).toString('utf8');
   return decodeObject(body, mt, gs.gvk, validation, ops);

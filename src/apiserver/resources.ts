@@ -7,11 +7,12 @@
  * every namespaced object in it is deleted (gracefully where the kind says so) and the namespace object is
  * removed once nothing is left.
  */
+import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
 import { GenericStore, type WriteOptions } from './generic-store.js';
-import { rfc3339 } from './object-meta.js';
+import { listEverything } from './list.js';
 import type { PatchOps } from './patch-adapter.js';
 
 /** Every served resource, by `group/version/resource`. */
@@ -81,7 +82,7 @@ export class Resources {
     try {
       for (const gs of this.all) {
         if (!gs.namespaced) continue;
-        await gs.deleteCollection(namespace, { labelSelector: [], fieldSelector: [], limit: 0, continueToken: undefined }, { ...options }, { dryRun: false });
+        await gs.deleteCollection(namespace, listEverything(), { ...options }, { dryRun: false });
       }
       await this.finalizeIfEmpty(namespace);
     } catch {
@@ -98,7 +99,7 @@ export class Resources {
   async finalizeIfEmpty(namespace: string): Promise<boolean> {
     for (const gs of this.all) {
       if (!gs.namespaced) continue;
-      const left = await gs.list(namespace, { labelSelector: [], fieldSelector: [], limit: 1, continueToken: undefined });
+      const left = await gs.list(namespace, listEverything(1));
       if (left.items.length > 0) return false;
     }
     this.terminating.delete(namespace);
@@ -114,7 +115,7 @@ export class Resources {
   async resumeTerminating(): Promise<void> {
     const ns = this.namespaces;
     if (!ns) return;
-    const list = await ns.list('', { labelSelector: [], fieldSelector: [], limit: 0, continueToken: undefined });
+    const list = await ns.list('', listEverything());
     for (const item of list.items) {
       if (!item.metadata.deletionTimestamp || !item.metadata.name) continue;
       this.terminating.add(item.metadata.name);

@@ -1,115 +1,100 @@
 /**
- * Label and field selectors of list/watch requests: parsing and matching.
+ * The API server's side of list/watch selectors: reading them from a request (400 on errors), the field
+ * labels a kind accepts, and the field set of an object. Parsing and matching are src/api/labels.ts and
+ * src/api/fields.ts.
  *
- * Mirrors apimachinery `pkg/labels/selector.go` (`=`, `==`, `!=`, `in`, `notin`, `key`, `!key`) and
- * `pkg/fields/selector.go` (`=`, `==`, `!=` only). Parse errors are 400 BadRequest like kube's
- * `unable to parse requirement` messages.
+ * Mirrors k8s.io/apiserver `pkg/endpoints/handlers/get.go` ListResource (DecodeParameters, then
+ * `FieldSelector.Transform(ConvertFieldLabel)`, then the by-name selector), apimachinery `runtime/scheme.go`
+ * (DefaultMetaV1FieldSelectorConversion), kubernetes `pkg/apis/core/v1/conversion.go` (per-kind field label
+ * conversions) and `pkg/registry/generic/matcher.go` (ObjectMetaFieldsSet).
  */
 import { badRequest } from '../api/errors.js';
+import { oneTermEqualSelector, parseFieldSelector, type FieldSelector } from '../api/fields.js';
+import { parseLabelSelector, type LabelSelector } from '../api/labels.js';
+import type { KubeObject } from '../api/types.js';
+import type { Strategy } from '../registry/strategy.js';
 
-/** One requirement of a label selector. */
-export interface LabelRequirement {
-  key: string;
-  op: 'in' | 'notin' | 'exists' | '!';
-  values: string[];
-}
-
-/** A parsed selector: all requirements must hold. An empty list matches everything. */
-export type LabelSelector = LabelRequirement[];
-
-/** One field requirement (`spec.nodeName=node1`, `status.phase!=Running`). */
-export interface FieldRequirement {
-  field: string;
-  op: '=' | '!=';
-  value: string;
-}
-
-/** Splits on commas that are not inside parentheses. */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((x) => x.trim()).filter((x) => x !== '');
-}
-
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-function checkKey(key: string, whole: string): string {
-  if (!LABEL_KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${whole}"`);
-  return key;
-}
-
-/** Parses a `labelSelector` query value; throws 400 on syntax errors. */
-export function parseLabelSelector(text: string | undefined): LabelSelector {
-  if (!text) return [];
-  return splitTop(text).map((part): LabelRequirement => {
-    let m = /^([^\s!=()]+)\s+(in|notin)\s+\((.*)\)$/.exec(part);
-    if (m) {
-      const values = (m[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
-      return { key: checkKey(m[1] ?? '', part), op: m[2] === 'in' ? 'in' : 'notin', values };
-    }
-    m = /^([^\s!=]+)\s*(==|=|!=)\s*([^\s]*)$/.exec(part);
-    if (m) {
-      return { key: checkKey(m[1] ?? '', part), op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] ?? ''] };
-    }
-    m = /^!\s*([^\s!=]+)$/.exec(part);
-    if (m) return { key: checkKey(m[1] ?? '', part), op: '!', values: [] };
-    if (/^[^\s!=()]+$/.test(part)) return { key: checkKey(part, part), op: 'exists', values: [] };
-    throw badRequest(`unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt`);
-  });
-}
-
-/** True when `labels` satisfy every requirement. */
-export function matchLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  return sel.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    switch (r.op) {
-      case 'in':
-        return has && r.values.includes(l[r.key] ?? '');
-      case 'notin':
-        return !has || !r.values.includes(l[r.key] ?? '');
-      case 'exists':
-        return has;
-      case '!':
-        return !has;
-    }
-  });
-}
-
-/** Parses a `fieldSelector` query value; throws 400 on syntax errors. */
-export function parseFieldSelector(text: string | undefined): FieldRequirement[] {
-  if (!text) return [];
-  return splitTop(text).map((part) => {
-    const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(part);
-    if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
-    return { field: (m[1] ?? '').trim(), op: m[2] === '!=' ? '!=' : '=', value: (m[3] ?? '').trim() };
-  });
+/** The label and field selectors of a list, watch or deletecollection request. */
+export interface Selectors {
+  labelSelector: LabelSelector;
+  fieldSelector: FieldSelector;
 }
 
 /**
- * True when `fields` satisfy every requirement. A field the kind does not expose makes the request
- * invalid in kube (`field label not supported`); `checkFields` reports that, here it simply does not match.
+ * Field-selector values of `obj`: the strategy's selectable fields plus `metadata.name` and, for namespaced
+ * kinds, `metadata.namespace` (ObjectMetaFieldsSet). Fields absent here read as '' when matched.
  */
-export function matchFields(sel: FieldRequirement[], fields: Record<string, string>): boolean {
-  return sel.every((r) => {
-    const v = fields[r.field];
-    return r.op === '=' ? v === r.value : v !== r.value;
-  });
+export function objectFields(strategy: Strategy, obj: KubeObject): Record<string, string> {
+  const own = strategy.selectableFields?.(obj) ?? {};
+  const meta: Record<string, string> = { 'metadata.name': obj.metadata.name ?? '' };
+  if (strategy.info.namespaced) meta['metadata.namespace'] = obj.metadata.namespace ?? '';
+  return { ...own, ...meta };
 }
 
-/** Throws 400 `field label not supported: x` when a requirement names a field the kind does not expose. */
-export function checkFields(sel: FieldRequirement[], supported: Record<string, string>): void {
-  for (const r of sel) {
-    if (!(r.field in supported)) throw badRequest(`field label not supported: ${r.field}`);
+/** True when `obj` passes both selectors. */
+export function matchesSelectors(strategy: Strategy, sel: Selectors, obj: KubeObject): boolean {
+  return sel.labelSelector.matches(obj.metadata.labels) && sel.fieldSelector.matches(objectFields(strategy, obj));
+}
+
+/**
+ * The field labels a kind accepts, or undefined when the strategy cannot say (its selectableFields throws
+ * on a skeleton object; then every label is let through and unknown ones simply read as '').
+ */
+function supportedFieldLabels(strategy: Strategy): Set<string> | undefined {
+  if (!strategy.selectableFields) return undefined;
+  try {
+    const skeleton = { metadata: {}, spec: {}, status: {}, involvedObject: {}, source: {} } as KubeObject;
+    return new Set(Object.keys(objectFields(strategy, skeleton)));
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Scheme.ConvertFieldLabel: kinds with selectable fields (upstream: a registered field label conversion)
+ * answer `field label not supported: <label>` for any other label; kinds without accept only
+ * `metadata.name` and `metadata.namespace` (`"x" is not a known field selector: only "metadata.name",
+ * "metadata.namespace"`). Throws a plain Error; the caller makes it a 400.
+ */
+function checkFieldLabel(strategy: Strategy, label: string): void {
+  if (!strategy.selectableFields) {
+    if (label === 'metadata.name' || label === 'metadata.namespace') return;
+    throw new Error(`${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
+  }
+  const supported = supportedFieldLabels(strategy);
+  if (supported && !supported.has(label)) throw new Error(`field label not supported: ${label}`);
+}
+
+function asBadRequest<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    const e = badRequest((err as Error).message);
+    e.cause = err;
+    throw e;
+  }
+}
+
+/**
+ * Reads `fieldSelector` and `labelSelector` from a request query, in upstream's order: field syntax, label
+ * syntax, then the kind's field labels (terms in sorted order). Throws StatusError 400 BadRequest with the
+ * parser's message, e.g. `unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt`,
+ * `invalid selector: 'a'; can't understand 'a'` or `field label not supported: spec.foo`.
+ */
+export function parseSelectors(strategy: Strategy, q: URLSearchParams): Selectors {
+  const fieldSelector = asBadRequest(() => parseFieldSelector(q.get('fieldSelector') ?? ''));
+  const labelSelector = asBadRequest(() => parseLabelSelector(q.get('labelSelector') ?? ''));
+  asBadRequest(() => fieldSelector.requirements.forEach((r) => checkFieldLabel(strategy, r.field)));
+  return { labelSelector, fieldSelector };
+}
+
+/**
+ * The field selector of a watch on one object (`.../pods/web?watch=true`): `metadata.name=<name>` when the
+ * request has none, the request's own when it pins the same name, else 400 `fieldSelector metadata.name
+ * doesn't match requested name` (ListResource's hasName branch).
+ */
+export function selectorForName(fieldSelector: FieldSelector, name: string): FieldSelector {
+  if (fieldSelector.empty()) return oneTermEqualSelector('metadata.name', name);
+  if (fieldSelector.exactMatch('metadata.name') !== name) throw badRequest("fieldSelector metadata.name doesn't match requested name");
+  return fieldSelector;
 }

@@ -138,6 +138,23 @@ describe('API server over HTTP', () => {
     assert.equal(p2.metadata.continue, undefined);
   });
 
+  it('bad selectors on list, watch and deletecollection are 400 with kube messages', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', '/api/v1/pods?labelSelector=a%20b', "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"],
+      ['GET', '/api/v1/namespaces/default/pods?fieldSelector=spec.foo%3Dbar', 'field label not supported: spec.foo'],
+      ['GET', '/api/v1/nodes?fieldSelector=metadata.namespace%3Dx', 'field label not supported: metadata.namespace'],
+      ['GET', '/api/v1/configmaps?watch=true&fieldSelector=data.x%3Dy', '"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"'],
+      ['GET', '/api/v1/namespaces/default/configmaps?fieldSelector=nope', "invalid selector: 'nope'; can't understand 'nope'"],
+      ['DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=%3Dx', "found '=', expected: !, identifier, or 'end of string'"],
+      ['GET', '/api/v1/namespaces/default/configmaps/one?watch=true&fieldSelector=metadata.name%3Dtwo', "fieldSelector metadata.name doesn't match requested name"],
+    ];
+    for (const [method, path, message] of cases) {
+      const r = await call(t, method, path);
+      assert.equal(r.code, 400, `${method} ${path}: ${r.body}`);
+      assert.deepEqual([r.json()['reason'], r.json()['message']], ['BadRequest', message], `${method} ${path}`);
+    }
+  });
+
   it('Table output has Name first and the default table for kinds without columns', async () => {
     const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
     const r = (await call(t, 'GET', '/api/v1/namespaces/default/configmaps?limit=1', undefined, { Accept: accept })).json() as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[]; object: { kind: string } }[] };

@@ -95,7 +95,7 @@ describe('API server with kubectl', () => {
   });
 
   it('a missing namespace is 404', async () => {
-    // kubectl's typed generators (`create configmap`) send protobuf bodies, which k1s does not decode yet.
+    // Through `create -f` (a JSON body), so the namespace check is what answers.
     const r = await t.kubectl(['create', '-n', 'nope', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /namespaces "nope" not found/);

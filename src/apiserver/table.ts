@@ -8,6 +8,7 @@
 import { badRequest } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { Strategy, TableColumnDefinition } from '../registry/strategy.js';
+import { AGE_COLUMN, NAME_COLUMN } from '../registry/table-columns.js';
 import type { MediaType } from './http.js';
 
 /** meta.k8s.io version of a requested Table. */
@@ -37,23 +38,8 @@ export function parseIncludeObject(value: string | undefined): IncludeObject {
   throw badRequest(`includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`);
 }
 
-const NAME_COLUMN: TableColumnDefinition = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description:
-    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
-  priority: 0,
-};
-
-const CREATED_COLUMN: TableColumnDefinition = {
-  name: 'Created At',
-  type: 'date',
-  format: '',
-  description:
-    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
-  priority: 0,
-};
+/** The default table's second column: the Age column's description, as a `date` named `Created At`. */
+const CREATED_COLUMN: TableColumnDefinition = { ...AGE_COLUMN, name: 'Created At', type: 'date' };
 
 /**
  * The column definitions of a kind's Table: the strategy's own, complete list (as upstream's

@@ -12,8 +12,9 @@ import type { KubeObject, WatchEventType } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store, StoreEvent } from '../storage/store.js';
 import { apiVersionOf } from './decode.js';
-import { listObjects, matchesQuery, type ListQuery } from './list.js';
+import { listObjects, type ListQuery } from './list.js';
 import { storagePrefix } from './object-meta.js';
+import { matchesSelectors } from './selectors.js';
 import { toTable, type IncludeObject, type TableVersion } from './table.js';
 
 /** Parameters of one watch request. */
@@ -40,8 +41,8 @@ const DEFAULT_TIMEOUT_SECONDS = 1800;
 
 /** Maps a store event to the event this watcher sees under its selectors (undefined = not visible). */
 export function filterEvent(strategy: Strategy, query: ListQuery, e: StoreEvent): { type: WatchEventType; object: KubeObject } | undefined {
-  const now = matchesQuery(strategy, query, e.object);
-  const before = e.prevObject ? matchesQuery(strategy, query, e.prevObject) : false;
+  const now = matchesSelectors(strategy, query, e.object);
+  const before = e.prevObject ? matchesSelectors(strategy, query, e.prevObject) : false;
   switch (e.type) {
     case 'ADDED':
       return now ? { type: 'ADDED', object: e.object } : undefined;

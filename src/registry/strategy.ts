@@ -66,7 +66,7 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   /** Server-side Table printing; absent = default NAME/AGE table. */
   table?: TableConvertor<T>;
   /**
-   * Field-selector values of this object (`metadata.name` and `metadata.namespace` are added by the
+   * Field-selector values of this object (`metadata.name`, and `metadata.namespace` for namespaced kinds, are added by the
    * generic store): pods give `spec.nodeName`, `status.phase`...; events give `involvedObject.*`, `reason`, `type`.
    */
   selectableFields?(obj: T): Record<string, string>;
