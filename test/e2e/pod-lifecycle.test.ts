@@ -129,6 +129,8 @@ spec:
     console.log(`# figure: delete with grace 4s took ${took} ms`);
     assert.ok(took >= 3000, `the container ignoring SIGTERM was given its grace period (took ${took} ms)`);
     assert.equal(await criContainersOf(cluster, 'graceful'), 0, 'no container or sandbox of the pod is left in containerd');
+    const killing = await cluster.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=graceful,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+    assert.match(killing, /Stopping container stubborn/);
   });
 
   it('restarts a crashing container with back-off under restartPolicy Always', async () => {

@@ -22,6 +22,10 @@ const checks: Record<string, (c: Cluster, p: SeedPod) => Promise<void>> = {
       return /Main container log entry \d+/.test(out) ? out : undefined;
     });
     assert.ok(logs.trim().split('\n').length <= 5, `--tail=5 returns at most 5 lines, got:\n${logs}`);
+    // `kubectl logs -f` streams: within 7 s a new entry (written every 5 s) arrives after the tail.
+    const follow = await c.kubectl(['logs', '-f', 'sidecar-pod', '-c', 'sidecar-container', '--tail=1'], { timeoutMs: 7000 });
+    const entries = follow.stdout.match(/Main container log entry \d+/g) ?? [];
+    assert.ok(entries.length >= 2, `follow streamed new lines: ${follow.stdout}`);
     const main = await c.kubectlOk(['logs', 'sidecar-pod', '-c', 'main-container', '--tail=5']);
     assert.equal(main, '', 'the main container writes to a file, not stdout');
     assert.match(await c.kubectlOk(['exec', 'sidecar-pod', '-c', 'main-container', '--', 'ls', '/var/log']), /app\.log/);
