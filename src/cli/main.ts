@@ -52,18 +52,14 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'kubectl': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        options: { 'data-dir': { type: 'string' } },
-        strict: false,
-        allowPositionals: true,
-      });
-      const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : DEFAULT_DATA_DIR;
-      const args = rest.filter((a, i) => !(a.startsWith('--data-dir') || rest[i - 1] === '--data-dir'));
-      void positionals;
+      // `k1s kubectl [--data-dir D] ARGS…`: everything but our own --data-dir goes to kubectl unchanged.
+      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+      const explicit = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+      const kubeconfig = explicit ? join(explicit, 'kubeconfig.yaml') : (process.env['KUBECONFIG'] ?? join(DEFAULT_DATA_DIR, 'kubeconfig.yaml'));
+      const args = rest.filter((a, i) => !(a === '--data-dir' || a.startsWith('--data-dir=') || rest[i - 1] === '--data-dir'));
       const r = spawnSync('kubectl', args, {
         stdio: 'inherit',
-        env: { ...process.env, KUBECONFIG: process.env['KUBECONFIG'] ?? join(dataDir, 'kubeconfig.yaml') },
+        env: { ...process.env, KUBECONFIG: kubeconfig },
       });
       process.exitCode = r.status ?? 1;
       return;
