@@ -8,6 +8,7 @@
  * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration}`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
+import { rfc3339 } from '../api/meta.js';
 import type { Event, Node, Pod, PodCondition, Toleration } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
 
@@ -25,10 +26,6 @@ export interface SchedulerOptions {
 /** A running scheduler; `stop()` ends its watch. */
 export interface Scheduler {
   stop(): Promise<void>;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function tolerates(tolerations: Toleration[] | undefined, taint: { key: string; value?: string; effect: string }): boolean {
@@ -73,7 +70,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let eventSeq = 0;
 
   async function recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    const ts = rfc3339(now());
+    const ts = rfc3339(new Date(now()));
     const event: Event = {
       apiVersion: 'v1',
       kind: 'Event',
@@ -108,7 +105,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       type: 'PodScheduled',
       status: 'False',
       lastProbeTime: null,
-      lastTransitionTime: rfc3339(now()),
+      lastTransitionTime: rfc3339(new Date(now())),
       reason: 'Unschedulable',
       message,
     };

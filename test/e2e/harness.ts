@@ -4,12 +4,14 @@
  * deletes every pod, stops the server by pid, runs `k1s killall`, and reports anything left behind.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimePaths } from '../../src/containerd/paths.js';
+import { freeLocalPort } from '../../src/containerd/supervisor.js';
 import { buildBusyboxArchive } from '../images/busybox.js';
 import { startOciRegistry, type OciRegistry } from '../registry/oci-registry.js';
 import { k1sBin } from './paths.js';
@@ -19,6 +21,9 @@ export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((
 
 /** True when this process can run containers (root, containerd installed). */
 export const canRunContainers = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/runc');
+
+/** The `skip` option of an e2e suite: why it cannot run here, or false. */
+export const e2eSkip: string | false = !canRunContainers ? 'needs root, containerd and runc' : !kubectlPath ? 'needs kubectl' : false;
 
 /** Result of one command. */
 export interface CommandResult {
@@ -40,18 +45,6 @@ export function run(file: string, args: string[], options: { env?: NodeJS.Proces
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
   });
 }
 
@@ -107,7 +100,7 @@ function netnsList(): string[] {
 /** Starts a cluster; the busybox images (1.36, 1.35, latest) are imported before it resolves. */
 export async function startCluster(options: { nodeName?: string; extraArgs?: string[] } = {}): Promise<Cluster> {
   const dataDir = await mkdtemp(join(tmpdir(), 'k1s-e2e-'));
-  const port = await freePort();
+  const port = await freeLocalPort();
   const nodeName = options.nodeName ?? 'k1s-e2e';
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const netnsBefore = new Set(netnsList());
@@ -266,4 +259,24 @@ export async function podRow(cluster: Cluster, name: string, namespace = 'defaul
   const cols = r.stdout.trim().split(/\s{2,}/);
   if (cols.length < 5) return undefined;
   return { name: cols[0]!, ready: cols[1]!, status: cols[2]!, restarts: cols[3]!, age: cols[cols.length - 1]! };
+}
+
+/**
+ * Registers, inside a `describe`, a `before` that starts a cluster and an `after` that stops it and asserts that
+ * nothing was left behind. Returns a getter for the running cluster (valid inside the suite's tests).
+ */
+export function useCluster(options: { nodeName?: string; extraArgs?: string[] } = {}): () => Cluster {
+  let cluster: Cluster | undefined;
+  before(async () => {
+    cluster = await startCluster(options);
+  });
+  after(async () => {
+    if (!cluster) return;
+    const left = await cluster.stop();
+    assert.deepEqual(left, [], 'nothing is left behind');
+  });
+  return () => {
+    if (!cluster) throw new Error('the cluster is not running');
+    return cluster;
+  };
 }

@@ -2,12 +2,11 @@
  * The seeds' own pods, end to end: every runnable busybox pod manifest in ../shared/seeds is applied with the real
  * kubectl to a real k1s server (containerd + runc + CNI), and what the seed says the user will see is checked.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyAndWait, canRunContainers, kubectlPath, podRow, startCluster, type Cluster } from './harness.js';
+import { applyAndWait, e2eSkip, podRow, useCluster, type Cluster } from './harness.js';
 import { seedPods, type SeedPod } from './seed-manifests.js';
 
-const skip = !canRunContainers ? 'needs root, containerd and runc' : !kubectlPath ? 'needs kubectl' : false;
 const pods = seedPods();
 
 /** What each seed pod must show, beyond reaching its running state. */
@@ -99,16 +98,8 @@ checks['file-share'] = async (c) => {
 };
 checks['shared-temp-storage'] = (c) => readerShowsWriter(c, 'shared-temp-storage', 'reader');
 
-describe('seed pods', { skip }, () => {
-  let cluster: Cluster;
-  before(async () => {
-    cluster = await startCluster();
-  });
-  after(async () => {
-    if (!cluster) return;
-    const left = await cluster.stop();
-    assert.deepEqual(left, [], 'nothing is left behind');
-  });
+describe('seed pods', { skip: e2eSkip }, () => {
+  const cluster = useCluster();
 
   it('finds the runnable busybox pods of the seeds', { skip: pods.length === 0 ? 'no ../shared/seeds beside the repo' : false }, () => {
     const names = pods.map((p) => p.name);
@@ -120,13 +111,13 @@ describe('seed pods', { skip }, () => {
   for (const p of pods) {
     it(`${p.seed}: ${p.name} runs as the seed says`, async () => {
       const total = p.pod.spec.containers.length;
-      const ms = await applyAndWait(cluster, p.text, p.name, /^Running$/, 120_000);
+      const ms = await applyAndWait(cluster(), p.text, p.name, /^Running$/, 120_000);
       // The figure the issue asks for: apply → Running, as seen through kubectl.
       console.log(`# figure: ${p.name} apply→Running ${ms} ms (${total} containers, ${(p.pod.spec.initContainers ?? []).length} init)`);
       const check = checks[p.name];
-      if (check) await check(cluster, p);
-      else assert.equal((await podRow(cluster, p.name))?.ready, `${total}/${total}`);
-      await cluster.kubectlOk(['delete', 'pod', p.name, '--grace-period=1', '--wait=false']);
+      if (check) await check(cluster(), p);
+      else assert.equal((await podRow(cluster(), p.name))?.ready, `${total}/${total}`);
+      await cluster().kubectlOk(['delete', 'pod', p.name, '--grace-period=1', '--wait=false']);
     });
   }
 });

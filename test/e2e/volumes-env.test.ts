@@ -3,27 +3,18 @@
  * type checks, configMap and secret volumes (readOnly, subPath), env value/valueFrom/$(VAR) expansion and
  * workingDir — what a container actually sees, read back through kubectl logs and exec.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyAndWait, canRunContainers, kubectlPath, podRow, startCluster, type Cluster } from './harness.js';
+import { applyAndWait, e2eSkip, podRow, useCluster } from './harness.js';
 
-const skip = !canRunContainers ? 'needs root, containerd and runc' : !kubectlPath ? 'needs kubectl' : false;
 
-describe('volumes and environment', { skip }, () => {
-  let cluster: Cluster;
-  before(async () => {
-    cluster = await startCluster({ nodeName: 'k1s-volumes' });
-  });
-  after(async () => {
-    if (!cluster) return;
-    const left = await cluster.stop();
-    assert.deepEqual(left, [], 'nothing is left behind');
-  });
+describe('volumes and environment', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-volumes' });
 
   it('mounts every volume kind and resolves env as the kubelet does', async () => {
-    const hostDir = join(cluster.dataDir, 'host-data');
+    const hostDir = join(cluster().dataDir, 'host-data');
     const manifest = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -99,8 +90,8 @@ spec:
   - name: host
     hostPath: {path: ${hostDir}, type: DirectoryOrCreate}
 `;
-    await applyAndWait(cluster, manifest, 'volumes-env', /^Completed$/);
-    const logs = await cluster.kubectlOk(['logs', 'volumes-env']);
+    await applyAndWait(cluster(), manifest, 'volumes-env', /^Completed$/);
+    const logs = await cluster().kubectlOk(['logs', 'volumes-env']);
     assert.match(logs, /^pwd=\/work$/m);
     assert.match(logs, /^msg=hello from volumes-env, \$\(ESCAPED\) \$\(MISSING\)$/m, 'expansion: known vars, $$ escape, unknown kept');
     assert.match(logs, /^password=s3cret ip=10\.\d+\.\d+\.\d+$/m);
@@ -111,9 +102,9 @@ spec:
     assert.match(logs, /^configmap read-only$/m);
     assert.match(logs, /^done$/m);
     assert.equal(readFileSync(join(hostDir, 'written.txt'), 'utf8'), 'from-pod\n', 'hostPath is the host directory');
-    const phase = await cluster.kubectlOk(['get', 'pod', 'volumes-env', '-o', 'jsonpath={.status.phase}']);
+    const phase = await cluster().kubectlOk(['get', 'pod', 'volumes-env', '-o', 'jsonpath={.status.phase}']);
     assert.equal(phase, 'Succeeded');
-    await cluster.kubectlOk(['delete', 'pod', 'volumes-env', '--wait=true', '--timeout=60s']);
+    await cluster().kubectlOk(['delete', 'pod', 'volumes-env', '--wait=true', '--timeout=60s']);
     assert.ok(existsSync(join(hostDir, 'written.txt')), 'hostPath content outlives the pod');
   });
 
@@ -131,15 +122,15 @@ spec:
     - {name: h, mountPath: /h}
   volumes:
   - name: h
-    hostPath: {path: ${join(cluster.dataDir, 'does-not-exist')}, type: Directory}
+    hostPath: {path: ${join(cluster().dataDir, 'does-not-exist')}, type: Directory}
 `;
-    await cluster.kubectlOk(['apply', '-f', '-'], { input: manifest });
-    await cluster.waitFor('FailedMount event', async () => {
-      const ev = await cluster.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=bad-hostpath,reason=FailedMount', '-o', 'jsonpath={.items[*].message}']);
+    await cluster().kubectlOk(['apply', '-f', '-'], { input: manifest });
+    await cluster().waitFor('FailedMount event', async () => {
+      const ev = await cluster().kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=bad-hostpath,reason=FailedMount', '-o', 'jsonpath={.items[*].message}']);
       return ev.includes('hostPath type check failed') && ev.includes('is not a directory') ? ev : undefined;
     });
-    assert.equal((await podRow(cluster, 'bad-hostpath'))?.status, 'ContainerCreating');
-    await cluster.kubectlOk(['delete', 'pod', 'bad-hostpath', '--wait=true', '--timeout=60s']);
+    assert.equal((await podRow(cluster(), 'bad-hostpath'))?.status, 'ContainerCreating');
+    await cluster().kubectlOk(['delete', 'pod', 'bad-hostpath', '--wait=true', '--timeout=60s']);
   });
 
   it('reports a missing configMap key as CreateContainerConfigError', async () => {
@@ -157,9 +148,9 @@ spec:
       valueFrom:
         configMapKeyRef: {name: app-config, key: nope}
 `;
-    await applyAndWait(cluster, manifest, 'missing-key', /^CreateContainerConfigError$/);
-    const msg = await cluster.kubectlOk(['get', 'pod', 'missing-key', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.message}']);
+    await applyAndWait(cluster(), manifest, 'missing-key', /^CreateContainerConfigError$/);
+    const msg = await cluster().kubectlOk(['get', 'pod', 'missing-key', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.message}']);
     assert.equal(msg, "couldn't find key nope in ConfigMap default/app-config");
-    await cluster.kubectlOk(['delete', 'pod', 'missing-key', '--wait=true', '--timeout=60s']);
+    await cluster().kubectlOk(['delete', 'pod', 'missing-key', '--wait=true', '--timeout=60s']);
   });
 });

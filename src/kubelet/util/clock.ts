@@ -1,5 +1,8 @@
 // The injectable clock the kubelet reads for back-off, grace periods and timestamps (tests drive it by hand).
 
+import { goDuration as apiGoDuration } from '../../api/duration.js';
+import { rfc3339 as apiRfc3339 } from '../../api/meta.js';
+
 /** A source of time in ms since the epoch. */
 export interface Clock {
   now(): number;
@@ -20,18 +23,12 @@ export class FakeClock implements Clock {
   }
 }
 
-/** RFC 3339 with second precision, as meta/v1 Time serializes (`2025-01-01T00:00:00Z`). */
+/** RFC 3339 with second precision, as meta/v1 Time serializes (`2025-01-01T00:00:00Z`), of epoch `ms`. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return apiRfc3339(new Date(ms));
 }
 
 /** Formats a duration the way Go's time.Duration.String does for whole seconds: `10s`, `1m20s`, `5m0s`, `1h0m0s`. */
 export function goDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
+  return apiGoDuration(Math.round(ms / 1000));
 }
