@@ -1,16 +1,30 @@
 /**
  * `k1s killall`: like k3s-killall.sh for one data dir — stops and removes every pod sandbox, stops
- * containerd, unmounts what is left under the data dir and removes the pod network. Run it after
+ * containerd, unmounts what is left under the data dir (the runtime's overlays and netns, and the
+ * kubelet's tmpfs emptyDirs of pods it never tore down) and removes the pod network. Run it after
  * stopping the server to leave nothing of k1s running.
  */
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { cleanupRuntime } from '../containerd/cleanup.js';
+import { cleanupRuntime, mountsUnder } from '../containerd/cleanup.js';
 import { DEFAULT_DATA_DIR } from './main.js';
+import { log } from './log.js';
 
-/** Runs `k1s killall [--data-dir D]`. */
+/** Runs `k1s killall [--data-dir D]`; sets a non-zero exit code when something could not be removed. */
 export async function runKillall(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string', short: 'd' } } });
   const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
-  await cleanupRuntime({ dataDir });
+  const report = await cleanupRuntime({ dataDir });
+  const errors = [...report.errors];
+  for (const mount of mountsUnder([dataDir])) {
+    try {
+      await promisify(execFile)('umount', [mount]);
+    } catch (err) {
+      errors.push(`umount "${mount}": ${(err as Error).message}`);
+    }
+  }
+  for (const e of errors) log.warn(`killall: ${e}`);
+  if (errors.length) process.exitCode = 1;
 }

@@ -56,27 +56,34 @@ function upstreamProtocols(protocol: RemoteCommandProtocol): string[] {
  * Relays an interactive session (stdin and/or tty) between the client and the runtime's streaming URL
  * (containerd serves WebSocket `v4.channel.k8s.io`/`channel.k8s.io`). Frames pass through unchanged; the v5
  * close frame has no v4 equivalent and is dropped (stdin EOF is not propagated — a known limit).
+ * `streamUrl` is the pending CRI Exec answer: the client's frames are listened for at once and queued until
+ * the runtime's stream is open, so stdin sent right after the upgrade is never lost. Rejects when the
+ * CRI Exec call fails (the caller reports it on the error channel).
  */
-export function relaySession(ws: WebSocket, protocol: RemoteCommandProtocol, url: string): void {
-  const upstream = new WebSocket(url, upstreamProtocols(protocol));
+export async function relaySession(ws: WebSocket, protocol: RemoteCommandProtocol, streamUrl: Promise<string>): Promise<void> {
   const queued: Buffer[] = [];
+  let upstream: WebSocket | undefined;
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const msg = isBinary ? data : Buffer.from(data);
     const f = unframe(msg);
     if (f && f.stream === CLOSE) return;
-    if (upstream.readyState === WebSocket.OPEN) upstream.send(msg);
+    if (upstream?.readyState === WebSocket.OPEN) upstream.send(msg);
     else queued.push(msg);
   });
-  upstream.on('open', () => {
-    for (const m of queued.splice(0)) upstream.send(m);
+  ws.on('close', () => upstream?.close());
+  ws.on('error', () => upstream?.close());
+  const url = await streamUrl;
+  if (ws.readyState !== WebSocket.OPEN) return;
+  const up = new WebSocket(url, upstreamProtocols(protocol));
+  upstream = up;
+  up.on('open', () => {
+    for (const m of queued.splice(0)) up.send(m);
   });
-  upstream.on('message', (data: Buffer) => {
+  up.on('message', (data: Buffer) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(data);
   });
-  upstream.on('close', () => ws.close(1000));
-  upstream.on('error', (err) => {
+  up.on('close', () => ws.close(1000));
+  up.on('error', (err) => {
     if (ws.readyState === WebSocket.OPEN) sendAndClose(ws, [frame(ERROR, errorStatusPayload(protocol, `error streaming from runtime: ${err.message}`))]);
   });
-  ws.on('close', () => upstream.close());
-  ws.on('error', () => upstream.close());
 }

@@ -184,8 +184,8 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
           const session = async (): Promise<void> => {
             if (parts[0] === 'attach') return attachSession(opts, ws, protocol, containerId, params.stdin);
             if (!params.stdin && !params.tty) return execSyncSession(ws, protocol, opts.runtime, containerId, params);
-            const streamUrl = await opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
-            relaySession(ws, protocol, streamUrl);
+            const streamUrl = opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
+            return relaySession(ws, protocol, streamUrl);
           };
           session().catch((err: unknown) => {
             log(`${parts[0]} ${ns}/${podName}/${container}: ${(err as Error).message}`);
