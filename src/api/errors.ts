@@ -96,15 +96,16 @@ export function formatFieldError(e: FieldError): string {
 }
 
 /**
- * 422 Invalid: `Pod "x" is invalid: [a: Required value, b: Invalid value: ...]`
- * (apimachinery `NewInvalid`; a single error is printed without brackets).
+ * 422 Invalid: `Pod "x" is invalid: [a: Required value, b: Invalid value: ...]`, the kind qualified by a
+ * non-empty group (`DeleteOptions.meta.k8s.io`) (apimachinery `NewInvalid`; a single error is printed
+ * without brackets).
  */
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
   const parts = errs.map(formatFieldError);
   const list = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: e.detail, field: e.field }));
   return new StatusError(
-    failure(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, { name, group, kind, causes }),
+    failure(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${list}`, { name, group, kind, causes }),
   );
 }
 
@@ -146,6 +147,13 @@ export function notAcceptable(message: string): StatusError {
 /** 500 InternalError: `Internal error occurred: <msg>`. */
 export function internalError(message: string, cause?: unknown): StatusError {
   return new StatusError(failure(500, 'InternalError', `Internal error occurred: ${message}`), { cause });
+}
+
+/** 403 `namespaces "default" is forbidden: <why>` about one object (apimachinery `NewForbidden`). */
+export function forbiddenResource(gr: GroupResource, name: string, why: string): StatusError {
+  return new StatusError(
+    failure(403, 'Forbidden', `${qualified(gr)} "${name}" is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource }),
+  );
 }
 
 /** 403 Forbidden with a message. */

@@ -10,6 +10,13 @@ import type { Resources } from './resources.js';
 /** The namespaces kube-apiserver creates on start. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/**
+ * The namespaces that may never be deleted (NamespaceLifecycle admission's immortal set: default,
+ * kube-system, kube-public). kube-node-lease may be deleted; it is re-created like upstream's
+ * system-namespaces controller does.
+ */
+export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
 /** Creates missing system namespaces and makes sure they are Active; a no-op when namespaces are not served. */
 export async function bootstrapNamespaces(resources: Resources): Promise<void> {
   const ns = resources.namespaces;

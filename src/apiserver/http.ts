@@ -88,8 +88,4 @@ export function queryParam(q: URLSearchParams, name: string): string | undefined
   return v === null ? undefined : v;
 }
 
-/** Parses a boolean query parameter the way apimachinery does (`true`, `1`, empty = true for flags). */
-export function queryBool(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1' || v === 'True';
-}
+export { queryBool } from '../api/query.js';

@@ -12,6 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { badRequest, internalError, notFound, StatusError } from '../api/errors.js';
+import { queryBool } from '../api/query.js';
 import type { KubeObject, Node, Pod, StatusReason } from '../api/types.js';
 
 /** The API server's TLS identity towards kubelets. */
@@ -88,6 +89,7 @@ export function kubeletLocation(node: Node): KubeletLocation {
 }
 
 const LOG_PARAMS = ['follow', 'previous', 'timestamps', 'sinceSeconds', 'sinceTime', 'tailLines', 'limitBytes'];
+const LOG_BOOL_PARAMS = new Set(['follow', 'previous', 'timestamps']);
 
 function statusFromKubelet(code: number, body: string): StatusError {
   const reasons: Record<number, StatusReason> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict' };
@@ -120,11 +122,14 @@ export class PodProxy {
       res.end();
       return;
     }
-    checkLogStatus(pod, container, q.get('previous') === 'true');
+    checkLogStatus(pod, container, queryBool(q, 'previous'));
     const params = new URLSearchParams();
     for (const p of LOG_PARAMS) {
       const v = q.get(p);
-      if (v !== null && v !== '' && v !== 'false') params.set(p, v);
+      if (v === null || v === '') continue;
+      if (LOG_BOOL_PARAMS.has(p)) {
+        if (queryBool(q, p)) params.set(p, 'true');
+      } else params.set(p, v);
     }
     const ns = pod.metadata.namespace ?? '';
     const path = `/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}`;
@@ -168,7 +173,7 @@ export class PodProxy {
     const q = url.searchParams;
     const container = resolveContainer(pod, q.get('container') ?? '');
     if (sub === 'exec' && q.getAll('command').length === 0) throw badRequest('you must specify at least one command for the container');
-    if (!['stdin', 'stdout', 'stderr'].some((s) => q.get(s) === 'true' || q.get(s) === '1')) {
+    if (!['stdin', 'stdout', 'stderr'].some((s) => queryBool(q, s))) {
       throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
     }
     const loc = await this.locate(pod);

@@ -6,10 +6,10 @@
  * `pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
+import { decodeDeleteOptionsBody, resolveDeleteOptions } from './delete-options.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
 import type { GenericStore, WriteOptions } from './generic-store.js';
 import { parseAccept, parseMediaType, queryBool, readBody, sendJson } from './http.js';
@@ -70,6 +70,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const tableVersion = wantsTable(accept);
 
   if (info.subresource !== '') return handleSubresource(req, res, info, url, gs, ctx);
+  if (!gs.strategy.info.verbs.includes(info.verb)) throw methodNotSupported();
 
   switch (info.verb) {
     case 'get': {
@@ -107,8 +108,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'patch':
       return patch(req, res, gs, ns, info.name, q, ctx, undefined);
     case 'delete': {
-      const opts = writeOptions(q);
-      const options = await deleteOptions(req, q);
+      const { options, dryRun } = await deleteOptions(req, q);
+      const opts: WriteOptions = { dryRun };
       if (info.resource === 'namespaces' && info.group === '') {
         return sendJson(res, 200, await ctx.resources.deleteNamespace(info.name, options, opts));
       }
@@ -117,8 +118,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return sendJson(res, 200, successStatus(200, { name: info.name, group: info.group, kind: info.resource, uid: r.object.metadata.uid ?? '' }));
     }
     case 'deletecollection': {
-      const opts = writeOptions(q);
-      const options = await deleteOptions(req, q);
+      const { options, dryRun } = await deleteOptions(req, q);
+      const opts: WriteOptions = { dryRun };
       return sendJson(res, 200, await gs.deleteCollection(ns, parseListQuery(gs.strategy, q), options, opts));
     }
   }
@@ -160,24 +161,10 @@ async function decodeRequest(req: IncomingMessage, gs: GenericStore, q: URLSearc
   return decodeObject(body, mt, gs.gvk, validation, ops);
 }
 
-/** DeleteOptions from the body (if any) and query parameters (gracePeriodSeconds, propagationPolicy). */
-async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
-  const body = (await readBody(req)).toString('utf8').trim();
-  let options: DeleteOptions = {};
-  if (body) {
-    const mt = mediaTypeOf(req);
-    const parsed = (mt === 'application/yaml' ? parseYaml(body) : JSON.parse(body)) as unknown;
-    if (typeof parsed === 'object' && parsed !== null) options = parsed as DeleteOptions;
-  }
-  const grace = q.get('gracePeriodSeconds');
-  if (grace !== null && grace !== '') {
-    const g = Number(grace);
-    if (!Number.isInteger(g)) throw badRequest(`gracePeriodSeconds: Invalid value: "${grace}"`);
-    options.gracePeriodSeconds = g;
-  }
-  const pp = q.get('propagationPolicy');
-  if (pp === 'Orphan' || pp === 'Background' || pp === 'Foreground') options.propagationPolicy = pp;
-  return options;
+/** The effective DeleteOptions and dry-run flag of a DELETE: body (JSON/YAML) first, then the query (delete-options.ts). */
+async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<{ options: DeleteOptions; dryRun: boolean }> {
+  const body = decodeDeleteOptionsBody(await readBody(req), mediaTypeOf(req));
+  return resolveDeleteOptions(body, q);
 }
 
 async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext, subresource: 'status' | undefined): Promise<void> {

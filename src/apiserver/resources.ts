@@ -7,10 +7,12 @@
  * every namespaced object in it is deleted (gracefully where the kind says so) and the namespace object is
  * removed once nothing is left.
  */
+import { forbiddenResource } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
+import { bootstrapNamespaces, IMMORTAL_NAMESPACES, SYSTEM_NAMESPACES } from './bootstrap.js';
 import { GenericStore, type WriteOptions } from './generic-store.js';
 import { listEverything } from './list.js';
 import type { PatchOps } from './patch-adapter.js';
@@ -66,6 +68,7 @@ export class Resources {
     const ns = this.namespaces;
     if (!ns) throw new Error('namespaces are not served');
     const current = await ns.get('', name);
+    if (IMMORTAL_NAMESPACES.has(name)) throw forbiddenResource({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
     if (write.dryRun) return current;
     const now = rfc3339(this.deps.clock());
     const updated = await ns.guaranteedUpdate('', name, (obj) => {
@@ -108,6 +111,8 @@ export class Resources {
     } catch {
       return false;
     }
+    // kube-node-lease (the only deletable system namespace) comes back, as upstream's system-namespaces controller does it.
+    if (SYSTEM_NAMESPACES.includes(namespace)) await bootstrapNamespaces(this);
     return true;
   }
 

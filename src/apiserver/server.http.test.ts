@@ -4,38 +4,7 @@ import { request, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './test-server.js';
-
-interface Reply {
-  code: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  json: () => Record<string, unknown>;
-}
-
-function call(t: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, anonymous = false): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: t.server.port,
-        method,
-        path,
-        ca: t.pki.caPem,
-        ...(anonymous ? {} : { cert: t.pki.admin.certPem, key: t.pki.admin.keyPem }),
-        headers: { ...(text !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) } : {}), ...headers },
-      },
-      (res) => {
-        let data = '';
-        res.on('data', (d: Buffer) => (data += d.toString()));
-        res.on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data) as Record<string, unknown> }));
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
+import { call, startTestServer, type TestServer } from './test-server.js';
 
 const pod = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   apiVersion: 'v1',

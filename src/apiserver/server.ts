@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
+import { queryBool } from '../api/query.js';
 import type { Pod } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
@@ -114,7 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname;
     if (!authenticated(req) && !PUBLIC_PATHS.test(path)) throw unauthorized();
-    const watchParam = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const watchParam = queryBool(url.searchParams, 'watch');
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam);
     if (info.kind !== 'resource' && req.method !== 'GET' && req.method !== 'HEAD') {
       if (info.kind === 'unknown') throw notFoundPath();

@@ -3,6 +3,7 @@
  * certificates, writes an admin kubeconfig, and runs the real kubectl against it.
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,4 +98,37 @@ export async function startTestServer(strategies?: Strategy[]): Promise<TestServ
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A raw HTTP reply of {@link call}. */
+export interface Reply {
+  code: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: () => Record<string, unknown>;
+}
+
+/** Sends one HTTPS request to the test server as admin (or anonymously); JSON-encodes a non-string body. */
+export function call(t: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, anonymous = false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: t.server.port,
+        method,
+        path,
+        ca: t.pki.caPem,
+        ...(anonymous ? {} : { cert: t.pki.admin.certPem, key: t.pki.admin.keyPem }),
+        headers: { ...(text !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) } : {}), ...headers },
+      },
+      (res) => {
+        let data = '';
+        res.on('data', (d: Buffer) => (data += d.toString()));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data) as Record<string, unknown> }));
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
 }

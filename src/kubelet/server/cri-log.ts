@@ -1,5 +1,7 @@
 // Parses CRI container log files (`<RFC3339Nano> <stdout|stderr> <P|F> <msg>`) and renders them like the kubelet (pkg/kubelet/kuberuntime/logs).
 
+import { queryBool } from '../../api/query.js';
+
 /** One logical log line: partial fragments of a stream joined, timestamp of the first fragment. */
 export interface LogMessage {
   /** RFC 3339 with nanoseconds, as written by the runtime. */
@@ -96,10 +98,7 @@ export interface LogOptions {
 
 /** Parses the query of `/containerLogs` into LogOptions; throws on malformed numbers. `now` in ms. */
 export function parseLogQuery(q: URLSearchParams, now: number): LogOptions & { previous: boolean } {
-  const bool = (k: string): boolean => {
-    const v = q.get(k);
-    return v !== null && v !== 'false' && v !== '0';
-  };
+  const bool = (k: string): boolean => queryBool(q, k);
   const int = (k: string): number | undefined => {
     const v = q.get(k);
     if (v === null || v === '') return undefined;

@@ -2,6 +2,7 @@
 
 import WebSocket from 'ws';
 import type { RuntimeService } from '../../cri/types.js';
+import { queryBool } from '../../api/query.js';
 import { CLOSE, ERROR, errorStatusPayload, exitStatusPayload, frame, STDERR, STDOUT, unframe, type RemoteCommandProtocol } from './remote-command.js';
 
 /** What the client asked for (query of `/exec/...`). */
@@ -15,10 +16,7 @@ export interface ExecParams {
 
 /** Parses `command=..&command=..&stdin=1&tty=true` (kubelet `NewOptions`). */
 export function parseExecQuery(q: URLSearchParams): ExecParams {
-  const bool = (k: string): boolean => {
-    const v = q.get(k);
-    return v === '1' || v === 'true';
-  };
+  const bool = (k: string): boolean => queryBool(q, k);
   return { command: q.getAll('command'), stdin: bool('stdin'), stdout: bool('stdout'), stderr: bool('stderr') || bool('error'), tty: bool('tty') };
 }
 
