@@ -120,4 +120,21 @@ describe('API server fidelity', () => {
     const list = await call(t, 'GET', '/api/v1/namespaces/default/configmaps?watch=False');
     assert.equal(list.json()['kind'], 'ConfigMapList');
   });
+
+  it('kubectl replace -f with the manifest the pod was created from is accepted and changes nothing', async () => {
+    const manifest = POD.replace('name: keep', 'name: replaced');
+    let r = await t.kubectl(['create', '-f', '-'], manifest);
+    assert.equal(r.code, 0, r.stderr);
+    const before = JSON.parse((await t.kubectl(['get', 'pod', 'replaced', '-o', 'json'])).stdout) as { metadata: { resourceVersion: string }; spec: unknown };
+    r = await t.kubectl(['replace', '-f', '-'], manifest);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'pod/replaced replaced');
+    const after = JSON.parse((await t.kubectl(['get', 'pod', 'replaced', '-o', 'json'])).stdout) as { metadata: { resourceVersion: string }; spec: unknown };
+    assert.deepEqual(after.spec, before.spec);
+    assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+    r = await t.kubectl(['replace', '-f', '-'], manifest.replace('image: busybox:1.36', 'image: busybox:1.37'));
+    assert.equal(r.code, 0, r.stderr);
+    r = await t.kubectl(['get', 'pod', 'replaced', '-o', 'jsonpath={.spec.containers[0].image} {.spec.priority} {.spec.tolerations[*].key}']);
+    assert.equal(r.stdout, 'busybox:1.37 0 node.kubernetes.io/not-ready node.kubernetes.io/unreachable');
+  });
 });

@@ -140,10 +140,20 @@ const unreachableToleration: Toleration = {
 };
 
 /**
- * Create-time admission defaults: DefaultTolerationSeconds (not-ready/unreachable NoExecute for 300s
- * unless already tolerated) and Priority (priority 0, preemptionPolicy PreemptLowerPriority).
+ * Update-time admission defaults, so an update with the very manifest the pod was created from is
+ * accepted and changes nothing: DefaultTolerationSeconds runs on update as on create, and Priority keeps
+ * the priority and preemptionPolicy it set on create when the update leaves them out
+ * (`plugin/pkg/admission/defaulttolerationseconds`, `plugin/pkg/admission/priority` Admit on Update).
  */
-export function applyCreateAdmissionDefaults(pod: Pod): void {
+export function applyUpdateAdmissionDefaults(pod: Pod, old: Pod): void {
+  addDefaultTolerations(pod);
+  const spec = pod.spec;
+  if (spec.priority === undefined && old.spec.priority !== undefined) spec.priority = old.spec.priority;
+  if (spec.preemptionPolicy === undefined && old.spec.preemptionPolicy !== undefined) spec.preemptionPolicy = old.spec.preemptionPolicy;
+}
+
+/** DefaultTolerationSeconds: not-ready/unreachable NoExecute for 300 s unless already tolerated. */
+function addDefaultTolerations(pod: Pod): void {
   const spec = pod.spec;
   const tolerations = spec.tolerations ?? [];
   const tolerates = (key: string): boolean =>
@@ -152,6 +162,15 @@ export function applyCreateAdmissionDefaults(pod: Pod): void {
   if (!tolerates(notReadyToleration.key ?? '')) added.push({ ...notReadyToleration });
   if (!tolerates(unreachableToleration.key ?? '')) added.push({ ...unreachableToleration });
   if (added.length > 0) spec.tolerations = [...tolerations, ...added];
+}
+
+/**
+ * Create-time admission defaults: DefaultTolerationSeconds (not-ready/unreachable NoExecute for 300s
+ * unless already tolerated) and Priority (priority 0, preemptionPolicy PreemptLowerPriority).
+ */
+export function applyCreateAdmissionDefaults(pod: Pod): void {
+  addDefaultTolerations(pod);
+  const spec = pod.spec;
   if (!spec.priorityClassName) {
     spec.priority ??= 0;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';

@@ -7,7 +7,7 @@
 import { rfc3339 } from '../../api/meta.js';
 import type { DeleteOptions, Pod } from '../../api/types.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
-import { applyCreateAdmissionDefaults, applyPodDefaults } from './defaults.js';
+import { applyCreateAdmissionDefaults, applyPodDefaults, applyUpdateAdmissionDefaults } from './defaults.js';
 import { podTable } from './printer.js';
 import { computePodQOS } from './qos.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './validation.js';
@@ -104,6 +104,7 @@ export const podStrategy: Strategy<Pod> = {
   prepareForCreate: (pod) => preparePodForCreate(pod),
   prepareForUpdate(pod, old) {
     applyPodDefaults(pod);
+    applyUpdateAdmissionDefaults(pod, old);
     if (old.status === undefined) delete pod.status;
     else pod.status = old.status;
   },
