@@ -6,6 +6,7 @@
  * kubectl decides by the response Content-Type, so the v2 document is sent with exactly
  * `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList` and only when the Accept asks.
  */
+import { createHash } from 'node:crypto';
 import type { ResourceInfo } from '../registry/strategy.js';
 import type { MediaType } from './http.js';
 
@@ -90,6 +91,16 @@ export function apiGroupDoc(infos: ResourceInfo[], group: string): unknown {
   return { kind: 'APIGroup', apiVersion: 'v1', ...(apiGroup(group, vs) as object) };
 }
 
+/**
+ * The `storageVersionHash` of a resource in legacy discovery: the first 8 bytes of
+ * sha256("group/version/kind"), base64 (apiserver `pkg/endpoints/discovery/storageversionhash.go`);
+ * pods give `xPOwRZ+Yhw8=`. Clients (the storage-version migrator, garbage collector) compare it to see
+ * whether stored objects need rewriting.
+ */
+export function storageVersionHash(group: string, version: string, kind: string): string {
+  return createHash('sha256').update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString('base64');
+}
+
 /** `/api/v1` or `/apis/<g>/<v>`: APIResourceList, or undefined when the group-version is unknown. */
 export function apiResourceList(infos: ResourceInfo[], group: string, version: string): unknown {
   const mine = infos.filter((i) => i.group === group && i.version === version);
@@ -104,6 +115,7 @@ export function apiResourceList(infos: ResourceInfo[], group: string, version: s
       verbs: i.verbs,
     };
     if (i.shortNames.length) entry['shortNames'] = i.shortNames;
+    entry['storageVersionHash'] = storageVersionHash(i.group, i.version, i.kind);
     if (i.categories.length) entry['categories'] = i.categories;
     resources.push(entry);
     for (const sub of i.subresources) {

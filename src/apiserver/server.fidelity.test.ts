@@ -137,4 +137,35 @@ describe('API server fidelity', () => {
     r = await t.kubectl(['get', 'pod', 'replaced', '-o', 'jsonpath={.spec.containers[0].image} {.spec.priority} {.spec.tolerations[*].key}']);
     assert.equal(r.stdout, 'busybox:1.37 0 node.kubernetes.io/not-ready node.kubernetes.io/unreachable');
   });
+
+  it('serves storageVersionHash for every resource in /api/v1 discovery', async () => {
+    const list = (await call(t, 'GET', '/api/v1')).json() as { resources: { name: string; storageVersionHash?: string }[] };
+    const top = list.resources.filter((r) => !r.name.includes('/'));
+    assert.ok(top.length >= 7);
+    for (const r of top) assert.match(r.storageVersionHash ?? '', /^[A-Za-z0-9+/]{11}=$/, r.name);
+    assert.equal(top.find((r) => r.name === 'pods')?.storageVersionHash, 'xPOwRZ+Yhw8=');
+  });
+
+  it('kubectl api-resources lists the served kinds with short names, and short names resolve', async () => {
+    const r = await t.kubectl(['api-resources', '--api-group=']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/m);
+    assert.match(r.stdout, /^pods\s+po\s+v1\s+true\s+Pod$/m);
+    assert.match(r.stdout, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    assert.match(r.stdout, /^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m);
+    for (const short of ['po', 'ns', 'cm', 'sa', 'ev', 'no']) {
+      const g = await t.kubectl(['get', short, '-A', '-o', 'name']);
+      assert.equal(g.code, 0, `${short}: ${g.stderr}`);
+    }
+  });
+
+  it('kubectl version reads the server version as a release, not a pre-release', async () => {
+    const r = await t.kubectl(['version', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const v = (JSON.parse(r.stdout) as { serverVersion: { major: string; minor: string; gitVersion: string } }).serverVersion;
+    assert.deepEqual([v.major, v.minor], ['1', '32']);
+    assert.match(v.gitVersion, /^v1\.32\.0\+k1s\d+$/);
+    const plain = await t.kubectl(['version']);
+    assert.match(plain.stdout, /^Server Version: v1\.32\.0\+k1s\d+$/m);
+  });
 });

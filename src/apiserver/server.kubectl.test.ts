@@ -41,7 +41,7 @@ describe('API server with kubectl', () => {
   it('kubectl version reports the server gitVersion', async () => {
     const r = await t.kubectl(['version', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal((JSON.parse(r.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion, 'v1.32.0-k1s');
+    assert.equal((JSON.parse(r.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion, 'v1.32.0+k1s1');
   });
 
   it('kubectl apply creates, then configures on an image change, then reports unchanged', async () => {

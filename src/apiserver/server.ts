@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
+import { KUBERNETES_VERSION } from '../api/version.js';
 import type { Pod } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
@@ -41,7 +42,7 @@ export interface ApiServerOptions {
   kubeletClient: KubeletClientTls;
   /** Injected clock (timestamps, ages); default `() => new Date()`. */
   clock?: () => Date;
-  /** `gitVersion` reported by /version; default v1.32.0-k1s. */
+  /** `gitVersion` reported by /version; default KUBERNETES_VERSION (src/api/version.ts). */
   gitVersion?: string;
   /** Patch and strict-decoding implementations; default the real modules. */
   patchOps?: PatchOps;
@@ -95,7 +96,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const patch = options.patchOps ?? defaultPatchOps;
   const resources = new Resources(options.strategies, { store: options.store, clock, patch });
   const infos = options.strategies.map((s) => s.info);
-  const gitVersion = options.gitVersion ?? 'v1.32.0-k1s';
+  const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const proxy = new PodProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
   const ctx: HandlerContext = {

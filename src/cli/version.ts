@@ -4,4 +4,4 @@
 export const K1S_VERSION = '0.1.0';
 
 /** The Kubernetes version whose API k1s serves, as `/version` gitVersion and the kubelet's version. */
-export const KUBERNETES_VERSION = 'v1.32.0-k1s';
+export { KUBERNETES_VERSION } from '../api/version.js';

@@ -73,7 +73,7 @@ test('kubelet registers its node with Ready, addresses and the server port', asy
     assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
     assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, env.kubelet.port);
     assert.equal(node.status?.nodeInfo?.containerRuntimeVersion, 'containerd://1.6.20');
-    assert.equal(node.status?.nodeInfo?.kubeletVersion, 'v1.32.0-k1s');
+    assert.equal(node.status?.nodeInfo?.kubeletVersion, 'v1.32.0+k1s1');
     assert.deepEqual(node.status?.addresses?.[0], { type: 'InternalIP', address: '127.0.0.1' });
     assert.equal(node.status?.capacity?.pods, '110');
   } finally {

@@ -13,11 +13,11 @@ test('node table prints Ready, roles, version and wide columns', () => {
     status: {
       conditions: [{ type: 'Ready', status: 'True' }],
       addresses: [{ type: 'InternalIP', address: '192.168.1.2' }, { type: 'Hostname', address: 'n1' }],
-      nodeInfo: { kubeletVersion: 'v1.32.0-k1s', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.6.20' },
+      nodeInfo: { kubeletVersion: 'v1.32.0+k1s1', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://1.6.20' },
     },
   };
   assert.deepEqual(nodeStrategy.table?.cells(node, now), [
-    'n1', 'Ready', 'control-plane,master', '10h', 'v1.32.0-k1s', '192.168.1.2', '<none>', 'Debian GNU/Linux 12 (bookworm)', '6.1.0', 'containerd://1.6.20',
+    'n1', 'Ready', 'control-plane,master', '10h', 'v1.32.0+k1s1', '192.168.1.2', '<none>', 'Debian GNU/Linux 12 (bookworm)', '6.1.0', 'containerd://1.6.20',
   ]);
 });
 

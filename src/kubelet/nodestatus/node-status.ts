@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import type { Node, NodeCondition } from '../../api/types.js';
+import { KUBERNETES_VERSION } from '../../api/version.js';
 import type { ApiClient } from '../../client/types.js';
 import type { RuntimeService } from '../../cri/types.js';
 import { rfc3339, type Clock } from '../util/clock.js';
 
 /** Version string the kubelet reports. */
-export const KUBELET_VERSION = 'v1.32.0-k1s';
+export const KUBELET_VERSION = KUBERNETES_VERSION;
 
 /** Options of {@link startNodeStatus}. */
 export interface NodeStatusOptions {
