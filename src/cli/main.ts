@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'server': {
       const { runServer } = await import('./server.js');
       await runServer(rest);
-      return;
+      // Shutdown is bounded (shutdown.ts): exit now rather than wait for any handle a stuck step left open.
+      process.exit(process.exitCode ?? 0);
     }
     case 'images': {
       const { runImages } = await import('./images.js');

@@ -23,6 +23,7 @@ import { SqliteStore } from '../storage/sqlite.js';
 import { DEFAULT_DATA_DIR } from './main.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
+import { runShutdown, type ShutdownStep } from './shutdown.js';
 
 /** Parsed `k1s server` flags. */
 export interface ServerFlags {
@@ -73,15 +74,11 @@ export async function runServer(argv: string[]): Promise<void> {
   const { dataDir, nodeName } = flags;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const releasePid = await acquirePidFile(join(dataDir, 'k1s.pid'));
-  const stops: (() => Promise<void> | void)[] = [releasePid];
+  const steps: ShutdownStep[] = [{ name: 'pid file', stop: releasePid }];
+  const stops = { push: (stop: () => Promise<void> | void, name = 'step', timeoutMs?: number) => steps.push({ name, stop, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }) };
   const shutdown = async () => {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        log.error('shutdown step failed', err);
-      }
-    }
+    const r = await runShutdown(steps, { log: (msg, err) => (err ? log.error(msg, err) : log.warn(msg)) });
+    log.info(`shutdown took ${r.elapsedMs} ms`);
   };
   let stopping: Promise<void> | undefined;
   const stopped = new Promise<void>((resolveStopped) => {
@@ -98,7 +95,7 @@ export async function runServer(argv: string[]): Promise<void> {
     const pki = await ensurePki(join(dataDir, 'tls'), nodeName);
     await mkdir(join(dataDir, 'db'), { recursive: true });
     const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
-    stops.push(() => store.close());
+    stops.push(() => store.close(), 'storage');
 
     const api = await startApiServer({
       store,
@@ -108,7 +105,7 @@ export async function runServer(argv: string[]): Promise<void> {
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
       kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
     });
-    stops.push(() => api.close());
+    stops.push(() => api.close(), 'API server', 2_000);
     const serverUrl = `https://127.0.0.1:${api.port}`;
     const kubeconfig = join(dataDir, 'kubeconfig.yaml');
     await writeFile(kubeconfig, renderKubeconfig(serverUrl, pki.caPem, pki.admin), { mode: 0o600 });
@@ -122,14 +119,16 @@ export async function runServer(argv: string[]): Promise<void> {
         clusterCidr: flags.clusterCidr,
         ...(registries !== undefined ? { registriesYaml: registries } : {}),
         disableDefaultRegistryEndpoint: flags.disableDefaultRegistryEndpoint,
+        // SIGKILL after 3 s, inside the shutdown step's budget: containerd is never left behind.
+        stopTimeoutMs: 3_000,
       });
-      stops.push(() => containerd.stop());
+      stops.push(() => containerd.stop(), 'containerd', 4_000);
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
     }
     await waitForCri(endpoint);
     const cri = createCriClient(endpoint);
-    stops.push(() => cri.close());
+    stops.push(() => cri.close(), 'CRI client', 1_000);
     await ensurePauseImage({ endpoint, dataDir });
 
     const kubeletClient = createApiClient({
@@ -148,7 +147,7 @@ export async function runServer(argv: string[]): Promise<void> {
       podLogsDir: join(dataDir, 'pod-logs'),
       server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
     });
-    stops.push(() => kubelet.stop());
+    stops.push(() => kubelet.stop(), 'kubelet', 2_000);
 
     const schedulerClient = createApiClient({
       server: serverUrl,
@@ -158,10 +157,10 @@ export async function runServer(argv: string[]): Promise<void> {
       userAgent: 'default-scheduler',
     });
     const scheduler = startScheduler({ client: schedulerClient, nodeName, onError: (err) => log.warn('scheduler', err) });
-    stops.push(() => scheduler.stop());
+    stops.push(() => scheduler.stop(), 'scheduler', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
-    stops.push(() => rm(join(dataDir, 'ready'), { force: true }));
+    stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');
   } catch (err) {
     log.error('k1s server failed to start', err);
     await shutdown();
