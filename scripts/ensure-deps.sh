@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what k1s needs and is missing: Debian packages (containerd, runc, CNI plugins, catatonit,
-# iptables, busybox-static for test images), npm dependencies, and the TypeScript build.
+# iptables, busybox-static for test images, python3-kubernetes for the Python client e2e), npm dependencies, and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(containerd runc containernetworking-plugins catatonit iptables busybox-static)
+pkgs=(containerd runc containernetworking-plugins catatonit iptables busybox-static python3-kubernetes)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
