@@ -122,6 +122,7 @@ describe('GET /openapi/v2', () => {
       const patched = await kubectlOf(t, v, ['apply', '-f', '-'], pod(name).replace(`name: ${name}`, `name: ${name}\n  labels: {tier: web}`));
       assert.equal(patched.code, 0, patched.stderr);
       assert.equal(patched.stdout.trim(), `pod/${name} configured`);
+      assert.equal(patched.stderr, '', 'the strategic merge patch was computed from the v2 schema without warnings');
       const created = await kubectlOf(t, v, ['create', '-f', '-'], pod(`${name}-c`));
       assert.equal(created.code, 0, created.stderr);
       assert.equal(created.stdout.trim(), `pod/${name}-c created`);
