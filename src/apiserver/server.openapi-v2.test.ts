@@ -97,7 +97,7 @@ describe('GET /openapi/v2', () => {
     }
   });
 
-  it('serves JSON for application/json, the same ETag for both encodings, 304 for If-None-Match and 406 for others', async () => {
+  it('serves JSON for application/json, the same ETag for both encodings, 304 for If-None-Match, 406 for others', async () => {
     const json = await get(t, '/openapi/v2', { Accept: 'application/json' });
     assert.equal(json.code, 200);
     assert.equal(json.headers['content-type'], 'application/json');
@@ -111,6 +111,7 @@ describe('GET /openapi/v2', () => {
     assert.equal(again.body.length, 0);
     const bad = await get(t, '/openapi/v2', { Accept: 'application/yaml' });
     assert.equal(bad.code, 406);
+    assert.equal((await get(t, '/openapi/v2/', { Accept: 'application/json' })).code, 404, 'exact path only');
   });
 
   it('kubectl 1.27 and 1.28 apply and create a pod, then re-apply it as a patch', { skip: !haveOldKubectl && 'needs kubectl 1.27 and 1.28' }, async () => {

@@ -155,7 +155,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return sendCached(req, res, doc, 'application/json');
       }
       case 'openapi': {
-        if (info.path === '/openapi/v2' || info.path === '/openapi/v2/') {
+        if (url.pathname === '/openapi/v2') {
+          // Exact path, as kube-apiserver registers it (`/openapi/v2/` is 404).
           const r = serveOpenAPIV2(infos, {
             accept: req.headers.accept,
             ifNoneMatch: req.headers['if-none-match'],
