@@ -21,7 +21,7 @@ import type { Store } from '../storage/store.js';
 import { bootstrapNamespaces } from './bootstrap.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
 import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
-import { serveOpenAPIV3 } from './openapi/index.js';
+import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { PodProxy, type KubeletClientTls } from './pod-proxy.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
@@ -157,6 +157,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return sendCached(req, res, doc, 'application/json');
       }
       case 'openapi': {
+        if (url.pathname === '/openapi/v2') {
+          // Exact path, as kube-apiserver registers it (`/openapi/v2/` is 404).
+          const r = serveOpenAPIV2(infos, {
+            accept: req.headers.accept,
+            ifNoneMatch: req.headers['if-none-match'],
+            ifModifiedSince: req.headers['if-modified-since'],
+            acceptEncoding: req.headers['accept-encoding'],
+          });
+          res.writeHead(r.status, r.headers);
+          res.end(req.method === 'HEAD' ? undefined : r.body);
+          return;
+        }
         const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), infos, req.headers['if-none-match']);
         if (!r) throw notFoundPath();
         res.writeHead(r.status, r.headers);

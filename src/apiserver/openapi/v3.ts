@@ -83,6 +83,24 @@ function selectResources(path: string, resources: ResourceInfo[]): ResourceInfo[
   return resources.filter((r) => groupVersionPath(r.group, r.version) === path);
 }
 
+/** The paths of every v3 document for `resources`: `api`, `apis`, then each served group/version, sorted. */
+export function openapiV3Paths(resources: ResourceInfo[]): string[] {
+  const paths = new Set<string>(['api', 'apis']);
+  for (const r of resources) paths.add(groupVersionPath(r.group, r.version));
+  return [...paths].sort();
+}
+
+/**
+ * The document at `path` (`api`, `apis`, `api/v1`, `apis/apps/v1`) as a JSON object (`components.schemas`,
+ * `info`, `openapi`, `paths`), or undefined when no served group/version has that path. The OpenAPI v2
+ * document (v2.ts) is derived from these objects, so both versions publish the same schema.
+ */
+export function openapiV3Object(path: string, resources: ResourceInfo[]): Json | undefined {
+  if (path === 'api' || path === 'apis') return discoveryDoc(path);
+  const rs = selectResources(path, resources);
+  return rs.length === 0 ? undefined : groupVersionDoc(rs);
+}
+
 /**
  * The document at `path` (`api`, `apis`, `api/v1`, `apis/apps/v1`) for the served `resources`, or undefined
  * when no served group/version has that path. Documents are cached by content of their resources.
@@ -93,7 +111,9 @@ export function openapiV3Document(path: string, resources: ResourceInfo[]): Open
   const key = `${path}\n${JSON.stringify(rs)}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const doc = render(path === 'api' || path === 'apis' ? discoveryDoc(path) : groupVersionDoc(rs));
+  const obj = openapiV3Object(path, resources);
+  if (!obj) return undefined;
+  const doc = render(obj);
   if (cache.size > 64) cache.clear();
   cache.set(key, doc);
   return doc;
@@ -101,10 +121,8 @@ export function openapiV3Document(path: string, resources: ResourceInfo[]): Open
 
 /** The body of GET /openapi/v3: one entry per served group/version, plus `api` and `apis`. */
 export function openapiV3Root(resources: ResourceInfo[]): { paths: Record<string, { serverRelativeURL: string }> } {
-  const paths = new Set<string>(['api', 'apis']);
-  for (const r of resources) paths.add(groupVersionPath(r.group, r.version));
   const out: Record<string, { serverRelativeURL: string }> = {};
-  for (const p of [...paths].sort()) {
+  for (const p of openapiV3Paths(resources)) {
     const doc = openapiV3Document(p, resources);
     if (doc) out[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${doc.hash}` };
   }
