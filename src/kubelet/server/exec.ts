@@ -20,9 +20,20 @@ export function parseExecQuery(q: URLSearchParams): ExecParams {
   return { command: q.getAll('command'), stdin: bool('stdin'), stdout: bool('stdout'), stderr: bool('stderr') || bool('error'), tty: bool('tty') };
 }
 
+/**
+ * Sends `frames` one at a time (each after the previous one reached the socket, then a turn of the event
+ * loop), then closes. Frames written in one burst travel in one TLS record, and clients that poll the raw
+ * socket before each frame (the Python client's WSClient) then leave the last frames and the close in
+ * OpenSSL's buffer until the server's close timeout (30 s) ends the connection.
+ */
 function sendAndClose(ws: WebSocket, frames: Buffer[]): void {
-  for (const f of frames) ws.send(f);
-  ws.close(1000);
+  void (async () => {
+    for (const f of frames) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      await new Promise<void>((resolve) => ws.send(f, () => setTimeout(resolve, 1)));
+    }
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+  })();
 }
 
 /**

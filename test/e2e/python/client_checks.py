@@ -43,7 +43,7 @@ def main():
     out["logs"] = v1.read_namespaced_pod_log(name, "default", container="app", timestamps=True)
     resp = v1.read_namespaced_pod_log(name, "default", container="app", follow=True, _preload_content=False)
     first = resp.read(8)
-    resp.release_conn()
+    resp.close()
     out["followFirstBytes"] = first.decode()
     v1.delete_namespaced_pod(name, "default", grace_period_seconds=0)
     print(json.dumps(out))
