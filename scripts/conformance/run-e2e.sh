@@ -62,6 +62,9 @@ for m in re.finditer(r'"msg":"(PASSED|FAILED) ((?:[^"\\]|\\.)*)","total"', open(
 for f in sorted(glob.glob(out + '/junit_*.xml')):
     for tc in ET.parse(f).getroot().iter('testcase'):
         name = tc.get('name', '')
+        if name.strip('[]').startswith('BeforeSuite') and (tc.find('failure') is not None or tc.find('error') is not None):
+            res['[BeforeSuite] (suite setup: no spec ran)'] = 'FAIL'
+            continue
         if not focus.search(name) or name.startswith('[BeforeSuite]') or name.startswith('[AfterSuite]'):
             continue
         if tc.find('failure') is not None or tc.find('error') is not None:
