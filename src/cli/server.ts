@@ -16,6 +16,7 @@ import { startContainerd } from '../containerd/supervisor.js';
 import { ensurePauseImage } from '../containerd/pause-image.js';
 import { createCriClient, waitForCri } from '../cri/client.js';
 import { startScheduler } from '../controllers/scheduler.js';
+import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
 import { coreStrategies } from '../registry/index.js';
@@ -158,6 +159,15 @@ export async function runServer(argv: string[]): Promise<void> {
     });
     const scheduler = startScheduler({ client: schedulerClient, nodeName, onError: (err) => log.warn('scheduler', err) });
     stops.push(() => scheduler.stop(), 'scheduler', 1_000);
+    const controllerClient = createApiClient({
+      server: serverUrl,
+      caPem: pki.caPem,
+      certPem: pki.admin.certPem,
+      keyPem: pki.admin.keyPem,
+      userAgent: 'kube-controller-manager',
+    });
+    const serviceAccounts = startServiceAccountsController({ client: controllerClient, onError: (err) => log.warn('serviceaccounts controller', err) });
+    stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');
