@@ -264,4 +264,21 @@ describe('protobuf bodies', () => {
     assert.equal(r.code, 200);
     assert.deepEqual(decodeProtobufBody(r.body, { group: '', version: 'v1', kind: 'ConfigMap' })['data'], { a: 'b' });
   });
+
+  it('answers corrupted protobuf Pod bodies with 4xx, never 5xx', async () => {
+    const body = pb({ ...POD, metadata: { name: 'fuzz', namespace: 'default' } });
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const failures: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const b = Buffer.from(body);
+      b[4 + rand(b.length - 4)] = rand(256);
+      const r = await call(t, 'POST', '/api/v1/namespaces/default/pods?dryRun=All', { body: b, accept: 'application/json' });
+      if (r.code >= 500) failures.push(`${r.code} ${r.body.toString()}`);
+    }
+    assert.deepEqual(failures, []);
+  });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
+import { isStatusError } from '../../api/errors.js';
 import { decodeProtobufBody, encodeProtobufObject, messageNameOf } from './codec.js';
 import { decodeEnvelope } from './envelope.js';
 import { decodeMessage, encodeMessage } from './wire-codec.js';
@@ -122,5 +123,29 @@ describe('wire codec field numbers', () => {
       assert.equal(new Set(nos).size, nos.length, name);
       for (const f of fields) if (!['string', 'bool', 'int32', 'int64', 'bytes'].includes(f.type)) assert.ok(WIRE_SCHEMA[f.type], `${name}.${f.name}: ${f.type}`);
     }
+  });
+});
+
+describe('wire codec on corrupted bytes', () => {
+  it('answers every mutation of a kubectl Pod body with a decoded object or a 400, never another error', () => {
+    const body = Buffer.from(KUBECTL_POD_BODIES.debugCopy, 'hex');
+    let seed = 42;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const b = Buffer.from(body);
+      for (let j = 0; j <= rand(3); j++) b[4 + rand(b.length - 4)] = rand(256);
+      const cut = rand(4) === 0 ? b.subarray(0, rand(b.length)) : b;
+      try {
+        decodeProtobufBody(cut, POD);
+        outcomes.add('decoded');
+      } catch (err) {
+        outcomes.add(isStatusError(err) ? `status ${err.status.code}` : `error ${String(err)}`);
+      }
+    }
+    assert.deepEqual([...outcomes].sort(), ['decoded', 'status 400']);
   });
 });
