@@ -186,6 +186,9 @@ describe('protobuf bodies', () => {
     r = await call(t, 'PUT', '/api/v1/namespaces/pb/pods/web/status', { body: pb(updated) });
     assert.equal(r.code, 200, r.body.toString());
     assert.equal((object(r)['status'] as Record<string, unknown>)['message'], 'from protobuf');
+    r = await call(t, 'PATCH', '/api/v1/namespaces/pb/pods/web', { body: Buffer.from('{"metadata":{"annotations":{"patched":"yes"}}}'), contentType: 'application/merge-patch+json' });
+    assert.equal(r.code, 200, r.body.toString());
+    assert.deepEqual((object(r)['metadata'] as Record<string, unknown>)['annotations'], { patched: 'yes' });
   });
 
   it('lists in protobuf as a PodList and keeps Table requests in JSON', async () => {
@@ -237,6 +240,9 @@ describe('protobuf bodies', () => {
     assert.equal(object(r)['kind'], 'Pod');
     r = await call(t, 'GET', '/api/v1/namespaces/pb/pods/web');
     assert.equal(r.code, 404);
+    r = await call(t, 'DELETE', '/api/v1/namespaces/pb/configmaps?labelSelector=none%3Dx', { body: deleteOptions({ propagationPolicy: 'Background' }) });
+    assert.equal(r.code, 200, r.body.toString());
+    assert.equal(object(r)['kind'], 'ConfigMapList');
     r = await call(t, 'DELETE', '/api/v1/namespaces/pb', { body: deleteOptions({ propagationPolicy: 'Background' }) });
     assert.equal(r.code, 200, r.body.toString());
     const ns = object(r);
