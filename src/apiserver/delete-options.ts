@@ -1,11 +1,10 @@
 /**
- * DeleteOptions of a DELETE (one object or a collection): decoded from the body (JSON or YAML), with the
- * query parameters filling what the body leaves out, then validated.
+ * DeleteOptions of a DELETE (one object or a collection): the decoded body (protobuf/delete-options.ts:
+ * JSON, YAML or protobuf), with the query parameters filling what the body leaves out, then validated.
  *
  * Mirrors k8s.io/apiserver `pkg/endpoints/handlers/delete.go` (body first, else query) and apimachinery
  * `pkg/apis/meta/v1/validation` `ValidateDeleteOptions` / `ValidateDryRun` (422 `DeleteOptions.meta.k8s.io`).
  */
-import { parse as parseYaml } from 'yaml';
 import { badRequest, invalid, type FieldError } from '../api/errors.js';
 import * as field from '../api/field-errors.js';
 import type { DeleteOptions } from '../api/types.js';
@@ -14,29 +13,6 @@ const PROPAGATION = ['Foreground', 'Background', 'Orphan'] as const;
 
 /** DeleteOptions plus the deprecated `orphanDependents`, as a body may carry it. */
 export type DecodedDeleteOptions = DeleteOptions & { orphanDependents?: boolean };
-
-/**
- * Decodes a DeleteOptions body (`application/json` or `application/yaml`; empty = `{}`). Throws 400 when
- * the body is not an object of kind DeleteOptions.
- */
-export function decodeDeleteOptionsBody(body: Buffer, mediaType: string): DecodedDeleteOptions {
-  const text = body.toString('utf8').trim();
-  if (!text) return {};
-  let parsed: unknown;
-  try {
-    parsed = mediaType === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`the body of the request could not be decoded as DeleteOptions: ${(err as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('the body of the request could not be decoded as DeleteOptions: not an object');
-  }
-  const o = parsed as Record<string, unknown>;
-  if (o['kind'] !== undefined && o['kind'] !== 'DeleteOptions') {
-    throw badRequest(`decoded object cannot be converted to DeleteOptions: kind "${String(o['kind'])}"`);
-  }
-  return o as DecodedDeleteOptions;
-}
 
 /**
  * DeleteOptions from the query (`gracePeriodSeconds`, `propagationPolicy`, `orphanDependents`, `dryRun`,

@@ -10,10 +10,29 @@ import { internalError, isStatusError, tooLarge, type StatusError } from '../api
 /** kube-apiserver's `maxRequestBodyBytes` for JSON/YAML bodies (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Writes `body` as JSON with `code`; `contentType` defaults to application/json. */
+/** Encodes a response body in a negotiated non-JSON media type, or returns undefined to send it as JSON. */
+export type BodyEncoder = (body: unknown) => { contentType: string; data: Buffer } | undefined;
+
+const bodyEncoders = new WeakMap<ServerResponse, BodyEncoder>();
+
+/** Makes sendJson and sendError on `res` try `encoder` first (set by content negotiation, protobuf/negotiate.ts). */
+export function setBodyEncoder(res: ServerResponse, encoder: BodyEncoder): void {
+  bodyEncoders.set(res, encoder);
+}
+
+/**
+ * Writes `body` as JSON with `code`; `contentType` defaults to application/json. When negotiation set a body
+ * encoder on `res` (setBodyEncoder) and it can encode `body`, that encoding is written instead.
+ */
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   if (res.headersSent || res.writableEnded) {
     res.end();
+    return;
+  }
+  const encoded = bodyEncoders.get(res)?.(body);
+  if (encoded) {
+    res.writeHead(code, { 'Content-Type': encoded.contentType, 'Content-Length': encoded.data.length });
+    res.end(encoded.data);
     return;
   }
   const text = JSON.stringify(body);

@@ -9,13 +9,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
-import { decodeDeleteOptionsBody, resolveDeleteOptions } from './delete-options.js';
+import { resolveDeleteOptions } from './delete-options.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
 import type { GenericStore, WriteOptions } from './generic-store.js';
 import { parseAccept, parseMediaType, queryBool, readBody, sendJson } from './http.js';
 import { parseListQuery } from './list.js';
 import { patchKindOf, type PatchOps } from './patch-adapter.js';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, supportsProtobuf } from './protobuf/codec.js';
+import { decodeDeleteOptionsBody } from './protobuf/delete-options.js';
+import { negotiateProtobufResponses } from './protobuf/negotiate.js';
 import type { Resources } from './resources.js';
 import type { ResourceRequest } from './routing.js';
 import { selectorForName } from './selectors.js';
@@ -60,6 +62,7 @@ const RETURN_DELETED = new Set(['pods', 'namespaces', 'nodes', 'serviceaccounts'
 
 /** Handles one resource request end to end (throws StatusError for the caller to write). */
 export async function handleResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, ctx: HandlerContext): Promise<void> {
+  negotiateProtobufResponses(req, res);
   const gs = ctx.resources.lookup(info.group, info.version, info.resource);
   if (!gs) throw notFoundPath();
   if (gs.namespaced && info.name !== '' && info.namespace === '') throw notFoundPath();
@@ -161,7 +164,7 @@ async function decodeRequest(req: IncomingMessage, gs: GenericStore, q: URLSearc
   return decodeObject(body, mt, gs.gvk, validation, ops);
 }
 
-/** The effective DeleteOptions and dry-run flag of a DELETE: body (JSON/YAML) first, then the query (delete-options.ts). */
+/** The effective DeleteOptions and dry-run flag of a DELETE: the body (JSON, YAML or protobuf) first, then the query (delete-options.ts). */
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<{ options: DeleteOptions; dryRun: boolean }> {
   const body = decodeDeleteOptionsBody(await readBody(req), mediaTypeOf(req));
   return resolveDeleteOptions(body, q);
@@ -227,11 +230,14 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
   throw notFoundPath();
 }
 
+const BINDING_GVK = { group: '', version: 'v1', kind: 'Binding' };
+
 /** POST pods/binding: sets spec.nodeName (409 when already bound) and the PodScheduled condition. */
 async function bindPod(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext): Promise<void> {
   const opts = writeOptions(q);
-  const text = (await readBody(req)).toString('utf8');
-  const { value } = parseBody(text, mediaTypeOf(req), ctx.patch);
+  const body = await readBody(req);
+  const mt = mediaTypeOf(req);
+  const { value } = mt === PROTOBUF_MEDIA_TYPE ? { value: decodeProtobufBody(body, BINDING_GVK) } : parseBody(body.toString('utf8'), mt, ctx.patch);
   const binding = value as { metadata?: { name?: string; namespace?: string }; target?: { kind?: string; name?: string } };
   if (binding.metadata?.namespace && binding.metadata.namespace !== ns) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

@@ -14,6 +14,8 @@ import type { Store, StoreEvent } from '../storage/store.js';
 import { apiVersionOf } from './decode.js';
 import { listObjects, type ListQuery } from './list.js';
 import { storagePrefix } from './object-meta.js';
+import { prefersProtobuf } from './protobuf/negotiate.js';
+import { encodeWatchFrame, PROTOBUF_WATCH_CONTENT_TYPE } from './protobuf/watch-frames.js';
 import { matchesSelectors } from './selectors.js';
 import { toTable, type IncludeObject, type TableVersion } from './table.js';
 
@@ -73,7 +75,10 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
   req.on('close', onClose);
   res.on('close', onClose);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Table watches stay JSON; otherwise client-go's `application/vnd.kubernetes.protobuf, */*` gets protobuf frames.
+  const protobuf = !w.table && prefersProtobuf(req.headers.accept);
+  const contentType = protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json';
+  res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let first = true;
   let lastRevision = fromRevision ?? 0;
@@ -90,7 +95,8 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
       });
       first = false;
     }
-    if (!res.write(JSON.stringify({ type, object: payload }) + '\n')) {
+    const frame = protobuf ? encodeWatchFrame(type, payload as Record<string, unknown>) : JSON.stringify({ type, object: payload }) + '\n';
+    if (!res.write(frame)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           res.off('drain', done);

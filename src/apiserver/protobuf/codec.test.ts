@@ -1,4 +1,4 @@
-/** Unit tests of the protobuf body codec on bytes captured from kubectl v1.32 and bytes written field by field. */
+/** Unit tests of the protobuf object codec on bytes captured from kubectl v1.32 and bytes written field by field. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
@@ -150,7 +150,13 @@ describe('decodeProtobufBody on field-by-field bytes', () => {
   });
 
   it('returns only the type for a kind without a schema, so the kind check rejects it', () => {
-    assert.deepEqual(decode(envelope('Pod', Buffer.from([0x0a, 0x00]))), { apiVersion: 'v1', kind: 'Pod' });
+    assert.deepEqual(decode(envelope('Foo', Buffer.from([0x0a, 0x00]))), { apiVersion: 'v1', kind: 'Foo' });
+  });
+
+  it('defaults an empty envelope type to the endpoint kind, as copyKindDefaults', () => {
+    const w = protobuf.Writer.create();
+    msg(w, 1, (m) => str(m, 1, 'cm'));
+    assert.deepEqual(decode(envelope('', w.finish(), '')), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
   });
 });
 
@@ -169,28 +175,46 @@ describe('decodeProtobufBody errors', () => {
   it('rejects a truncated object message as 400 naming the kind and version', () => {
     const s = statusOf(() => decode(envelope('ConfigMap', Buffer.from([0x0a, 0x10, 0x0a]))));
     assert.equal(s.code, 400);
-    assert.match(s.message, /^ConfigMap in version "v1" cannot be handled as a ConfigMap: /);
+    assert.equal(s.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: unexpected EOF');
+  });
+
+  it('rejects a field of the wrong wire type as 400 with gogo-protobuf\'s message', () => {
+    const s = statusOf(() => decode(envelope('ConfigMap', Buffer.from([0x08, 0x01]))));
+    assert.equal(s.code, 400);
+    assert.equal(s.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: proto: wrong wireType = 0 for field Metadata');
   });
 });
 
 describe('encodeProtobufObject', () => {
-  it('round-trips a Secret and a ConfigMap through decodeProtobufBody', () => {
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', labels: { a: 'b' }, creationTimestamp: '2024-01-02T03:04:05Z' }, data: { k: 'dg==' }, type: 'Opaque' };
-    assert.deepEqual(decode(encodeProtobufObject(secret), SECRET), secret);
-    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: 'b' }, binaryData: { x: 'AAEC' }, immutable: true };
-    assert.deepEqual(decode(encodeProtobufObject(cm)), cm);
+  it('re-encodes kubectl\'s create bodies byte for byte', () => {
+    const kinds = { configmap: CM, secret: SECRET, namespace: NS, serviceaccount: SA };
+    for (const [name, hexBody] of Object.entries(KUBECTL)) {
+      const gvk = kinds[name as keyof typeof kinds];
+      assert.equal(encodeProtobufObject(decode(hex(hexBody), gvk))?.toString('hex'), hexBody, name);
+    }
   });
 
-  it('starts with the magic and refuses kinds without a schema', () => {
-    assert.deepEqual([...encodeProtobufObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }).subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00]);
-    assert.throws(() => encodeProtobufObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }), /no schema for v1\/Pod/);
+  it('round-trips a Secret and a ConfigMap through decodeProtobufBody', () => {
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', labels: { a: 'b' }, creationTimestamp: '2024-01-02T03:04:05Z' }, data: { k: 'dg==' }, type: 'Opaque' };
+    assert.deepEqual(decode(encodeProtobufObject(secret) ?? Buffer.alloc(0), SECRET), secret);
+    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { a: 'b' }, binaryData: { x: 'AAEC' }, immutable: true };
+    assert.deepEqual(decode(encodeProtobufObject(cm) ?? Buffer.alloc(0)), cm);
+  });
+
+  it('starts with the magic and returns undefined for kinds without a protobuf form', () => {
+    assert.deepEqual([...(encodeProtobufObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }) ?? Buffer.alloc(0)).subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00]);
+    assert.equal(encodeProtobufObject({ apiVersion: 'meta.k8s.io/v1', kind: 'Table', rows: [] }), undefined);
+  });
+
+  it('names the field whose value does not fit its type', () => {
+    assert.throws(() => encodeProtobufObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 'x' }] }] } }), /spec\.containers\[0\]\.ports\[0\]\.containerPort: cannot encode "x" as an int32/);
   });
 });
 
 describe('supportsProtobuf', () => {
-  it('is true for the four core kinds and false for others', () => {
-    for (const g of [CM, SECRET, NS, SA]) assert.equal(supportsProtobuf(g), true);
-    assert.equal(supportsProtobuf({ group: '', version: 'v1', kind: 'Pod' }), false);
+  it('is true for every served core kind and false for others', () => {
+    for (const kind of ['Pod', 'Node', 'Event', 'Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Binding']) assert.equal(supportsProtobuf({ group: '', version: 'v1', kind }), true, kind);
+    assert.equal(supportsProtobuf({ group: '', version: 'v1', kind: 'PodSpec' }), false);
     assert.equal(supportsProtobuf({ group: 'apps', version: 'v1', kind: 'ConfigMap' }), false);
   });
 });

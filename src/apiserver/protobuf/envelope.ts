@@ -3,9 +3,10 @@
  * `typeMeta` names the object's apiVersion/kind and whose `raw` holds the object's own message.
  *
  * Mirrors k8s.io/apimachinery `pkg/runtime/serializer/protobuf/protobuf.go` (`Serializer.Decode`/`Encode`), whose
- * error texts these reuse.
+ * error texts these reuse, and `runtime/generated.pb.go` (Unknown, TypeMeta) for the bytes.
  */
-import { schemaRoot, UNKNOWN } from './schema.js';
+import protobuf from 'protobufjs';
+import { decodeMessage } from './wire-codec.js';
 
 /** The magic prefix of every Kubernetes protobuf body (`protoEncodingPrefix`). */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -24,7 +25,7 @@ export interface Envelope {
 /**
  * Splits a protobuf body into its envelope. Throws a plain Error with apimachinery's message (`empty data`,
  * `provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]`, `empty body`) or
- * protobufjs's when the Unknown message is malformed; callers turn these into 400s.
+ * gogo-protobuf's (`unexpected EOF`...) when the Unknown message is malformed; callers turn these into 400s.
  */
 export function decodeEnvelope(body: Uint8Array): Envelope {
   if (body.length === 0) throw new Error('empty data');
@@ -33,25 +34,26 @@ export function decodeEnvelope(body: Uint8Array): Envelope {
     throw new Error(`provided data does not appear to be a protobuf message, expected prefix [${[...prefix].join(' ')}]`);
   }
   if (body.length === prefix.length) throw new Error('empty body');
-  const type = schemaRoot().lookupType(UNKNOWN);
-  const msg = type.toObject(type.decode(body.subarray(prefix.length)), { bytes: Buffer }) as {
-    typeMeta?: { apiVersion?: string; kind?: string };
-    raw?: Uint8Array;
-    contentEncoding?: string;
-    contentType?: string;
-  };
+  const u = decodeMessage('runtime.Unknown', body.subarray(prefix.length));
+  const raw = typeof u['raw'] === 'string' ? Buffer.from(u['raw'], 'base64') : new Uint8Array(0);
   return {
-    apiVersion: msg.typeMeta?.apiVersion ?? '',
-    kind: msg.typeMeta?.kind ?? '',
-    raw: msg.raw ?? new Uint8Array(0),
-    contentEncoding: msg.contentEncoding ?? '',
-    contentType: msg.contentType ?? '',
+    apiVersion: String(u['apiVersion'] ?? ''),
+    kind: String(u['kind'] ?? ''),
+    raw,
+    contentEncoding: String(u['contentEncoding'] ?? ''),
+    contentType: String(u['contentType'] ?? ''),
   };
 }
 
-/** Wraps an encoded object message in the envelope (magic + Unknown with typeMeta and raw), as `Serializer.Encode` does. */
+/**
+ * Wraps an encoded object message in the envelope (magic + Unknown with typeMeta, raw, and the empty
+ * contentEncoding and contentType Go always writes), as `Serializer.Encode` does.
+ */
 export function encodeEnvelope(apiVersion: string, kind: string, raw: Uint8Array): Buffer {
-  const type = schemaRoot().lookupType(UNKNOWN);
-  const msg = type.fromObject({ typeMeta: { apiVersion, kind }, raw, contentEncoding: '', contentType: '' });
-  return Buffer.concat([PROTOBUF_MAGIC, type.encode(msg).finish()]);
+  const w = protobuf.Writer.create();
+  w.uint32(10).fork().uint32(10).string(apiVersion).uint32(18).string(kind).ldelim();
+  w.uint32(18).bytes(raw);
+  w.uint32(26).string('');
+  w.uint32(34).string('');
+  return Buffer.concat([PROTOBUF_MAGIC, w.finish()]);
 }
