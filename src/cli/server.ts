@@ -150,23 +150,12 @@ export async function runServer(argv: string[]): Promise<void> {
     });
     stops.push(() => kubelet.stop(), 'kubelet', 2_000);
 
-    const schedulerClient = createApiClient({
-      server: serverUrl,
-      caPem: pki.caPem,
-      certPem: pki.admin.certPem,
-      keyPem: pki.admin.keyPem,
-      userAgent: 'default-scheduler',
-    });
-    const scheduler = startScheduler({ client: schedulerClient, nodeName, onError: (err) => log.warn('scheduler', err) });
+    /** An API client with the admin certificate, named by `userAgent` in the server's log. */
+    const adminClient = (userAgent: string) =>
+      createApiClient({ server: serverUrl, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent });
+    const scheduler = startScheduler({ client: adminClient('default-scheduler'), nodeName, onError: (err) => log.warn('scheduler', err) });
     stops.push(() => scheduler.stop(), 'scheduler', 1_000);
-    const controllerClient = createApiClient({
-      server: serverUrl,
-      caPem: pki.caPem,
-      certPem: pki.admin.certPem,
-      keyPem: pki.admin.keyPem,
-      userAgent: 'kube-controller-manager',
-    });
-    const serviceAccounts = startServiceAccountsController({ client: controllerClient, onError: (err) => log.warn('serviceaccounts controller', err) });
+    const serviceAccounts = startServiceAccountsController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('serviceaccounts controller', err) });
     stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
