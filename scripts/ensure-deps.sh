@@ -21,9 +21,12 @@ if ((${#missing[@]})); then
 fi
 
 # npm dependencies (better-sqlite3 builds from source here: about a minute).
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Installed for exactly this lock file? (its hash, not its mtime: a fresh checkout is always "newer")
+lock_sha=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.k1s-lock-sha256 2>/dev/null)" != "$lock_sha" ]; then
   echo "k1s: installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sha" > node_modules/.k1s-lock-sha256
 fi
 if ! node -e "require('better-sqlite3')" 2>/dev/null; then
   echo "k1s: building better-sqlite3 from source"
