@@ -164,6 +164,11 @@ export class PodProxy {
       res.end();
       return;
     }
+    if (res.destroyed) {
+      // The client went away while the kubelet was answering.
+      kres.destroy();
+      return;
+    }
     await new Promise<void>((resolve) => {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
       kres.pipe(res);

@@ -50,6 +50,10 @@ export function negotiateReaderProtocol(offered: string | undefined): string | u
  * and `stream` is destroyed. Resolves when the handshake is done or refused; never rejects.
  */
 export function copyToWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, stream: Readable): Promise<void> {
+  if (socket.destroyed) {
+    stream.destroy();
+    return Promise.resolve();
+  }
   const protocol = negotiateReaderProtocol(req.headers['sec-websocket-protocol']);
   if (protocol === undefined) {
     stream.destroy();
