@@ -338,6 +338,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   serviceAccount?: string;
   automountServiceAccountToken?: boolean;
+  /** Secrets (same namespace) of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg used to pull images. */
+  imagePullSecrets?: { name?: string }[];
   nodeName?: string;
   hostNetwork?: boolean;
   hostPID?: boolean;

@@ -1,6 +1,6 @@
 /**
  * Pod subresources served by the node's kubelet: pods/log is proxied as a streamed HTTPS GET to
- * `/containerLogs/{ns}/{pod}/{container}`, pods/exec and pods/attach upgrade requests (WebSocket or SPDY) are
+ * `/containerLogs/{ns}/{pod}/{container}` (served as plain HTTP or, when asked, as a WebSocket), pods/exec and pods/attach upgrade requests (WebSocket or SPDY) are
  * piped byte for byte to `/exec/...` and `/attach/...` after the request line and headers are rewritten.
  *
  * Mirrors kube-apiserver `pkg/registry/core/pod/strategy.go` (LogLocation, ExecLocation, AttachLocation,
@@ -14,6 +14,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { badRequest, internalError, notFound, StatusError } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
 import type { KubeObject, Node, Pod, StatusReason } from '../api/types.js';
+import { copyToWebSocket } from './wsstream.js';
 
 /** The API server's TLS identity towards kubelets. */
 export interface KubeletClientTls {
@@ -112,16 +113,17 @@ export class PodProxy {
     return kubeletLocation(node as Node);
   }
 
-  /** GET pods/log: streams the kubelet's container log as text/plain. */
-  async logs(req: IncomingMessage, res: ServerResponse, pod: Pod, url: URL): Promise<void> {
+  /**
+   * Opens the kubelet's log stream for a pods/log request (LocationStreamer.InputStream): resolves the container,
+   * checks it has logs, and GETs `/containerLogs/...` with the log options. Resolves with the kubelet's 2xx
+   * response (still streaming), or undefined when the pod has no node yet; rejects with a StatusError (4xx of
+   * validation, the kubelet's non-2xx answer with its text, or 500 `error dialing backend`).
+   */
+  async openLogStream(pod: Pod, url: URL): Promise<IncomingMessage | undefined> {
     const q = url.searchParams;
     const container = resolveContainer(pod, q.get('container') ?? '');
     const loc = await this.locate(pod);
-    if (!loc) {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end();
-      return;
-    }
+    if (!loc) return undefined;
     checkLogStatus(pod, container, queryBool(q, 'previous'));
     const params = new URLSearchParams();
     for (const p of LOG_PARAMS) {
@@ -134,7 +136,7 @@ export class PodProxy {
     const ns = pod.metadata.namespace ?? '';
     const path = `/containerLogs/${encodeURIComponent(ns)}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}`;
     const query = params.toString();
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<IncomingMessage>((resolve, reject) => {
       const upstream = httpsRequest(
         { ...this.tlsOptions(), host: loc.host, port: loc.port, method: 'GET', path: query ? `${path}?${query}` : path },
         (kres) => {
@@ -146,23 +148,55 @@ export class PodProxy {
             kres.on('error', reject);
             return;
           }
-          res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-          kres.pipe(res);
-          kres.on('end', resolve);
-          kres.on('error', () => {
-            res.destroy();
-            resolve();
-          });
+          resolve(kres);
         },
       );
-      const abort = (): void => {
-        upstream.destroy();
-        resolve();
-      };
-      res.on('close', abort);
       upstream.on('error', (err) => reject(internalError(`error dialing backend: ${err.message}`, err)));
       upstream.end();
     });
+  }
+
+  /** GET pods/log: streams the kubelet's container log as text/plain. */
+  async logs(_req: IncomingMessage, res: ServerResponse, pod: Pod, url: URL): Promise<void> {
+    const kres = await this.openLogStream(pod, url);
+    if (!kres) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end();
+      return;
+    }
+    if (res.destroyed) {
+      // The client went away while the kubelet was answering.
+      kres.destroy();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+      kres.pipe(res);
+      kres.on('end', resolve);
+      kres.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      res.on('close', () => {
+        kres.destroy();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * GET pods/log as a WebSocket (apiserver `StreamObject` with `wsstream.NewReader(out, true, ...)`): the log
+   * stream is opened first, so validation and kubelet errors are plain HTTP Status answers; then the stream is
+   * copied as `binary.k8s.io` / `base64.binary.k8s.io` messages until it ends (follow keeps it open). A pod
+   * without a node answers 204 No Content, as upstream does for an empty stream.
+   */
+  async logsWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, pod: Pod, url: URL): Promise<void> {
+    const kres = await this.openLogStream(pod, url);
+    if (!kres) {
+      socket.end('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    await copyToWebSocket(req, socket, head, kres);
   }
 
   /**

@@ -4,6 +4,7 @@ import { request, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
 import { call, startTestServer, type TestServer } from './test-server.js';
 
 const pod = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -208,6 +209,88 @@ describe('API server over HTTP', () => {
       assert.equal(seen[1], 'upgrade /exec/default/lg/a?command=sh&stdout=true');
     } finally {
       for (const s of kubeletSockets) s.destroy();
+      kubelet.closeAllConnections();
+      kubelet.close();
+    }
+  });
+  it('pods/log over a WebSocket sends the kubelet stream as binary.k8s.io or base64.binary.k8s.io messages', async () => {
+    const seen: string[] = [];
+    let releaseFollow: () => void = () => undefined;
+    const kubelet = createHttpsServer({ cert: t.pki.kubeletServing.certPem, key: t.pki.kubeletServing.keyPem, ca: t.pki.caPem, requestCert: true }, (req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url?.includes('/missing')) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('container not found ("missing")');
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      if (req.url?.includes('follow=true')) {
+        res.write('first\n');
+        releaseFollow = () => res.end('second\n');
+        return;
+      }
+      res.end('line one\n' + 'x'.repeat(5000) + '\n');
+    });
+    await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
+    const port = (kubelet.address() as AddressInfo).port;
+    const wsUrl = (q: string): string => `wss://127.0.0.1:${t.server.port}/api/v1/namespaces/default/pods/wsl/log?${q}`;
+    const open = (q: string, protocols: string[]): WebSocket =>
+      new WebSocket(wsUrl(q), protocols, { ca: t.pki.caPem, cert: t.pki.admin.certPem, key: t.pki.admin.keyPem });
+    /** Collects every message until the server closes; returns them with the negotiated protocol. */
+    const read = (ws: WebSocket, onMessage: (n: number) => void = () => undefined): Promise<{ protocol: string; messages: { binary: boolean; data: Buffer }[]; code: number }> =>
+      new Promise((resolve, reject) => {
+        const messages: { binary: boolean; data: Buffer }[] = [];
+        ws.on('message', (data: Buffer, isBinary: boolean) => {
+          messages.push({ binary: isBinary, data: Buffer.from(data) });
+          onMessage(messages.length);
+        });
+        ws.on('close', (code) => resolve({ protocol: ws.protocol, messages, code }));
+        ws.on('error', reject);
+      });
+    /** The HTTP status of a refused upgrade. */
+    const refused = (ws: WebSocket): Promise<number> =>
+      new Promise((resolve) => {
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          ws.terminate();
+        });
+        ws.on('error', () => resolve(-1));
+      });
+    try {
+      await call(t, 'POST', '/api/v1/nodes', { metadata: { name: 'nodews' } });
+      await call(t, 'PATCH', '/api/v1/nodes/nodews/status', { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } }, { 'Content-Type': 'application/merge-patch+json' });
+      await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('wsl', { nodeName: 'nodews' }));
+      await call(t, 'PATCH', '/api/v1/namespaces/default/pods/wsl/status', { status: { containerStatuses: [{ name: 'a', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: {} } }] } }, { 'Content-Type': 'application/merge-patch+json' });
+
+      const bin = await read(open('container=a&tailLines=3', ['binary.k8s.io']));
+      assert.equal(bin.protocol, 'binary.k8s.io');
+      assert.equal(bin.code, 1000);
+      assert.ok(bin.messages.every((m) => m.binary));
+      assert.equal(bin.messages[0]?.data.length, 0, 'the first message is the empty ping');
+      assert.ok(bin.messages.every((m) => m.data.length <= 2048));
+      assert.equal(Buffer.concat(bin.messages.map((m) => m.data)).toString(), 'line one\n' + 'x'.repeat(5000) + '\n');
+      assert.equal(seen.at(-1), '/containerLogs/default/wsl/a?tailLines=3');
+
+      const b64 = await read(open('container=a', ['base64.binary.k8s.io']));
+      assert.equal(b64.protocol, 'base64.binary.k8s.io');
+      assert.ok(b64.messages.every((m) => !m.binary));
+      assert.equal(b64.messages.map((m) => Buffer.from(m.data.toString(), 'base64').toString()).join(''), 'line one\n' + 'x'.repeat(5000) + '\n');
+
+      const unnamed = await read(open('container=a', []));
+      assert.equal(unnamed.protocol, '');
+      assert.ok(unnamed.messages.every((m) => m.binary));
+
+      const follow = await read(open('container=a&follow=true', ['binary.k8s.io']), (n) => {
+        if (n === 2) releaseFollow();
+      });
+      assert.deepEqual(follow.messages.map((m) => m.data.toString()), ['', 'first\n', 'second\n']);
+      assert.equal(follow.code, 1000);
+
+      assert.equal(await refused(open('container=a', ['v4.channel.k8s.io'])), 403);
+      assert.equal(await refused(open('container=zz', ['binary.k8s.io'])), 400);
+      assert.equal(await refused(open('container=b', ['binary.k8s.io'])), 400, 'container b has not started');
+    } finally {
       kubelet.closeAllConnections();
       kubelet.close();
     }

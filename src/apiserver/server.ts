@@ -24,6 +24,7 @@ import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { PodProxy, type KubeletClientTls } from './pod-proxy.js';
+import { isWebSocketRequest } from './wsstream.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
 import { Resources } from './resources.js';
 import { parseRequestInfo, type RequestInfo } from './routing.js';
@@ -185,14 +186,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!authenticated(req)) throw unauthorized();
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, false);
     if (info.kind !== 'resource' || info.resource !== 'pods' || info.group !== '' || !info.name) throw notFoundPath();
-    if (info.subresource !== 'exec' && info.subresource !== 'attach') {
-      if (info.subresource === 'portforward') throw badRequest('port forwarding is not supported by this server yet');
+    const sub = info.subresource;
+    const wsLog = sub === 'log' && req.method === 'GET' && isWebSocketRequest(req);
+    if (sub !== 'exec' && sub !== 'attach' && !wsLog) {
+      if (sub === 'portforward') throw badRequest('port forwarding is not supported by this server yet');
       throw badRequest('Upgrade request required');
     }
     const pods = resources.lookup('', 'v1', 'pods');
     if (!pods) throw notFoundPath();
     const pod = (await pods.get(info.namespace, info.name)) as Pod;
-    await proxy.upgrade(req, socket, head, pod, info.subresource, url);
+    if (sub === 'log') await proxy.logsWebSocket(req, socket, head, pod, url);
+    else await proxy.upgrade(req, socket, head, pod, sub, url);
   };
 
   const server: Server = createServer({

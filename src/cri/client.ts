@@ -233,9 +233,10 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
       const found = r['image'] as Message | null | undefined;
       return found && found['id'] ? toImage(found) : undefined;
     },
-    async pullImage(image, sandboxConfig) {
+    async pullImage(image, sandboxConfig, auth) {
       const req: Message = { image: { image } };
       if (sandboxConfig) req['sandboxConfig'] = sandboxConfig;
+      if (auth) req['auth'] = { ...auth };
       const r = await img('PullImage', req, pullTimeout);
       return r['imageRef'] as string;
     },

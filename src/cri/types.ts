@@ -254,12 +254,26 @@ export interface RuntimeService {
   status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
 }
 
+/** runtime.v1 AuthConfig: credentials for one PullImage (field numbers 1-6 in api.proto). */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  /** base64 of "username:password". */
+  auth?: string;
+  serverAddress?: string;
+  identityToken?: string;
+  registryToken?: string;
+}
+
 /** The CRI ImageService calls the kubelet makes. */
 export interface ImageService {
   listImages(): Promise<CriImage[]>;
   /** undefined when the image is not present. */
   imageStatus(image: string): Promise<CriImage | undefined>;
-  /** Returns the image ref (id). */
-  pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  /**
+   * Returns the image ref (id). `auth` becomes PullImageRequest.auth (runtime.v1 AuthConfig); without it the
+   * runtime uses its own registry configuration.
+   */
+  pullImage(image: string, sandboxConfig?: PodSandboxConfig, auth?: AuthConfig): Promise<string>;
   removeImage(image: string): Promise<void>;
 }

@@ -88,7 +88,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const prober = new ProberManager(runtime, recorder, (uid) => wake(uid));
   const ctx: RuntimeContext = {
     runtime,
-    images: new ImageManager(options.images, recorder, clock),
+    images: new ImageManager(options.images, recorder, clock, objects),
     recorder,
     clock,
     paths,

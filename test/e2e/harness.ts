@@ -97,8 +97,16 @@ function netnsList(): string[] {
   }
 }
 
+/** How to start a test cluster. */
+export interface ClusterOptions {
+  nodeName?: string;
+  extraArgs?: string[];
+  /** More registries.yaml mirrors (host → endpoints) besides docker.io's local mirror; read when the cluster starts. */
+  mirrors?: Record<string, string[]>;
+}
+
 /** Starts a cluster; the busybox images (1.36, 1.35, latest) are imported before it resolves. */
-export async function startCluster(options: { nodeName?: string; extraArgs?: string[] } = {}): Promise<Cluster> {
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const dataDir = await mkdtemp(join(tmpdir(), 'k1s-e2e-'));
   const port = await freeLocalPort();
   const nodeName = options.nodeName ?? 'k1s-e2e';
@@ -111,7 +119,10 @@ export async function startCluster(options: { nodeName?: string; extraArgs?: str
   await buildBusyboxArchive(archive);
   const registry: OciRegistry = await startOciRegistry([archive]);
   const registriesYaml = join(dataDir, 'registries.yaml');
-  writeFileSync(registriesYaml, `mirrors:\n  docker.io:\n    endpoint:\n      - "${registry.url}"\n`);
+  const extraMirrors = Object.entries(options.mirrors ?? {})
+    .map(([host, endpoints]) => `  "${host}":\n    endpoint:\n${endpoints.map((e) => `      - "${e}"\n`).join('')}`)
+    .join('');
+  writeFileSync(registriesYaml, `mirrors:\n  docker.io:\n    endpoint:\n      - "${registry.url}"\n${extraMirrors}`);
   const out = openSync(logFile, 'a');
   // A /16 of its own, so that two clusters on this machine never share a bridge subnet.
   const cidr = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
@@ -265,7 +276,7 @@ export async function podRow(cluster: Cluster, name: string, namespace = 'defaul
  * Registers, inside a `describe`, a `before` that starts a cluster and an `after` that stops it and asserts that
  * nothing was left behind. Returns a getter for the running cluster (valid inside the suite's tests).
  */
-export function useCluster(options: { nodeName?: string; extraArgs?: string[] } = {}): () => Cluster {
+export function useCluster(options: ClusterOptions = {}): () => Cluster {
   let cluster: Cluster | undefined;
   before(async () => {
     cluster = await startCluster(options);

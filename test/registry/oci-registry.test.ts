@@ -32,6 +32,24 @@ describe('startOciRegistry', () => {
     assert.ok(buildMs < 5_000, `${buildMs} ms`);
   });
 
+  it('with basicAuth answers 401 with a Basic challenge unless the credentials match', async () => {
+    const locked = await startOciRegistry([join(dir, 'busybox.tar')], { basicAuth: { username: 'u', password: 'p' } });
+    try {
+      const path = `${locked.url}/v2/library/busybox/manifests/1.36`;
+      const anonymous = await fetch(path);
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.headers.get('www-authenticate'), 'Basic realm="k1s-test-registry"');
+      assert.deepEqual(await anonymous.json(), { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] });
+      const basic = (cred: string): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(cred).toString('base64')}` });
+      assert.equal((await fetch(path, { headers: basic('u:wrong') })).status, 401);
+      const ok = await fetch(path, { headers: { ...basic('u:p'), Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get('docker-content-digest'), image.manifest.digest);
+    } finally {
+      await locked.close();
+    }
+  });
+
   it('answers the API version check on 127.0.0.1', async () => {
     assert.match(registry.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${registry.url}/v2/`);

@@ -67,8 +67,23 @@ async function loadArchive(file: string, into: Stored): Promise<void> {
   }
 }
 
+function authorized(header: string | undefined, want: { username: string; password: string }): boolean {
+  const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return false;
+  return Buffer.from(m[1] ?? '', 'base64').toString('utf8') === `${want.username}:${want.password}`;
+}
+
 function errorBody(code: string, message: string): string {
   return JSON.stringify({ errors: [{ code, message, detail: null }] });
+}
+
+/** Options of a test registry. */
+export interface OciRegistryOptions {
+  /**
+   * Require HTTP Basic credentials on every request, as distribution's htpasswd auth does: otherwise (or with
+   * wrong ones) 401 UNAUTHORIZED with `WWW-Authenticate: Basic realm="k1s-test-registry"`.
+   */
+  basicAuth?: { username: string; password: string };
 }
 
 /**
@@ -76,8 +91,9 @@ function errorBody(code: string, message: string): string {
  * 127.0.0.1:<ephemeral port>: GET /v2/, HEAD/GET /v2/<repo>/manifests/<tag|digest>, HEAD/GET
  * /v2/<repo>/blobs/<digest>. Repositories are the image names without their registry domain
  * ("library/busybox"). Unknown names answer 404 MANIFEST_UNKNOWN / BLOB_UNKNOWN like distribution.
+ * With `options.basicAuth` every request needs those credentials.
  */
-export async function startOciRegistry(archives: string[]): Promise<OciRegistry> {
+export async function startOciRegistry(archives: string[], options: OciRegistryOptions = {}): Promise<OciRegistry> {
   const stored: Stored = { blobs: new Map(), tags: new Map(), mediaTypes: new Map() };
   for (const file of archives) await loadArchive(file, stored);
   const requests: string[] = [];
@@ -94,6 +110,10 @@ export async function startOciRegistry(archives: string[]): Promise<OciRegistry>
       if (digest) res.setHeader('Docker-Content-Digest', digest);
       res.end(req.method === 'HEAD' ? undefined : data);
     };
+    if (options.basicAuth && !authorized(req.headers.authorization, options.basicAuth)) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="k1s-test-registry"');
+      return send(401, errorBody('UNAUTHORIZED', 'authentication required'), 'application/json');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, errorBody('UNSUPPORTED', 'read-only registry'), 'application/json');
     if (path === '/v2/' || path === '/v2') return send(200, '{}', 'application/json');
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path);

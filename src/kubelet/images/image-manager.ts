@@ -1,10 +1,18 @@
-// Ensures a container's image is present per imagePullPolicy, with pull back-off (pkg/kubelet/images/image_manager.go).
+// Ensures a container's image is present per imagePullPolicy, with pull back-off and the pod's pull secrets
+// (pkg/kubelet/images/image_manager.go, kuberuntime_image.go PullImage).
 
-import type { Container, Pod } from '../../api/types.js';
-import type { ImageService, PodSandboxConfig } from '../../cri/types.js';
+import type { Container, Pod, Secret } from '../../api/types.js';
+import type { AuthConfig, ImageService, PodSandboxConfig } from '../../cri/types.js';
 import { containerFieldPath, type EventRecorder } from '../events/recorder.js';
 import { Backoff } from '../kuberuntime/backoff.js';
 import type { Clock } from '../util/clock.js';
+import { keyringFromSecrets } from './keyring.js';
+
+/** Where the image manager reads a pod's image pull Secrets (the kubelet's ObjectSource satisfies it). */
+export interface PullSecretSource {
+  /** undefined when the Secret does not exist. */
+  getSecret(namespace: string, name: string): Promise<Secret | undefined>;
+}
 
 /** A failed image step: `reason` becomes the container's waiting reason (ErrImagePull, ImagePullBackOff...). */
 export class ImageError extends Error {
@@ -42,7 +50,8 @@ function pullDuration(ms: number): string {
  * Pulls or checks images like the kubelet's image manager: `IfNotPresent` (default unless the tag is `latest`
  * or absent, then `Always`) uses a present image, `Never` fails with ErrImageNeverPull when absent, `Always`
  * pulls. Failures open a per-(pod, image) back-off (10 s doubling to 300 s) during which ImagePullBackOff is
- * returned. Emits Pulling/Pulled/Failed/BackOff/ErrImageNeverPull events with upstream's messages.
+ * returned. Emits Pulling/Pulled/Failed/BackOff/ErrImageNeverPull events with upstream's messages. Pulls use
+ * the matching credentials of the pod's imagePullSecrets read through `secrets` (none when it is absent).
  */
 export class ImageManager {
   private readonly backoff: Backoff;
@@ -52,8 +61,51 @@ export class ImageManager {
     private readonly images: ImageService,
     private readonly recorder: EventRecorder,
     private readonly clock: Clock,
+    private readonly secrets?: PullSecretSource,
   ) {
     this.backoff = new Backoff(clock);
+  }
+
+  /**
+   * The pod's imagePullSecrets that could be read (kubelet `getPullSecretsForPod`): a missing or unreadable
+   * Secret is skipped with a FailedToRetrieveImagePullSecret warning event, as upstream does.
+   */
+  private async pullSecrets(pod: Pod): Promise<Secret[]> {
+    const refs = (pod.spec?.imagePullSecrets ?? []).map((r) => r.name ?? '').filter((n) => n !== '');
+    if (!this.secrets || refs.length === 0) return [];
+    const found: Secret[] = [];
+    const missing: string[] = [];
+    for (const name of refs) {
+      const secret = await this.secrets.getSecret(pod.metadata.namespace ?? 'default', name).catch(() => undefined);
+      if (secret) found.push(secret);
+      else missing.push(name);
+    }
+    if (missing.length) {
+      this.recorder.event(pod, 'Warning', 'FailedToRetrieveImagePullSecret', `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`);
+    }
+    return found;
+  }
+
+  /**
+   * Pulls with each credential of the pod's pull secrets that matches the image, in keyring order, until one
+   * works (kuberuntime_image.go PullImage); without a matching credential pulls once with no auth. Throws the
+   * only error, or `[e1, e2]` for several (utilerrors.NewAggregate).
+   */
+  private async pull(pod: Pod, image: string, sandboxConfig: PodSandboxConfig | undefined): Promise<string> {
+    const creds = keyringFromSecrets(await this.pullSecrets(pod)).lookup(image);
+    if (creds.length === 0) return this.images.pullImage(image, sandboxConfig);
+    const errors: unknown[] = [];
+    for (const c of creds) {
+      const auth: AuthConfig = { username: c.username, password: c.password };
+      try {
+        return await this.images.pullImage(image, sandboxConfig, auth);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    const text = `[${errors.map(errText).join(', ')}]`;
+    throw Object.assign(new Error(text, { cause: errors[0] }), { details: text });
   }
 
   /** Returns the image ref to create the container with; throws ImageError. */
@@ -93,7 +145,7 @@ export class ImageManager {
     event('Normal', 'Pulling', `Pulling image "${spec}"`);
     const started = this.clock.now();
     try {
-      const ref = await this.images.pullImage(image, sandboxConfig);
+      const ref = await this.pull(pod, image, sandboxConfig);
       this.lastError.delete(key);
       this.backoff.reset(key);
       const took = pullDuration(this.clock.now() - started);
