@@ -24,7 +24,7 @@ import { SqliteStore } from '../storage/sqlite.js';
 import { DEFAULT_DATA_DIR } from './main.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
-import { runShutdown, type ShutdownStep } from './shutdown.js';
+import { armShutdownWatchdog, runShutdown, type ShutdownStep } from './shutdown.js';
 
 /** Parsed `k1s server` flags. */
 export interface ServerFlags {
@@ -82,9 +82,13 @@ export async function runServer(argv: string[]): Promise<void> {
     log.info(`shutdown took ${r.elapsedMs} ms`);
   };
   let stopping: Promise<void> | undefined;
+  /** Child processes to kill if shutdown overruns (containerd). */
+  const childPids: number[] = [];
   const stopped = new Promise<void>((resolveStopped) => {
     const onSignal = (sig: string) => {
       log.info(`received ${sig}, shutting down`);
+      // Whatever the load, the process is gone 10 s after the signal (shutdown.ts).
+      void armShutdownWatchdog(10_000, childPids).catch((err: unknown) => log.warn('shutdown watchdog', err));
       stopping ??= shutdown().then(resolveStopped);
     };
     process.once('SIGINT', () => onSignal('SIGINT'));
@@ -124,6 +128,7 @@ export async function runServer(argv: string[]): Promise<void> {
         stopTimeoutMs: 3_000,
       });
       stops.push(() => containerd.stop(), 'containerd', 4_000);
+      childPids.push(containerd.pid);
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
     }

@@ -40,3 +40,38 @@ test('runShutdown gives later steps no more than what is left of the overall dea
   );
   assert.deepEqual(r.timedOut, ['c', 'b', 'a']);
 });
+
+test('armShutdownWatchdog kills a process whose event loop is blocked, and its child first', { timeout: 20_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const shutdownJs = fileURLToPath(new URL('./shutdown.js', import.meta.url));
+  // The child starts a grandchild (`sleep`), arms the watchdog for 300 ms, reports the grandchild's pid,
+  // then blocks its own event loop for good: only the watchdog's thread can end it.
+  const script = `
+    import { spawn } from 'node:child_process';
+    import { writeSync } from 'node:fs';
+    import { armShutdownWatchdog } from ${JSON.stringify(shutdownJs)};
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    await armShutdownWatchdog(300, [sleeper.pid]);
+    writeSync(1, String(sleeper.pid) + '\\n');
+    setImmediate(() => { for (;;) {} });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+  assert.equal(signal, 'SIGKILL');
+  const grandchild = Number(out.trim());
+  assert.ok(grandchild > 0, `grandchild pid reported: ${out}`);
+  // Gone, or a zombie waiting for init to reap it (its parent was killed).
+  const { readFileSync } = await import('node:fs');
+  const alive = (): boolean => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${grandchild}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(alive(), false, 'the child process was killed too');
+});

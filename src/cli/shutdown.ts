@@ -55,3 +55,31 @@ export async function runShutdown(
   report.elapsedMs = now() - start;
   return report;
 }
+
+/**
+ * A last-resort exit that does not depend on the main event loop: a worker thread (its own loop, so a
+ * saturated or blocked main thread cannot delay it) that, `deadlineMs` after it starts, sends SIGKILL to
+ * each pid of `children()` (read when armed: containerd) and then to this process. Call it from the
+ * signal handler; {@link runShutdown} normally finishes long before. Resolves once the worker runs, with a
+ * function that disarms it.
+ */
+export async function armShutdownWatchdog(deadlineMs: number, childPids: readonly number[]): Promise<() => void> {
+  const { Worker } = await import('node:worker_threads');
+  const code = `
+    const { workerData } = require('node:worker_threads');
+    setTimeout(() => {
+      for (const pid of workerData.children) { try { process.kill(pid, 'SIGKILL'); } catch {} }
+      // fs.writeSync, not process.stderr: a worker's stdio goes through the (blocked) main thread.
+      try { require('node:fs').writeSync(2, 'k1s: shutdown did not finish within ' + workerData.deadlineMs + ' ms: killing the server\\n'); } catch {}
+      process.kill(workerData.self, 'SIGKILL');
+    }, workerData.deadlineMs);`;
+  const worker = new Worker(code, { eval: true, execArgv: [], workerData: { deadlineMs, children: [...childPids], self: process.pid } });
+  // Its start-up needs this thread; from 'online' on its timer runs on its own (and may be unref'd:
+  // an unref'd worker that is not yet online never comes up).
+  await new Promise<void>((resolve, reject) => {
+    worker.once('online', resolve);
+    worker.once('error', reject);
+  });
+  worker.unref();
+  return () => void worker.terminate();
+}
