@@ -1,4 +1,4 @@
-// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket), /healthz.
+// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket or SPDY/3.1), /healthz.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -11,6 +11,8 @@ import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
 import { parseLogQuery } from './cri-log.js';
 import { execSyncSession, parseExecQuery, relaySession } from './exec.js';
 import { streamLogFile } from './log-stream.js';
+import { acceptSpdy, isSpdyUpgrade, negotiateSpdyProtocol, relaySpdy, SPDY_STREAM_PROTOCOLS } from './spdy-remote-command.js';
+import { attachStreams, execSyncStreams, finish } from './stream-session.js';
 import { ERROR, errorStatusPayload, frame, negotiateProtocol, STDOUT, type RemoteCommandProtocol } from './remote-command.js';
 
 /** Options of {@link startKubeletServer}. */
@@ -126,6 +128,35 @@ async function attachSession(opts: KubeletServerOptions, ws: WebSocket, protocol
 }
 
 /**
+ * exec/attach over SPDY/3.1: refuses before the upgrade (plain 4xx) when no offered protocol is served or
+ * the container is not running, then runs the same sessions as WebSocket on the client's streams.
+ */
+function spdyUpgrade(opts: KubeletServerOptions, req: http.IncomingMessage, socket: Duplex, head: Buffer, parts: string[], query: URLSearchParams, reject: (code: number, msg: string) => void): void {
+  const log = opts.log ?? (() => {});
+  const protocol = negotiateSpdyProtocol(req);
+  if (protocol === undefined) return reject(403, `unable to upgrade: unable to negotiate protocol: client supports ${String(req.headers['x-stream-protocol-version'])}, server supports ${SPDY_STREAM_PROTOCOLS.join(', ')}`);
+  const params = parseExecQuery(query);
+  const [kind, ns = '', podName = '', container = ''] = parts;
+  runningInstance(opts, ns, podName, container)
+    .then(async (containerId) => {
+      const streams = await acceptSpdy(socket, head, protocol, params);
+      try {
+        if (kind === 'attach') return await attachStreams(streams, opts.runtime, containerId, params);
+        if (!params.stdin && !params.tty) return await execSyncStreams(streams, opts.runtime, containerId, params);
+        const streamUrl = opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
+        return await relaySpdy(streams, streamUrl);
+      } catch (err) {
+        log(`${kind ?? ''} ${ns}/${podName}/${container} (spdy): ${(err as Error).message}`);
+        await finish(streams, errorStatusPayload(streams.statusProtocol, (err as { details?: string }).details || (err as Error).message)).catch(() => socket.destroy());
+      }
+    }, (err: unknown) => reject(err instanceof HttpError ? err.code : 500, (err as Error).message))
+    .catch((err: unknown) => {
+      log(`${kind ?? ''} ${ns}/${podName}/${container} (spdy): ${(err as Error).message}`);
+      socket.destroy();
+    });
+}
+
+/**
  * Starts the kubelet server on `host:port`. HTTP errors are plain text with the kubelet's status codes;
  * WebSocket upgrades on /exec and /attach negotiate v5/v4/channel.k8s.io and are refused with a plain 4xx
  * before the upgrade when the pod or running container does not exist.
@@ -173,6 +204,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(msg)}\r\nConnection: close\r\n\r\n${msg}`);
     };
     if ((parts[0] !== 'exec' && parts[0] !== 'attach') || parts.length !== 4) return reject(404, '404 page not found');
+    if (isSpdyUpgrade(req)) return spdyUpgrade(opts, req, socket, head, parts, url.searchParams, reject);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',');
     const protocol = negotiateProtocol(offered);
     if (!protocol) return reject(400, `unable to upgrade: no supported protocol among ${offered.join(', ')}`);
