@@ -52,6 +52,7 @@ async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; cl
     server: { host: '127.0.0.1', port: 0 },
     clock,
     resyncMs: 100,
+    syncBackOffMs: 200,
     log: () => {},
   });
   return { api, cri, clock, kubelet, root };
