@@ -145,7 +145,8 @@ describe('fault back-off', { skip: e2eSkip }, () => {
 
   it('fails a pod with activeDeadlineSeconds: 5 as DeadlineExceeded and kills its containers', async () => {
     const c = cluster();
-    await applyAndWait(c, pod('deadline', `  activeDeadlineSeconds: 5\n  containers:\n  - {name: app, image: busybox:1.36, command: ['sleep', '3600']}\n`), 'deadline', /^Running$/);
+    // the kill uses the pod's grace period (sleep as pid 1 ignores SIGTERM), so keep it short
+    await applyAndWait(c, pod('deadline', `  activeDeadlineSeconds: 5\n  terminationGracePeriodSeconds: 2\n  containers:\n  - {name: app, image: busybox:1.36, command: ['sleep', '3600']}\n`), 'deadline', /^Running$/);
     await c.waitFor('STATUS DeadlineExceeded', async () => (await podRow(c, 'deadline'))?.status === 'DeadlineExceeded', 30_000);
     const st = JSON.parse(await c.kubectlOk(['get', 'pod', 'deadline', '-o', 'jsonpath={.status}']));
     assert.equal(st.phase, 'Failed');
