@@ -52,6 +52,7 @@ async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; cl
     server: { host: '127.0.0.1', port: 0 },
     clock,
     resyncMs: 100,
+    syncBackOffMs: 200,
     log: () => {},
   });
   return { api, cri, clock, kubelet, root };
@@ -262,6 +263,31 @@ test('kubelet probes readiness and restarts a container whose liveness probe fai
     const killing = [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'Killing').map((e) => e.message);
     assert.ok(killing.includes('Container a failed liveness probe, will be restarted'), killing.join());
     assert.ok(unhealthy().includes('Liveness probe failed: nope'));
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
+test('kubelet backs off a pod whose sandbox cannot be created; status writes coming back through the watch do not retry it', async () => {
+  const env = await setup();
+  env.cri.failRunSandbox = 'cni plugin not initialized';
+  try {
+    bind(env.api, makePod('nosb', ['a']));
+    await until('first attempt', () => env.cri.calls.includes('RunPodSandbox nosb'));
+    const t0 = Date.now();
+    // pod/status writes (as the status manager's come back through the watch) while the pod is in back-off
+    for (let i = 0; i < 50; i++) {
+      const cur = env.api.find<Pod>('pods', 'default', 'nosb')!;
+      await env.api.update(`/api/v1/namespaces/default/pods/nosb/status`, { ...cur, status: { ...cur.status, message: `write ${i}` } });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 1_000 - (Date.now() - t0)));
+    const attempts = env.cri.calls.filter((c) => c === 'RunPodSandbox nosb').length;
+    // back-off 200–300 ms in this setup: at most 1 + 1000/200 attempts in the first second
+    assert.ok(attempts <= 6, `${attempts} sandbox attempts in ~1 s`);
+    const events = [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'FailedCreatePodSandBox');
+    assert.equal(events.length, 1, 'identical failures are one Event');
+    assert.equal(events[0]?.count, attempts);
   } finally {
     await env.kubelet.stop();
   }

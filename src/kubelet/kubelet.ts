@@ -6,7 +6,7 @@ import { isNotFound } from '../api/errors.js';
 import type { ConfigMap, Pod, Secret } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
 import type { ImageService, RuntimeService } from '../cri/types.js';
-import { watchNodePods } from './config/pod-source.js';
+import { podsDifferSemantically, watchNodePods } from './config/pod-source.js';
 import { createEventRecorder } from './events/recorder.js';
 import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './kuberuntime/backoff.js';
@@ -22,7 +22,7 @@ import { PodWorkers } from './pod-workers/pod-workers.js';
 import { ProberManager } from './prober/prober-manager.js';
 import { startKubeletServer } from './server/server.js';
 import { StatusManager } from './status/status-manager.js';
-import { realClock, type Clock } from './util/clock.js';
+import { realClock, realTimers, type Clock, type Timers } from './util/clock.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 
 /** Options of {@link startKubelet}. */
@@ -41,6 +41,10 @@ export interface KubeletOptions {
   clock?: Clock;
   /** Pod resync period, ms (default 10 s). */
   resyncMs?: number;
+  /** Pod worker back-off after a failed sync, ms before jitter (default 10 s, upstream's backOffPeriod). */
+  syncBackOffMs?: number;
+  /** Timers of the pod workers (default: real timers; independent of `clock`). */
+  timers?: Timers;
   /** Node heartbeat period, ms (default 10 s). */
   nodeStatusPeriodMs?: number;
   log?: (msg: string) => void;
@@ -116,7 +120,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     prober,
     allocatable: { cpu: allocatable.cpu ?? '1', memory: String(Number.parseInt(allocatable.memory ?? '0', 10) * 1024) },
   });
-  const workers = new PodWorkers(syncer, options.resyncMs ?? 10_000, log);
+  const workers = new PodWorkers(syncer, {
+    resyncMs: options.resyncMs ?? 10_000,
+    ...(options.syncBackOffMs !== undefined ? { backOffMs: options.syncBackOffMs } : {}),
+    timers: options.timers ?? realTimers,
+    log,
+  });
   wake = (uid) => workers.wake(uid);
 
   const pods = new Map<string, Pod>();
@@ -170,9 +179,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     log,
     onPod: (pod, removed) => {
       const uid = pod.metadata.uid ?? '';
+      const changed = podsDifferSemantically(pods.get(uid), pod);
       if (removed) pods.delete(uid);
       else pods.set(uid, pod);
-      workers.update(pod, removed);
+      workers.update(pod, removed, changed);
     },
     onSynced: () => {
       if (synced) return;

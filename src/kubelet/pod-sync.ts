@@ -9,6 +9,7 @@ import { getRuntimePodStatus, type RuntimePodStatus } from './kuberuntime/runtim
 import { syncPod } from './kuberuntime/sync-pod.js';
 import { podDir, podLogDir } from './paths.js';
 import type { PodSyncer } from './pod-workers/pod-workers.js';
+import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED_MESSAGE, DEADLINE_EXCEEDED_REASON, pastActiveDeadline } from './status/active-deadline.js';
 import { generateAPIPodStatus, type ProbeStatus } from './status/generate.js';
 import type { StatusManager } from './status/status-manager.js';
 import { unmountAll } from './volumes/empty-dir.js';
@@ -29,6 +30,25 @@ export interface PodSyncDeps {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/** Waiting reasons that are a back-off in progress, not a sync failure (kubelet.go SyncPod ignores them). */
+const BACKOFF_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff']);
+
+/**
+ * A sync that failed (a container or the sandbox could not be started, volumes could not be set up): the pod
+ * worker backs off before the next attempt. The message reads like upstream's
+ * `failed to "StartContainer" for "app" with CreateContainerError: "..."`.
+ */
+export class PodSyncError extends Error {
+  constructor(
+    message: string,
+    /** When set (ms), the worker retries no later than this (the pod's active deadline falls inside the back-off). */
+    readonly retryBeforeMs?: number,
+  ) {
+    super(message);
+    this.name = 'PodSyncError';
+  }
+}
 
 /** Implements the pod worker's three steps for this kubelet. */
 export class KubeletPodSyncer implements PodSyncer {
@@ -59,10 +79,25 @@ export class KubeletPodSyncer implements PodSyncer {
     };
     if (this.d.prober) opts.probes = this.d.prober;
     const apiStatus = generateAPIPodStatus(opts);
+    // activeDeadlineHandler.ShouldEvict, applied in generateAPIPodStatus upstream
+    if (!TERMINAL.has(apiStatus.phase ?? '') || apiStatus.reason === DEADLINE_EXCEEDED_REASON) {
+      if (pastActiveDeadline(pod, apiStatus.startTime, opts.now)) {
+        if (old?.reason !== DEADLINE_EXCEEDED_REASON) this.d.ctx.recorder.event(pod, 'Normal', DEADLINE_EXCEEDED_REASON, DEADLINE_EXCEEDED_MESSAGE);
+        apiStatus.phase = 'Failed';
+        apiStatus.reason = DEADLINE_EXCEEDED_REASON;
+        apiStatus.message = DEADLINE_EXCEEDED_MESSAGE;
+      }
+    }
     const written = this.d.statusManager.setPodStatus(pod, apiStatus);
     return { terminal: TERMINAL.has(apiStatus.phase ?? ''), written };
   }
 
+  /**
+   * SyncPod: reports the status (failing a pod past its activeDeadlineSeconds), sets up volumes, runs the
+   * runtime plan and reports again. Asks for a requeue at the end of a crash-loop window and at the active
+   * deadline. Throws PodSyncError (after reporting) when volumes, the sandbox or a container failed for any
+   * reason other than a back-off in progress.
+   */
   async syncPod(pod: Pod): Promise<{ terminal: boolean; requeueAfterMs: number }> {
     const status = await this.runtimeStatus(pod);
     if (this.report(pod, status, false).terminal) return { terminal: true, requeueAfterMs: 0 };
@@ -75,12 +110,24 @@ export class KubeletPodSyncer implements PodSyncer {
       for (const e of vols.errors) {
         this.d.ctx.recorder.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${e.volume}" : ${e.message}`);
       }
-      return { terminal: false, requeueAfterMs: 2_000 };
+      throw new PodSyncError(`unable to attach or mount volumes for pod ${formatPod(pod)}: ${vols.errors.map((e) => `volume "${e.volume}": ${e.message}`).join('; ')}`);
     }
     const result = await syncPod(this.d.ctx, pod, status, vols.mounted, facts);
     const after = await this.runtimeStatus(pod);
     this.d.prober?.sync(pod, after);
-    return { terminal: this.report(pod, after, false).terminal, requeueAfterMs: result.requeueAfterMs };
+    const reported = this.report(pod, after, false);
+    let left = activeDeadlineRemainingMs(pod, this.d.statusManager.getCached(pod.metadata.uid ?? '')?.startTime, this.d.ctx.clock.now());
+    if (left !== undefined) left = Math.max(left, 1);
+    const failures = result.errors.filter((e) => !BACKOFF_REASONS.has(e.reason));
+    if (failures.length > 0 && !reported.terminal) {
+      throw new PodSyncError(
+        failures.map((e) => (e.name ? `failed to "StartContainer" for "${e.name}" with ${e.reason}: "${e.message}"` : `failed to "CreatePodSandbox" for "${formatPod(pod)}" with ${e.reason}: "${e.message}"`)).join(', '),
+        left,
+      );
+    }
+    let requeueAfterMs = result.requeueAfterMs;
+    if (left !== undefined) requeueAfterMs = requeueAfterMs > 0 ? Math.min(requeueAfterMs, left) : left;
+    return { terminal: reported.terminal, requeueAfterMs };
   }
 
   async syncTerminatingPod(pod: Pod): Promise<void> {

@@ -64,8 +64,13 @@ export interface Cluster {
   stop(): Promise<string[]>;
   /** The server's log so far (stderr and stdout). */
   serverLog(): string;
-  /** Stops the server with SIGTERM (pods keep running) and starts it again on the same data dir and port. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server with SIGTERM (pods keep running) and starts it again on the same data dir and port.
+   * Resolves with how long the old process took to exit after SIGTERM, ms.
+   */
+  restart(): Promise<{ stopMs: number }>;
+  /** Pid of the running `k1s server` process (for /proc/<pid>/stat), or undefined when it is not running. */
+  serverPid(): number | undefined;
 }
 
 function shimPidsFor(socket: string): number[] {
@@ -144,6 +149,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   ];
   let server: ChildProcess | undefined;
   let exited = false;
+  let lastStopMs = 0;
   const spawnServer = () => {
     exited = false;
     rmSync(join(dataDir, 'ready'), { force: true });
@@ -157,8 +163,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const s = server;
     if (!s || exited) return undefined;
     const done = new Promise((r) => s.once('exit', r));
+    const t0 = Date.now();
     s.kill('SIGTERM');
     await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
+    lastStopMs = Date.now() - t0;
     let problem: string | undefined;
     if (s.exitCode === null && s.signalCode === null) {
       problem = `k1s server pid ${s.pid} did not stop on SIGTERM`;
@@ -205,9 +213,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     async restart() {
       const problem = await stopServer();
       if (problem) throw new Error(problem);
+      const stopMs = lastStopMs;
       spawnServer();
       await cluster.waitFor('the server to be ready again', async () => existsSync(join(dataDir, 'ready')), 120_000);
+      return { stopMs };
     },
+    serverPid: () => (server && !exited ? server.pid : undefined),
     async stop() {
       const left: string[] = [];
       if (server && !exited) {

@@ -30,3 +30,15 @@ export function watchNodePods(options: PodSourceOptions): Informer<Pod> {
     },
   });
 }
+
+/**
+ * `podsDifferSemantically` (pkg/kubelet/config/config.go): true when `b` differs from `a` in what the kubelet
+ * acts on: spec, labels, annotations, deletion timestamp or grace period. A status-only change (the kubelet's
+ * own status writes coming back through the watch) is a RECONCILE and must not trigger a sync.
+ */
+export function podsDifferSemantically(a: Pod | undefined, b: Pod): boolean {
+  if (!a) return true;
+  const pick = (p: Pod): string =>
+    JSON.stringify([p.spec, p.metadata.labels ?? {}, p.metadata.annotations ?? {}, p.metadata.deletionTimestamp ?? null, p.metadata.deletionGracePeriodSeconds ?? null]);
+  return pick(a) !== pick(b);
+}

@@ -1,10 +1,11 @@
-// An EventRecorder writing core/v1 Events through the API, with client-go-style count aggregation.
+// An EventRecorder writing core/v1 Events through the API, correlated as client-go's recorder does (count, aggregation, spam filter).
 
 import { randomBytes } from 'node:crypto';
-import { isConflict, isNotFound } from '../../api/errors.js';
+import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import type { Event, Pod } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
 import { rfc3339, type Clock } from '../util/clock.js';
+import { EventCorrelator } from './correlator.js';
 
 /** Records events about pods (and their containers via `fieldPath`). Never throws; failures are logged. */
 export interface EventRecorder {
@@ -19,34 +20,20 @@ export function containerFieldPath(pod: Pod, name: string): string {
   return (pod.spec.initContainers ?? []).some((c) => c.name === name) ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
 }
 
-interface Cached {
-  event: Event;
-}
-
 /**
- * Creates an EventRecorder for `component` on node `host`. Identical events (same object, fieldPath, type,
- * reason, message) are aggregated: `count` increments and `lastTimestamp` moves (client-go `EventCorrelator`).
- * Writes are serialized in one queue.
+ * Creates an EventRecorder for `component` on node `host`. Every event passes client-go's EventCorrelator
+ * (./correlator.ts): repeats of an identical event PATCH `count`/`lastTimestamp` of the first one, more than 10
+ * similar events (same reason, other messages) within 10 minutes are combined into one
+ * `(combined from similar events): ...` event, and each pod may burst 25 events, then 1 per 5 minutes (the rest
+ * are dropped). A patch answered NotFound creates the event anew. Writes are serialized in one queue.
  */
 export function createEventRecorder(client: ApiClient, source: { component: string; host: string }, clock: Clock, log: (msg: string) => void = () => {}): EventRecorder {
-  const cache = new Map<string, Cached>();
+  const correlator = new EventCorrelator(clock);
   let chain: Promise<void> = Promise.resolve();
 
-  async function write(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath: string | undefined): Promise<void> {
+  function makeEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath: string | undefined): Event {
     const ns = pod.metadata.namespace ?? 'default';
-    const key = [pod.metadata.uid, fieldPath ?? '', type, reason, message].join('\u0000');
     const now = rfc3339(clock.now());
-    const hit = cache.get(key);
-    if (hit) {
-      const updated: Event = { ...hit.event, count: (hit.event.count ?? 1) + 1, lastTimestamp: now };
-      try {
-        hit.event = await client.update<Event>(`/api/v1/namespaces/${ns}/events/${hit.event.metadata.name}`, updated);
-        return;
-      } catch (err) {
-        if (!isNotFound(err) && !isConflict(err)) throw err;
-        cache.delete(key);
-      }
-    }
     const involvedObject: Event['involvedObject'] = {
       kind: 'Pod',
       namespace: ns,
@@ -56,10 +43,10 @@ export function createEventRecorder(client: ApiClient, source: { component: stri
     };
     if (pod.metadata.resourceVersion) involvedObject.resourceVersion = pod.metadata.resourceVersion;
     if (fieldPath) involvedObject.fieldPath = fieldPath;
-    const ev: Event = {
+    return {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${pod.metadata.name}.${Date.now().toString(16)}${randomBytes(2).toString('hex')}`, namespace: ns },
+      metadata: { name: `${pod.metadata.name}.${(BigInt(clock.now()) * 1_000_000n + BigInt(randomBytes(3).readUIntBE(0, 3))).toString(16)}`, namespace: ns },
       involvedObject,
       reason,
       message,
@@ -72,15 +59,35 @@ export function createEventRecorder(client: ApiClient, source: { component: stri
       reportingComponent: source.component,
       reportingInstance: source.host,
     };
-    const created = await client.create<Event>(`/api/v1/namespaces/${ns}/events`, ev);
-    cache.set(key, { event: created });
-    if (cache.size > 4096) cache.delete(cache.keys().next().value as string);
+  }
+
+  /** `recordToSink`/`recordEvent`: PATCH a repeat, else (or when the patched one is gone) POST. */
+  async function write(ev: Event): Promise<void> {
+    const r = correlator.correlate(ev);
+    if (r.skip) return;
+    const ns = r.event.metadata.namespace ?? 'default';
+    if (r.patch) {
+      try {
+        correlator.updateState(await client.patch<Event>(`/api/v1/namespaces/${ns}/events/${r.event.metadata.name}`, r.patch, 'strategic'));
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    const body: Event = { ...r.event, metadata: { ...r.event.metadata } };
+    delete body.metadata.resourceVersion;
+    try {
+      correlator.updateState(await client.create<Event>(`/api/v1/namespaces/${ns}/events`, body));
+    } catch (err) {
+      if (!isAlreadyExists(err)) correlator.forget(r.event);
+      throw err;
+    }
   }
 
   return {
     event(pod, type, reason, message, fieldPath) {
       chain = chain.then(() =>
-        write(pod, type, reason, message, fieldPath).catch((err: unknown) => {
+        write(makeEvent(pod, type, reason, message, fieldPath)).catch((err: unknown) => {
           log(`event ${reason} for pod ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`);
         }),
       );

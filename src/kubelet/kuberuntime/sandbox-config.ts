@@ -52,7 +52,16 @@ export function podHostname(pod: Pod): string {
   return (pod.spec.hostname || pod.metadata.name || '').slice(0, 63).replace(/[-.]+$/, '');
 }
 
-/** Builds the sandbox config for `pod` at `attempt` (deterministic, so it can be rebuilt after a restart). */
+/** `HasPrivilegedContainer` (pkg/kubelet/container/helpers.go): some init or app container has `securityContext.privileged`. */
+export function hasPrivilegedContainer(pod: Pod): boolean {
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => c.securityContext?.privileged === true);
+}
+
+/**
+ * Builds the sandbox config for `pod` at `attempt` (deterministic, so it can be rebuilt after a restart). The
+ * sandbox is privileged when any container is (kuberuntime_sandbox_linux.go): containerd refuses a privileged
+ * container in an unprivileged sandbox.
+ */
 export function generatePodSandboxConfig(pod: Pod, attempt: number, paths: KubeletPaths): PodSandboxConfig {
   const portMappings: PortMapping[] = [];
   for (const c of pod.spec.containers) {
@@ -87,6 +96,7 @@ export function generatePodSandboxConfig(pod: Pod, attempt: number, paths: Kubel
   if (sc?.runAsUser !== undefined) config.linux!.securityContext!.runAsUser = { value: sc.runAsUser };
   if (sc?.runAsGroup !== undefined) config.linux!.securityContext!.runAsGroup = { value: sc.runAsGroup };
   if (sc?.supplementalGroups) config.linux!.securityContext!.supplementalGroups = sc.supplementalGroups;
+  if (hasPrivilegedContainer(pod)) config.linux!.securityContext!.privileged = true;
   return config;
 }
 

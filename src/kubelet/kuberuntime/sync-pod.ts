@@ -13,15 +13,13 @@ import { errorText, formatPod, type RuntimeContext } from './runtime-context.js'
 import type { RuntimePodStatus } from './runtime-pod.js';
 import { generatePodSandboxConfig, writeEtcHosts } from './sandbox-config.js';
 
-/** Outcome of one sync: the plan, start failures, and when the worker should sync again (ms, 0 = normal resync). */
+/** Outcome of one sync: the plan, start failures, and when the worker should sync again (ms, 0 = normal resync; set at the end of a crash-loop window). */
 export interface SyncPodResult {
   actions: PodActions;
   errors: { name: string; reason: string; message: string }[];
   requeueAfterMs: number;
 }
 
-/** Default re-sync delay after a failed start that has no back-off window (config errors, runtime errors). */
-const ERROR_REQUEUE_MS = 5_000;
 
 /** Removes exited instances beyond the newest `keep` of each container name (container GC, maxPerPodContainer). */
 async function pruneInstances(ctx: RuntimeContext, status: RuntimePodStatus, names: Set<string>, keep: number): Promise<void> {
@@ -87,7 +85,6 @@ export async function syncPod(
       ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
       ctx.log(`create sandbox for ${formatPod(pod)}: ${msg}`);
       result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
-      result.requeueAfterMs = ERROR_REQUEUE_MS;
       return result;
     }
   }
@@ -106,8 +103,11 @@ export async function syncPod(
     } catch (err) {
       const e = err instanceof StartError ? err : new StartError('RunContainerError', errorText(err));
       result.errors.push({ name: container.name, reason: e.reason, message: e.message });
-      const wait = e.retryAfterMs > 0 ? e.retryAfterMs + 100 : ERROR_REQUEUE_MS;
-      result.requeueAfterMs = result.requeueAfterMs ? Math.min(result.requeueAfterMs, wait) : wait;
+      // a crash-loop window ends at a known time: sync again then (other failures back off in the pod worker)
+      if (e.retryAfterMs > 0) {
+        const wait = e.retryAfterMs + 100;
+        result.requeueAfterMs = result.requeueAfterMs ? Math.min(result.requeueAfterMs, wait) : wait;
+      }
       return false;
     }
   };
