@@ -234,8 +234,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   server.on('tlsClientError', () => undefined);
-  server.on('clientError', (_err, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  // As Node's default: answer only a connection that has been sent nothing yet; an idle keep-alive
+  // connection that times out is closed without a word (a late 400 there reaches clients as an
+  // "unsolicited response on idle HTTP channel").
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
+    if (socket.writable && (socket.bytesWritten ?? 0) === 0) {
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    } else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
