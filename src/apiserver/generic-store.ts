@@ -31,9 +31,7 @@ import {
   validateName,
 } from './object-meta.js';
 import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
-
-/** Kinds that accept PUT of a missing object as a create (`AllowCreateOnUpdate`). */
-const CREATE_ON_UPDATE = new Set(['events']);
+import { watchStore, type WatchItem } from './watch.js';
 
 /** The message of a stale-resourceVersion conflict (registry `OptimisticLockErrorMsg`). */
 export const OPTIMISTIC_LOCK_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
@@ -102,6 +100,15 @@ export class GenericStore {
   /** LIST with selectors and paging; see list.ts. */
   async list(namespace: string, query: ListQuery): Promise<KubeList> {
     return listObjects(this.deps.store, this.strategy, namespace, query);
+  }
+
+  /**
+   * WATCH of this resource in `namespace` ('' = all) under `query`'s selectors, from `resourceVersion`
+   * ('' or '0' = the current state first; `sendInitialEvents` likewise), until `signal` aborts (watch.ts
+   * `watchStore`; apiserver `Store.Watch`). Throws 400 at once for a malformed resourceVersion.
+   */
+  watch(namespace: string, query: ListQuery, options: { resourceVersion: string; sendInitialEvents: boolean; signal: AbortSignal }): AsyncIterable<WatchItem> {
+    return watchStore({ store: this.deps.store, strategy: this.strategy, namespace, query, ...options });
   }
 
   private checkNamespace(obj: KubeObject, namespace: string): void {
@@ -183,7 +190,7 @@ export class GenericStore {
     this.checkNamespace(obj, namespace);
     const current = await this.deps.store.get(this.key(namespace, name));
     if (!current) {
-      if (options.subresource || !CREATE_ON_UPDATE.has(this.gr.resource)) throw notFound(this.gr, name);
+      if (options.subresource || !this.strategy.allowCreateOnUpdate) throw notFound(this.gr, name);
       delete obj.metadata.resourceVersion;
       return { object: await this.create(namespace, obj, options), created: true };
     }

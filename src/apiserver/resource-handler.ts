@@ -57,9 +57,6 @@ function successStatus(code: number, details?: Status['details']): Status {
   return s;
 }
 
-/** Kinds whose DELETE returns the deleted object rather than a Status (`ReturnDeletedObject`). */
-const RETURN_DELETED = new Set(['pods', 'namespaces', 'nodes', 'serviceaccounts']);
-
 /** Handles one resource request end to end (throws StatusError for the caller to write). */
 export async function handleResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, ctx: HandlerContext): Promise<void> {
   negotiateProtobufResponses(req, res);
@@ -117,7 +114,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
         return sendJson(res, 200, await ctx.resources.deleteNamespace(info.name, options, opts));
       }
       const r = await gs.delete(ns, info.name, options, opts);
-      if (!r.deleted || RETURN_DELETED.has(info.resource)) return sendJson(res, 200, r.object);
+      if (!r.deleted || gs.strategy.returnDeletedObject) return sendJson(res, 200, r.object);
       return sendJson(res, 200, successStatus(200, { name: info.name, group: info.group, kind: info.resource, uid: r.object.metadata.uid ?? '' }));
     }
     case 'deletecollection': {
@@ -134,14 +131,14 @@ async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
   if (name !== '') query.fieldSelector = selectorForName(query.fieldSelector, name);
   const tableVersion = wantsTable(parseAccept(req.headers.accept));
   const timeout = Number(q.get('timeoutSeconds') ?? '0');
+  const resourceVersion = q.get('resourceVersion') ?? '';
+  const sendInitialEvents = queryBool(q, 'sendInitialEvents');
   await serveWatch(req, res, {
-    store: ctx.resources.storeOf(),
+    open: (signal) => gs.watch(ns, query, { resourceVersion, sendInitialEvents, signal }),
     strategy: gs.strategy,
-    namespace: ns,
-    query,
-    resourceVersion: q.get('resourceVersion') ?? '',
+    resourceVersion,
     allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
-    sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+    sendInitialEvents,
     timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
     table: tableVersion ? { version: tableVersion, include: parseIncludeObject(q.get('includeObject') ?? undefined) } : undefined,
     clock: ctx.clock,

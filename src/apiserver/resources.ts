@@ -38,11 +38,6 @@ export class Resources {
     }
   }
 
-  /** The underlying Store (watches read it directly). */
-  storeOf(): Store {
-    return this.deps.store;
-  }
-
   /** The store of a resource, or undefined when not served. */
   lookup(group: string, version: string, resource: string): GenericStore | undefined {
     return this.byPath.get(`${group}/${version}/${resource}`);

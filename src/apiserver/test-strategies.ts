@@ -60,6 +60,7 @@ function validatePod(pod: Pod): FieldError[] {
 
 const pods: Strategy<Pod> = {
   info: info('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'binding'] }),
+  returnDeletedObject: true,
   prepareForCreate(pod) {
     pod.spec.restartPolicy ??= 'Always';
     pod.spec.terminationGracePeriodSeconds ??= 30;
@@ -102,6 +103,7 @@ const pods: Strategy<Pod> = {
 
 const namespaces: Strategy = {
   info: info('namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  returnDeletedObject: true,
   prepareForCreate(ns) {
     ns['spec'] = { finalizers: ['kubernetes'] };
     ns['status'] = { phase: 'Active' };

@@ -75,6 +75,7 @@ export function validateNamespaceFinalize(ns: Namespace, old: Namespace): FieldE
 /** The core/v1 namespaces Strategy. */
 export const namespaceStrategy: Strategy<Namespace> = {
   info: namespaceInfo,
+  returnDeletedObject: true,
   prepareForCreate(ns) {
     defaultNamespace(ns);
     ns.status = { phase: 'Active' };

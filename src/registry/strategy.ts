@@ -75,4 +75,11 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * period in seconds to use, or undefined for immediate deletion (kinds without graceful delete).
    */
   gracePeriod?(obj: T, options: DeleteOptions): number | undefined;
+  /**
+   * DELETE answers with the deleted (or pending) object instead of a Status (`ReturnDeletedObject` of
+   * kube-apiserver's `pkg/registry/core/<kind>/storage/storage.go`); absent = false.
+   */
+  returnDeletedObject?: boolean;
+  /** PUT of a missing object creates it (`RESTUpdateStrategy.AllowCreateOnUpdate`, e.g. events); absent = false. */
+  allowCreateOnUpdate?: boolean;
 }

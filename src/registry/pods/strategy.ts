@@ -101,6 +101,7 @@ export function preparePodForStatusUpdate(pod: Pod, old: Pod): void {
 /** The core/v1 pods Strategy. */
 export const podStrategy: Strategy<Pod> = {
   info: podInfo,
+  returnDeletedObject: true,
   prepareForCreate: (pod) => preparePodForCreate(pod),
   prepareForUpdate(pod, old) {
     applyPodDefaults(pod);
