@@ -41,30 +41,6 @@ function kubeletPath(endpoint: string, pod: Pod, container: string): string {
   return `/${endpoint}/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}/${encodeURIComponent(container)}`;
 }
 
-/**
- * The kubelet's answer for logs of a container that has not started (kubelet `validateContainerLogStatus`),
- * checked here from the pod status so the message is right whichever kubelet serves the node.
- */
-export function checkLogStatus(pod: Pod, container: string, previous: boolean): void {
-  const podName = pod.metadata.name ?? '';
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  const cs = statuses.find((s) => s.name === container);
-  if (previous) {
-    if (!cs?.lastState?.terminated?.containerID) {
-      throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
-    }
-    return;
-  }
-  if (!cs) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
-  const st = cs.state ?? {};
-  if (st.running || st.terminated || cs.lastState?.terminated) return;
-  const reason = st.waiting?.reason ?? '';
-  if (reason === 'ErrImagePull') throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
-  if (reason === 'ImagePullBackOff') throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
-  if (st.waiting) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
-  throw badRequest(`container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
-}
-
 const LOG_PARAMS = ['follow', 'previous', 'timestamps', 'sinceSeconds', 'sinceTime', 'tailLines', 'limitBytes'];
 const LOG_BOOL_PARAMS = new Set(['follow', 'previous', 'timestamps']);
 
@@ -77,7 +53,6 @@ export function logLocation(obj: KubeObject, q: URLSearchParams): ConnectLocatio
   const container = resolveContainer(pod, q.get('container') ?? '');
   const nodeName = pod.spec?.nodeName ?? '';
   if (!nodeName) return undefined;
-  checkLogStatus(pod, container, queryBool(q, 'previous'));
   const query = new URLSearchParams();
   for (const p of LOG_PARAMS) {
     const v = q.get(p);
