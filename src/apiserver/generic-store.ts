@@ -43,7 +43,7 @@ export interface GenericStoreDeps {
   patch: PatchOps;
   /** Reads a namespace object (undefined when absent). */
   getNamespace(name: string): Promise<KubeObject | undefined>;
-  /** Called after an object of a namespaced kind was removed from storage. */
+  /** Called after an object was removed from storage (typed, as stored last). */
   onRemoved?(obj: KubeObject): void;
 }
 
@@ -312,6 +312,18 @@ export class GenericStore {
       );
     }
     if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) options.gracePeriodSeconds = 1;
+    if (this.strategy.beginDelete?.(obj)) {
+      // Terminating until the kind's own finalizers are done (namespaces: the namespace controller).
+      if (current.object.metadata.deletionTimestamp) return { object: this.withType(deepCopy(current.object)), deleted: false };
+      obj.metadata.deletionTimestamp = rfc3339(this.deps.clock());
+      obj.metadata.deletionGracePeriodSeconds = 0;
+      if (write.dryRun) return { object: obj, deleted: false };
+      try {
+        return { object: this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object), deleted: false };
+      } catch (err) {
+        throw this.mapWriteError(err, name);
+      }
+    }
     const grace = this.strategy.gracePeriod?.(obj, options);
     const finalizers = obj.metadata.finalizers ?? [];
     const pendingGrace = grace !== undefined && grace > 0;
@@ -340,7 +352,7 @@ export class GenericStore {
   }
 
   /**
-   * Read-modify-write of one object that bypasses the strategy (pods/binding, namespace finalization):
+   * Read-modify-write of one object that bypasses the strategy (subresources: pods/binding, namespaces/finalize):
    * `mutate` edits a copy of the current object; retried on concurrent writes. 404 when missing.
    */
   async guaranteedUpdate(namespace: string, name: string, mutate: (obj: KubeObject) => void): Promise<KubeObject> {
@@ -356,12 +368,6 @@ export class GenericStore {
         throw this.mapWriteError(err, name);
       }
     }
-  }
-
-  /** Removes an object from storage at once, whatever its finalizers (namespace finalization). */
-  async forceRemove(namespace: string, name: string): Promise<KubeObject> {
-    const current = await this.read(namespace, name);
-    return this.remove(current.key, current.object, current.modRevision);
   }
 
   /** DELETE of a collection: deletes every object the list query selects; returns the affected objects. */

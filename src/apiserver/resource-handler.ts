@@ -111,9 +111,6 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'delete': {
       const { options, dryRun } = await deleteOptions(req, q);
       const opts: WriteOptions = { dryRun };
-      if (info.resource === 'namespaces' && info.group === '') {
-        return sendJson(res, 200, await ctx.resources.deleteNamespace(info.name, options, opts));
-      }
       const r = await gs.delete(ns, info.name, options, opts);
       if (!r.deleted || gs.strategy.returnDeletedObject) return sendJson(res, 200, r.object);
       return sendJson(res, 200, successStatus(200, { name: info.name, group: info.group, kind: info.resource, uid: r.object.metadata.uid ?? '' }));
@@ -226,6 +223,13 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       const { value } = mt === PROTOBUF_MEDIA_TYPE ? { value: decodeProtobufBody(body, handler.bodyKind) } : parseBody(body.toString('utf8'), mt, ctx.patch);
       const r = await handler.create(subresourceContext(gs, ns, info.name, opts, ctx), value);
       return sendJson(res, r.code, r.body);
+    }
+    case 'update': {
+      if (info.verb !== 'update') throw methodNotSupported();
+      const opts = writeOptions(q);
+      const body = (await readBody(req)).toString('utf8');
+      const { value } = parseBody(body, mediaTypeOf(req), ctx.patch);
+      return sendJson(res, 200, await handler.update(subresourceContext(gs, ns, info.name, opts, ctx), value));
     }
     case 'connect': {
       if (!handler.verbs.includes(info.verb)) throw methodNotSupported();

@@ -17,7 +17,7 @@ import { queryBool } from '../api/query.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
-import { bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
 import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
@@ -94,14 +94,18 @@ function sendCached(req: IncomingMessage, res: ServerResponse, body: unknown, co
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const clock = options.clock ?? (() => new Date());
   const patch = options.patchOps ?? defaultPatchOps;
-  const resources = new Resources(options.strategies, { store: options.store, clock, patch });
+  const resources: Resources = new Resources(options.strategies, {
+    store: options.store,
+    clock,
+    patch,
+    onRemoved: (obj) => recreateSystemNamespace(resources, obj),
+  });
   const infos = options.strategies.map((s) => s.info);
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
   const ctx: HandlerContext = { resources, patch, clock, kubelet };
   await bootstrapNamespaces(resources);
-  await resources.resumeTerminating();
 
   let address = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -82,6 +82,13 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   returnDeletedObject?: boolean;
   /** PUT of a missing object creates it (`RESTUpdateStrategy.AllowCreateOnUpdate`, e.g. events); absent = false. */
   allowCreateOnUpdate?: boolean;
+  /**
+   * Deletion guarded by the kind itself (namespaces: NamespaceLifecycle's immortal set, `spec.finalizers`;
+   * kube-apiserver `pkg/registry/core/namespace/storage/storage.go` Delete). Throws a StatusError to refuse;
+   * returns true when the object must stay, terminating, until its own finalizers are done (it may mark `obj`,
+   * e.g. status.phase Terminating; the store sets deletionTimestamp), false to delete as usual. Absent = false.
+   */
+  beginDelete?(obj: T): boolean;
   /** Kind-specific subresources by name (pods: binding, log, exec, attach); each must also be in `info.subresources`. */
   subresources?: Record<string, SubresourceHandler>;
 }
@@ -116,6 +123,16 @@ export interface CreateSubresource {
   create(ctx: SubresourceContext, value: unknown): Promise<{ code: number; body: unknown }>;
 }
 
+/**
+ * A PUT subresource other than status (namespaces/finalize): the API server decodes the body (JSON or YAML)
+ * and answers 200 with what `update` returns.
+ */
+export interface UpdateSubresource {
+  kind: 'update';
+  /** Performs the update with `value` (the decoded body); throws a StatusError to refuse. */
+  update(ctx: SubresourceContext, value: unknown): Promise<KubeObject>;
+}
+
 /** Where a connect subresource is served: a path on the kubelet of `nodeName` (kube `rest.ResourceLocation`). */
 export interface ConnectLocation {
   nodeName: string;
@@ -142,4 +159,4 @@ export interface ConnectSubresource {
 }
 
 /** A kind-specific subresource beyond `status`, served by the API server through this interface. */
-export type SubresourceHandler = CreateSubresource | ConnectSubresource;
+export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource;
