@@ -137,7 +137,7 @@ export class GenericStore {
 
   private validateCreate(obj: KubeObject): void {
     const errs = this.strategy.validate(obj);
-    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj, this.gr.resource);
+    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj);
     const all = [...own, ...errs];
     if (all.length) throw invalid(this.gvk.kind, this.gvk.group, obj.metadata.name ?? '', all);
   }

@@ -4,6 +4,8 @@
  * validation and printing to exercise the generic store with the real kubectl.
  */
 import type { FieldError } from '../api/errors.js';
+import * as field from '../api/field-errors.js';
+import { nameIsDNSLabel } from '../api/meta.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ResourceInfo, Strategy } from '../registry/strategy.js';
 
@@ -110,8 +112,14 @@ const namespaces: Strategy = {
     ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name ?? '' };
   },
   prepareForUpdate: keepStatus,
-  validate: () => [],
+  validate: (ns) => nameIsDNSLabel(ns.metadata.name ?? '', false).map((msg) => field.invalid('metadata.name', ns.metadata.name ?? '', msg)),
   validateUpdate: () => [],
+  beginDelete(ns) {
+    const finalizers = (ns['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    if (finalizers.length === 0) return false;
+    ns['status'] = { phase: 'Terminating' };
+    return true;
+  },
   prepareForStatusUpdate: keepAllButStatus,
   table: {
     columnDefinitions: [
