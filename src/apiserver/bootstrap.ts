@@ -5,17 +5,13 @@
  * Mirrors kube-apiserver's `pkg/controlplane/controller/systemnamespaces` (system namespaces) and
  * `controller/kubernetesservice` (default namespace).
  */
+import type { KubeObject } from '../api/types.js';
 import type { Resources } from './resources.js';
 
 /** The namespaces kube-apiserver creates on start. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/**
- * The namespaces that may never be deleted (NamespaceLifecycle admission's immortal set: default,
- * kube-system, kube-public). kube-node-lease may be deleted; it is re-created like upstream's
- * system-namespaces controller does.
- */
-export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+export { IMMORTAL_NAMESPACES } from '../registry/namespaces.js';
 
 /** Creates missing system namespaces and makes sure they are Active; a no-op when namespaces are not served. */
 export async function bootstrapNamespaces(resources: Resources): Promise<void> {
@@ -38,4 +34,14 @@ export async function bootstrapNamespaces(resources: Resources): Promise<void> {
       });
     }
   }
+}
+
+/**
+ * The system-namespaces loop's trigger (kube-apiserver `systemnamespaces` controller, which re-creates them
+ * every minute): when a system namespace (kube-node-lease, the only deletable one) leaves storage, it is
+ * created again, Active. Errors are left to the next removal.
+ */
+export function recreateSystemNamespace(resources: Resources, removed: KubeObject): void {
+  if (removed.kind !== 'Namespace' || !SYSTEM_NAMESPACES.includes(removed.metadata.name ?? '')) return;
+  void bootstrapNamespaces(resources).catch(() => undefined);
 }

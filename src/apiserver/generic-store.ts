@@ -31,9 +31,7 @@ import {
   validateName,
 } from './object-meta.js';
 import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
-
-/** Kinds that accept PUT of a missing object as a create (`AllowCreateOnUpdate`). */
-const CREATE_ON_UPDATE = new Set(['events']);
+import { watchStore, type WatchItem } from './watch.js';
 
 /** The message of a stale-resourceVersion conflict (registry `OptimisticLockErrorMsg`). */
 export const OPTIMISTIC_LOCK_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
@@ -45,7 +43,7 @@ export interface GenericStoreDeps {
   patch: PatchOps;
   /** Reads a namespace object (undefined when absent). */
   getNamespace(name: string): Promise<KubeObject | undefined>;
-  /** Called after an object of a namespaced kind was removed from storage. */
+  /** Called after an object was removed from storage (typed, as stored last). */
   onRemoved?(obj: KubeObject): void;
 }
 
@@ -104,6 +102,15 @@ export class GenericStore {
     return listObjects(this.deps.store, this.strategy, namespace, query);
   }
 
+  /**
+   * WATCH of this resource in `namespace` ('' = all) under `query`'s selectors, from `resourceVersion`
+   * ('' or '0' = the current state first; `sendInitialEvents` likewise), until `signal` aborts (watch.ts
+   * `watchStore`; apiserver `Store.Watch`). Throws 400 at once for a malformed resourceVersion.
+   */
+  watch(namespace: string, query: ListQuery, options: { resourceVersion: string; sendInitialEvents: boolean; signal: AbortSignal }): AsyncIterable<WatchItem> {
+    return watchStore({ store: this.deps.store, strategy: this.strategy, namespace, query, ...options });
+  }
+
   private checkNamespace(obj: KubeObject, namespace: string): void {
     if (!this.namespaced) {
       delete obj.metadata.namespace;
@@ -130,7 +137,7 @@ export class GenericStore {
 
   private validateCreate(obj: KubeObject): void {
     const errs = this.strategy.validate(obj);
-    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj, this.gr.resource);
+    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj);
     const all = [...own, ...errs];
     if (all.length) throw invalid(this.gvk.kind, this.gvk.group, obj.metadata.name ?? '', all);
   }
@@ -183,7 +190,7 @@ export class GenericStore {
     this.checkNamespace(obj, namespace);
     const current = await this.deps.store.get(this.key(namespace, name));
     if (!current) {
-      if (options.subresource || !CREATE_ON_UPDATE.has(this.gr.resource)) throw notFound(this.gr, name);
+      if (options.subresource || !this.strategy.allowCreateOnUpdate) throw notFound(this.gr, name);
       delete obj.metadata.resourceVersion;
       return { object: await this.create(namespace, obj, options), created: true };
     }
@@ -305,6 +312,18 @@ export class GenericStore {
       );
     }
     if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) options.gracePeriodSeconds = 1;
+    if (this.strategy.beginDelete?.(obj)) {
+      // Terminating until the kind's own finalizers are done (namespaces: the namespace controller).
+      if (current.object.metadata.deletionTimestamp) return { object: this.withType(deepCopy(current.object)), deleted: false };
+      obj.metadata.deletionTimestamp = rfc3339(this.deps.clock());
+      obj.metadata.deletionGracePeriodSeconds = 0;
+      if (write.dryRun) return { object: obj, deleted: false };
+      try {
+        return { object: this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object), deleted: false };
+      } catch (err) {
+        throw this.mapWriteError(err, name);
+      }
+    }
     const grace = this.strategy.gracePeriod?.(obj, options);
     const finalizers = obj.metadata.finalizers ?? [];
     const pendingGrace = grace !== undefined && grace > 0;
@@ -333,7 +352,7 @@ export class GenericStore {
   }
 
   /**
-   * Read-modify-write of one object that bypasses the strategy (pods/binding, namespace finalization):
+   * Read-modify-write of one object that bypasses the strategy (subresources: pods/binding, namespaces/finalize):
    * `mutate` edits a copy of the current object; retried on concurrent writes. 404 when missing.
    */
   async guaranteedUpdate(namespace: string, name: string, mutate: (obj: KubeObject) => void): Promise<KubeObject> {
@@ -349,12 +368,6 @@ export class GenericStore {
         throw this.mapWriteError(err, name);
       }
     }
-  }
-
-  /** Removes an object from storage at once, whatever its finalizers (namespace finalization). */
-  async forceRemove(namespace: string, name: string): Promise<KubeObject> {
-    const current = await this.read(namespace, name);
-    return this.remove(current.key, current.object, current.modRevision);
   }
 
   /** DELETE of a collection: deletes every object the list query selects; returns the affected objects. */

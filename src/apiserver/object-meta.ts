@@ -9,7 +9,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FieldError } from '../api/errors.js';
 import * as field from '../api/field-errors.js';
-import { nameIsDNSLabel, nameIsDNSSubdomain } from '../api/meta.js';
+import { nameIsDNSSubdomain } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -29,15 +29,15 @@ export function newUid(): string {
 }
 
 /**
- * Name checks of ObjectMeta for a kind (ValidateObjectMeta's name part): required name, then
- * NameIsDNSLabel for namespaces or NameIsDNSSubdomain for every other kind (events' generated names
- * contain dots), one `metadata.name: Invalid value` error per message.
+ * The generic name checks of ObjectMeta (ValidateObjectMeta's name part): required name, then
+ * NameIsDNSSubdomain (events' generated names contain dots), one `metadata.name: Invalid value` error per
+ * message. Kinds with a stricter rule (namespaces: NameIsDNSLabel) report it from their strategy's validate,
+ * and then this check is skipped (generic-store.ts).
  */
-export function validateName(obj: KubeObject, resource: string): FieldError[] {
+export function validateName(obj: KubeObject): FieldError[] {
   const name = obj.metadata.name ?? '';
   if (name === '') return [field.required('metadata.name', 'name or generateName is required')];
-  const isValid = resource === 'namespaces' ? nameIsDNSLabel : nameIsDNSSubdomain;
-  return isValid(name, false).map((msg) => field.invalid('metadata.name', name, msg));
+  return nameIsDNSSubdomain(name, false).map((msg) => field.invalid('metadata.name', name, msg));
 }
 
 /** Storage key of an object: `/registry/<resource>/<namespace>/<name>` or `/registry/<resource>/<name>`. */

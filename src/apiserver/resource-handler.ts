@@ -6,8 +6,7 @@
  * `pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, conflict, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
-import { rfc3339 } from '../api/meta.js';
+import { badRequest, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
 import { resolveDeleteOptions } from './delete-options.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
@@ -18,6 +17,8 @@ import { patchKindOf, type PatchOps } from './patch-adapter.js';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, supportsProtobuf } from './protobuf/codec.js';
 import { decodeDeleteOptionsBody } from './protobuf/delete-options.js';
 import { negotiateProtobufResponses } from './protobuf/negotiate.js';
+import type { SubresourceContext } from '../registry/strategy.js';
+import type { KubeletProxy } from './pod-proxy.js';
 import type { Resources } from './resources.js';
 import type { ResourceRequest } from './routing.js';
 import { selectorForName } from './selectors.js';
@@ -29,8 +30,8 @@ export interface HandlerContext {
   resources: Resources;
   patch: PatchOps;
   clock: () => Date;
-  /** Serves pods/log, pods/exec, pods/attach (pod-proxy.ts). */
-  proxyPod(req: IncomingMessage, res: ServerResponse, pod: KubeObject, subresource: string, url: URL): Promise<void>;
+  /** Proxies connect subresources (pods/log...) to kubelets (pod-proxy.ts). */
+  kubelet: KubeletProxy;
 }
 
 /** 404 for paths nothing serves, with kube's body. */
@@ -56,9 +57,6 @@ function successStatus(code: number, details?: Status['details']): Status {
   if (details) s.details = details;
   return s;
 }
-
-/** Kinds whose DELETE returns the deleted object rather than a Status (`ReturnDeletedObject`). */
-const RETURN_DELETED = new Set(['pods', 'namespaces', 'nodes', 'serviceaccounts']);
 
 /** Handles one resource request end to end (throws StatusError for the caller to write). */
 export async function handleResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, ctx: HandlerContext): Promise<void> {
@@ -113,11 +111,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'delete': {
       const { options, dryRun } = await deleteOptions(req, q);
       const opts: WriteOptions = { dryRun };
-      if (info.resource === 'namespaces' && info.group === '') {
-        return sendJson(res, 200, await ctx.resources.deleteNamespace(info.name, options, opts));
-      }
       const r = await gs.delete(ns, info.name, options, opts);
-      if (!r.deleted || RETURN_DELETED.has(info.resource)) return sendJson(res, 200, r.object);
+      if (!r.deleted || gs.strategy.returnDeletedObject) return sendJson(res, 200, r.object);
       return sendJson(res, 200, successStatus(200, { name: info.name, group: info.group, kind: info.resource, uid: r.object.metadata.uid ?? '' }));
     }
     case 'deletecollection': {
@@ -134,14 +129,14 @@ async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
   if (name !== '') query.fieldSelector = selectorForName(query.fieldSelector, name);
   const tableVersion = wantsTable(parseAccept(req.headers.accept));
   const timeout = Number(q.get('timeoutSeconds') ?? '0');
+  const resourceVersion = q.get('resourceVersion') ?? '';
+  const sendInitialEvents = queryBool(q, 'sendInitialEvents');
   await serveWatch(req, res, {
-    store: ctx.resources.storeOf(),
+    open: (signal) => gs.watch(ns, query, { resourceVersion, sendInitialEvents, signal }),
     strategy: gs.strategy,
-    namespace: ns,
-    query,
-    resourceVersion: q.get('resourceVersion') ?? '',
+    resourceVersion,
     allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
-    sendInitialEvents: queryBool(q, 'sendInitialEvents'),
+    sendInitialEvents,
     timeoutSeconds: Number.isFinite(timeout) ? timeout : 0,
     table: tableVersion ? { version: tableVersion, include: parseIncludeObject(q.get('includeObject') ?? undefined) } : undefined,
     clock: ctx.clock,
@@ -217,51 +212,42 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
         throw methodNotSupported();
     }
   }
-  if (sub === 'binding' && info.resource === 'pods') {
-    if (info.verb !== 'create') throw methodNotSupported();
-    return bindPod(req, res, gs, ns, info.name, q, ctx);
+  const handler = gs.strategy.subresources?.[sub];
+  if (!handler) throw notFoundPath();
+  switch (handler.kind) {
+    case 'create': {
+      if (info.verb !== 'create') throw methodNotSupported();
+      const opts = writeOptions(q);
+      const body = await readBody(req);
+      const mt = mediaTypeOf(req);
+      const { value } = mt === PROTOBUF_MEDIA_TYPE ? { value: decodeProtobufBody(body, handler.bodyKind) } : parseBody(body.toString('utf8'), mt, ctx.patch);
+      const r = await handler.create(subresourceContext(gs, ns, info.name, opts, ctx), value);
+      return sendJson(res, r.code, r.body);
+    }
+    case 'update': {
+      if (info.verb !== 'update') throw methodNotSupported();
+      const opts = writeOptions(q);
+      const body = (await readBody(req)).toString('utf8');
+      const { value } = parseBody(body, mediaTypeOf(req), ctx.patch);
+      return sendJson(res, 200, await handler.update(subresourceContext(gs, ns, info.name, opts, ctx), value));
+    }
+    case 'connect': {
+      if (!handler.verbs.includes(info.verb)) throw methodNotSupported();
+      const obj = await gs.get(ns, info.name);
+      if (handler.upgradeRequired) throw badRequest('Upgrade request required');
+      return ctx.kubelet.stream(res, handler.location(obj, q));
+    }
   }
-  if (sub === 'log' || sub === 'exec' || sub === 'attach') {
-    if (sub === 'log' && info.verb !== 'get') throw methodNotSupported();
-    if (sub !== 'log' && info.verb !== 'get' && info.verb !== 'create') throw methodNotSupported();
-    const pod = await gs.get(ns, info.name);
-    return ctx.proxyPod(req, res, pod, sub, url);
-  }
-  throw notFoundPath();
 }
 
-const BINDING_GVK = { group: '', version: 'v1', kind: 'Binding' };
-
-/** POST pods/binding: sets spec.nodeName (409 when already bound) and the PodScheduled condition. */
-async function bindPod(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext): Promise<void> {
-  const opts = writeOptions(q);
-  const body = await readBody(req);
-  const mt = mediaTypeOf(req);
-  const { value } = mt === PROTOBUF_MEDIA_TYPE ? { value: decodeProtobufBody(body, BINDING_GVK) } : parseBody(body.toString('utf8'), mt, ctx.patch);
-  const binding = value as { metadata?: { name?: string; namespace?: string }; target?: { kind?: string; name?: string } };
-  if (binding.metadata?.namespace && binding.metadata.namespace !== ns) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
-  const node = binding.target?.name ?? '';
-  if (!node) throw badRequest(`Binding "${name}" is invalid: target.name: Required value`);
-  if (binding.target?.kind && binding.target.kind !== 'Node') {
-    throw badRequest(`Binding "${name}" is invalid: target.kind: Invalid value: "${binding.target.kind}": must be empty or 'Node'`);
-  }
-  const pod = await gs.get(ns, name);
-  const current = (pod['spec'] as { nodeName?: string } | undefined)?.nodeName;
-  if (current) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${current}"`);
-  if (pod.metadata.deletionTimestamp) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is being deleted, cannot be assigned to a host`);
-  if (!opts.dryRun) {
-    const now = rfc3339(ctx.clock());
-    await gs.guaranteedUpdate(ns, name, (obj) => {
-      const spec = (obj['spec'] ??= {}) as { nodeName?: string };
-      if (spec.nodeName) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-      spec.nodeName = node;
-      const status = (obj['status'] ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
-      const conds = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
-      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-      status.conditions = conds;
-    });
-  }
-  sendJson(res, 201, successStatus(201));
+/** The parent-object access a subresource handler gets (registry/strategy.ts SubresourceContext). */
+function subresourceContext(gs: GenericStore, namespace: string, name: string, opts: WriteOptions, ctx: HandlerContext): SubresourceContext {
+  return {
+    namespace,
+    name,
+    dryRun: opts.dryRun,
+    now: ctx.clock(),
+    get: () => gs.get(namespace, name),
+    guaranteedUpdate: (mutate) => gs.guaranteedUpdate(namespace, name, mutate),
+  };
 }

@@ -20,7 +20,7 @@ spec:
 describe('API server fidelity', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(undefined, { namespaceController: true });
   });
   after(async () => {
     await t.close();

@@ -159,8 +159,15 @@ describe('API server over HTTP', () => {
 
   it('pods/log is proxied to the kubelet and exec is piped after the upgrade', async () => {
     const seen: string[] = [];
+    // Like a kubelet, answers 400 with its own message until the container has started (validateContainerLogStatus).
+    let started = false;
     const kubelet = createHttpsServer({ cert: t.pki.kubeletServing.certPem, key: t.pki.kubeletServing.keyPem, ca: t.pki.caPem, requestCert: true }, (req, res) => {
       seen.push(req.url ?? '');
+      if (!started) {
+        res.writeHead(400, { 'Content-Type': 'text/plain' });
+        res.end('container "a" in pod "lg" is waiting to start: ContainerCreating');
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('hello from a\n');
     });
@@ -183,12 +190,15 @@ describe('API server over HTTP', () => {
       r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=zz');
       assert.equal(r.json()['message'], 'container zz is not valid for pod lg');
       r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=a');
+      assert.equal(r.code, 400);
       assert.equal(r.json()['message'], 'container "a" in pod "lg" is waiting to start: ContainerCreating');
+      assert.equal(seen[0], '/containerLogs/default/lg/a');
+      started = true;
       await call(t, 'PATCH', '/api/v1/namespaces/default/pods/lg/status', { status: { containerStatuses: [{ name: 'a', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: {} } }] } }, { 'Content-Type': 'application/merge-patch+json' });
       r = await call(t, 'GET', '/api/v1/namespaces/default/pods/lg/log?container=a&tailLines=5&follow=false');
       assert.equal(r.code, 200, r.body);
       assert.equal(r.body, 'hello from a\n');
-      assert.equal(seen[0], '/containerLogs/default/lg/a?tailLines=5');
+      assert.equal(seen[1], '/containerLogs/default/lg/a?tailLines=5');
 
       const echoed = await new Promise<string>((resolve, reject) => {
         const s = tlsConnect({ host: '127.0.0.1', port: t.server.port, ca: t.pki.caPem, cert: t.pki.admin.certPem, key: t.pki.admin.keyPem, servername: 'localhost' }, () => {
@@ -206,7 +216,7 @@ describe('API server over HTTP', () => {
         s.on('error', reject);
       });
       assert.match(echoed, /^HTTP\/1\.1 101/);
-      assert.equal(seen[1], 'upgrade /exec/default/lg/a?command=sh&stdout=true');
+      assert.equal(seen[2], 'upgrade /exec/default/lg/a?command=sh&stdout=true');
     } finally {
       for (const s of kubeletSockets) s.destroy();
       kubelet.closeAllConnections();
@@ -221,6 +231,12 @@ describe('API server over HTTP', () => {
       if (req.url?.includes('/missing')) {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('container not found ("missing")');
+        return;
+      }
+      if (req.url?.startsWith('/containerLogs/default/wsl/b')) {
+        // Container b has no status: the kubelet's validateContainerLogStatus answer.
+        res.writeHead(400, { 'Content-Type': 'text/plain' });
+        res.end('container "b" in pod "wsl" is waiting to start: ContainerCreating');
         return;
       }
       res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -26,7 +26,7 @@ spec:
 describe('API server with kubectl', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(undefined, { namespaceController: true });
   });
   after(async () => {
     await t.close();

@@ -15,15 +15,14 @@ import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
-import type { Pod } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
-import { bootstrapNamespaces } from './bootstrap.js';
+import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
 import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
-import { PodProxy, type KubeletClientTls } from './pod-proxy.js';
+import { KubeletProxy, type KubeletClientTls } from './pod-proxy.js';
 import { isWebSocketRequest } from './wsstream.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
 import { Resources } from './resources.js';
@@ -95,22 +94,18 @@ function sendCached(req: IncomingMessage, res: ServerResponse, body: unknown, co
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const clock = options.clock ?? (() => new Date());
   const patch = options.patchOps ?? defaultPatchOps;
-  const resources = new Resources(options.strategies, { store: options.store, clock, patch });
+  const resources: Resources = new Resources(options.strategies, {
+    store: options.store,
+    clock,
+    patch,
+    onRemoved: (obj) => recreateSystemNamespace(resources, obj),
+  });
   const infos = options.strategies.map((s) => s.info);
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
-  const proxy = new PodProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
-  const ctx: HandlerContext = {
-    resources,
-    patch,
-    clock,
-    proxyPod: async (_req, res, pod, sub, url) => {
-      if (sub !== 'log') throw badRequest('Upgrade request required');
-      await proxy.logs(_req, res, pod as Pod, url);
-    },
-  };
+  const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
+  const ctx: HandlerContext = { resources, patch, clock, kubelet };
   await bootstrapNamespaces(resources);
-  await resources.resumeTerminating();
 
   let address = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -185,18 +180,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const url = new URL(req.url ?? '/', 'https://localhost');
     if (!authenticated(req)) throw unauthorized();
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, false);
-    if (info.kind !== 'resource' || info.resource !== 'pods' || info.group !== '' || !info.name) throw notFoundPath();
-    const sub = info.subresource;
-    const wsLog = sub === 'log' && req.method === 'GET' && isWebSocketRequest(req);
-    if (sub !== 'exec' && sub !== 'attach' && !wsLog) {
-      if (sub === 'portforward') throw badRequest('port forwarding is not supported by this server yet');
-      throw badRequest('Upgrade request required');
-    }
-    const pods = resources.lookup('', 'v1', 'pods');
-    if (!pods) throw notFoundPath();
-    const pod = (await pods.get(info.namespace, info.name)) as Pod;
-    if (sub === 'log') await proxy.logsWebSocket(req, socket, head, pod, url);
-    else await proxy.upgrade(req, socket, head, pod, sub, url);
+    if (info.kind !== 'resource' || !info.name || !info.subresource) throw notFoundPath();
+    const gs = resources.lookup(info.group, info.version, info.resource);
+    const handlers = gs?.strategy.subresources ?? {};
+    if (!gs || !Object.values(handlers).some((h) => h.kind === 'connect')) throw notFoundPath();
+    const handler = handlers[info.subresource];
+    const wsStream = handler?.kind === 'connect' && !handler.upgradeRequired && req.method === 'GET' && isWebSocketRequest(req);
+    if (handler?.kind !== 'connect' || (!handler.upgradeRequired && !wsStream)) throw badRequest('Upgrade request required');
+    const obj = await gs.get(info.namespace, info.name);
+    const loc = handler.location(obj, url.searchParams);
+    if (!handler.upgradeRequired) await kubelet.streamWebSocket(req, socket, head, loc);
+    else if (!loc) throw badRequest(`${info.resource} ${info.name} has no location`);
+    else await kubelet.upgrade(req, socket, head, loc);
   };
 
   const server: Server = createServer({

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, renderKubeconfig, type ClusterPki } from '../pki/pki.js';
+import { createApiClient } from '../client/rest-client.js';
+import { startNamespaceController } from '../controllers/namespace.js';
 import type { Strategy } from '../registry/strategy.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { startApiServer, type ApiServer } from './server.js';
@@ -48,8 +50,14 @@ export async function strategiesForTest(): Promise<Strategy[]> {
   return testStrategies();
 }
 
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** Also run the namespace controller (src/controllers/namespace.ts) against the server, so deleted namespaces go away. */
+  namespaceController?: boolean;
+}
+
 /** Starts a server for tests. */
-export async function startTestServer(strategies?: Strategy[]): Promise<TestServer> {
+export async function startTestServer(strategies?: Strategy[], options: TestServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'k1s-apiserver-'));
   const pki = await ensurePki(join(dir, 'pki'), 'node1');
   const store = new SqliteStore(join(dir, 'state.db'), { compactIntervalMs: 0 });
@@ -62,6 +70,8 @@ export async function startTestServer(strategies?: Strategy[]): Promise<TestServ
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
   });
   const url = `https://127.0.0.1:${server.port}`;
+  const client = options.namespaceController ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;
+  const namespaceController = client ? startNamespaceController({ client, retryDelayMs: 50 }) : undefined;
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, renderKubeconfig(url, pki.caPem, pki.admin));
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
@@ -93,6 +103,8 @@ export async function startTestServer(strategies?: Strategy[]): Promise<TestServ
     kubectl,
     kubectlSpawn,
     close: async () => {
+      await namespaceController?.stop();
+      client?.close();
       await server.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });

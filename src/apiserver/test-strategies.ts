@@ -4,6 +4,8 @@
  * validation and printing to exercise the generic store with the real kubectl.
  */
 import type { FieldError } from '../api/errors.js';
+import * as field from '../api/field-errors.js';
+import { nameIsDNSLabel } from '../api/meta.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { ResourceInfo, Strategy } from '../registry/strategy.js';
 
@@ -60,6 +62,7 @@ function validatePod(pod: Pod): FieldError[] {
 
 const pods: Strategy<Pod> = {
   info: info('pods', 'Pod', true, { shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'binding'] }),
+  returnDeletedObject: true,
   prepareForCreate(pod) {
     pod.spec.restartPolicy ??= 'Always';
     pod.spec.terminationGracePeriodSeconds ??= 30;
@@ -102,14 +105,21 @@ const pods: Strategy<Pod> = {
 
 const namespaces: Strategy = {
   info: info('namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  returnDeletedObject: true,
   prepareForCreate(ns) {
     ns['spec'] = { finalizers: ['kubernetes'] };
     ns['status'] = { phase: 'Active' };
     ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name ?? '' };
   },
   prepareForUpdate: keepStatus,
-  validate: () => [],
+  validate: (ns) => nameIsDNSLabel(ns.metadata.name ?? '', false).map((msg) => field.invalid('metadata.name', ns.metadata.name ?? '', msg)),
   validateUpdate: () => [],
+  beginDelete(ns) {
+    const finalizers = (ns['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    if (finalizers.length === 0) return false;
+    ns['status'] = { phase: 'Terminating' };
+    return true;
+  },
   prepareForStatusUpdate: keepAllButStatus,
   table: {
     columnDefinitions: [

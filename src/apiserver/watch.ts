@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, gone } from '../api/errors.js';
-import type { KubeObject, WatchEventType } from '../api/types.js';
+import type { KubeObject, Status, WatchEventType } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store, StoreEvent } from '../storage/store.js';
 import { apiVersionOf } from './decode.js';
@@ -19,14 +19,71 @@ import { encodeWatchFrame, PROTOBUF_WATCH_CONTENT_TYPE } from './protobuf/watch-
 import { matchesSelectors } from './selectors.js';
 import { toTable, type IncludeObject, type TableVersion } from './table.js';
 
-/** Parameters of one watch request. */
-export interface WatchRequest {
+/**
+ * One item of a resource's watch stream ({@link watchStore}, reached through `GenericStore.watch`): an event
+ * as this watcher sees it (typed object; `revision` undefined for the initial state), the end of the initial
+ * state (`SYNCED`, at the list's revision), or a 410 Expired Status when the revision was compacted.
+ */
+export type WatchItem =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; revision: number | undefined }
+  | { type: 'SYNCED'; revision: number }
+  | { type: 'ERROR'; status: Status };
+
+/** What a watch of one resource reads: where, which objects, from which revision. */
+export interface WatchSource {
   store: Store;
   strategy: Strategy;
   /** '' = all namespaces. */
   namespace: string;
   query: ListQuery;
   /** The `resourceVersion` query parameter ('' or '0' = send the current state first). */
+  resourceVersion: string;
+  /** `sendInitialEvents=true`: the current state first even with a resourceVersion. */
+  sendInitialEvents: boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * The watch stream of one resource over the Store: the current state first when asked (resourceVersion
+ * ""/"0" or sendInitialEvents), then every later change the selectors see. Throws 400 BadRequest at once
+ * (not lazily) for a malformed resourceVersion, so the caller can still answer with a Status.
+ */
+export function watchStore(w: WatchSource): AsyncIterable<WatchItem> {
+  const rvText = w.resourceVersion;
+  let fromRevision: number | undefined;
+  if (rvText !== '' && rvText !== '0') {
+    fromRevision = Number(rvText);
+    if (!Number.isInteger(fromRevision) || fromRevision < 0) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
+  }
+  const info = w.strategy.info;
+  const apiVersion = apiVersionOf({ group: info.group, version: info.version, kind: info.kind });
+  return (async function* (): AsyncGenerator<WatchItem> {
+    if (fromRevision === undefined || w.sendInitialEvents) {
+      const list = await listObjects(w.store, w.strategy, w.namespace, { ...w.query, limit: 0, continueToken: undefined });
+      for (const item of list.items) yield { type: 'ADDED', object: item, revision: undefined };
+      fromRevision = Number(list.metadata.resourceVersion ?? '0');
+      yield { type: 'SYNCED', revision: fromRevision };
+    }
+    const prefix = storagePrefix(info.resource, info.namespaced ? w.namespace : '');
+    try {
+      for await (const e of w.store.watch(prefix, fromRevision, w.signal)) {
+        const ev = filterEvent(w.strategy, w.query, e);
+        if (ev) yield { type: ev.type, object: { ...ev.object, apiVersion, kind: info.kind }, revision: e.revision };
+        if (w.signal.aborted) break;
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'StoreCompacted') throw err;
+      yield { type: 'ERROR', status: gone((err as Error).message).status };
+    }
+  })();
+}
+
+/** Parameters of one watch request. */
+export interface WatchRequest {
+  /** Opens the resource's watch stream (GenericStore.watch); called before the response starts. */
+  open(signal: AbortSignal): AsyncIterable<WatchItem>;
+  strategy: Strategy;
+  /** The `resourceVersion` query parameter (the bookmark revision before the first event). */
   resourceVersion: string;
   allowBookmarks: boolean;
   /** `sendInitialEvents=true`: initial ADDED events followed by an initial-events-end BOOKMARK. */
@@ -42,7 +99,7 @@ export interface WatchRequest {
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 
 /** Maps a store event to the event this watcher sees under its selectors (undefined = not visible). */
-export function filterEvent(strategy: Strategy, query: ListQuery, e: StoreEvent): { type: WatchEventType; object: KubeObject } | undefined {
+export function filterEvent(strategy: Strategy, query: ListQuery, e: StoreEvent): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } | undefined {
   const now = matchesSelectors(strategy, query, e.object);
   const before = e.prevObject ? matchesSelectors(strategy, query, e.prevObject) : false;
   switch (e.type) {
@@ -62,13 +119,9 @@ export function filterEvent(strategy: Strategy, query: ListQuery, e: StoreEvent)
 export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest): Promise<void> {
   const info = w.strategy.info;
   const apiVersion = apiVersionOf({ group: info.group, version: info.version, kind: info.kind });
-  const rvText = w.resourceVersion;
-  let fromRevision: number | undefined;
-  if (rvText !== '' && rvText !== '0') {
-    fromRevision = Number(rvText);
-    if (!Number.isInteger(fromRevision) || fromRevision < 0) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
-  }
+  const rvNumber = Number(w.resourceVersion);
   const ac = new AbortController();
+  const events = w.open(ac.signal);
   const timeout = (w.timeoutSeconds > 0 ? w.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
   const timer = setTimeout(() => ac.abort(), timeout);
   const onClose = (): void => ac.abort();
@@ -81,7 +134,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
   res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let first = true;
-  let lastRevision = fromRevision ?? 0;
+  let lastRevision = Number.isInteger(rvNumber) ? rvNumber : 0;
   const send = async (type: WatchEventType, object: unknown): Promise<void> => {
     if (ac.signal.aborted) return;
     let payload = object;
@@ -117,24 +170,16 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, w: W
   const bookmarkTimer = w.allowBookmarks && !w.table ? setInterval(() => void bookmark(), w.bookmarkIntervalMs ?? 60000) : undefined;
 
   try {
-    if (fromRevision === undefined || w.sendInitialEvents) {
-      const list = await listObjects(w.store, w.strategy, w.namespace, { ...w.query, limit: 0, continueToken: undefined });
-      for (const item of list.items) await send('ADDED', item);
-      lastRevision = Number(list.metadata.resourceVersion ?? '0');
-      if (w.sendInitialEvents && w.allowBookmarks) await bookmark({ 'k8s.io/initial-events-end': 'true' });
-      fromRevision = lastRevision;
-    }
-    const prefix = storagePrefix(info.resource, info.namespaced ? w.namespace : '');
-    try {
-      for await (const e of w.store.watch(prefix, fromRevision, ac.signal)) {
+    for await (const e of events) {
+      if (e.type === 'ERROR') await send('ERROR', e.status);
+      else if (e.type === 'SYNCED') {
         lastRevision = e.revision;
-        const ev = filterEvent(w.strategy, w.query, e);
-        if (ev) await send(ev.type, { ...ev.object, apiVersion, kind: info.kind });
-        if (ac.signal.aborted) break;
+        if (w.sendInitialEvents && w.allowBookmarks) await bookmark({ 'k8s.io/initial-events-end': 'true' });
+      } else {
+        if (e.revision !== undefined) lastRevision = e.revision;
+        await send(e.type, e.object);
       }
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'StoreCompacted') throw err;
-      await send('ERROR', gone((err as Error).message).status);
+      if (ac.signal.aborted) break;
     }
   } finally {
     clearTimeout(timer);

@@ -16,6 +16,7 @@ import { startContainerd } from '../containerd/supervisor.js';
 import { ensurePauseImage } from '../containerd/pause-image.js';
 import { createCriClient, waitForCri } from '../cri/client.js';
 import { startScheduler } from '../controllers/scheduler.js';
+import { startNamespaceController } from '../controllers/namespace.js';
 import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
@@ -162,6 +163,8 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => scheduler.stop(), 'scheduler', 1_000);
     const serviceAccounts = startServiceAccountsController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('serviceaccounts controller', err) });
     stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
+    const namespaces = startNamespaceController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('namespace controller', err) });
+    stops.push(() => namespaces.stop(), 'namespace controller', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');

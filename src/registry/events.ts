@@ -117,6 +117,7 @@ export function eventCells(ev: Event, now: Date): unknown[] {
 /** The core/v1 events Strategy. */
 export const eventStrategy: Strategy<Event> = {
   info: eventInfo,
+  allowCreateOnUpdate: true,
   prepareForCreate: () => {},
   prepareForUpdate: () => {},
   validate: (ev) => [...validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain), ...validateEventFields(ev)],

@@ -7,12 +7,12 @@
  * ValidateNamespaceFinalizeUpdate.
  */
 import { translateTimestampSince } from '../api/duration.js';
-import type { FieldError } from '../api/errors.js';
+import { badRequest, forbiddenResource, invalid, type FieldError } from '../api/errors.js';
 import * as field from '../api/field-errors.js';
 import { nameIsDNSLabel, validateObjectMeta, validateObjectMetaUpdate } from '../api/meta.js';
-import type { Namespace } from '../api/types.js';
+import type { KubeObject, Namespace } from '../api/types.js';
 import { isQualifiedName } from '../api/validation.js';
-import type { ResourceInfo, Strategy } from './strategy.js';
+import type { ResourceInfo, Strategy, SubresourceContext, SubresourceHandler } from './strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from './table-columns.js';
 
 /** Discovery facts of core/v1 namespaces. */
@@ -72,9 +72,50 @@ export function validateNamespaceFinalize(ns: Namespace, old: Namespace): FieldE
   return [...validateObjectMetaUpdate(ns.metadata, old.metadata), ...validateFinalizers(ns)];
 }
 
+/**
+ * The namespaces that may never be deleted (NamespaceLifecycle admission's immortal set: default,
+ * kube-system, kube-public). kube-node-lease may be deleted; the API server re-creates it (bootstrap.ts).
+ */
+export const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
+/** The finalizer the namespace controller removes once a namespace is empty (`FinalizerKubernetes`). */
+export const KUBERNETES_FINALIZER = 'kubernetes';
+
+/**
+ * PUT namespaces/{name}/finalize (namespace storage FinalizeREST with namespaceFinalizeStrategy): only
+ * spec.finalizers changes; 400 for a name mismatch, 422 for invalid finalizers; returns the updated namespace.
+ */
+export async function finalizeNamespace(ctx: SubresourceContext, value: unknown): Promise<KubeObject> {
+  const body = value as Namespace;
+  const bodyName = body.metadata?.name;
+  if (bodyName && bodyName !== ctx.name) throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${ctx.name})`);
+  const finalizers = body.spec?.finalizers ?? [];
+  const old = (await ctx.get()) as Namespace;
+  const next: Namespace = { ...old, spec: { ...(old.spec ?? {}), finalizers } };
+  const errs = validateNamespaceFinalize(next, old);
+  if (errs.length) throw invalid('Namespace', '', ctx.name, errs);
+  if (ctx.dryRun) return next as KubeObject;
+  return ctx.guaranteedUpdate((obj) => {
+    obj['spec'] = { ...((obj['spec'] as object | undefined) ?? {}), finalizers };
+  });
+}
+
+const namespaceSubresources: Record<string, SubresourceHandler> = {
+  finalize: { kind: 'update', update: finalizeNamespace },
+};
+
 /** The core/v1 namespaces Strategy. */
 export const namespaceStrategy: Strategy<Namespace> = {
   info: namespaceInfo,
+  returnDeletedObject: true,
+  subresources: namespaceSubresources,
+  beginDelete(ns) {
+    const name = ns.metadata.name ?? '';
+    if (IMMORTAL_NAMESPACES.has(name)) throw forbiddenResource({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
+    if ((ns.spec?.finalizers ?? []).length === 0) return false;
+    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
+    return true;
+  },
   prepareForCreate(ns) {
     defaultNamespace(ns);
     ns.status = { phase: 'Active' };

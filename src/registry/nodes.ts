@@ -80,6 +80,7 @@ function address(node: Node, type: 'InternalIP' | 'ExternalIP'): string {
 /** The core/v1 nodes Strategy. */
 export const nodeStrategy: Strategy<Node> = {
   info: nodeInfo,
+  returnDeletedObject: true,
   prepareForCreate: defaultNode,
   prepareForUpdate(node, old) {
     if (old.status === undefined) delete node.status;

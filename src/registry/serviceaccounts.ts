@@ -34,6 +34,7 @@ export const serviceAccountInfo: ResourceInfo = {
 /** The core/v1 serviceaccounts Strategy. */
 export const serviceAccountStrategy: Strategy<ServiceAccount> = {
   info: serviceAccountInfo,
+  returnDeletedObject: true,
   prepareForCreate: () => {},
   prepareForUpdate: () => {},
   validate: (sa) => validateObjectMeta(sa.metadata, true, nameIsDNSSubdomain),

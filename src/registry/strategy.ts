@@ -75,4 +75,88 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * period in seconds to use, or undefined for immediate deletion (kinds without graceful delete).
    */
   gracePeriod?(obj: T, options: DeleteOptions): number | undefined;
+  /**
+   * DELETE answers with the deleted (or pending) object instead of a Status (`ReturnDeletedObject` of
+   * kube-apiserver's `pkg/registry/core/<kind>/storage/storage.go`); absent = false.
+   */
+  returnDeletedObject?: boolean;
+  /** PUT of a missing object creates it (`RESTUpdateStrategy.AllowCreateOnUpdate`, e.g. events); absent = false. */
+  allowCreateOnUpdate?: boolean;
+  /**
+   * Deletion guarded by the kind itself (namespaces: NamespaceLifecycle's immortal set, `spec.finalizers`;
+   * kube-apiserver `pkg/registry/core/namespace/storage/storage.go` Delete). Throws a StatusError to refuse;
+   * returns true when the object must stay, terminating, until its own finalizers are done (it may mark `obj`,
+   * e.g. status.phase Terminating; the store sets deletionTimestamp), false to delete as usual. Absent = false.
+   */
+  beginDelete?(obj: T): boolean;
+  /** Kind-specific subresources by name (pods: binding, log, exec, attach); each must also be in `info.subresources`. */
+  subresources?: Record<string, SubresourceHandler>;
 }
+
+/**
+ * What a subresource handler may read and write of its parent object; the API server implements it over the
+ * generic store (k8s.io/apiserver `registry/rest` Storage of a subresource, e.g. pods/binding's BindingREST).
+ */
+export interface SubresourceContext {
+  /** The request's namespace ('' for cluster-scoped kinds) and the parent object's name. */
+  namespace: string;
+  name: string;
+  /** `dryRun=All`: validate, write nothing. */
+  dryRun: boolean;
+  /** The API server's clock, for timestamps. */
+  now: Date;
+  /** The current parent object; throws 404 NotFound when missing. */
+  get(): Promise<KubeObject>;
+  /** Read-modify-write of the parent that bypasses the strategy; `mutate` may throw to abort; retried on conflicts. */
+  guaranteedUpdate(mutate: (obj: KubeObject) => void): Promise<KubeObject>;
+}
+
+/**
+ * A POSTed subresource (pods/binding, `rest.Creater` of a subresource): the API server decodes the body
+ * (JSON, YAML, or protobuf of `bodyKind`) and answers with `code` and `body`.
+ */
+export interface CreateSubresource {
+  kind: 'create';
+  /** The body's kind, for protobuf decoding (e.g. Binding). */
+  bodyKind: { group: string; version: string; kind: string };
+  /** Performs the request on `value` (the decoded body); throws a StatusError to refuse. */
+  create(ctx: SubresourceContext, value: unknown): Promise<{ code: number; body: unknown }>;
+}
+
+/**
+ * A PUT subresource other than status (namespaces/finalize): the API server decodes the body (JSON or YAML)
+ * and answers 200 with what `update` returns.
+ */
+export interface UpdateSubresource {
+  kind: 'update';
+  /** Performs the update with `value` (the decoded body); throws a StatusError to refuse. */
+  update(ctx: SubresourceContext, value: unknown): Promise<KubeObject>;
+}
+
+/** Where a connect subresource is served: a path on the kubelet of `nodeName` (kube `rest.ResourceLocation`). */
+export interface ConnectLocation {
+  nodeName: string;
+  /** e.g. `/containerLogs/ns/pod/container`, escaped. */
+  path: string;
+  query: URLSearchParams;
+}
+
+/**
+ * A subresource the API server proxies to the kubelet (pods/log, exec, attach: `rest.Connecter` and
+ * `LogREST`'s LocationStreamer): the registry decides the location, the API server does the proxying.
+ */
+export interface ConnectSubresource {
+  kind: 'connect';
+  /** The verbs served, e.g. ['get'] for log, ['get', 'create'] for exec. */
+  verbs: string[];
+  /** true: only upgraded connections (exec, attach; else 400 `Upgrade request required`); false: a streamed GET (log). */
+  upgradeRequired: boolean;
+  /**
+   * The kubelet location of a request on `obj` with the request's query; undefined when the object has no
+   * node yet (an empty answer). Throws a StatusError (400) for invalid options.
+   */
+  location(obj: KubeObject, query: URLSearchParams): ConnectLocation | undefined;
+}
+
+/** A kind-specific subresource beyond `status`, served by the API server through this interface. */
+export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource;

@@ -16,6 +16,12 @@ import { startKubeletServer, type KubeletServer } from './server.js';
 const dir = mkdtempSync(join(tmpdir(), 'kubelet-server-test-'));
 const cri = new FakeRuntime(new FakeClock(Date.parse('2025-01-01T00:00:00Z')));
 const pod: Pod = makePod('web', ['app']);
+pod.status = {
+  ...pod.status,
+  containerStatuses: [
+    { name: 'app', ready: true, restartCount: 1, image: 'busybox', imageID: '', state: { running: {} }, lastState: { terminated: { exitCode: 1, containerID: 'fake://old' } } },
+  ],
+};
 let server: KubeletServer;
 
 async function setup(): Promise<void> {

@@ -9,6 +9,7 @@ import type { Pod } from '../../api/types.js';
 import type { CriContainer, RuntimeService } from '../../cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
 import { parseLogQuery } from './cri-log.js';
+import { containerLogStatusError } from './log-status.js';
 import { execSyncSession, parseExecQuery, relaySession } from './exec.js';
 import { streamLogFile } from './log-stream.js';
 import { acceptSpdy, isSpdyUpgrade, negotiateSpdyProtocol, relaySpdy, SPDY_STREAM_PROTOCOLS } from './spdy-remote-command.js';
@@ -66,6 +67,8 @@ async function handleLogs(opts: KubeletServerOptions, req: http.IncomingMessage,
   } catch (err) {
     throw new HttpError(400, (err as Error).message);
   }
+  const notReady = containerLogStatusError(pod, container, logOpts.previous);
+  if (notReady) throw new HttpError(400, notReady);
   const list = await instances(opts.runtime, pod.metadata.uid ?? '', container);
   const target = logOpts.previous ? list[1] : list[0];
   if (!target) {

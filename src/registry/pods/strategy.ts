@@ -9,6 +9,7 @@ import type { DeleteOptions, Pod } from '../../api/types.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { applyCreateAdmissionDefaults, applyPodDefaults, applyUpdateAdmissionDefaults } from './defaults.js';
 import { podTable } from './printer.js';
+import { podSubresources } from './subresources.js';
 import { computePodQOS } from './qos.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './validation.js';
 
@@ -101,6 +102,8 @@ export function preparePodForStatusUpdate(pod: Pod, old: Pod): void {
 /** The core/v1 pods Strategy. */
 export const podStrategy: Strategy<Pod> = {
   info: podInfo,
+  returnDeletedObject: true,
+  subresources: podSubresources,
   prepareForCreate: (pod) => preparePodForCreate(pod),
   prepareForUpdate(pod, old) {
     applyPodDefaults(pod);

@@ -1,0 +1,170 @@
+/**
+ * The namespace controller: empties a Terminating namespace through the API and then lets it go, as
+ * kube-controller-manager's namespace controller does (`pkg/controller/namespace/namespace_controller.go`,
+ * `deletion/namespaced_resources_deleter.go`): for a namespace with a deletionTimestamp it deletes every
+ * namespaced resource found by discovery (deletecollection where served, else one by one), waits until
+ * nothing is left (pods may take their grace period), removes the `kubernetes` finalizer through
+ * `namespaces/{name}/finalize`, and DELETEs the namespace again so the API server removes it.
+ */
+import { isNotFound } from '../api/errors.js';
+import type { KubeObject, Namespace } from '../api/types.js';
+import { runInformer } from '../client/informer.js';
+import type { ApiClient } from '../client/types.js';
+
+/** The finalizer this controller owns (`v1.FinalizerKubernetes`). */
+export const NAMESPACE_FINALIZER = 'kubernetes';
+
+/** Options of {@link startNamespaceController}. */
+export interface NamespaceControllerOptions {
+  client: ApiClient;
+  /** Called with errors the controller survives (logging). */
+  onError?: (err: unknown) => void;
+  /** Wait before looking again at a namespace that still has content or failed, ms (default 500). */
+  retryDelayMs?: number;
+}
+
+/** A running controller; `stop()` ends its watch and waits for the sync in progress. */
+export interface NamespaceController {
+  stop(): Promise<void>;
+}
+
+/** One namespaced resource of discovery that can be listed and deleted. */
+interface NamespacedResource {
+  /** `/api/v1` or `/apis/{group}/{version}`. */
+  base: string;
+  name: string;
+  deleteCollection: boolean;
+}
+
+interface ApiResourceList extends KubeObject {
+  resources?: { name: string; namespaced: boolean; verbs: string[] }[];
+}
+
+interface ApiGroupList extends KubeObject {
+  groups?: { preferredVersion?: { groupVersion: string } }[];
+}
+
+/** Namespaced resources (no subresources) that support list and delete, from /api/v1 and each group's preferred version. */
+async function discoverNamespacedResources(client: ApiClient): Promise<NamespacedResource[]> {
+  const bases = ['/api/v1'];
+  try {
+    const groups = await client.get<ApiGroupList>('/apis');
+    for (const g of groups.groups ?? []) if (g.preferredVersion) bases.push(`/apis/${g.preferredVersion.groupVersion}`);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  const out: NamespacedResource[] = [];
+  for (const base of bases) {
+    const list = await client.get<ApiResourceList>(base);
+    for (const r of list.resources ?? []) {
+      if (!r.namespaced || r.name.includes('/') || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
+      out.push({ base, name: r.name, deleteCollection: r.verbs.includes('deletecollection') });
+    }
+  }
+  return out;
+}
+
+/**
+ * Deletes the content of namespace `ns` (deleteAllContent); resolves with how many objects are still there
+ * (pending graceful deletion or finalizers).
+ */
+async function deleteAllContent(client: ApiClient, ns: string): Promise<number> {
+  let left = 0;
+  for (const r of await discoverNamespacedResources(client)) {
+    const path = `${r.base}/namespaces/${encodeURIComponent(ns)}/${r.name}`;
+    if (r.deleteCollection) await client.delete(path);
+    else {
+      const items = await client.list(path);
+      for (const item of items.items) {
+        await client.delete(`${path}/${encodeURIComponent(item.metadata.name ?? '')}`).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+      }
+    }
+    left += (await client.list(path)).items.length;
+  }
+  return left;
+}
+
+/**
+ * Syncs one namespace (namespaced_resources_deleter.go Delete): nothing for a live or missing namespace;
+ * else delete its content; once empty, finalize and delete it. Resolves true when done, false to look again later.
+ */
+async function syncNamespace(client: ApiClient, name: string): Promise<boolean> {
+  let ns: Namespace;
+  try {
+    ns = await client.get<Namespace>(`/api/v1/namespaces/${encodeURIComponent(name)}`);
+  } catch (err) {
+    if (isNotFound(err)) return true;
+    throw err;
+  }
+  if (!ns.metadata.deletionTimestamp) return true;
+  const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
+  let finalizers = ns.spec?.finalizers ?? [];
+  if (finalizers.includes(NAMESPACE_FINALIZER)) {
+    if ((await deleteAllContent(client, name)) > 0) return false;
+    finalizers = finalizers.filter((f) => f !== NAMESPACE_FINALIZER);
+    const finalized = await client.update<Namespace>(`${path}/finalize`, { ...ns, spec: { ...(ns.spec ?? {}), finalizers } });
+    finalizers = finalized.spec?.finalizers ?? [];
+  }
+  // Other finalizers belong to someone else; once none is left, the second DELETE removes the namespace.
+  if (finalizers.length > 0) return true;
+  await client.delete(path).catch((err: unknown) => {
+    if (!isNotFound(err)) throw err;
+  });
+  return true;
+}
+
+/** Starts the controller: an informer on namespaces and a serial queue of namespaces to sync. */
+export function startNamespaceController(options: NamespaceControllerOptions): NamespaceController {
+  const { client } = options;
+  const onError = options.onError ?? (() => {});
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const abort = new AbortController();
+  const queued = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let chain: Promise<void> = Promise.resolve();
+
+  const later = (name: string): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      enqueue(name);
+    }, retryDelayMs);
+    timers.add(timer);
+  };
+  const enqueue = (name: string): void => {
+    if (queued.has(name) || abort.signal.aborted) return;
+    queued.add(name);
+    chain = chain.then(async () => {
+      queued.delete(name);
+      if (abort.signal.aborted) return;
+      try {
+        if (!(await syncNamespace(client, name))) later(name);
+      } catch (err) {
+        onError(err);
+        later(name);
+      }
+    });
+  };
+
+  const namespaces = runInformer<Namespace>({
+    client,
+    path: '/api/v1/namespaces',
+    signal: abort.signal,
+    handlers: {
+      onEvent(type, ns) {
+        if (type !== 'DELETED' && ns.metadata.deletionTimestamp) enqueue(ns.metadata.name ?? '');
+      },
+      onError,
+    },
+  });
+
+  return {
+    async stop() {
+      abort.abort();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.all([namespaces.done, chain]);
+    },
+  };
+}
