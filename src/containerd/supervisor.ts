@@ -239,11 +239,14 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
   const killOnExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
-  process.once('exit', killOnExit);
 
-  /** Spawns containerd with the rendered config; resolves when its pid file is written. */
+  /**
+   * Spawns containerd with the rendered config; resolves when its pid file is written. Throws
+   * "stopped" instead of spawning once stop() was called (stop() kills a child spawned before that).
+   */
   const spawnChild = async (): Promise<{ child: ChildProcess; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; spawnError: Promise<Error> }> => {
     await rm(paths.socket, { force: true });
+    if (stopRequested) throw new Error('stopped');
     const logFd = openSync(paths.log, 'a');
     let c: ChildProcess;
     try {
@@ -290,7 +293,7 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
             supervise(next, nextExit);
           },
           (err: unknown) => {
-            onEvent(`cannot restart containerd: ${err instanceof Error ? err.message : String(err)}`);
+            if (!stopRequested) onEvent(`cannot restart containerd: ${err instanceof Error ? err.message : String(err)}`);
             resolveExited(code);
           },
         );
@@ -321,6 +324,7 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     })());
 
   const first = await spawnChild();
+  process.once('exit', killOnExit);
   try {
     const waitOptions = { timeoutMs: options.startTimeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) };
     const outcome = await Promise.race([
