@@ -100,3 +100,41 @@ describe('runtime faults', { skip: e2eSkip }, () => {
     assert.ok(after.every((line) => line.endsWith(' 0')), `restartCount 0: ${after.join(', ')}`);
   });
 });
+
+/** The bridge named in the data dir's CNI conflist. */
+function bridgeOf(cluster: Cluster): string {
+  const conflist = readFileSync(join(runtimePaths(cluster.dataDir).cniConfDir, '10-k1s.conflist'), 'utf8');
+  return (JSON.parse(conflist) as { plugins: Array<{ type: string; bridge?: string }> }).plugins.find((p) => p.type === 'bridge')!.bridge!;
+}
+
+const sleeper = (name: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox:1.36
+    imagePullPolicy: IfNotPresent
+    command: ["sleep", "3600"]
+`;
+
+describe('two servers on one machine', { skip: e2eSkip }, () => {
+  // Different data dirs and ports (the harness picks them) and cluster CIDRs: each gets its own bridge.
+  const one = useCluster({ nodeName: 'k1s-one', extraArgs: ['--cluster-cidr', '10.61.0.0/16'] });
+  const two = useCluster({ nodeName: 'k1s-two', extraArgs: ['--cluster-cidr', '10.62.0.0/16'] });
+
+  it('runs a pod on each, on a bridge of its own', async () => {
+    await Promise.all([applyAndWait(one(), sleeper('on-one'), 'on-one', /^Running$/), applyAndWait(two(), sleeper('on-two'), 'on-two', /^Running$/)]);
+    const bridges = [bridgeOf(one()), bridgeOf(two())];
+    assert.notEqual(bridges[0], bridges[1]);
+    for (const b of bridges) assert.match(b, /^k1s-[0-9a-f]{8}$/);
+    const ipOne = (await one().kubectlOk(['get', 'pod', 'on-one', '-o', 'jsonpath={.status.podIP}'])).trim();
+    const ipTwo = (await two().kubectlOk(['get', 'pod', 'on-two', '-o', 'jsonpath={.status.podIP}'])).trim();
+    assert.match(ipOne, /^10\.61\.0\./);
+    assert.match(ipTwo, /^10\.62\.0\./);
+    assert.equal((await one().kubectlOk(['exec', 'on-one', '--', 'echo', 'one'])).trim(), 'one');
+    assert.equal((await two().kubectlOk(['exec', 'on-two', '--', 'echo', 'two'])).trim(), 'two');
+  });
+});
