@@ -4,7 +4,9 @@
  *
  * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
  * scheduler. SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
- * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI).
+ * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
+ * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
+ * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
  */
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
