@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bridgeNameFor, chooseBridgeName, conflistBridge, gatewayOf, LEGACY_BRIDGE_NAME, nodePodCidr, renderCniConflist } from './cni.js';
+import { bridgeNameFor, chooseBridgeName, conflistBridge, conflistSubnet, gatewayOf, LEGACY_BRIDGE_NAME, nodePodCidr, renderCniConflist } from './cni.js';
 
 describe('nodePodCidr', () => {
   it('takes the first /24 of k3s default cluster CIDR', () => {
@@ -80,5 +80,13 @@ describe('conflistBridge', () => {
   it('reads the bridge plugin of a rendered conflist (what k1s killall deletes)', () => {
     assert.equal(conflistBridge(renderCniConflist({ ipamDataDir: '/x', bridge: 'k1s-0123abcd' })), 'k1s-0123abcd');
     assert.equal(conflistBridge(''), undefined);
+  });
+});
+
+describe('conflistSubnet', () => {
+  it('reads the pod subnet of a rendered conflist', () => {
+    assert.equal(conflistSubnet(renderCniConflist({ ipamDataDir: '/x', podCidr: '10.77.0.0/24' })), '10.77.0.0/24');
+    assert.equal(conflistSubnet('{}'), undefined);
+    assert.equal(conflistSubnet('nope'), undefined);
   });
 });

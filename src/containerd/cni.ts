@@ -134,3 +134,17 @@ export function conflistBridge(conflistText: string): string | undefined {
 export function chooseBridgeName(dataDir: string, existingConflist: string | undefined): string {
   return (existingConflist !== undefined ? conflistBridge(existingConflist) : undefined) ?? bridgeNameFor(dataDir);
 }
+
+/**
+ * The subnet of the first range of the bridge plugin's host-local IPAM in a conflist's JSON text
+ * ("10.42.0.0/24"), or undefined when there is none or the text is no conflist. Never throws.
+ */
+export function conflistSubnet(conflistText: string): string | undefined {
+  try {
+    const parsed = JSON.parse(conflistText) as { plugins?: Array<{ type?: unknown; ipam?: { ranges?: Array<Array<{ subnet?: unknown }>> } }> };
+    const subnet = parsed.plugins?.find((p) => p.type === 'bridge')?.ipam?.ranges?.[0]?.[0]?.subnet;
+    return typeof subnet === 'string' && subnet !== '' ? subnet : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { waitForCri } from '../cri/client.js';
-import { chooseBridgeName, CNI_CONFLIST_NAME, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
+import { chooseBridgeName, CNI_CONFLIST_NAME, conflistSubnet, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
 import { renderContainerdConfig } from './config.js';
 import { PAUSE_IMAGE } from './pause-image.js';
 import { runtimePaths, type RuntimePaths } from './paths.js';
@@ -20,7 +20,10 @@ export interface StartContainerdOptions {
   containerdPath?: string;
   /** CRI sandbox_image; default PAUSE_IMAGE (build and import it with buildAndImportPauseImage). */
   sandboxImage?: string;
-  /** k3s --cluster-cidr; default 10.42.0.0/16. The node's pod CIDR is its first /24 unless `podCidr` is set. */
+  /**
+   * k3s --cluster-cidr. The node's pod CIDR is its first /24 unless `podCidr` is set. With neither, the
+   * subnet of the data dir's existing conflist is kept, else 10.42.0.0/16's first /24.
+   */
   clusterCidr?: string | undefined;
   podCidr?: string | undefined;
   /**
@@ -203,9 +206,15 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
   warnings.push(...hosts.warnings);
   await writeRegistryHosts(paths.certsDir, hosts.files);
 
-  const podCidr = options.podCidr ?? nodePodCidr(options.clusterCidr ?? DEFAULT_CLUSTER_CIDR);
   const conflistPath = join(paths.cniConfDir, CNI_CONFLIST_NAME);
   const existingConflist = await readFile(conflistPath, 'utf8').catch(() => undefined);
+  // With neither CIDR given (one-shot commands: `k1s images`, `k1s killall`), keep the subnet the server
+  // wrote, so pods of a stopped server keep a consistent network config.
+  const podCidr =
+    options.podCidr ??
+    (options.clusterCidr !== undefined ? nodePodCidr(options.clusterCidr) : undefined) ??
+    (existingConflist !== undefined ? conflistSubnet(existingConflist) : undefined) ??
+    nodePodCidr(DEFAULT_CLUSTER_CIDR);
   const bridge = options.bridge ?? chooseBridgeName(resolve(options.dataDir), existingConflist);
   await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge }));
 
