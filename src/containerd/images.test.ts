@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultRepositoryFor, importedImageName, normalizeImageRef, normalizeRepository } from './images.js';
+import { defaultRepositoryFor, importedImageName, normalizeImageRef, normalizeRepository, ociIndexNaming } from './images.js';
 
 describe('normalizeImageRef', () => {
   it('expands docker hub short names like CRI does', () => {
@@ -51,5 +51,26 @@ describe('importedImageName (tag-only OCI refs)', () => {
     assert.equal(defaultRepositoryFor('/a/busybox.tar'), 'busybox');
     assert.equal(defaultRepositoryFor('nginx.tgz'), 'nginx');
     assert.equal(defaultRepositoryFor('my-app_1.oci'), 'my-app_1');
+  });
+});
+
+describe('ociIndexNaming', () => {
+  it('sees a umoci/skopeo index as tag-only', () => {
+    const umoci = '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:158d","size":349,"annotations":{"org.opencontainers.image.ref.name":"1.36"}}]}';
+    assert.deepEqual(ociIndexNaming(umoci), { fullNames: [], tagOnly: ['1.36'] });
+  });
+  it('sees containerd/k1s names and whole-reference ref.names as full names, and skips unnamed entries', () => {
+    const index = JSON.stringify({
+      manifests: [
+        { annotations: { 'io.containerd.image.name': 'docker.io/library/busybox:1.36', 'org.opencontainers.image.ref.name': '1.36' } },
+        { annotations: { 'org.opencontainers.image.ref.name': 'quay.io/x/y:2' } },
+        { annotations: { 'org.opencontainers.image.ref.name': 'latest' } },
+        {},
+      ],
+    });
+    assert.deepEqual(ociIndexNaming(index), { fullNames: ['docker.io/library/busybox:1.36', 'quay.io/x/y:2'], tagOnly: ['latest'] });
+  });
+  it('rejects text that is no index', () => {
+    assert.throws(() => ociIndexNaming('{}'), /invalid OCI index/);
   });
 });

@@ -1,6 +1,10 @@
 // Imports image archives into containerd's CRI namespace and lists images through CRI.
 
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
 import { createCriClient } from '../cri/client.js';
+import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME } from './oci-archive.js';
 import type { CriImage } from '../cri/types.js';
 import { runCtr, type CtrOptions } from './ctr.js';
 
@@ -40,6 +44,65 @@ export interface ImportOptions extends CtrOptions {
    * "busybox" or "registry.local/team/app"; default {@link defaultRepositoryFor}(file). See {@link importedImageName}.
    */
   repository?: string;
+}
+
+/** How an archive's OCI index names its images (see {@link ociIndexNaming}). */
+export interface IndexNaming {
+  /** Entries named in full (io.containerd.image.name, or a ref.name that is a whole reference). */
+  fullNames: string[];
+  /** Entries named by a tag only (ref.name like "1.36", as umoci and `skopeo copy oci-archive:` write). */
+  tagOnly: string[];
+}
+
+/**
+ * Classifies the manifests of an OCI image-layout `index.json` text: a manifest with
+ * io.containerd.image.name, or whose org.opencontainers.image.ref.name contains "/", ":" or "@", is
+ * named in full; one whose ref.name is a bare tag is tag-only; unnamed ones are ignored (ctr imports them
+ * only with --digests). Mirrors containerd's archive importer (ociReferenceName + refTranslator).
+ * Throws on text that is not an index.
+ */
+export function ociIndexNaming(indexJson: string): IndexNaming {
+  const index = JSON.parse(indexJson) as { manifests?: Array<{ annotations?: Record<string, string> }> };
+  if (!Array.isArray(index.manifests)) throw new Error('invalid OCI index: no "manifests" array');
+  const naming: IndexNaming = { fullNames: [], tagOnly: [] };
+  for (const m of index.manifests) {
+    const full = m.annotations?.[ANNOTATION_IMAGE_NAME];
+    const ref = m.annotations?.[ANNOTATION_REF_NAME];
+    if (full) naming.fullNames.push(full);
+    else if (ref && /[/:@]/.test(ref)) naming.fullNames.push(ref);
+    else if (ref) naming.tagOnly.push(ref);
+  }
+  return naming;
+}
+
+/** The text of index.json in an (optionally gzipped) tar, or undefined (e.g. a docker-archive). */
+async function readArchiveIndex(file: string): Promise<string | undefined> {
+  const head = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    createReadStream(file, { start: 0, end: 1 }).on('data', (c) => chunks.push(Buffer.from(c))).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
+  const extract = tarExtract();
+  let found: string | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      const wanted = header.type === 'file' && header.name.replace(/^\.\//, '') === 'index.json';
+      stream.on('data', (c: unknown) => {
+        if (wanted) chunks.push(Buffer.from(c as Uint8Array));
+      });
+      stream.on('end', () => {
+        if (wanted) found = Buffer.concat(chunks).toString('utf8');
+        next();
+      });
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  const input = createReadStream(file);
+  (head[0] === 0x1f && head[1] === 0x8b ? input.pipe(createGunzip()) : input).pipe(extract as unknown as NodeJS.WritableStream);
+  await done;
+  return found;
 }
 
 /** One image an import created: its final name, and the tag-only ref it came from (if any). */
@@ -126,7 +189,20 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
   for (const file of files) {
     let output: string;
     try {
-      output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', file], options);
+      // An archive naming its images by tag only: let ctr name them <repository>:<tag> itself
+      // (--base-name), so no "import-<date>:<tag>" image ever exists. Mixed archives are renamed below.
+      const naming = await readArchiveIndex(file).then((t) => (t !== undefined ? ociIndexNaming(t) : undefined));
+      let baseName: string[] = [];
+      if (naming && naming.tagOnly.length > 0 && naming.fullNames.length === 0) {
+        baseName = ['--base-name', normalizeRepository(options.repository ?? defaultRepositoryFor(file))];
+      }
+      output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', ...baseName, file], options);
+      if (baseName.length > 0) {
+        for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {
+          if (m[1]) imported.push({ name: m[1], file, tagOnlyRef: m[1].slice(baseName[1]!.length + 1) });
+        }
+        continue;
+      }
     } catch (err) {
       throw new Error(`cannot import image archive "${file}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
