@@ -13,7 +13,9 @@ const usage = `k1s ${K1S_VERSION} — a single-node Kubernetes for multi-contain
 
 Usage:
   k1s server [flags]                      run the API server, kubelet and containerd in the foreground
-  k1s images import [--data-dir D] FILE…  import OCI-archive or docker-archive tars into the runtime
+  k1s images import [--data-dir D] [--name REPO] FILE…
+                                          import OCI-archive or docker-archive tars into the runtime; images the
+                                          archive names by tag only become REPO:TAG (default REPO: the file name)
   k1s images list [--data-dir D]          list the runtime's images
   k1s killall [--data-dir D]              stop every pod sandbox and the runtime, unmount, remove the pod network
   k1s kubectl [ARGS…]                     run kubectl with KUBECONFIG=DATA_DIR/kubeconfig.yaml

@@ -4,7 +4,9 @@
  *
  * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
  * scheduler. SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
- * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI).
+ * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
+ * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
+ * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
  */
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -127,9 +129,16 @@ export async function runServer(argv: string[]): Promise<void> {
         disableDefaultRegistryEndpoint: flags.disableDefaultRegistryEndpoint,
         // SIGKILL after 3 s, inside the shutdown step's budget: containerd is never left behind.
         stopTimeoutMs: 3_000,
+        // An unexpected exit (crash, OOM kill, kill -9) is followed by a restart with back-off; the
+        // kubelet's CRI channel reconnects and the node reports NotReady meanwhile (runtime is down).
+        onEvent: (message) => log.warn(message),
+        onRestart: (pid) => {
+          childPids[childIndex] = pid;
+        },
       });
+      // stop() also cancels a pending restart: shutdown never brings containerd back.
       stops.push(() => containerd.stop(), 'containerd', 4_000);
-      childPids.push(containerd.pid);
+      const childIndex = childPids.push(containerd.pid) - 1;
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
     }

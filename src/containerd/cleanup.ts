@@ -6,7 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCriClient } from '../cri/client.js';
-import { CNI_CONFLIST_NAME } from './cni.js';
+import { CNI_CONFLIST_NAME, conflistBridge } from './cni.js';
 import { removeCniIptablesRules } from './cni-iptables.js';
 import { runtimePaths } from './paths.js';
 import type { ContainerdProcess } from './supervisor.js';
@@ -183,7 +183,7 @@ export async function cleanupRuntime(options: CleanupOptions): Promise<CleanupRe
   let bridge = options.bridge;
   if (bridge === undefined) {
     const conflist = await readFile(join(paths.cniConfDir, CNI_CONFLIST_NAME), 'utf8').catch(() => '');
-    bridge = /"bridge":\s*"([^"]+)"/.exec(conflist)?.[1];
+    bridge = conflistBridge(conflist);
   }
   if (bridge !== undefined && existsSync(`/sys/class/net/${bridge}`)) {
     try {

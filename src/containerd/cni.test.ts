@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bridgeNameFor, gatewayOf, nodePodCidr, renderCniConflist } from './cni.js';
+import { bridgeNameFor, chooseBridgeName, conflistBridge, conflistSubnet, gatewayOf, LEGACY_BRIDGE_NAME, nodePodCidr, renderCniConflist } from './cni.js';
 
 describe('nodePodCidr', () => {
   it('takes the first /24 of k3s default cluster CIDR', () => {
@@ -53,5 +53,40 @@ describe('renderCniConflist', () => {
 
   it('computes the gateway as the first address', () => {
     assert.equal(gatewayOf('10.1.2.128/25'), '10.1.2.129');
+  });
+});
+
+describe('chooseBridgeName', () => {
+  const legacy = renderCniConflist({ ipamDataDir: '/d/containerd/cni/ipam', podCidr: '10.42.0.0/24', bridge: LEGACY_BRIDGE_NAME });
+  it('gives a new data dir (no conflist yet) its own bridge, different for each data dir', () => {
+    assert.equal(chooseBridgeName('/var/lib/k1s', undefined), bridgeNameFor('/var/lib/k1s'));
+    assert.notEqual(chooseBridgeName('/srv/a', undefined), chooseBridgeName('/srv/b', undefined));
+    assert.match(chooseBridgeName('/srv/a', undefined), /^k1s-[0-9a-f]{8}$/);
+  });
+  it('keeps "k1s0" for an existing install whose conflist names it', () => {
+    assert.equal(chooseBridgeName('/var/lib/k1s', legacy), 'k1s0');
+  });
+  it('keeps whatever bridge the existing conflist names', () => {
+    const other = renderCniConflist({ ipamDataDir: '/x', bridge: 'k1s-deadbeef' });
+    assert.equal(chooseBridgeName('/srv/a', other), 'k1s-deadbeef');
+  });
+  it('derives the name when the existing conflist is unreadable or names no bridge', () => {
+    assert.equal(chooseBridgeName('/srv/a', '{not json'), bridgeNameFor('/srv/a'));
+    assert.equal(chooseBridgeName('/srv/a', JSON.stringify({ plugins: [{ type: 'portmap' }] })), bridgeNameFor('/srv/a'));
+  });
+});
+
+describe('conflistBridge', () => {
+  it('reads the bridge plugin of a rendered conflist (what k1s killall deletes)', () => {
+    assert.equal(conflistBridge(renderCniConflist({ ipamDataDir: '/x', bridge: 'k1s-0123abcd' })), 'k1s-0123abcd');
+    assert.equal(conflistBridge(''), undefined);
+  });
+});
+
+describe('conflistSubnet', () => {
+  it('reads the pod subnet of a rendered conflist', () => {
+    assert.equal(conflistSubnet(renderCniConflist({ ipamDataDir: '/x', podCidr: '10.77.0.0/24' })), '10.77.0.0/24');
+    assert.equal(conflistSubnet('{}'), undefined);
+    assert.equal(conflistSubnet('nope'), undefined);
   });
 });

@@ -106,3 +106,45 @@ export function renderCniConflist(options: CniOptions): string {
 
 /** File name of the conflist in the CNI conf dir (containerd loads the lexically first). */
 export const CNI_CONFLIST_NAME = '10-k1s.conflist';
+
+/** The bridge name k1s used before bridges were derived per data dir; existing installs keep it. */
+export const LEGACY_BRIDGE_NAME = 'k1s0';
+
+/**
+ * The `bridge` of the first bridge plugin in a conflist's JSON text, or undefined when the text is not
+ * a conflist or names none. Never throws.
+ */
+export function conflistBridge(conflistText: string): string | undefined {
+  try {
+    const parsed = JSON.parse(conflistText) as { plugins?: Array<{ type?: unknown; bridge?: unknown }> };
+    const plugin = parsed.plugins?.find((p) => p.type === 'bridge');
+    return typeof plugin?.bridge === 'string' && plugin.bridge !== '' ? plugin.bridge : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bridge a data dir's runtime uses: the one its existing conflist already names (so an install made
+ * with the legacy "k1s0", or any earlier name, keeps its bridge and pods are never moved to another one
+ * while running), else {@link bridgeNameFor}(dataDir) for a new data dir, so two servers on one machine
+ * (different data dirs) never share a bridge. `existingConflist` is the text of
+ * DATA_DIR/containerd/cni/net.d/10-k1s.conflist, or undefined when there is none.
+ */
+export function chooseBridgeName(dataDir: string, existingConflist: string | undefined): string {
+  return (existingConflist !== undefined ? conflistBridge(existingConflist) : undefined) ?? bridgeNameFor(dataDir);
+}
+
+/**
+ * The subnet of the first range of the bridge plugin's host-local IPAM in a conflist's JSON text
+ * ("10.42.0.0/24"), or undefined when there is none or the text is no conflist. Never throws.
+ */
+export function conflistSubnet(conflistText: string): string | undefined {
+  try {
+    const parsed = JSON.parse(conflistText) as { plugins?: Array<{ type?: unknown; ipam?: { ranges?: Array<Array<{ subnet?: unknown }>> } }> };
+    const subnet = parsed.plugins?.find((p) => p.type === 'bridge')?.ipam?.ranges?.[0]?.[0]?.subnet;
+    return typeof subnet === 'string' && subnet !== '' ? subnet : undefined;
+  } catch {
+    return undefined;
+  }
+}

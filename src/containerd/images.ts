@@ -1,6 +1,10 @@
 // Imports image archives into containerd's CRI namespace and lists images through CRI.
 
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
 import { createCriClient } from '../cri/client.js';
+import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME } from './oci-archive.js';
 import type { CriImage } from '../cri/types.js';
 import { runCtr, type CtrOptions } from './ctr.js';
 
@@ -35,6 +39,133 @@ export function normalizeImageRef(ref: string): string {
 export interface ImportOptions extends CtrOptions {
   /** Wait until CRI reports every imported image, up to this many ms; default 10 000, 0 = don't wait. */
   waitForCriMs?: number;
+  /**
+   * Repository for the images an OCI archive names by tag only (`k1s images import --name`), e.g.
+   * "busybox" or "registry.local/team/app"; default {@link defaultRepositoryFor}(file). See {@link importedImageName}.
+   */
+  repository?: string;
+}
+
+/** How an archive's OCI index names its images (see {@link ociIndexNaming}). */
+export interface IndexNaming {
+  /** Entries named in full (io.containerd.image.name, or a ref.name that is a whole reference). */
+  fullNames: string[];
+  /** Entries named by a tag only (ref.name like "1.36", as umoci and `skopeo copy oci-archive:` write). */
+  tagOnly: string[];
+}
+
+/**
+ * Classifies the manifests of an OCI image-layout `index.json` text: a manifest with
+ * io.containerd.image.name, or whose org.opencontainers.image.ref.name contains "/", ":" or "@", is
+ * named in full; one whose ref.name is a bare tag is tag-only; unnamed ones are ignored (ctr imports them
+ * only with --digests). Mirrors containerd's archive importer (ociReferenceName + refTranslator).
+ * Throws on text that is not an index.
+ */
+export function ociIndexNaming(indexJson: string): IndexNaming {
+  const index = JSON.parse(indexJson) as { manifests?: Array<{ annotations?: Record<string, string> }> };
+  if (!Array.isArray(index.manifests)) throw new Error('invalid OCI index: no "manifests" array');
+  const naming: IndexNaming = { fullNames: [], tagOnly: [] };
+  for (const m of index.manifests) {
+    const full = m.annotations?.[ANNOTATION_IMAGE_NAME];
+    const ref = m.annotations?.[ANNOTATION_REF_NAME];
+    if (full) naming.fullNames.push(full);
+    else if (ref && /[/:@]/.test(ref)) naming.fullNames.push(ref);
+    else if (ref) naming.tagOnly.push(ref);
+  }
+  return naming;
+}
+
+/** The text of index.json in an (optionally gzipped) tar, or undefined (e.g. a docker-archive). */
+async function readArchiveIndex(file: string): Promise<string | undefined> {
+  const head = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    createReadStream(file, { start: 0, end: 1 }).on('data', (c) => chunks.push(Buffer.from(c))).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
+  const extract = tarExtract();
+  let found: string | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      const wanted = header.type === 'file' && header.name.replace(/^\.\//, '') === 'index.json';
+      stream.on('data', (c: unknown) => {
+        if (wanted) chunks.push(Buffer.from(c as Uint8Array));
+      });
+      stream.on('end', () => {
+        if (wanted) found = Buffer.concat(chunks).toString('utf8');
+        next();
+      });
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  const input = createReadStream(file);
+  (head[0] === 0x1f && head[1] === 0x8b ? input.pipe(createGunzip()) : input).pipe(extract as unknown as NodeJS.WritableStream);
+  await done;
+  return found;
+}
+
+/** One image an import created: its final name, and the tag-only ref it came from (if any). */
+export interface ImportedImage {
+  name: string;
+  file: string;
+  /** The OCI ref.name ("1.36") when the archive named the image by tag only and k1s chose the repository. */
+  tagOnlyRef?: string;
+}
+
+/**
+ * ctr's name for an image whose OCI index entry has only `org.opencontainers.image.ref.name: <tag>` (no
+ * io.containerd.image.name), as umoci and `skopeo copy … oci-archive:` write: ctr (without --base-name)
+ * prefixes the tag with "import-<local date>" (containerd cmd/ctr/commands/images/import.go,
+ * archive.AddRefPrefix), a name CRI never resolves. Matches "import-2026-12-01:1.36" and "@sha256:…" forms.
+ */
+const CTR_DATE_PREFIX = /^import-\d{4}-\d{2}-\d{2}([:@].+)$/;
+
+/** A valid last path component of a repository (distribution/reference path-component grammar). */
+const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/**
+ * The default repository for tag-only images of `file`: its base name without `.tar`, `.tar.gz`,
+ * `.tgz`, `.oci` (so busybox.tar with ref.name 1.36 becomes docker.io/library/busybox:1.36, the name
+ * `docker load`/kubectl users expect). Throws when the base name is not a valid repository name.
+ */
+export function defaultRepositoryFor(file: string): string {
+  let base = file.slice(file.lastIndexOf('/') + 1);
+  for (let prev = ''; prev !== base; ) {
+    prev = base;
+    base = base.replace(/\.(tar|tgz|gz|oci)$/i, '');
+  }
+  if (!REPOSITORY_COMPONENT.test(base)) {
+    throw new Error(`cannot name the images of "${file}" that its index names by tag only: "${base}" is not a repository name; give one with --name REPOSITORY`);
+  }
+  return base;
+}
+
+/**
+ * Validates a `--name` repository ("busybox", "me/app", "registry.local:5000/team/app") and returns it
+ * normalised ("docker.io/library/busybox"). Throws when it is empty, not lower case, or carries a tag or
+ * digest (the tags come from the archive).
+ */
+export function normalizeRepository(repository: string): string {
+  const last = repository.slice(repository.lastIndexOf('/') + 1);
+  if (last.includes(':') || last.includes('@') || !REPOSITORY_COMPONENT.test(last)) {
+    throw new Error(`invalid repository "${repository}": expected a name like busybox or registry.local/team/app, without tag or digest (the tags come from the archive)`);
+  }
+  return normalizeImageRef(repository).replace(/:latest$/, '');
+}
+
+/**
+ * The name k1s gives an image ctr imported as `ctrName` from `file`: a tag-only ref ("import-<date>:1.36",
+ * see CTR_DATE_PREFIX) becomes `<repository>:1.36` normalised (repository = `repository` or
+ * {@link defaultRepositoryFor}(file)), e.g. docker.io/library/busybox:1.36; any other name (the archive's
+ * io.containerd.image.name, or a docker-archive RepoTag) is kept as is. Like `ctr images import --base-name`,
+ * but without dropping the archive's fully named images. Throws as defaultRepositoryFor / normalizeRepository.
+ */
+export function importedImageName(ctrName: string, file: string, repository?: string): ImportedImage {
+  const m = CTR_DATE_PREFIX.exec(ctrName);
+  if (!m) return { name: ctrName, file };
+  const repo = normalizeRepository(repository ?? defaultRepositoryFor(file));
+  return { name: `${repo}${m[1]}`, file, tagOnlyRef: m[1]!.replace(/^:/, '') };
 }
 
 /**
@@ -45,20 +176,55 @@ export interface ImportOptions extends CtrOptions {
  * imported name. Returns the imported names. Throws `cannot import image archive "<file>": ...`.
  */
 export async function importImages(endpointOrSocket: string, files: string[], options: ImportOptions = {}): Promise<string[]> {
-  const names: string[] = [];
+  return (await importImagesDetailed(endpointOrSocket, files, options)).map((i) => i.name);
+}
+
+/**
+ * {@link importImages}, returning for each image where it landed and whether k1s chose its repository
+ * (tag-only OCI refs, renamed from ctr's "import-<date>:<tag>" with `ctr images tag` + `ctr images rm`).
+ */
+export async function importImagesDetailed(endpointOrSocket: string, files: string[], options: ImportOptions = {}): Promise<ImportedImage[]> {
+  const imported: ImportedImage[] = [];
+  if (options.repository !== undefined) normalizeRepository(options.repository);
   for (const file of files) {
     let output: string;
     try {
-      output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', file], options);
+      // An archive naming its images by tag only: let ctr name them <repository>:<tag> itself
+      // (--base-name), so no "import-<date>:<tag>" image ever exists. Mixed archives are renamed below.
+      const naming = await readArchiveIndex(file).then((t) => (t !== undefined ? ociIndexNaming(t) : undefined));
+      let baseName: string[] = [];
+      if (naming && naming.tagOnly.length > 0 && naming.fullNames.length === 0) {
+        baseName = ['--base-name', normalizeRepository(options.repository ?? defaultRepositoryFor(file))];
+      }
+      output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', ...baseName, file], options);
+      if (baseName.length > 0) {
+        for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {
+          if (m[1]) imported.push({ name: m[1], file, tagOnlyRef: m[1].slice(baseName[1]!.length + 1) });
+        }
+        continue;
+      }
     } catch (err) {
       throw new Error(`cannot import image archive "${file}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     // ctr prints "unpacking <name> (sha256:...)...done" for each image.
-    for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) if (m[1]) names.push(m[1]);
+    for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {
+      if (!m[1]) continue;
+      const image = importedImageName(m[1], file, options.repository);
+      if (image.name !== m[1]) {
+        try {
+          await runCtr(endpointOrSocket, ['images', 'tag', '--force', m[1], image.name], options);
+          await runCtr(endpointOrSocket, ['images', 'rm', m[1]], options);
+        } catch (err) {
+          throw new Error(`cannot import image archive "${file}": naming "${m[1]}" as "${image.name}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+      }
+      imported.push(image);
+    }
   }
+  const names = imported.map((i) => i.name);
   const waitMs = options.waitForCriMs ?? 10_000;
   if (waitMs > 0 && names.length > 0) await waitForCriImages(endpointOrSocket, names, waitMs);
-  return names;
+  return imported;
 }
 
 /** Polls CRI ImageStatus until every name is present; throws after `timeoutMs`. */

@@ -1,12 +1,12 @@
 // Runs containerd as a child process of `k1s server`: renders its config, starts it, waits for CRI, stops it.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { waitForCri } from '../cri/client.js';
-import { CNI_CONFLIST_NAME, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
+import { chooseBridgeName, CNI_CONFLIST_NAME, conflistSubnet, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
 import { renderContainerdConfig } from './config.js';
 import { PAUSE_IMAGE } from './pause-image.js';
 import { runtimePaths, type RuntimePaths } from './paths.js';
@@ -20,10 +20,16 @@ export interface StartContainerdOptions {
   containerdPath?: string;
   /** CRI sandbox_image; default PAUSE_IMAGE (build and import it with buildAndImportPauseImage). */
   sandboxImage?: string;
-  /** k3s --cluster-cidr; default 10.42.0.0/16. The node's pod CIDR is its first /24 unless `podCidr` is set. */
+  /**
+   * k3s --cluster-cidr. The node's pod CIDR is its first /24 unless `podCidr` is set. With neither, the
+   * subnet of the data dir's existing conflist is kept, else 10.42.0.0/16's first /24.
+   */
   clusterCidr?: string | undefined;
   podCidr?: string | undefined;
-  /** CNI bridge name; default "k1s0". Give each concurrently running server its own (see bridgeNameFor). */
+  /**
+   * CNI bridge name; default: the one the data dir's existing conflist names (installs made with the
+   * legacy "k1s0" keep it), else bridgeNameFor(dataDir), so concurrently running servers never share one.
+   */
   bridge?: string | undefined;
   /** k3s --private-registry: a registries.yaml path, or its parsed form. */
   registries?: string | Registries | undefined;
@@ -37,6 +43,46 @@ export interface StartContainerdOptions {
   /** Grace between SIGTERM and SIGKILL in stop(); default 10 000 ms. */
   stopTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Restart back-off after an unexpected exit; default {@link DEFAULT_RESTART_BACKOFF}. */
+  restartBackoff?: Partial<RestartBackoffOptions>;
+  /** Called with a human-readable line on each unexpected exit and restart (the server logs them). */
+  onEvent?: (message: string) => void;
+  /** Called with the new pid after each restart. */
+  onRestart?: (pid: number) => void;
+}
+
+/** Timing of {@link RestartBackoff}, all in ms. */
+export interface RestartBackoffOptions {
+  /** Delay before the first restart. */
+  initialMs: number;
+  /** The delay doubles on each quick exit, up to this. */
+  maxMs: number;
+  /** A child that ran at least this long before exiting counts as healthy: the delay starts over. */
+  resetAfterMs: number;
+}
+
+/** 1 s doubling to 30 s, reset after 60 s of uptime (like systemd Restart=always with a growing RestartSec, or the kubelet's crash-loop back-off at a smaller scale). */
+export const DEFAULT_RESTART_BACKOFF: RestartBackoffOptions = { initialMs: 1_000, maxMs: 30_000, resetAfterMs: 60_000 };
+
+/**
+ * Exponential restart back-off: `next(uptimeMs)` gives the delay before restarting a child that ran for
+ * `uptimeMs`: initialMs, then doubling (2×, 4×, …) up to maxMs while the child keeps exiting within
+ * resetAfterMs of its start; a child that ran resetAfterMs or longer gets initialMs again. Mirrors
+ * client-go's flowcontrol.Backoff as the kubelet uses it for CrashLoopBackOff (10 s doubling to 5 min,
+ * reset after 10 min), with k1s's own numbers.
+ */
+export class RestartBackoff {
+  private readonly options: RestartBackoffOptions;
+  private current = 0;
+  constructor(options: Partial<RestartBackoffOptions> = {}) {
+    this.options = { ...DEFAULT_RESTART_BACKOFF, ...options };
+  }
+  /** The delay (ms) before the next restart of a child that has just exited after `uptimeMs`. */
+  next(uptimeMs: number): number {
+    if (this.current === 0 || uptimeMs >= this.options.resetAfterMs) this.current = this.options.initialMs;
+    else this.current = Math.min(this.current * 2, this.options.maxMs);
+    return this.current;
+  }
 }
 
 /** A running containerd child. */
@@ -45,7 +91,10 @@ export interface ContainerdProcess {
   endpoint: string;
   /** The socket path itself (for ctr -a). */
   socket: string;
-  pid: number;
+  /** Pid of the current containerd (changes when the supervisor restarts it). */
+  readonly pid: number;
+  /** How many times containerd was restarted after an unexpected exit. */
+  readonly restarts: number;
   paths: RuntimePaths;
   /** CRI streaming server port on 127.0.0.1. */
   streamPort: number;
@@ -54,7 +103,12 @@ export interface ContainerdProcess {
   bridge: string;
   /** Warnings from rendering (e.g. unsupported registry rewrites). */
   warnings: string[];
-  /** Resolves with the exit code (or null when killed by a signal) when containerd exits. */
+  /**
+   * Resolves with the last exit code (null when killed by a signal) once containerd is gone for good:
+   * after stop(), or when a restart fails. An unexpected exit is followed by a restart instead (the
+   * same config, socket, root and state dirs, so the surviving shims and their containers are
+   * reconnected by containerd's CRI plugin on start).
+   */
   exited: Promise<number | null>;
   /**
    * SIGTERM, wait up to stopTimeoutMs, then SIGKILL; resolves once the process is gone. Idempotent.
@@ -152,9 +206,17 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
   warnings.push(...hosts.warnings);
   await writeRegistryHosts(paths.certsDir, hosts.files);
 
-  const podCidr = options.podCidr ?? nodePodCidr(options.clusterCidr ?? DEFAULT_CLUSTER_CIDR);
-  const bridge = options.bridge ?? 'k1s0';
-  await writeFile(join(paths.cniConfDir, CNI_CONFLIST_NAME), renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge }));
+  const conflistPath = join(paths.cniConfDir, CNI_CONFLIST_NAME);
+  const existingConflist = await readFile(conflistPath, 'utf8').catch(() => undefined);
+  // With neither CIDR given (one-shot commands: `k1s images`, `k1s killall`), keep the subnet the server
+  // wrote, so pods of a stopped server keep a consistent network config.
+  const podCidr =
+    options.podCidr ??
+    (options.clusterCidr !== undefined ? nodePodCidr(options.clusterCidr) : undefined) ??
+    (existingConflist !== undefined ? conflistSubnet(existingConflist) : undefined) ??
+    nodePodCidr(DEFAULT_CLUSTER_CIDR);
+  const bridge = options.bridge ?? chooseBridgeName(resolve(options.dataDir), existingConflist);
+  await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge }));
 
   const streamPort = await freeLocalPort();
   const runcPath = existsSync('/usr/sbin/runc') ? '/usr/sbin/runc' : '';
@@ -170,12 +232,34 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     }),
     { mode: 0o600 },
   );
-  await rm(paths.socket, { force: true });
+  const endpoint = `unix://${paths.socket}`;
+  const pidFile = join(paths.base, 'containerd.pid');
+  const backoff = new RestartBackoff(options.restartBackoff);
+  const onEvent = options.onEvent ?? (() => undefined);
 
-  const logFd = openSync(paths.log, 'a');
-  const child = (() => {
+  /** The current child and the time it was spawned. */
+  let child: ChildProcess;
+  let startedAt = 0;
+  let restarts = 0;
+  let stopRequested = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let resolveExited: (code: number | null) => void = () => undefined;
+  const exited = new Promise<number | null>((resolve) => (resolveExited = resolve));
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+
+  /**
+   * Spawns containerd with the rendered config; resolves when its pid file is written. Throws
+   * "stopped" instead of spawning once stop() was called (stop() kills a child spawned before that).
+   */
+  const spawnChild = async (): Promise<{ child: ChildProcess; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; spawnError: Promise<Error> }> => {
+    await rm(paths.socket, { force: true });
+    if (stopRequested) throw new Error('stopped');
+    const logFd = openSync(paths.log, 'a');
+    let c: ChildProcess;
     try {
-      return spawn(options.containerdPath ?? '/usr/bin/containerd', ['--config', paths.config], {
+      c = spawn(options.containerdPath ?? '/usr/bin/containerd', ['--config', paths.config], {
         stdio: ['ignore', logFd, logFd],
         // Own process group: a terminal's Ctrl-C reaches k1s, which then stops containerd in order.
         detached: true,
@@ -184,39 +268,78 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     } finally {
       closeSync(logFd);
     }
-  })();
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
-  });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const pid = child.pid ?? -1;
-  const killOnExit = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      c.once('exit', (code, signal) => resolve({ code, signal }));
+      c.once('error', () => resolve({ code: -1, signal: null }));
+    });
+    const spawnError = new Promise<Error>((resolve) => c.once('error', resolve));
+    child = c;
+    startedAt = Date.now();
+    if (c.pid !== undefined) await writeFile(pidFile, `${c.pid}\n`);
+    return { child: c, exit, spawnError };
   };
-  process.once('exit', killOnExit);
-  if (pid > 0) await writeFile(join(paths.base, 'containerd.pid'), `${pid}\n`);
+
+  /** Watches `c`: when it exits and no stop was asked for, respawns it after the back-off delay. */
+  const supervise = (c: ChildProcess, exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>): void => {
+    void exit.then(({ code, signal }) => {
+      if (stopRequested || child !== c) {
+        if (child === c) resolveExited(code);
+        return;
+      }
+      const delay = backoff.next(Date.now() - startedAt);
+      onEvent(`containerd (pid ${c.pid}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); restarting it in ${delay} ms`);
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (stopRequested) {
+          resolveExited(code);
+          return;
+        }
+        spawnChild().then(
+          ({ child: next, exit: nextExit }) => {
+            restarts++;
+            onEvent(`containerd restarted (pid ${next.pid}, restart ${restarts})`);
+            options.onRestart?.(next.pid ?? -1);
+            supervise(next, nextExit);
+          },
+          (err: unknown) => {
+            if (!stopRequested) onEvent(`cannot restart containerd: ${err instanceof Error ? err.message : String(err)}`);
+            resolveExited(code);
+          },
+        );
+      }, delay);
+    });
+  };
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      stopRequested = true;
       process.removeListener('exit', killOnExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-        await exited;
+      if (restartTimer) {
+        clearTimeout(restartTimer);
+        restartTimer = undefined;
+        resolveExited(child.exitCode);
+      }
+      const c = child;
+      if (c.exitCode === null && c.signalCode === null) {
+        const gone = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        const timer = setTimeout(() => c.kill('SIGKILL'), stopTimeoutMs);
+        await gone;
         clearTimeout(timer);
       }
-      await rm(join(paths.base, 'containerd.pid'), { force: true });
+      resolveExited(c.exitCode);
+      await rm(pidFile, { force: true });
     })());
 
-  const endpoint = `unix://${paths.socket}`;
+  const first = await spawnChild();
+  process.once('exit', killOnExit);
   try {
     const waitOptions = { timeoutMs: options.startTimeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}) };
     const outcome = await Promise.race([
       waitForCri(endpoint, waitOptions).then(() => undefined),
-      exited.then((code) => new Error(`containerd exited with code ${code}`)),
-      spawnError,
+      first.exit.then(({ code, signal }) => new Error(`containerd exited with ${signal ? `signal ${signal}` : `code ${code}`}`)),
+      first.spawnError,
     ]);
     if (outcome instanceof Error) throw outcome;
   } catch (err) {
@@ -224,5 +347,22 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`cannot start containerd: ${reason}; last lines of ${paths.log}:\n${logTail(paths.log)}`, { cause: err });
   }
-  return { endpoint, socket: paths.socket, pid, paths, streamPort, podCidr, bridge, warnings, exited, stop };
+  supervise(first.child, first.exit);
+  return {
+    endpoint,
+    socket: paths.socket,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    get restarts() {
+      return restarts;
+    },
+    paths,
+    streamPort,
+    podCidr,
+    bridge,
+    warnings,
+    exited,
+    stop,
+  };
 }

@@ -144,6 +144,11 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
   const channelOptions: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.max_send_message_length': 16 * 1024 * 1024,
+    // When containerd is restarted on the same socket path, the channel goes TRANSIENT_FAILURE and
+    // reconnects with exponential back-off (grpc-js default: 1 s growing to 120 s). Cap it at 1 s so a
+    // restarted runtime is reached again within about a second (the kubelet's own sync loops retry).
+    'grpc.initial_reconnect_backoff_ms': 250,
+    'grpc.max_reconnect_backoff_ms': 1_000,
   };
   const runtimeClient = new RuntimeCtor(target, grpc.credentials.createInsecure(), channelOptions);
   // Share the channel so both services use one connection.
