@@ -9,6 +9,7 @@
 import { isNotFound } from '../api/errors.js';
 import type { KubeObject, Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
+import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
 
 /** The finalizer this controller owns (`v1.FinalizerKubernetes`). */
@@ -121,31 +122,7 @@ export function startNamespaceController(options: NamespaceControllerOptions): N
   const onError = options.onError ?? (() => {});
   const retryDelayMs = options.retryDelayMs ?? 500;
   const abort = new AbortController();
-  const queued = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
-  let chain: Promise<void> = Promise.resolve();
-
-  const later = (name: string): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      enqueue(name);
-    }, retryDelayMs);
-    timers.add(timer);
-  };
-  const enqueue = (name: string): void => {
-    if (queued.has(name) || abort.signal.aborted) return;
-    queued.add(name);
-    chain = chain.then(async () => {
-      queued.delete(name);
-      if (abort.signal.aborted) return;
-      try {
-        if (!(await syncNamespace(client, name))) later(name);
-      } catch (err) {
-        onError(err);
-        later(name);
-      }
-    });
-  };
+  const queue = createWorkQueue({ sync: (name) => syncNamespace(client, name), retryDelayMs, onError });
 
   const namespaces = runInformer<Namespace>({
     client,
@@ -153,7 +130,7 @@ export function startNamespaceController(options: NamespaceControllerOptions): N
     signal: abort.signal,
     handlers: {
       onEvent(type, ns) {
-        if (type !== 'DELETED' && ns.metadata.deletionTimestamp) enqueue(ns.metadata.name ?? '');
+        if (type !== 'DELETED' && ns.metadata.deletionTimestamp) queue.add(ns.metadata.name ?? '');
       },
       onError,
     },
@@ -162,9 +139,7 @@ export function startNamespaceController(options: NamespaceControllerOptions): N
   return {
     async stop() {
       abort.abort();
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await Promise.all([namespaces.done, chain]);
+      await Promise.all([namespaces.done, queue.shutDown()]);
     },
   };
 }

@@ -8,6 +8,7 @@
 import { isAlreadyExists, isNotFound, type StatusError } from '../api/errors.js';
 import type { KubeObject, Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
+import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
 
 /** The ServiceAccounts each namespace gets (upstream's default list). */
@@ -34,11 +35,8 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const abort = new AbortController();
   const active = new Set<string>();
-  const queued = new Set<string>();
-  let chain: Promise<void> = Promise.resolve();
-
-  const sync = async (ns: string): Promise<void> => {
-    if (!active.has(ns)) return;
+  const sync = async (ns: string): Promise<boolean> => {
+    if (!active.has(ns)) return true;
     for (const name of DEFAULT_SERVICE_ACCOUNTS) {
       if ([...accounts.cache.values()].some((sa) => sa.metadata.namespace === ns && sa.metadata.name === name)) continue;
       const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } };
@@ -50,20 +48,9 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
         throw err;
       }
     }
+    return true;
   };
-  const enqueue = (ns: string): void => {
-    if (queued.has(ns) || abort.signal.aborted) return;
-    queued.add(ns);
-    chain = chain.then(async () => {
-      queued.delete(ns);
-      try {
-        await sync(ns);
-      } catch (err) {
-        onError(err);
-        setTimeout(() => enqueue(ns), retryDelayMs).unref();
-      }
-    });
-  };
+  const queue = createWorkQueue({ sync, retryDelayMs, onError });
 
   const namespaces = runInformer<Namespace>({
     client,
@@ -74,7 +61,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
         const name = ns.metadata.name ?? '';
         if (type !== 'DELETED' && !ns.metadata.deletionTimestamp && (ns.status?.phase ?? 'Active') === 'Active') {
           active.add(name);
-          enqueue(name);
+          queue.add(name);
         } else active.delete(name);
       },
       onError,
@@ -87,7 +74,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
     signal: abort.signal,
     handlers: {
       onEvent(type, sa) {
-        if (type === 'DELETED') enqueue(sa.metadata.namespace ?? '');
+        if (type === 'DELETED') queue.add(sa.metadata.namespace ?? '');
       },
       onError,
     },
@@ -96,7 +83,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
   return {
     async stop() {
       abort.abort();
-      await Promise.all([namespaces.done, accounts.done, chain]);
+      await Promise.all([namespaces.done, accounts.done, queue.shutDown()]);
     },
   };
 }

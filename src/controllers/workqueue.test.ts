@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createWorkQueue } from './workqueue.js';
+
+test('createWorkQueue syncs keys one at a time, in order, without duplicates of a waiting key', async () => {
+  const seen: string[] = [];
+  let running = 0;
+  let resolveB: () => void = () => {};
+  const bDone = new Promise<void>((r) => (resolveB = r));
+  const q = createWorkQueue({
+    retryDelayMs: 10,
+    sync: async (key) => {
+      running++;
+      assert.equal(running, 1, 'one sync at a time');
+      seen.push(key);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (key === 'b') resolveB();
+      return true;
+    },
+  });
+  q.add('a');
+  q.add('b');
+  q.add('b');
+  q.add('a');
+  await bDone;
+  await q.shutDown();
+  assert.deepEqual(seen, ['a', 'b']);
+});
+
+test('createWorkQueue retries a key that is not done or threw, and shutDown cancels pending retries', async () => {
+  const attempts = new Map<string, number>();
+  const errors: unknown[] = [];
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const q = createWorkQueue({
+    retryDelayMs: 5,
+    onError: (err) => errors.push(err),
+    sync: async (key) => {
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      if (key === 'flaky' && n === 1) throw new Error('boom');
+      if (key === 'slow' && n < 3) return false;
+      if (key === 'slow') resolveDone();
+      return true;
+    },
+  });
+  q.add('flaky');
+  q.add('slow');
+  await done;
+  q.add('never-done');
+  await q.shutDown();
+  assert.equal(attempts.get('flaky'), 2);
+  assert.equal(attempts.get('slow'), 3);
+  assert.equal(errors.length, 1);
+});
