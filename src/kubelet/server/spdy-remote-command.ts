@@ -164,7 +164,10 @@ export async function relaySpdy(s: RemoteCommandStreams, streamUrl: Promise<stri
   forward(upStdout, s.stdout);
   forward(upStderr, s.stderr);
   forward(upError, s.error);
-  await Promise.race([Promise.all(drained), new Promise<void>((resolve) => up.once('close', () => resolve()))]);
+  // When the runtime's connection closes first, let the data its streams already hold (the exit status on
+  // the error stream) be delivered before the client's streams are closed: one turn of the event loop.
+  const upClosed = new Promise<void>((resolve) => up.once('close', () => setImmediate(resolve)));
+  await Promise.race([Promise.all(drained), upClosed]);
   await s.close();
   up.destroy();
 }
