@@ -23,7 +23,10 @@ const allowed: Record<string, string[]> = {
   apiserver: ['api', 'storage', 'registry'],
   kubelet: ['api', 'client', 'cri'],
   controllers: ['api', 'client'],
-  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers'],
+  proxy: ['api', 'client'],
+  dns: ['api', 'client'],
+  lint: ['api'],
+  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'lint'],
 };
 
 function sources(dir: string): string[] {
