@@ -22,12 +22,18 @@ export function goQuote(s: string): string {
  */
 export function formatBadValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (value instanceof GoValue) return value.text;
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
     return `[]string{${(value as string[]).map(goQuote).join(', ')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A bad value already rendered as Go's `%#v` prints it (structs, maps: `map[string]string{"app":"web"}`), printed as is. */
+export class GoValue {
+  constructor(readonly text: string) {}
 }
 
 function withDetail(body: string, detail: string | undefined): string {
@@ -76,6 +82,11 @@ export function forbidden(field: string, detail?: string): FieldError {
 export function tooLong(field: string, maxLength: number): FieldError {
   const detail = maxLength >= 0 ? `may not be more than ${maxLength} ${maxLength === 1 ? 'byte' : 'bytes'}` : 'value is too long';
   return { type: 'FieldValueTooLong', field, detail: `Too long: ${detail}` };
+}
+
+/** `field: Too many: N: must have at most M items` (FieldValueTooMany, field.TooMany). */
+export function tooMany(field: string, actual: number, max: number): FieldError {
+  return { type: 'FieldValueTooMany', field, detail: `Too many: ${actual}: must have at most ${max} ${max === 1 ? 'item' : 'items'}` };
 }
 
 /** Kube's `FieldImmutableErrorMsg`. */

@@ -28,6 +28,7 @@ import {
   newUid,
   semanticallyEqual,
   storageKey,
+  storagePrefix,
   validateName,
 } from './object-meta.js';
 import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
@@ -157,6 +158,29 @@ export class GenericStore {
     this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
     await this.requireNamespace(obj.metadata.namespace ?? namespace);
+    return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
+  }
+
+  /** Runs `write` after the strategy's allocate hook, holding the resource's allocation lock until it is done. */
+  private async allocating<R>(obj: KubeObject, old: KubeObject | undefined, write: () => Promise<R>): Promise<R> {
+    const allocate = this.strategy.allocate;
+    if (!allocate) return write();
+    const previous = this.allocationLock;
+    let release = (): void => {};
+    this.allocationLock = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      await allocate(obj, old, async () => (await this.deps.store.list(storagePrefix(this.strategy.info.resource, ''))).items.map((i) => i.object));
+      return await write();
+    } finally {
+      release();
+    }
+  }
+
+  private allocationLock: Promise<void> = Promise.resolve();
+
+  private async write(namespace: string, obj: KubeObject, options: WriteOptions, generated: boolean | string | undefined): Promise<KubeObject> {
+    const meta = obj.metadata;
     if (options.dryRun) {
       if (await this.deps.store.get(this.key(namespace, meta.name ?? ''))) throw alreadyExists(this.gr, meta.name ?? '');
       return obj;
@@ -225,6 +249,16 @@ export class GenericStore {
       errs.push(...this.strategy.validateUpdate(obj, old));
     }
     if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
+    if (options.subresource !== 'status' && this.strategy.allocate) {
+      return this.allocating(obj, old, () => this.commitReplace(current, obj, options));
+    }
+    return this.commitReplace(current, obj, options);
+  }
+
+  private async commitReplace(current: StoredObject, obj: KubeObject, options: WriteOptions): Promise<KubeObject> {
+    const old = current.object;
+    const name = old.metadata.name ?? '';
+    const meta = obj.metadata;
     if (semanticallyEqual(obj, old)) return this.withType(old);
     if (options.dryRun) {
       obj.metadata.resourceVersion = String(current.modRevision);

@@ -13,7 +13,8 @@ import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parse
 import type { GenericStore, WriteOptions } from './generic-store.js';
 import { parseAccept, parseMediaType, queryBool, readBody, sendJson } from './http.js';
 import { parseListQuery } from './list.js';
-import { patchKindOf, type PatchOps } from './patch-adapter.js';
+import { patchKindOf, type PatchKind, type PatchOps } from './patch-adapter.js';
+import { serveView } from './view-subresource.js';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, supportsProtobuf } from './protobuf/codec.js';
 import { decodeDeleteOptionsBody } from './protobuf/delete-options.js';
 import { negotiateProtobufResponses } from './protobuf/negotiate.js';
@@ -230,6 +231,24 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       const body = (await readBody(req)).toString('utf8');
       const { value } = parseBody(body, mediaTypeOf(req), ctx.patch);
       return sendJson(res, 200, await handler.update(subresourceContext(gs, ns, info.name, opts, ctx), value));
+    }
+    case 'view': {
+      const opts = writeOptions(q);
+      let body: unknown;
+      let patchKind: PatchKind | undefined;
+      if (info.verb === 'update' || info.verb === 'patch') {
+        const mt = mediaTypeOf(req);
+        const raw = await readBody(req);
+        if (info.verb === 'patch') {
+          patchKind = patchKindOf(mt);
+          if (!patchKind || patchKind === 'apply') throw unsupportedMediaType(mt);
+          body = parseBody(raw.toString('utf8'), mt, ctx.patch).value;
+        } else {
+          body = mt === PROTOBUF_MEDIA_TYPE ? decodeProtobufBody(raw, handler.bodyKind) : parseBody(raw.toString('utf8'), mt, ctx.patch).value;
+        }
+      }
+      const view = await serveView(gs, handler, { verb: info.verb, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
+      return sendJson(res, 200, view);
     }
     case 'connect': {
       if (!handler.verbs.includes(info.verb)) throw methodNotSupported();

@@ -3,17 +3,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { coreStrategies } from './index.js';
 
-test('coreStrategies lists every core/v1 kind with its short names', () => {
-  const info = coreStrategies().map((s) => [s.info.resource, s.info.kind, s.info.namespaced, s.info.shortNames.join(',')]);
+test('coreStrategies lists every served kind with its group and short names', () => {
+  const info = coreStrategies().map((s) => [s.info.group, s.info.resource, s.info.kind, s.info.namespaced, s.info.shortNames.join(',')]);
   assert.deepEqual(info, [
-    ['pods', 'Pod', true, 'po'],
-    ['namespaces', 'Namespace', false, 'ns'],
-    ['nodes', 'Node', false, 'no'],
-    ['events', 'Event', true, 'ev'],
-    ['configmaps', 'ConfigMap', true, 'cm'],
-    ['secrets', 'Secret', true, ''],
-    ['serviceaccounts', 'ServiceAccount', true, 'sa'],
+    ['', 'pods', 'Pod', true, 'po'],
+    ['', 'namespaces', 'Namespace', false, 'ns'],
+    ['', 'nodes', 'Node', false, 'no'],
+    ['', 'events', 'Event', true, 'ev'],
+    ['', 'configmaps', 'ConfigMap', true, 'cm'],
+    ['', 'secrets', 'Secret', true, ''],
+    ['', 'serviceaccounts', 'ServiceAccount', true, 'sa'],
+    ['', 'services', 'Service', true, 'svc'],
+    ['', 'endpoints', 'Endpoints', true, 'ep'],
+    ['apps', 'deployments', 'Deployment', true, 'deploy'],
+    ['apps', 'replicasets', 'ReplicaSet', true, 'rs'],
+    ['discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, ''],
   ]);
+  const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
+  assert.deepEqual(all, ['pods', 'services', 'deployments', 'replicasets']);
   const pods = coreStrategies()[0];
   assert.deepEqual(pods?.info.categories, ['all']);
   assert.deepEqual(pods?.info.subresources, ['status', 'log', 'exec', 'binding', 'attach', 'portforward']);

@@ -1,7 +1,12 @@
 /**
- * The list of core/v1 strategies the API server serves generically.
+ * The list of strategies the API server serves generically: core/v1, apps/v1 and discovery.k8s.io/v1.
  */
+import { parseCidr } from '../api/ipv4.js';
 import type { KubeObject } from '../api/types.js';
+import { deploymentStrategy } from './apps/deployments.js';
+import { replicaSetStrategy } from './apps/replicasets.js';
+import { endpointSliceStrategy, endpointsStrategy } from './services/endpoints.js';
+import { serviceStrategy } from './services/services.js';
 import { configMapStrategy } from './configmaps.js';
 import { eventStrategy } from './events.js';
 import { namespaceStrategy } from './namespaces.js';
@@ -11,12 +16,39 @@ import { secretStrategy } from './secrets.js';
 import { serviceAccountStrategy } from './serviceaccounts.js';
 import type { Strategy } from './strategy.js';
 
+/** Cluster-wide settings some strategies need (k3s flags `--service-cidr`, `--service-node-port-range`). */
+export interface RegistryConfig {
+  /** e.g. `10.43.0.0/16`. */
+  serviceCIDR: string;
+  /** e.g. `30000-32767` (inclusive). */
+  serviceNodePortRange: string;
+}
+
+/** k3s's defaults. */
+export const DEFAULT_REGISTRY_CONFIG: RegistryConfig = { serviceCIDR: '10.43.0.0/16', serviceNodePortRange: '30000-32767' };
+
+/** Parses `A-B` into an inclusive port range; throws Error when invalid. */
+export function parsePortRange(s: string): { min: number; max: number } {
+  const m = /^(\d+)-(\d+)$/.exec(s);
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (!m || min < 1 || max > 65535 || min > max) throw new Error(`invalid port range ${JSON.stringify(s)}: want MIN-MAX within 1-65535`);
+  return { min, max };
+}
+
 /**
- * Every core/v1 strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts.
- * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type.
+ * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts, services, endpoints
+ * (core/v1), deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1).
+ * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
+ * invalid `config`.
  */
-export function coreStrategies(): Strategy[] {
-  const all = [podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccountStrategy];
+export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG): Strategy[] {
+  const ports = parsePortRange(config.serviceNodePortRange);
+  const services = serviceStrategy({ serviceCIDR: parseCidr(config.serviceCIDR), nodePortMin: ports.min, nodePortMax: ports.max });
+  const all = [
+    podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccountStrategy,
+    services, endpointsStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
+  ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
   return all as unknown as Strategy<KubeObject>[];
 }

@@ -89,6 +89,14 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * e.g. status.phase Terminating; the store sets deletionTimestamp), false to delete as usual. Absent = false.
    */
   beginDelete?(obj: T): boolean;
+  /**
+   * Allocation of values unique across the cluster, on create and on update of the main resource (Services:
+   * cluster IPs and node ports; kube-apiserver `pkg/registry/core/service/storage` beginCreate/beginUpdate with its
+   * IP and port allocators). Runs after validation, one call at a time per resource and held until the write is
+   * done; `existing` lists every stored object of the resource (all namespaces), `old` is absent on create.
+   * Throws a StatusError (422 with field causes) when a requested value is taken or out of range.
+   */
+  allocate?(obj: T, old: T | undefined, existing: () => Promise<T[]>): Promise<void>;
   /** Kind-specific subresources by name (pods: binding, log, exec, attach); each must also be in `info.subresources`. */
   subresources?: Record<string, SubresourceHandler>;
 }
@@ -158,5 +166,21 @@ export interface ConnectSubresource {
   location(obj: KubeObject, query: URLSearchParams): ConnectLocation | undefined;
 }
 
+/**
+ * A subresource that presents its parent as another kind, read and written through it: deployments/scale and
+ * replicasets/scale as autoscaling/v1 Scale (kube-apiserver `pkg/registry/apps/deployment/storage` ScaleREST).
+ * The API server serves GET, PUT and PATCH (the patch applies to the view) and writes the parent with retry on
+ * conflicts; a view's `metadata.resourceVersion`, when set, is a precondition on the parent's.
+ */
+export interface ViewSubresource {
+  kind: 'view';
+  /** The view's kind, for decoding, patching and 422 Status details (e.g. autoscaling/v1 Scale). */
+  bodyKind: { group: string; version: string; kind: string };
+  /** The view of `obj`. */
+  get(obj: KubeObject): KubeObject;
+  /** Validates `view` and writes it into `obj` in place (bumping generation if the spec changes); field errors for a 422. */
+  apply(obj: KubeObject, view: KubeObject): FieldError[];
+}
+
 /** A kind-specific subresource beyond `status`, served by the API server through this interface. */
-export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource;
+export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource | ViewSubresource;
