@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
@@ -51,6 +51,12 @@ export interface ApiServerOptions {
 /** A running API server. */
 export interface ApiServer {
   port: number;
+  /**
+   * Serves the same API on one more address (the pod bridge's gateway, where pods reach the `kubernetes` Service's
+   * endpoint), taking only connections whose peer address `allow` accepts (others are closed at once). Resolves
+   * once listening; close() stops it too. Throws (rejects) when the address cannot be bound.
+   */
+  listenAlso(host: string, port: number, allow: (remoteAddress: string) => boolean): Promise<void>;
   /** Stops listening, ends open connections (watches, streams) and resolves when closed. */
   close(): Promise<void>;
 }
@@ -248,10 +254,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const port = (server.address() as AddressInfo).port;
   address = `${options.host ?? '127.0.0.1'}:${port}`;
+  const extra: NetServer[] = [];
   return {
     port,
+    async listenAlso(host, extraPort, allow) {
+      const relay = createNetServer((socket) => {
+        if (!allow(socket.remoteAddress ?? '')) {
+          socket.destroy();
+          return;
+        }
+        server.emit('connection', socket);
+      });
+      await new Promise<void>((resolve, reject) => {
+        relay.once('error', reject);
+        relay.listen(extraPort, host, () => {
+          relay.off('error', reject);
+          resolve();
+        });
+      });
+      extra.push(relay);
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const r of extra) r.close();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of upgraded) s.destroy();

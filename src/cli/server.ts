@@ -22,7 +22,11 @@ import { startNamespaceController } from '../controllers/namespace.js';
 import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
-import { coreStrategies } from '../registry/index.js';
+import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
+import { ensureBridge } from '../containerd/bridge.js';
+import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
+import { startSystemServicesController } from '../controllers/system-services/controller.js';
+import { coreStrategies, parsePortRange } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { DEFAULT_DATA_DIR } from './main.js';
 import { log } from './log.js';
@@ -38,6 +42,16 @@ export interface ServerFlags {
   privateRegistry?: string;
   disableDefaultRegistryEndpoint: boolean;
   containerRuntimeEndpoint?: string;
+  /** k3s `--service-cidr` (default 10.43.0.0/16). */
+  serviceCidr: string;
+  /** k3s `--service-node-port-range` (default 30000-32767). */
+  serviceNodePortRange: string;
+  /** k3s `--cluster-dns` (default: the 10th address of the service CIDR, 10.43.0.10). */
+  clusterDns: string;
+  /** k3s `--cluster-domain` (default cluster.local). */
+  clusterDomain: string;
+  /** k3s `--resolv-conf`: the resolv.conf whose nameservers the cluster DNS forwards to (default /etc/resolv.conf). */
+  resolvConf: string;
 }
 
 /** Parses `k1s server` flags (k3s names); throws with a usage message on bad values. */
@@ -52,6 +66,11 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'private-registry': { type: 'string' },
       'disable-default-registry-endpoint': { type: 'boolean' },
       'container-runtime-endpoint': { type: 'string' },
+      'service-cidr': { type: 'string' },
+      'service-node-port-range': { type: 'string' },
+      'cluster-dns': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      'resolv-conf': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -66,7 +85,18 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     nodeName: (values['node-name'] ?? hostname()).toLowerCase(),
     clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
     disableDefaultRegistryEndpoint: values['disable-default-registry-endpoint'] ?? false,
+    serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
+    serviceNodePortRange: values['service-node-port-range'] ?? '30000-32767',
+    clusterDns: values['cluster-dns'] ?? '',
+    clusterDomain: values['cluster-domain'] ?? 'cluster.local',
+    resolvConf: resolve(values['resolv-conf'] ?? '/etc/resolv.conf'),
   };
+  const services = parseCidr(flags.serviceCidr);
+  flags.clusterDns ||= addressAt(services, 10);
+  if (!rangeContains(services, flags.clusterDns)) {
+    throw new Error(`k1s server: --cluster-dns ${flags.clusterDns} is not in --service-cidr ${services.text}`);
+  }
+  parsePortRange(flags.serviceNodePortRange);
   if (values['private-registry'] !== undefined) flags.privateRegistry = resolve(values['private-registry']);
   if (values['container-runtime-endpoint'] !== undefined) flags.containerRuntimeEndpoint = values['container-runtime-endpoint'];
   return flags;
@@ -100,14 +130,19 @@ export async function runServer(argv: string[]): Promise<void> {
 
   try {
     const t0 = Date.now();
-    const pki = await ensurePki(join(dataDir, 'tls'), nodeName);
+    const serviceRange = parseCidr(flags.serviceCidr);
+    const apiServiceIP = addressAt(serviceRange, 1);
+    const podCidr = nodePodCidr(flags.clusterCidr);
+    const gateway = gatewayOf(podCidr);
+    const clusterRange = parseCidr(flags.clusterCidr);
+    const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway] });
     await mkdir(join(dataDir, 'db'), { recursive: true });
     const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
     stops.push(() => store.close(), 'storage');
 
     const api = await startApiServer({
       store,
-      strategies: coreStrategies(),
+      strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange }),
       host: '127.0.0.1',
       port: flags.httpsListenPort,
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
@@ -141,6 +176,12 @@ export async function runServer(argv: string[]): Promise<void> {
       const childIndex = childPids.push(containerd.pid) - 1;
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
+      // The pod bridge exists from start-up, so pods reach the API and DNS on its gateway from their first packet.
+      const prefix = containerd.podCidr.split('/')[1] ?? '24';
+      await ensureBridge(containerd.bridge, `${gatewayOf(containerd.podCidr)}/${prefix}`);
+      // Pods reach the API server through the `kubernetes` Service, whose endpoint is this address; only
+      // addresses of the cluster CIDR (pods) are served there.
+      await api.listenAlso(gateway, api.port, (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')));
     }
     await waitForCri(endpoint);
     const cri = createCriClient(endpoint);
@@ -174,6 +215,16 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
     const namespaces = startNamespaceController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('namespace controller', err) });
     stops.push(() => namespaces.stop(), 'namespace controller', 1_000);
+    const systemServices = startSystemServicesController({
+      client: adminClient('kube-apiserver'),
+      apiServiceIP,
+      apiAddress: gateway,
+      apiPort: api.port,
+      dnsServiceIP: flags.clusterDns,
+      dnsAddress: gateway,
+      onError: (err) => log.warn('system-services controller', err),
+    });
+    stops.push(() => systemServices.stop(), 'system-services controller', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');

@@ -112,6 +112,14 @@ async function createLeaf(ca: Signer, options: LeafOptions): Promise<KeyPair> {
   return { certPem: cert.toString('pem') + '\n', keyPem: await keyToPem(keys.privateKey) };
 }
 
+/** True when a serving certificate names every SAN `options` asks for (a new service CIDR or gateway needs a new one). */
+function coversSans(certPem: string, options: LeafOptions): boolean {
+  if (!options.server) return true;
+  const ext = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
+  const have = new Set((ext?.names.toJSON() ?? []).map((n) => `${n.type}:${n.value}`));
+  return [...options.server.dns.map((v) => `dns:${v}`), ...options.server.ips.map((v) => `ip:${v}`)].every((n) => have.has(n));
+}
+
 const files = {
   ca: ['ca.crt', 'ca.key'],
   apiserver: ['apiserver.crt', 'apiserver.key'],
@@ -140,7 +148,7 @@ async function writePair(dir: string, name: keyof typeof files, pair: KeyPair): 
  * kept, so a restarted server keeps working with kubeconfigs written before. `nodeName` goes into the
  * kubelet's identities. Throws on unreadable or corrupt files.
  */
-export async function ensurePki(dir: string, nodeName: string): Promise<ClusterPki> {
+export async function ensurePki(dir: string, nodeName: string, options: { apiserverIps?: string[] } = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   let caPair = await readPair(dir, 'ca');
   let ca: Signer;
@@ -157,7 +165,7 @@ export async function ensurePki(dir: string, nodeName: string): Promise<ClusterP
       subject: 'CN=kube-apiserver',
       server: {
         dns: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-        ips: ['127.0.0.1', '::1'],
+        ips: ['127.0.0.1', '::1', ...(options.apiserverIps ?? [])],
       },
     },
     admin: { subject: 'CN=system:admin, O=system:masters', client: true },
@@ -168,7 +176,7 @@ export async function ensurePki(dir: string, nodeName: string): Promise<ClusterP
   const out: Partial<Record<LeafName, KeyPair>> = {};
   for (const name of Object.keys(leaves) as LeafName[]) {
     let pair = await readPair(dir, name);
-    if (!pair) {
+    if (!pair || !coversSans(pair.certPem, leaves[name])) {
       pair = await createLeaf(ca, leaves[name]);
       await writePair(dir, name, pair);
     }
