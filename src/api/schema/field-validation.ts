@@ -5,7 +5,7 @@
  * mode reports `unknown field "spec.containers[0].imagePullPolicyy"`, and encoding/json reports the first
  * type mismatch as `json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32`.
  */
-import { fieldOf, resolveType, typeNameForKind, type TypeRef } from './schema.js';
+import { fieldOf, goName, resolveType, typeNameForKind, type TypeRef } from './schema.js';
 import type { GroupVersionKind } from './types.js';
 
 /** Findings of one walk. */
@@ -64,7 +64,8 @@ export function goTypeName(t: TypeRef): string {
     case 'map':
       return `map[string]${goTypeName(t.values)}`;
     case 'struct':
-      return `v1.${t.name}`;
+      // Every k8s.io/api package and meta/v1 is a Go package named v1: `v1.Container`, `v1.DeploymentSpec`.
+      return `v1.${goName(t.name)}`;
     case 'any':
       return t.name === 'any' ? 'interface {}' : t.name === 'RawExtension' ? 'runtime.RawExtension' : 'v1.FieldsV1';
     case 'scalar':
@@ -115,7 +116,7 @@ class Walker {
             continue;
           }
           const goPath = at.goPath ? `${at.goPath}.${k}` : k;
-          this.walk(v, resolveType(f.type), { path, goPath, struct: t.name });
+          this.walk(v, resolveType(f.type), { path, goPath, struct: goName(t.name) });
         }
         return;
       }

@@ -85,7 +85,37 @@ test('validateFields rejects bad quantities, base64 and timestamps', () => {
 });
 
 test('validateFields has no findings for kinds without a schema', () => {
-  assert.deepEqual(validateFields({ spec: { anything: 1 } }, { group: 'apps', version: 'v1', kind: 'Deployment' }), { unknown: [] });
+  assert.deepEqual(validateFields({ spec: { anything: 1 } }, { group: 'stable.example.com', version: 'v1', kind: 'CronTab' }), { unknown: [] });
+});
+
+test('validateFields walks an apps/v1 Deployment into its core/v1 pod template', () => {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0, maxSurgee: 1 } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx', imagePullPolicyy: 'Always' }] } },
+      replica: 3,
+    },
+  };
+  const gvk = { group: 'apps', version: 'v1', kind: 'Deployment' };
+  assert.deepEqual(validateFields(deployment, gvk), {
+    unknown: ['spec.strategy.rollingUpdate.maxSurgee', 'spec.template.spec.containers[0].imagePullPolicyy', 'spec.replica'],
+  });
+  const typed = validateFields({ spec: { replicas: 'two' } }, gvk);
+  assert.equal(typed.typeError, 'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+});
+
+test('validateFields tells discovery/v1 EndpointPort from core/v1 EndpointPort', () => {
+  const slice = { addressType: 'IPv4', endpoints: [{ addresses: ['10.42.0.5'], conditions: { ready: true } }], ports: [{ port: 80, appProtocol: 'http' }] };
+  assert.deepEqual(validateFields(slice, { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }), { unknown: [] });
+  const endpoints = { subsets: [{ addresses: [{ ip: '10.42.0.5' }], ports: [{ port: 80, appProtocol: 'http', nodePort: 1 }] }] };
+  assert.deepEqual(validateFields(endpoints, { group: '', version: 'v1', kind: 'Endpoints' }).unknown, ['subsets[0].ports[0].nodePort']);
+  const bad = validateFields({ ports: [{ port: '80' }] }, { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' });
+  assert.equal(bad.typeError, 'json: cannot unmarshal string into Go struct field EndpointPort.ports.port of type int32');
 });
 
 test('checkBodyFields answers 400 for Strict, warnings for Warn and nothing for Ignore', async () => {

@@ -7,7 +7,8 @@
  *
  * - primitives: `string`, `bool`, `int32`, `int64`, `float64`, `bytes` (base64 string)
  * - well-known: `Time`, `MicroTime`, `Duration`, `Quantity`, `IntOrString`, `RawExtension`, `FieldsV1`, `any`
- * - `[]T` (list), `map[T]` (string-keyed map), or the name of another TypeDef (`Container`).
+ * - `[]T` (list), `map[T]` (string-keyed map), or the name of another TypeDef: bare for core/v1 and meta/v1
+ *   (`Container`, `ObjectMeta`), qualified by k8s.io/api package for other groups (`apps.v1.DeploymentSpec`).
  */
 
 /** One JSON field of a struct. */
@@ -41,7 +42,7 @@ export interface TypeDef {
   fields: Record<string, FieldDef>;
 }
 
-/** Struct types by Go name (`Container`, `ObjectMeta`). */
+/** Struct types by table name (`Container`, `ObjectMeta`, `apps.v1.Deployment`). */
 export type TypeTable = Record<string, TypeDef>;
 
 /** Group/version/kind of an object; group is '' for core. */

@@ -71,7 +71,7 @@ function typeSchema(t: TypeRef, refs: Set<string>): Json {
 function fieldSchema(f: FieldDef, refs: Set<string>): Json {
   const base = typeSchema(resolveType(f.type), refs);
   // A property that is only a reference keeps its description beside `allOf`, as kube-openapi does.
-  const s: Json = { ...base, description: f.doc };
+  const s: Json = f.doc ? { ...base, description: f.doc } : { ...base };
   if (!f.required) delete s['default'];
   if (f.list) s['x-kubernetes-list-type'] = f.list;
   if (f.keys) s['x-kubernetes-list-map-keys'] = f.keys;
@@ -92,7 +92,7 @@ function structSchema(name: string, def: TypeDef, refs: Set<string>): Json {
     properties[field] = fieldSchema(f, refs);
     if (f.required) required.push(field);
   }
-  const s: Json = { description: def.doc, properties };
+  const s: Json = def.doc ? { description: def.doc, properties } : { properties };
   if (required.length) s['required'] = required;
   s['type'] = 'object';
   const kinds = kindsOfType(name);

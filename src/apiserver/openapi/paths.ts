@@ -178,12 +178,24 @@ export function buildPaths(resources: ResourceInfo[], schemaNameOf: (kind: strin
         subPath['get'] = op({ ...c, idPart: id }, 'read', 'get', `read ${subWhat}`, { responses: ok(c.kindSchema) });
         subPath['put'] = putOp(c, subWhat, c.kindSchema, id);
         subPath['patch'] = patchOp(c, subWhat, c.kindSchema, id);
-      } else if (sub === 'binding') {
-        const bind = schemaNameOf('Binding');
-        subPath['post'] = op({ ...c, idPart: id, gvk: { group: '', kind: 'Binding', version: 'v1' } }, 'create', 'post', `create binding of a ${r.kind}`, {
+      } else if (sub === 'scale') {
+        // The scale subresource speaks autoscaling/v1 Scale, as kube-apiserver's ScaleREST does.
+        const scale = schemaNameOf('Scale');
+        const sc: Ctx = { ...c, gvk: { group: 'autoscaling', kind: 'Scale', version: 'v1' } };
+        const subWhat = `scale of the specified ${r.kind}`;
+        subPath['get'] = op({ ...sc, idPart: id }, 'read', 'get', `read ${subWhat}`, { responses: ok(scale) });
+        subPath['put'] = putOp(sc, subWhat, scale, id);
+        subPath['patch'] = patchOp(sc, subWhat, scale, id);
+      } else if (sub === 'binding' || sub === 'token') {
+        const [kindName, gvk, what] =
+          sub === 'binding'
+            ? ['Binding', { group: '', kind: 'Binding', version: 'v1' }, 'binding']
+            : ['TokenRequest', { group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' }, 'token'];
+        const schema = schemaNameOf(kindName);
+        subPath['post'] = op({ ...c, idPart: id, gvk }, 'create', 'post', `create ${what} of a ${r.kind}`, {
           parameters: [P.dryRun, P.fieldManager, P.fieldValidation],
-          requestBody: { content: content(bind, ['*/*']), required: true },
-          responses: ok(bind, { '201': 'Created', '202': 'Accepted' }),
+          requestBody: { content: content(schema, ['*/*']), required: true },
+          responses: ok(schema, { '201': 'Created', '202': 'Accepted' }),
         });
       } else if (sub === 'log') {
         subPath['get'] = op({ ...c, idPart: id }, 'read', 'get', `read log of the specified ${r.kind}`, {

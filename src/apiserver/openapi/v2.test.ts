@@ -13,7 +13,9 @@ const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', '
 const resources: ResourceInfo[] = [
   { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs, subresources: ['status', 'log', 'exec', 'binding'] },
   { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], categories: [], verbs, subresources: ['status'] },
-  { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs, subresources: [] },
+  { group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs, subresources: ['status', 'scale'] },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, shortNames: [], categories: [], verbs, subresources: [] },
+  { group: 'stable.example.com', version: 'v1', resource: 'crontabs', singular: 'crontab', kind: 'CronTab', namespaced: true, shortNames: ['ct'], categories: [], verbs, subresources: [] },
 ];
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads deep JSON
@@ -48,7 +50,15 @@ test('openapiV2Object is a Swagger 2.0 document whose definitions carry upstream
   assert.equal(containers['x-kubernetes-patch-strategy'], 'merge');
   assert.equal(defs['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']['properties']['ownerReferences']['x-kubernetes-patch-merge-key'], 'uid');
   assert.equal(defs['io.k8s.apimachinery.pkg.api.resource.Quantity']['type'], 'string', 'Quantity is a string in v2 (oneOf in v3)');
-  assert.equal(defs['io.k8s.api.apps.v1.Deployment']['x-kubernetes-preserve-unknown-fields'], true);
+  assert.equal(defs['io.k8s.api.stable.v1.CronTab']['x-kubernetes-preserve-unknown-fields'], true);
+  assert.deepEqual(defs['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+  assert.deepEqual(defs['io.k8s.api.apps.v1.DeploymentSpec']['properties']['template'], {
+    $ref: '#/definitions/io.k8s.api.core.v1.PodTemplateSpec',
+    default: {},
+    description: defs['io.k8s.api.apps.v1.DeploymentSpec']['properties']['template']['description'],
+  });
+  assert.deepEqual(defs['io.k8s.api.discovery.v1.EndpointSlice']['x-kubernetes-group-version-kind'], [{ group: 'discovery.k8s.io', kind: 'EndpointSlice', version: 'v1' }]);
+  assert.deepEqual(defs['io.k8s.api.autoscaling.v1.Scale']['x-kubernetes-group-version-kind'], [{ group: 'autoscaling', kind: 'Scale', version: 'v1' }]);
   assert.deepEqual(Object.keys(defs), [...Object.keys(defs)].sort(), 'definitions sorted by name');
 });
 

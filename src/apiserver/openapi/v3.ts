@@ -59,6 +59,8 @@ function groupVersionDoc(rs: ResourceInfo[]): Json {
     addKind(r.group, r.version, r.kind);
     addKind(r.group, r.version, `${r.kind}List`);
     if (r.subresources.includes('binding')) addKind('', 'v1', 'Binding');
+    if (r.subresources.includes('scale')) addKind('autoscaling', 'v1', 'Scale');
+    if (r.subresources.includes('token')) addKind('authentication.k8s.io', 'v1', 'TokenRequest');
   }
   const schemaNameOf = (kind: string): string => names.get(kind) ?? openapiName(kind);
   return { components: { schemas: buildSchemas(roots, extra) }, info: info(), openapi: '3.0.0', paths: buildPaths(rs, schemaNameOf) };

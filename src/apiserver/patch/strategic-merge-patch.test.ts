@@ -132,8 +132,39 @@ test('strategic merge patch reproduces kubectl apply: a changed image changes on
 
 test('strategic merge patch of a kind without schema merges maps and replaces lists', () => {
   const orig = { metadata: { name: 'd', labels: { a: '1' } }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b' }] } } } };
-  const out = applyPatch(orig, { metadata: { labels: { b: '2' } }, spec: { template: { spec: { containers: [{ name: 'a', image: 'y' }] } } } }, 'strategic', { group: 'apps', version: 'v1', kind: 'Deployment' });
+  const out = applyPatch(orig, { metadata: { labels: { b: '2' } }, spec: { template: { spec: { containers: [{ name: 'a', image: 'y' }] } } } }, 'strategic', { group: 'stable.example.com', version: 'v1', kind: 'CronTab' });
   assert.deepEqual(out, { metadata: { name: 'd', labels: { a: '1', b: '2' } }, spec: { template: { spec: { containers: [{ name: 'a', image: 'y' }] } } } });
+});
+
+const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
+
+function deployment(containers: unknown[], strategy: unknown = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, strategy, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } },
+  };
+}
+
+test('strategic merge patch of a Deployment merges spec.template.spec.containers by name (kubectl set image)', () => {
+  const orig = deployment([
+    { name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80 }] },
+    { name: 'sidecar', image: 'busybox:1.36', command: ['sleep', '3600'] },
+  ]);
+  // What `kubectl set image deployment/web sidecar=busybox:1.37` sends.
+  const out = applyPatch(orig, { spec: { template: { spec: { containers: [{ image: 'busybox:1.37', name: 'sidecar' }] } } } }, 'strategic', DEPLOYMENT) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- deep read
+  assert.deepEqual(out['spec']['template']['spec']['containers'], [
+    { name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80 }] },
+    { name: 'sidecar', image: 'busybox:1.37', command: ['sleep', '3600'] },
+  ]);
+  assert.equal(out['spec']['replicas'], 2);
+});
+
+test('strategic merge patch of a Deployment strategy retains only the keys the patch names (retainKeys)', () => {
+  const orig = deployment([{ name: 'app', image: 'nginx' }]);
+  const out = applyPatch(orig, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }, 'strategic', DEPLOYMENT) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- deep read
+  assert.deepEqual(out['spec']['strategy'], { type: 'Recreate' });
 });
 
 test('strategic merge patch rejects a non-object patch with 400 and lists of lists with 422', () => {
