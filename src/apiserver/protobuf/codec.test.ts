@@ -6,6 +6,7 @@ import type { Writer } from 'protobufjs';
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { decodeProtobufBody, encodeProtobufObject, supportsProtobuf } from './codec.js';
+import { decodeEnvelope } from './envelope.js';
 
 const CM = { group: '', version: 'v1', kind: 'ConfigMap' };
 const SECRET = { group: '', version: 'v1', kind: 'Secret' };
@@ -213,8 +214,92 @@ describe('encodeProtobufObject', () => {
 
 describe('supportsProtobuf', () => {
   it('is true for every served core kind and false for others', () => {
-    for (const kind of ['Pod', 'Node', 'Event', 'Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Binding']) assert.equal(supportsProtobuf({ group: '', version: 'v1', kind }), true, kind);
+    for (const kind of ['Pod', 'Node', 'Event', 'Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Binding', 'Service', 'Endpoints']) assert.equal(supportsProtobuf({ group: '', version: 'v1', kind }), true, kind);
     assert.equal(supportsProtobuf({ group: '', version: 'v1', kind: 'PodSpec' }), false);
     assert.equal(supportsProtobuf({ group: 'apps', version: 'v1', kind: 'ConfigMap' }), false);
+  });
+
+  it('is true for the apps, autoscaling and discovery.k8s.io kinds and false for a group without protobuf', () => {
+    for (const [group, kind] of [['apps', 'Deployment'], ['apps', 'ReplicaSet'], ['autoscaling', 'Scale'], ['discovery.k8s.io', 'EndpointSlice'], ['discovery.k8s.io', 'EndpointSliceList']]) {
+      assert.equal(supportsProtobuf({ group: group!, version: 'v1', kind: kind! }), true, `${group}/${kind}`);
+    }
+    assert.equal(supportsProtobuf({ group: 'apps', version: 'v1', kind: 'StatefulSet' }), false);
+    assert.equal(supportsProtobuf({ group: 'discovery', version: 'v1', kind: 'EndpointSlice' }), false, 'the group is discovery.k8s.io');
+    assert.equal(supportsProtobuf({ group: 'stable.example.com', version: 'v1', kind: 'CronTab' }), false);
+  });
+});
+
+const DEPLOY = { group: 'apps', version: 'v1', kind: 'Deployment' };
+const SLICE = { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' };
+
+describe('protobuf of non-core groups', () => {
+  it('decodes a Deployment written field by field at apps/v1 generated.proto numbers', () => {
+    const w = protobuf.Writer.create();
+    msg(w, 1, (m) => str(m, 1, 'web')); // metadata.name
+    msg(w, 2, (spec) => {
+      varint(spec, 1, 3); // replicas
+      msg(spec, 2, (sel) => entry(sel, 1, 'app', 'web')); // selector.matchLabels
+      msg(spec, 3, (t) => msg(t, 2, (ps) => msg(ps, 2, (c) => str(str(c, 1, 'app'), 2, 'nginx')))); // template.spec.containers
+      msg(spec, 4, (st) => str(st, 1, 'Recreate')); // strategy.type
+      varint(spec, 6, 0); // revisionHistoryLimit: a pointer, so 0 survives
+    });
+    assert.deepEqual(decodeProtobufBody(envelope('Deployment', w.finish(), 'apps/v1'), DEPLOY), {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'nginx', resources: {} }] } },
+        strategy: { type: 'Recreate' },
+        revisionHistoryLimit: 0,
+      },
+      status: {},
+    });
+  });
+
+  it('decodes an EndpointSlice written field by field at discovery/v1 generated.proto numbers', () => {
+    const w = protobuf.Writer.create();
+    msg(w, 1, (m) => str(m, 1, 'web-abc'));
+    msg(w, 2, (e) => {
+      str(e, 1, '10.42.0.5');
+      msg(e, 2, (c) => varint(varint(c, 1, 1), 3, 0)); // conditions: ready true, terminating false (pointers)
+      msg(e, 4, (r) => str(str(r, 1, 'Pod'), 3, 'web-0')); // targetRef kind, name
+      str(e, 6, 'node1');
+    });
+    msg(w, 3, (p) => varint(str(p, 1, 'http'), 3, 80));
+    str(w, 4, 'IPv4');
+    assert.deepEqual(decodeProtobufBody(envelope('EndpointSlice', w.finish(), 'discovery.k8s.io/v1'), SLICE), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'web-abc' },
+      endpoints: [{ addresses: ['10.42.0.5'], conditions: { ready: true, terminating: false }, targetRef: { kind: 'Pod', name: 'web-0' }, nodeName: 'node1' }],
+      ports: [{ name: 'http', port: 80 }],
+      addressType: 'IPv4',
+    });
+  });
+
+  it('writes the group apiVersion and kind into the envelope and round-trips a Deployment and an EndpointSlice', () => {
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx', resources: {} }] } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } } },
+      status: { replicas: 2, conditions: [{ type: 'Progressing', status: 'True', lastUpdateTime: '2024-05-06T07:08:09Z', lastTransitionTime: '2024-05-06T07:08:09Z', reason: 'NewReplicaSetAvailable', message: 'ok' }] },
+    };
+    const body = encodeProtobufObject(deployment) ?? Buffer.alloc(0);
+    const env = decodeEnvelope(body);
+    assert.deepEqual([env.apiVersion, env.kind], ['apps/v1', 'Deployment']);
+    assert.deepEqual(decodeProtobufBody(body, DEPLOY), deployment);
+    const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-abc', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.42.0.5'], conditions: { ready: true } }], ports: [{ port: 80, protocol: 'TCP' }] };
+    const sliceBody = encodeProtobufObject(slice) ?? Buffer.alloc(0);
+    assert.deepEqual([decodeEnvelope(sliceBody).apiVersion, decodeEnvelope(sliceBody).kind], ['discovery.k8s.io/v1', 'EndpointSlice']);
+    assert.deepEqual(decodeProtobufBody(sliceBody, SLICE), slice);
+  });
+
+  it('defaults an empty envelope type to the endpoint group version, as copyKindDefaults', () => {
+    const w = protobuf.Writer.create();
+    msg(w, 1, (m) => str(m, 1, 'web'));
+    assert.deepEqual(decodeProtobufBody(envelope('', w.finish(), ''), DEPLOY), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: {}, spec: {} }, strategy: {} }, status: {} });
   });
 });

@@ -12,7 +12,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { Gvk } from '../patch-adapter.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 import { decodeMessage, encodeMessage } from './wire-codec.js';
-import { WIRE_ROOTS } from './wire-schema.gen.js';
+import { WIRE_PACKAGES, WIRE_ROOTS } from './wire-schema.gen.js';
 
 /** The Kubernetes protobuf media type (`runtime.ContentTypeProtobuf`). */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
@@ -25,13 +25,15 @@ function apiVersionOf(gvk: Gvk): string {
 }
 
 /**
- * The wire message of a top-level `apiVersion`/`kind` (`v1`/`Pod` → `core.v1.Pod`; `v1` or `meta.k8s.io/v1` with
- * `Status` or `DeleteOptions` → `meta.v1.*`), or undefined when k1s has no protobuf form for it (Table, other groups).
+ * The wire message of a top-level `apiVersion`/`kind` (`v1`/`Pod` → `core.v1.Pod`, `apps/v1`/`Deployment` →
+ * `apps.v1.Deployment`, `discovery.k8s.io/v1`/`EndpointSlice` → `discovery.v1.EndpointSlice`; `v1` or
+ * `meta.k8s.io/v1` with `Status` or `DeleteOptions` → `meta.v1.*`), or undefined when k1s has no protobuf form
+ * for it (Table, kinds outside wire-schema.gen.ts's roots).
  */
 export function messageNameOf(apiVersion: string, kind: string): string | undefined {
   let name: string | undefined;
   if (META_KINDS.has(kind) && (apiVersion === 'v1' || apiVersion === 'meta.k8s.io/v1')) name = `meta.v1.${kind}`;
-  else if (apiVersion === 'v1') name = `core.v1.${kind}`;
+  else if (Object.hasOwn(WIRE_PACKAGES, apiVersion)) name = `${WIRE_PACKAGES[apiVersion]}.${kind}`;
   return name !== undefined && WIRE_ROOTS.includes(name) ? name : undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Generator of wire-schema.gen.ts: reads the pinned k8s.io/api and k8s.io/apimachinery sources (generated.proto for
  * message and field numbers and types, the Go types for pointer, omitempty and inline JSON facts) and writes the
- * table of every message reachable from the kinds k1s serves.
+ * table of every message reachable from the kinds k1s serves, plus each group version's message package by
+ * apiVersion (from `register.go`'s GroupName: `discovery.k8s.io/v1` → `discovery.v1`).
  *
  * Run after `npx tsc`, with git mirrors of kubernetes/api and kubernetes/apimachinery:
  * `node dist/src/apiserver/protobuf/generate-wire-schema.js <api.git> <apimachinery.git> > src/apiserver/protobuf/wire-schema.gen.ts`.
@@ -9,27 +10,47 @@
  */
 import { execFileSync } from 'node:child_process';
 import { argv, stdout } from 'node:process';
+import { PINNED_API, PINNED_APIMACHINERY } from '../../api/schema/codegen/pinned.js';
 
-/** The pinned inputs: repository, tag, commit and the files read from it. */
+/** The k8s.io/api directories read; a directory's messages are named after it (`apps/v1` → `apps.v1.Deployment`). */
+const API_PACKAGES = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1'];
+
+/** The pinned inputs: repository, tag, commit and the files read from it (tag and commit shared with the schema tables). */
 export const PINNED = {
-  api: { tag: 'v0.32.0', commit: 'e622342ab4abd51157f8fd650186575bab46777c', protos: { 'core.v1': 'core/v1/generated.proto' }, goDirs: ['core/v1'] },
+  api: {
+    tag: PINNED_API.tag,
+    commit: PINNED_API.commit,
+    protos: Object.fromEntries(API_PACKAGES.map((d) => [d.replace('/', '.'), `${d}/generated.proto`])),
+    goDirs: API_PACKAGES,
+  },
   apimachinery: {
-    tag: 'v0.32.0',
-    commit: '59e9003f02d6f0c8fff53719a7a0604ec82ee9a9',
+    tag: PINNED_APIMACHINERY.tag,
+    commit: PINNED_APIMACHINERY.commit,
     protos: {
       'meta.v1': 'pkg/apis/meta/v1/generated.proto',
       runtime: 'pkg/runtime/generated.proto',
       resource: 'pkg/api/resource/generated.proto',
       intstr: 'pkg/util/intstr/generated.proto',
-    },
+    } as Record<string, string>,
     goDirs: ['pkg/apis/meta/v1', 'pkg/runtime'],
   },
-} as const;
+};
 
 /** The messages the table starts from: every kind k1s serves, its list, and the meta/v1 and runtime wrappers. */
 export const ROOTS = [
-  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount'].flatMap((k) => [`core.v1.${k}`, `core.v1.${k}List`]),
+  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'PersistentVolume', 'PersistentVolumeClaim'].flatMap((k) => [
+    `core.v1.${k}`,
+    `core.v1.${k}List`,
+  ]),
   'core.v1.Binding',
+  ...['Deployment', 'ReplicaSet'].flatMap((k) => [`apps.v1.${k}`, `apps.v1.${k}List`]),
+  'autoscaling.v1.Scale',
+  'discovery.v1.EndpointSlice',
+  'discovery.v1.EndpointSliceList',
+  'storage.v1.StorageClass',
+  'storage.v1.StorageClassList',
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].flatMap((k) => [`rbac.v1.${k}`, `rbac.v1.${k}List`]),
+  'authentication.v1.TokenRequest',
   'meta.v1.Status',
   'meta.v1.DeleteOptions',
   'meta.v1.WatchEvent',
@@ -37,7 +58,7 @@ export const ROOTS = [
 ];
 
 const PACKAGES: Record<string, string> = {
-  'k8s.io.api.core.v1': 'core.v1',
+  ...Object.fromEntries(API_PACKAGES.map((d) => [`k8s.io.api.${d.replace('/', '.')}`, d.replace('/', '.')])),
   'k8s.io.apimachinery.pkg.apis.meta.v1': 'meta.v1',
   'k8s.io.apimachinery.pkg.runtime': 'runtime',
   'k8s.io.apimachinery.pkg.api.resource': 'resource',
@@ -152,6 +173,7 @@ function main(): void {
   if (!apiGit || !machineryGit) throw new Error('usage: generate-wire-schema <kubernetes/api git dir> <kubernetes/apimachinery git dir>');
   const messages = new Map<string, ProtoField[]>();
   const goFields = new Map<string, GoField>();
+  const apiVersions = new Map<string, string>();
   for (const [repo, git] of [
     [PINNED.api, apiGit],
     [PINNED.apimachinery, machineryGit],
@@ -160,8 +182,13 @@ function main(): void {
       for (const [k, v] of parseProto(show(git, repo.commit, path), pkg)) messages.set(k, v);
     }
     for (const dir of repo.goDirs) {
-      const pkg = dir === 'core/v1' ? 'core.v1' : dir === 'pkg/apis/meta/v1' ? 'meta.v1' : 'runtime';
-      for (const file of listGo(git, repo.commit, dir)) parseGo(show(git, repo.commit, file), pkg, goFields);
+      const pkg = dir === 'pkg/apis/meta/v1' ? 'meta.v1' : dir === 'pkg/runtime' ? 'runtime' : dir.replace('/', '.');
+      for (const file of listGo(git, repo.commit, dir)) {
+        const text = show(git, repo.commit, file);
+        parseGo(text, pkg, goFields);
+        const group = /^const GroupName = "([^"]*)"$/m.exec(text);
+        if (group && repo === PINNED.api) apiVersions.set(`${group[1] ? `${group[1]}/` : ''}${dir.split('/')[1]}`, pkg);
+      }
     }
   }
   const reached: string[] = [];
@@ -177,7 +204,7 @@ function main(): void {
   reached.sort();
   const lines: string[] = [
     '// Wire schema of the Kubernetes protobuf messages k1s serves. GENERATED by generate-wire-schema.ts: do not edit.',
-    `// Inputs: kubernetes/api ${PINNED.api.tag} (${PINNED.api.commit}) core/v1 generated.proto + types.go;`,
+    `// Inputs: kubernetes/api ${PINNED.api.tag} (${PINNED.api.commit}) ${API_PACKAGES.join(', ')} generated.proto + Go types;`,
     `// kubernetes/apimachinery ${PINNED.apimachinery.tag} (${PINNED.apimachinery.commit}) meta/v1, runtime, resource, intstr generated.proto + meta/v1, runtime Go types.`,
     "import type { WireSchema } from './wire-types.js';",
     '',
@@ -202,6 +229,10 @@ function main(): void {
   }
   lines.push('};', '', '/** The top-level messages the table was grown from (kinds, lists and wrappers). */');
   lines.push(`export const WIRE_ROOTS: readonly string[] = [${ROOTS.map((r) => `'${r}'`).join(', ')}];`, '');
+  lines.push("/** The message package of each k8s.io/api group version by apiVersion (register.go's GroupName): `apps/v1` → `apps.v1`. */");
+  lines.push('export const WIRE_PACKAGES: Readonly<Record<string, string>> = {');
+  for (const [v, pkg] of [...apiVersions].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`  '${v}': '${pkg}',`);
+  lines.push('};', '');
   stdout.write(lines.join('\n'));
 }
 

@@ -177,7 +177,155 @@ function item(obj: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-/** Objects of every served kind, plus the lists, Binding, Status and DeleteOptions, in kube's JSON shape. */
+const TEMPLATE = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25', ports: [{ containerPort: 80, protocol: 'TCP' }], resources: {} }], restartPolicy: 'Always' } };
+
+/** apps/v1 Deployment: pointer zeros (collisionCount), int-or-string surge values, a retainKeys strategy, the core/v1 pod template. */
+const DEPLOYMENT = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: META,
+  spec: {
+    replicas: 3,
+    selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['frontend'] }] },
+    template: TEMPLATE,
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+    minReadySeconds: 5,
+    revisionHistoryLimit: 10,
+    paused: true,
+    progressDeadlineSeconds: 600,
+  },
+  status: {
+    observedGeneration: 2,
+    replicas: 3,
+    updatedReplicas: 3,
+    readyReplicas: 2,
+    availableReplicas: 2,
+    unavailableReplicas: 1,
+    conditions: [{ type: 'Available', status: 'True', lastUpdateTime: TIME, lastTransitionTime: TIME, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }],
+    collisionCount: 0,
+  },
+};
+
+const REPLICA_SET = {
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  metadata: { ...META, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true, blockOwnerDeletion: true }] },
+  spec: { replicas: 0, minReadySeconds: 5, selector: { matchLabels: { app: 'web', 'pod-template-hash': '5d8f' } }, template: TEMPLATE },
+  status: { replicas: 0, fullyLabeledReplicas: 1, observedGeneration: 4, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: TIME, reason: 'FailedCreate', message: 'quota' }] },
+};
+
+/** discovery.k8s.io/v1 EndpointSlice: pointer bools that are false, a core/v1 targetRef, hints. */
+const ENDPOINT_SLICE = {
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { ...META, labels: { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+  addressType: 'IPv4',
+  endpoints: [
+    {
+      addresses: ['10.42.0.5'],
+      conditions: { ready: true, serving: true, terminating: false },
+      hostname: 'web-0',
+      targetRef: { kind: 'Pod', namespace: 'ns1', name: 'web-0', uid: 'p1' },
+      deprecatedTopology: { 'kubernetes.io/hostname': 'node1' },
+      nodeName: 'node1',
+      zone: 'z1',
+      hints: { forZones: [{ name: 'z1' }] },
+    },
+    { addresses: ['10.42.0.6'], conditions: {} },
+  ],
+  ports: [{ name: 'http', protocol: 'TCP', port: 80, appProtocol: 'http' }, { port: 0 }],
+};
+
+const SERVICE = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: META,
+  spec: {
+    ports: [{ name: 'http', protocol: 'TCP', appProtocol: 'http', port: 80, targetPort: 'http', nodePort: 30080 }, { name: 'metrics', protocol: 'UDP', port: 9100, targetPort: 9100 }],
+    selector: { app: 'web' },
+    clusterIP: '10.43.0.10',
+    clusterIPs: ['10.43.0.10'],
+    type: 'NodePort',
+    externalIPs: ['192.0.2.10'],
+    sessionAffinity: 'ClientIP',
+    externalTrafficPolicy: 'Cluster',
+    publishNotReadyAddresses: true,
+    sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    allocateLoadBalancerNodePorts: false,
+    internalTrafficPolicy: 'Cluster',
+  },
+  status: {
+    loadBalancer: { ingress: [{ ip: '192.0.2.1', ipMode: 'VIP', ports: [{ port: 80, protocol: 'TCP' }] }] },
+    conditions: [{ type: 'LoadBalancerReady', status: 'False', observedGeneration: 1, lastTransitionTime: TIME, reason: 'Pending', message: 'waiting' }],
+  },
+};
+
+const ENDPOINTS = {
+  apiVersion: 'v1',
+  kind: 'Endpoints',
+  metadata: META,
+  subsets: [
+    {
+      addresses: [{ ip: '10.42.0.5', hostname: 'web-0', nodeName: 'node1', targetRef: { kind: 'Pod', namespace: 'ns1', name: 'web-0', uid: 'p1' } }],
+      notReadyAddresses: [{ ip: '10.42.0.6' }],
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP', appProtocol: 'http' }],
+    },
+  ],
+};
+
+const PERSISTENT_VOLUME = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolume',
+  metadata: { name: 'pv1', uid: 'v1', resourceVersion: '7', creationTimestamp: TIME, finalizers: ['kubernetes.io/pv-protection'] },
+  spec: {
+    capacity: { storage: '1Gi' },
+    hostPath: { path: '/var/lib/k1s/storage/pv1', type: 'DirectoryOrCreate' },
+    accessModes: ['ReadWriteOnce'],
+    claimRef: { kind: 'PersistentVolumeClaim', namespace: 'ns1', name: 'data', uid: 'c1', apiVersion: 'v1', resourceVersion: '6' },
+    persistentVolumeReclaimPolicy: 'Delete',
+    storageClassName: 'local-path',
+    volumeMode: 'Filesystem',
+    nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node1'] }] }] } },
+  },
+  status: { phase: 'Bound', lastPhaseTransitionTime: TIME },
+};
+
+const PERSISTENT_VOLUME_CLAIM = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: META,
+  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: 'pv1', storageClassName: 'local-path', volumeMode: 'Filesystem' },
+  status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } },
+};
+
+const STORAGE_CLASS = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'rancher.io/local-path',
+  parameters: { nodePath: '/var/lib/k1s/storage' },
+  reclaimPolicy: 'Delete',
+  mountOptions: ['noatime'],
+  allowVolumeExpansion: false,
+  volumeBindingMode: 'WaitForFirstConsumer',
+  allowedTopologies: [{ matchLabelExpressions: [{ key: 'kubernetes.io/hostname', values: ['node1'] }] }],
+};
+
+const RULES = [{ verbs: ['get', 'list', 'watch'], apiGroups: ['', 'apps'], resources: ['pods', 'deployments'], resourceNames: ['web'] }];
+const SUBJECTS = [
+  { kind: 'ServiceAccount', name: 'default', namespace: 'ns1' },
+  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' },
+];
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+/**
+ * Objects of every served kind, plus the lists, Binding, Status and DeleteOptions, in kube's JSON shape (keyed by
+ * kind; kinds are unique across the groups here). Values are what Go's encoding/json writes for the decoded
+ * struct: non-pointer structs always present (`strategy: {}`, `conditions: {}`), fields without omitempty even
+ * when zero (ReplicaSetStatus and ScaleStatus `replicas: 0`), pointer zeros kept (`collisionCount: 0`).
+ */
 export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
   Pod: POD,
   Node: NODE,
@@ -205,4 +353,36 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
     code: 422,
   },
   DeleteOptions: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: 'u1', resourceVersion: '5' }, orphanDependents: false, propagationPolicy: 'Foreground', dryRun: ['All'] },
+  Service: SERVICE,
+  ServiceList: { apiVersion: 'v1', kind: 'ServiceList', metadata: { resourceVersion: '1' }, items: [item(SERVICE), { metadata: { name: 'kubernetes' }, spec: { ports: [{ port: 443, targetPort: 6443 }] }, status: { loadBalancer: {} } }] },
+  Endpoints: ENDPOINTS,
+  EndpointsList: { apiVersion: 'v1', kind: 'EndpointsList', metadata: { resourceVersion: '1' }, items: [item(ENDPOINTS), { metadata: { name: 'empty' } }] },
+  PersistentVolume: PERSISTENT_VOLUME,
+  PersistentVolumeList: { apiVersion: 'v1', kind: 'PersistentVolumeList', metadata: { resourceVersion: '1' }, items: [item(PERSISTENT_VOLUME)] },
+  PersistentVolumeClaim: PERSISTENT_VOLUME_CLAIM,
+  PersistentVolumeClaimList: { apiVersion: 'v1', kind: 'PersistentVolumeClaimList', metadata: { resourceVersion: '1' }, items: [item(PERSISTENT_VOLUME_CLAIM), { metadata: { name: 'c' }, spec: { resources: {} }, status: {} }] },
+  Deployment: DEPLOYMENT,
+  DeploymentList: { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '9' }, items: [item(DEPLOYMENT), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} }, strategy: {} }, status: {} }] },
+  ReplicaSet: REPLICA_SET,
+  ReplicaSetList: { apiVersion: 'apps/v1', kind: 'ReplicaSetList', metadata: { resourceVersion: '9' }, items: [item(REPLICA_SET), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} } }, status: { replicas: 0 } }] },
+  Scale: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'ns1', resourceVersion: '12' }, spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } },
+  EndpointSlice: ENDPOINT_SLICE,
+  EndpointSliceList: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSliceList', metadata: { resourceVersion: '1' }, items: [item(ENDPOINT_SLICE), { metadata: { name: 'web-empty' }, addressType: 'IPv6' }] },
+  StorageClass: STORAGE_CLASS,
+  StorageClassList: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClassList', metadata: { resourceVersion: '1' }, items: [item(STORAGE_CLASS)] },
+  Role: { apiVersion: RBAC, kind: 'Role', metadata: META, rules: RULES },
+  RoleList: { apiVersion: RBAC, kind: 'RoleList', metadata: {}, items: [{ metadata: { name: 'r' }, rules: [{ verbs: ['*'] }] }] },
+  ClusterRole: { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'view' }, rules: [...RULES, { verbs: ['get'], nonResourceURLs: ['/healthz'] }], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-view': 'true' } }] } },
+  ClusterRoleList: { apiVersion: RBAC, kind: 'ClusterRoleList', metadata: {}, items: [{ metadata: { name: 'empty' } }] },
+  RoleBinding: { apiVersion: RBAC, kind: 'RoleBinding', metadata: META, subjects: SUBJECTS, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' } },
+  RoleBindingList: { apiVersion: RBAC, kind: 'RoleBindingList', metadata: {}, items: [{ metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } }] },
+  ClusterRoleBinding: { apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: 'admin' }, subjects: SUBJECTS, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' } },
+  ClusterRoleBindingList: { apiVersion: RBAC, kind: 'ClusterRoleBindingList', metadata: {}, items: [{ metadata: { name: 'b' }, roleRef: { apiGroup: '', kind: '', name: '' } }] },
+  TokenRequest: {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    metadata: { name: 'default', namespace: 'ns1', creationTimestamp: TIME },
+    spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'web', uid: 'p1' } },
+    status: { token: 'eyJhbGciOi', expirationTimestamp: TIME },
+  },
 };
