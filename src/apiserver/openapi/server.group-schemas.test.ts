@@ -57,7 +57,9 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 describe('generated group schemas through the API server and kubectl 1.32', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer([...(await strategiesForTest()), ...STUBS]);
+    // The stubs replace whatever the registry serves for the same resources, so only the schema side is exercised.
+    const stubbed = (s: Strategy): boolean => STUBS.some((x) => x.info.group === s.info.group && x.info.resource === s.info.resource);
+    t = await startTestServer([...(await strategiesForTest()).filter((s) => !stubbed(s)), ...STUBS]);
   });
   after(async () => {
     await t.close();
