@@ -24,6 +24,10 @@ export interface ImageRuntimeConfig {
   Env?: string[];
   WorkingDir?: string;
   User?: string;
+  /** Ports the image documents, as "80/tcp" → {} (informational, as in docker's config). */
+  ExposedPorts?: Record<string, Record<string, never>>;
+  /** The signal that stops the container ("SIGQUIT"); runtimes default to SIGTERM. */
+  StopSignal?: string;
 }
 
 /** An image to build: one layer of `files`, its config, and the names it is tagged with (full refs). */
