@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what k1s needs and is missing: Debian packages (containerd, runc, CNI plugins, catatonit,
-# iptables, busybox-static for test images, python3-kubernetes for the Python client e2e), npm dependencies, and the TypeScript build.
+# iptables, busybox-static and curl for test images, python3-kubernetes for the Python client e2e), Debian's
+# nginx downloaded (not installed) for the nginx test images, npm dependencies, and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(containerd runc containernetworking-plugins catatonit iptables busybox-static python3-kubernetes)
+# curl, bash and the libraries of nginx are copied into the e2e test images (test/images/).
+pkgs=(containerd runc containernetworking-plugins catatonit iptables busybox-static python3-kubernetes curl bash libpcre2-8-0 libssl3 zlib1g libcrypt1)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,6 +20,24 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# nginx and nginx-common for the nginx test images: downloaded into a cache, never installed (installing
+# Debian's nginx enables and starts a web server on the host's port 80). test/images/host-files.ts reads them.
+debs=${K1S_DEB_CACHE:-/var/cache/k1s/debs}
+if [ "$(id -u)" = 0 ] && ! dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q "install ok installed"; then
+  candidate() { apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1; }
+  [ -n "$(candidate nginx)" ] || apt-get update -qq
+  mkdir -p "$debs"
+  for p in nginx nginx-common; do
+    v=$(candidate "$p")
+    [ -n "$v" ] || { echo "k1s: no Debian package $p to download for the test images" >&2; exit 1; }
+    if ! ls "$debs/${p}_${v//:/%3a}_"*.deb >/dev/null 2>&1; then
+      echo "k1s: downloading $p $v for the test images"
+      rm -f "$debs/${p}_"*.deb
+      (cd "$debs" && apt-get download -qq "$p=$v")
+    fi
+  done
 fi
 
 # npm dependencies (better-sqlite3 builds from source here: about a minute).
