@@ -1,6 +1,8 @@
 /**
  * End-to-end harness: starts a real `k1s server` (bin/k1s, which runs containerd + runc + CNI) on a temporary
- * data dir and port, imports the busybox test images, drives it with the real kubectl binary, and on teardown
+ * data dir and port, imports the busybox test images, serves the other test images (nginx, curl, a postgres
+ * stand-in: test/images/test-images.ts) from a local mirror of docker.io, drives it with the real kubectl
+ * binary, and on teardown
  * deletes every pod, stops the server by pid, runs `k1s killall`, and reports anything left behind.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimePaths } from '../../src/containerd/paths.js';
 import { freeLocalPort } from '../../src/containerd/supervisor.js';
-import { buildBusyboxArchive } from '../images/busybox.js';
+import { testImages, type TestImages } from '../images/test-images.js';
 import { startOciRegistry, type OciRegistry } from '../registry/oci-registry.js';
 import { k1sBin } from './paths.js';
 
@@ -71,6 +73,8 @@ export interface Cluster {
   restart(): Promise<{ stopMs: number }>;
   /** Pid of the running `k1s server` process (for /proc/<pid>/stat), or undefined when it is not running. */
   serverPid(): number | undefined;
+  /** The test images the cluster's docker.io mirror serves (busybox is also imported at start). */
+  images: TestImages;
 }
 
 function shimPidsFor(socket: string): number[] {
@@ -110,7 +114,11 @@ export interface ClusterOptions {
   mirrors?: Record<string, string[]>;
 }
 
-/** Starts a cluster; the busybox images (1.36, 1.35, latest) are imported before it resolves. */
+/**
+ * Starts a cluster; the busybox images (1.36, 1.35, latest) are imported before it resolves, and every test
+ * image (busybox, nginx, nginx:alpine, curlimages/curl, postgres:alpine stand-in; see TEST_IMAGE_REFS) can be
+ * pulled from the local docker.io mirror. The archives are built once and cached (test-images.ts).
+ */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const dataDir = await mkdtemp(join(tmpdir(), 'k1s-e2e-'));
   const port = await freeLocalPort();
@@ -118,11 +126,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const netnsBefore = new Set(netnsList());
   const logFile = join(dataDir, 'server.log');
-  // Images: busybox:1.36/1.35/latest built from Debian's busybox-static. Tagged ones are imported with
-  // `k1s images import`; `image: busybox` (pull policy Always) pulls from this local mirror of docker.io.
-  const archive = join(dataDir, 'busybox.tar');
-  await buildBusyboxArchive(archive);
-  const registry: OciRegistry = await startOciRegistry([archive]);
+  // Images built from Debian packages (test/images/): busybox:1.36/1.35/latest are imported with
+  // `k1s images import`; `image: busybox` (pull policy Always), nginx, curl and the rest pull from this local
+  // mirror of docker.io.
+  const images = await testImages();
+  if (images.buildMs > 0) console.log(`# figure: test images built in ${images.buildMs} ms (${images.archives.map((a) => `${a.name} ${(a.bytes / 1e6).toFixed(1)} MB`).join(', ')})`);
+  const archive = images.busybox;
+  const registry: OciRegistry = await startOciRegistry(images.archives.map((a) => a.file));
   const registriesYaml = join(dataDir, 'registries.yaml');
   const extraMirrors = Object.entries(options.mirrors ?? {})
     .map(([host, endpoints]) => `  "${host}":\n    endpoint:\n${endpoints.map((e) => `      - "${e}"\n`).join('')}`)
@@ -185,6 +195,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     port,
     kubeconfig,
     nodeName,
+    images,
     serverLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async kubectl(a, o = {}) {
       if (!kubectlPath) throw new Error('kubectl is not installed');
@@ -281,6 +292,52 @@ export async function podRow(cluster: Cluster, name: string, namespace = 'defaul
   const cols = r.stdout.trim().split(/\s{2,}/);
   if (cols.length < 5) return undefined;
   return { name: cols[0]!, ready: cols[1]!, status: cols[2]!, restarts: cols[3]!, age: cols[cols.length - 1]! };
+}
+
+/** A row of `kubectl get pod --watch` and when it was printed (ms since the watch started). */
+export interface WatchedRow extends PodRow {
+  atMs: number;
+}
+
+/**
+ * Runs `kubectl get pod NAME --watch` as the user types it (the pod must exist) and collects every row it
+ * prints until one's STATUS matches `until`; then stops kubectl (by its pid) and resolves with the rows, header
+ * left out. Rejects, with the rows so far, when kubectl exits first or `timeoutMs` passes.
+ */
+export function watchPod(cluster: Cluster, name: string, until: RegExp, timeoutMs = 90_000): Promise<WatchedRow[]> {
+  if (!kubectlPath) return Promise.reject(new Error('kubectl is not installed'));
+  const child = spawn(kubectlPath, [`--cache-dir=${join(cluster.dataDir, 'kube-cache')}`, 'get', 'pod', name, '--watch'], {
+    env: { ...process.env, KUBECONFIG: cluster.kubeconfig },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const t0 = Date.now();
+  const rows: WatchedRow[] = [];
+  let stderr = '';
+  let buffered = '';
+  return new Promise<WatchedRow[]>((resolveWatch, rejectWatch) => {
+    const finish = (err?: Error): void => {
+      clearTimeout(timer);
+      child.stdout.removeAllListeners('data');
+      if (child.exitCode === null) child.kill('SIGTERM');
+      if (err) rejectWatch(err);
+      else resolveWatch(rows);
+    };
+    const timer = setTimeout(() => finish(new Error(`timed out watching pod ${name} for STATUS ${until}: ${JSON.stringify(rows)}`)), timeoutMs);
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const cols = line.trim().split(/\s{2,}/);
+        if (cols[0] === 'NAME' || cols.length < 5) continue;
+        const row = { name: cols[0]!, ready: cols[1]!, status: cols[2]!, restarts: cols[3]!, age: cols[cols.length - 1]!, atMs: Date.now() - t0 };
+        rows.push(row);
+        if (until.test(row.status)) return finish();
+      }
+    });
+    child.once('exit', (code) => finish(new Error(`kubectl get pod ${name} --watch exited (${code}) before STATUS ${until}: ${stderr}${JSON.stringify(rows)}`)));
+  });
 }
 
 /**
