@@ -305,6 +305,25 @@ describe('seed pods', { skip: e2eSkip }, () => {
     await cluster().kubectlOk(['delete', 'pod', 'db-stand-in', 'db-no-password', '--grace-period=1', '--wait=false']);
   });
 
+  // The nginx test image stops as the official one does: its config's StopSignal is SIGQUIT (graceful shutdown).
+  it('nginx image: a container killed by its liveness probe gets SIGQUIT, as the official image\'s StopSignal says', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'nginx-stop-signal' },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:1.25-alpine', livenessProbe: { exec: { command: ['false'] }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 } }] },
+    };
+    try {
+      await applyAndWait(cluster(), JSON.stringify(pod), 'nginx-stop-signal', /^Running$/, 120_000);
+      await cluster().waitFor('a restart', async () => (await cluster().kubectlOk(['get', 'pod', 'nginx-stop-signal', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])) !== '0', 30_000);
+      const previous = await cluster().kubectlOk(['logs', 'nginx-stop-signal', '--previous']);
+      assert.match(previous, /\[notice\] 1#1: signal 3 \(SIGQUIT\) received/);
+      assert.match(previous, /gracefully shutting down/);
+    } finally {
+      await cluster().kubectlOk(['delete', 'pod', 'nginx-stop-signal', '--grace-period=1', '--wait=false']);
+    }
+  });
+
   after(() => {
     if (!hostPathDirExisted) rmSync(hostPathDir, { recursive: true, force: true });
   });
