@@ -530,3 +530,8 @@ export interface DeleteOptions extends TypeMeta {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   dryRun?: string[];
 }
+
+/** The finalizer of an owner whose dependents the garbage collector orphans first (`metav1.FinalizerOrphanDependents`). */
+export const FINALIZER_ORPHAN_DEPENDENTS = 'orphan';
+/** The finalizer of an owner deleted in the foreground, after its blocking dependents (`metav1.FinalizerDeleteDependents`). */
+export const FINALIZER_DELETE_DEPENDENTS = 'foregroundDeletion';

@@ -21,6 +21,7 @@ import type { DeleteOptions, KubeList, KubeObject } from '../api/types.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store, StoredObject } from '../storage/store.js';
 import { apiVersionOf } from './decode.js';
+import { deletionFinalizersForGarbageCollection } from './gc-finalizers.js';
 import { listObjects, type ListQuery } from './list.js';
 import {
   deepCopy,
@@ -328,7 +329,9 @@ export class GenericStore {
 
   /**
    * DELETE with graceful deletion (strategy.gracePeriod) and finalizers: while pending, the object stays
-   * with deletionTimestamp/deletionGracePeriodSeconds set and is returned with `deleted: false`.
+   * with deletionTimestamp/deletionGracePeriodSeconds set and is returned with `deleted: false`. The
+   * propagationPolicy sets the garbage collector's `orphan` / `foregroundDeletion` finalizers first
+   * (gc-finalizers.ts), so an owner deleted with Orphan or Foreground stays until the collector is done.
    * Preconditions on uid/resourceVersion give 409 Conflict.
    */
   async delete(namespace: string, name: string, options: DeleteOptions, write: WriteOptions): Promise<DeleteResult> {
@@ -358,26 +361,32 @@ export class GenericStore {
         throw this.mapWriteError(err, name);
       }
     }
+    const meta = obj.metadata;
     const grace = this.strategy.gracePeriod?.(obj, options);
-    const finalizers = obj.metadata.finalizers ?? [];
+    const g = grace ?? 0;
+    const existing = meta.deletionGracePeriodSeconds;
+    // A shorter grace period moves the deadline earlier, never later (BeforeDelete). A pending graceful
+    // deletion that this request does not shorten is left as it is, its finalizers included.
+    const moves = !meta.deletionTimestamp || existing === undefined || g < existing;
+    if (!moves && existing !== undefined && existing > 0) return { object: obj, deleted: false };
+    const gc = deletionFinalizersForGarbageCollection(meta.finalizers ?? [], options);
+    if (gc.changed) {
+      if (gc.finalizers.length > 0) meta.finalizers = gc.finalizers;
+      else delete meta.finalizers;
+    }
+    const finalizers = meta.finalizers ?? [];
     const pendingGrace = grace !== undefined && grace > 0;
     if (!pendingGrace && finalizers.length === 0) {
       if (write.dryRun) return { object: obj, deleted: true };
       return { object: await this.remove(current.key, obj, current.modRevision), deleted: true };
     }
-    const meta = obj.metadata;
-    const now = this.deps.clock();
-    const g = grace ?? 0;
-    const existing = meta.deletionGracePeriodSeconds;
-    if (!meta.deletionTimestamp || existing === undefined || g < existing) {
-      // A shorter grace period moves the deadline earlier, never later (BeforeDelete).
-      meta.deletionTimestamp = rfc3339(new Date(now.getTime() + g * 1000));
+    if (moves) {
+      meta.deletionTimestamp = rfc3339(new Date(this.deps.clock().getTime() + g * 1000));
       meta.deletionGracePeriodSeconds = g;
-    } else {
+    } else if (!gc.changed) {
       return { object: obj, deleted: false };
     }
     if (write.dryRun) return { object: obj, deleted: false };
-    if (g === 0 && finalizers.length === 0) return { object: await this.remove(current.key, obj, current.modRevision), deleted: true };
     try {
       return { object: this.withType((await this.deps.store.update(current.key, obj, current.modRevision)).object), deleted: false };
     } catch (err) {
