@@ -1,0 +1,322 @@
+/**
+ * An in-memory ApiClient for controller tests: core and named API groups, legacy discovery, label and
+ * field selectors, resourceVersion conflicts, generateName, JSON merge patch, finalizers, the garbage
+ * collector's deletion finalizers (the API server's own gc-finalizers.ts) and watch from a resourceVersion.
+ */
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, conflict, invalid, notFound, type GroupResource } from '../../api/errors.js';
+import { parseLabelSelector } from '../../api/labels.js';
+import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../../api/types.js';
+import { deletionFinalizersForGarbageCollection } from '../../apiserver/gc-finalizers.js';
+import type { ApiClient, PatchType, Query } from '../../client/types.js';
+
+/** One resource the fake serves. */
+export interface FakeResource {
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  verbs?: string[];
+}
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** The resources served by default: enough core, apps and discovery.k8s.io kinds for the controllers' tests. */
+export const DEFAULT_FAKE_RESOURCES: FakeResource[] = [
+  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
+  { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
+  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
+  { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, verbs: VERBS.filter((v) => v !== 'deletecollection') },
+  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
+  { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
+  { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
+];
+
+interface Parsed {
+  res: FakeResource;
+  namespace: string;
+  name: string;
+  sub: string;
+}
+
+interface Watcher {
+  res: FakeResource;
+  namespace: string;
+  query: Query;
+  push(e: WatchEvent<KubeObject>): void;
+}
+
+/** JSON merge patch (RFC 7386). */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function fieldValue(obj: KubeObject, path: string): string {
+  const v = path.split('.').reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], obj);
+  return String(v ?? '');
+}
+
+function matches(obj: KubeObject, query: Query | undefined): boolean {
+  const ls = query?.labelSelector;
+  if (typeof ls === 'string' && ls !== '' && !parseLabelSelector(ls).matches(obj.metadata.labels)) return false;
+  const fs = query?.fieldSelector;
+  if (typeof fs === 'string' && fs !== '') {
+    for (const term of fs.split(',')) {
+      const neg = term.includes('!=');
+      const [k, v] = term.split(neg ? '!=' : '=') as [string, string];
+      if ((fieldValue(obj, k) === v) === neg) return false;
+    }
+  }
+  return true;
+}
+
+/** A minimal API server in memory. Every call is recorded in `calls` as `VERB path`. */
+export class FakeApi implements ApiClient {
+  readonly calls: string[] = [];
+  /** Called before each request; throw to make it fail (e.g. inject a conflict). */
+  beforeRequest: ((verb: string, path: string) => void) | undefined;
+  private readonly resources: FakeResource[];
+  private readonly objects = new Map<string, KubeObject>();
+  private rv = 1;
+  private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject> }[] = [];
+  private readonly watchers = new Set<Watcher>();
+
+  constructor(resources: FakeResource[] = DEFAULT_FAKE_RESOURCES) {
+    this.resources = resources;
+  }
+
+  private gr(res: FakeResource): GroupResource {
+    return { group: res.group, resource: res.resource };
+  }
+
+  private parse(path: string): Parsed {
+    const segs = path.split('?')[0]!.split('/').filter(Boolean);
+    let group = '';
+    let version: string;
+    let rest: string[];
+    if (segs[0] === 'api') {
+      version = segs[1] ?? '';
+      rest = segs.slice(2);
+    } else {
+      group = segs[1] ?? '';
+      version = segs[2] ?? '';
+      rest = segs.slice(3);
+    }
+    let namespace = '';
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1]!;
+      rest = rest.slice(2);
+    }
+    const res = this.resources.find((r) => r.group === group && r.version === version && r.resource === rest[0]);
+    if (!res) throw notFound({ group, resource: rest[0] ?? '' }, rest[1] ?? '');
+    return { res, namespace: res.namespaced ? namespace : '', name: rest[1] ?? '', sub: rest[2] ?? '' };
+  }
+
+  private key(res: FakeResource, namespace: string, name: string): string {
+    return `${res.group}/${res.resource}/${namespace}/${name}`;
+  }
+
+  private notify(res: FakeResource, type: WatchEvent['type'], obj: KubeObject): void {
+    const event = { type, object: structuredClone(obj) };
+    this.history.push({ rv: Number(obj.metadata.resourceVersion), res, event });
+    for (const w of this.watchers) {
+      if (w.res !== res) continue;
+      if (w.namespace && w.namespace !== obj.metadata.namespace) continue;
+      if (matches(obj, w.query)) w.push(structuredClone(event));
+    }
+  }
+
+  private store(res: FakeResource, obj: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
+    obj.apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
+    obj.kind = res.kind;
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? ''), obj);
+    this.notify(res, type, obj);
+    return structuredClone(obj);
+  }
+
+  private remove(res: FakeResource, obj: KubeObject): KubeObject {
+    this.objects.delete(this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? ''));
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.notify(res, 'DELETED', obj);
+    return structuredClone(obj);
+  }
+
+  private record(verb: string, path: string): void {
+    this.calls.push(`${verb} ${path}`);
+    this.beforeRequest?.(verb, path);
+  }
+
+  /** Stores `obj` at collection `path` as a create would, without recording a call (test set-up). */
+  seed<T extends KubeObject>(path: string, obj: T): T {
+    const p = this.parse(path);
+    const o = structuredClone(obj) as KubeObject;
+    if (p.res.namespaced) o.metadata.namespace ??= p.namespace || 'default';
+    o.metadata.uid ??= randomUUID();
+    o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    return this.store(p.res, o, 'ADDED') as T;
+  }
+
+  /** The stored object at `path`, or undefined. */
+  find<T extends KubeObject>(path: string): T | undefined {
+    const p = this.parse(path);
+    const o = this.objects.get(this.key(p.res, p.namespace, p.name));
+    return o ? (structuredClone(o) as T) : undefined;
+  }
+
+  /** Every stored object of the collection at `path` (all namespaces for a cluster-wide path). */
+  all<T extends KubeObject>(path: string): T[] {
+    const p = this.parse(path);
+    const prefix = `${p.res.group}/${p.res.resource}/${p.namespace ? `${p.namespace}/` : ''}`;
+    return [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => structuredClone(o) as T);
+  }
+
+  async get<T extends KubeObject>(path: string): Promise<T> {
+    this.record('GET', path);
+    const disc = this.discovery(path);
+    if (disc) return disc as T;
+    const p = this.parse(path);
+    const o = this.objects.get(this.key(p.res, p.namespace, p.name));
+    if (!o) throw notFound(this.gr(p.res), p.name);
+    return structuredClone(o) as T;
+  }
+
+  private discovery(path: string): KubeObject | undefined {
+    if (path === '/api') return { kind: 'APIVersions', metadata: {}, versions: ['v1'] };
+    if (path === '/apis') {
+      const groups = [...new Set(this.resources.filter((r) => r.group).map((r) => `${r.group}/${r.version}`))].map((gv) => ({
+        name: gv.split('/')[0],
+        versions: [{ groupVersion: gv, version: gv.split('/')[1] }],
+        preferredVersion: { groupVersion: gv, version: gv.split('/')[1] },
+      }));
+      return { kind: 'APIGroupList', apiVersion: 'v1', metadata: {}, groups };
+    }
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!m) return undefined;
+    const group = m[2] ?? '';
+    const version = m[1] ?? m[3] ?? '';
+    const resources = this.resources
+      .filter((r) => r.group === group && r.version === version)
+      .map((r) => ({ name: r.resource, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs ?? VERBS }));
+    return { kind: 'APIResourceList', apiVersion: 'v1', metadata: {}, groupVersion: group ? `${group}/${version}` : version, resources };
+  }
+
+  async list<T extends KubeObject>(path: string, query?: Query): Promise<KubeList<T>> {
+    this.record('LIST', path);
+    const items = this.all<T>(path).filter((o) => matches(o, query));
+    return { metadata: { resourceVersion: String(this.rv) }, items };
+  }
+
+  async create<T extends KubeObject>(path: string, body: unknown): Promise<T> {
+    this.record('POST', path);
+    const p = this.parse(path);
+    const o = structuredClone(body) as KubeObject;
+    if (p.res.namespaced) o.metadata.namespace ??= p.namespace;
+    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = `${o.metadata.generateName}${randomUUID().slice(0, 5)}`;
+    if (this.objects.has(this.key(p.res, o.metadata.namespace ?? '', o.metadata.name ?? ''))) {
+      throw alreadyExists(this.gr(p.res), o.metadata.name ?? '');
+    }
+    o.metadata.uid = randomUUID();
+    o.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    delete o.metadata.resourceVersion;
+    return this.store(p.res, o, 'ADDED') as T;
+  }
+
+  /** Writes `next` over `cur` with the API server's rules: resourceVersion and uid preconditions, removal once finalized. */
+  private write(p: Parsed, cur: KubeObject, next: KubeObject): KubeObject {
+    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(this.gr(p.res), p.name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    if (next.metadata.uid && next.metadata.uid !== cur.metadata.uid) {
+      throw invalid(p.res.kind, p.res.group, p.name, [{ type: 'FieldValueInvalid', field: 'metadata.uid', detail: 'field is immutable' }]);
+    }
+    next.metadata = { ...next.metadata, uid: cur.metadata.uid ?? '', name: p.name };
+    if (cur.metadata.namespace) next.metadata.namespace = cur.metadata.namespace;
+    if (cur.metadata.creationTimestamp) next.metadata.creationTimestamp = cur.metadata.creationTimestamp;
+    if (cur.metadata.deletionTimestamp) next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
+    if (cur.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) return this.remove(p.res, next);
+    return this.store(p.res, next, 'MODIFIED');
+  }
+
+  async update<T extends KubeObject>(path: string, body: unknown): Promise<T> {
+    this.record('PUT', path);
+    const p = this.parse(path);
+    const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
+    if (!cur) throw notFound(this.gr(p.res), p.name);
+    const next = structuredClone(body) as KubeObject;
+    if (p.sub === 'status') return this.write(p, cur, { ...structuredClone(cur), status: next['status'], metadata: { ...cur.metadata, resourceVersion: next.metadata.resourceVersion ?? '' } }) as T;
+    return this.write(p, cur, next) as T;
+  }
+
+  async patch<T extends KubeObject>(path: string, body: unknown, type: PatchType): Promise<T> {
+    this.record(`PATCH(${type})`, path);
+    const p = this.parse(path);
+    const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
+    if (!cur) throw notFound(this.gr(p.res), p.name);
+    if (type !== 'merge') throw new Error(`fake API: only merge patches are supported, got ${type}`);
+    const next = mergePatch(structuredClone(cur), body) as KubeObject;
+    const patchRv = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    if (!patchRv) next.metadata.resourceVersion = cur.metadata.resourceVersion ?? '';
+    return this.write(p, cur, next) as T;
+  }
+
+  async delete(path: string, options: DeleteOptions = {}): Promise<unknown> {
+    this.record('DELETE', path);
+    const p = this.parse(path);
+    const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
+    if (!cur) throw notFound(this.gr(p.res), p.name);
+    if (options.preconditions?.uid && options.preconditions.uid !== cur.metadata.uid) {
+      throw conflict(this.gr(p.res), p.name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
+    }
+    const obj = structuredClone(cur);
+    const gc = deletionFinalizersForGarbageCollection(obj.metadata.finalizers ?? [], options);
+    if (gc.changed) obj.metadata.finalizers = gc.finalizers;
+    if ((obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
+    if (!gc.changed && obj.metadata.deletionTimestamp) return obj;
+    obj.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.deletionGracePeriodSeconds = 0;
+    return this.store(p.res, obj, 'MODIFIED');
+  }
+
+  async *watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
+    this.record('WATCH', path);
+    const p = this.parse(path);
+    const queue: WatchEvent<KubeObject>[] = [];
+    let wake: (() => void) | undefined;
+    const w: Watcher = { res: p.res, namespace: p.namespace, query, push: (e) => { queue.push(e); wake?.(); } };
+    const since = Number(query['resourceVersion'] ?? 0);
+    for (const h of this.history) {
+      if (h.rv > since && h.res === p.res && (!p.namespace || h.event.object.metadata.namespace === p.namespace) && matches(h.event.object, query)) {
+        queue.push(structuredClone(h.event));
+      }
+    }
+    this.watchers.add(w);
+    const onAbort = (): void => wake?.();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted) {
+        const e = queue.shift();
+        if (e) {
+          yield e as WatchEvent<T>;
+          continue;
+        }
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    } finally {
+      this.watchers.delete(w);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
