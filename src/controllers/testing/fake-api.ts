@@ -86,6 +86,8 @@ export class FakeApi implements ApiClient {
   readonly calls: string[] = [];
   /** Called before each request; throw to make it fail (e.g. inject a conflict). */
   beforeRequest: ((verb: string, path: string) => void) | undefined;
+  /** Delay of the watch events of a resource (by plural name) behind the writes, ms: an informer lagging behind the API. */
+  watchDelayMs: Record<string, number> = {};
   private readonly resources: FakeResource[];
   private readonly objects = new Map<string, KubeObject>();
   private rv = 1;
@@ -133,7 +135,11 @@ export class FakeApi implements ApiClient {
     for (const w of this.watchers) {
       if (w.res !== res) continue;
       if (w.namespace && w.namespace !== obj.metadata.namespace) continue;
-      if (matches(obj, w.query)) w.push(structuredClone(event));
+      if (!matches(obj, w.query)) continue;
+      const copy = structuredClone(event);
+      const delay = this.watchDelayMs[res.resource] ?? 0;
+      if (delay > 0) setTimeout(() => w.push(copy), delay);
+      else w.push(copy);
     }
   }
 
@@ -166,6 +172,14 @@ export class FakeApi implements ApiClient {
     o.metadata.uid ??= randomUUID();
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     return this.store(p.res, o, 'ADDED') as T;
+  }
+
+  /** Replaces the object (found by its name in collection `path`) as another client's PUT would, without checks; returns the stored copy. */
+  put<T extends KubeObject>(path: string, obj: T): T {
+    const p = this.parse(path);
+    const o = structuredClone(obj) as KubeObject;
+    if (p.res.namespaced) o.metadata.namespace ??= p.namespace || 'default';
+    return this.store(p.res, o, 'MODIFIED') as T;
   }
 
   /** The stored object at `path`, or undefined. */
