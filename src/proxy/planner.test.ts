@@ -208,6 +208,15 @@ describe('planProxyRules', () => {
     assert.equal(p.filter.rules.some((r) => r.includes('INVALID')), false);
   });
 
+  it('REJECTs, after the no-endpoint rules, what is left addressed to the service CIDRs', () => {
+    const svc = service('ns1', 'empty', '10.43.0.30', [{ name: 'p80', port: 80, protocol: 'TCP' }]);
+    const p = plan([svc], [], { serviceCIDRs: ['10.43.0.0/16'] });
+    assert.deepEqual(rulesOf(p.filter.rules, 'KUBE-SERVICES'), [
+      '-A KUBE-SERVICES -m comment --comment "ns1/empty:p80 has no endpoints" -m tcp -p tcp -d 10.43.0.30 --dport 80 -j REJECT',
+      '-A KUBE-SERVICES -m comment --comment "reject traffic to unallocated cluster IPs and invalid ports" -d 10.43.0.0/16 -j REJECT',
+    ]);
+  });
+
   it('names every chain with another prefix when given one', () => {
     const [s, e] = svc1(['10.180.0.1']);
     const p = plan(s, e, { chainPrefix: 'K1S2' });

@@ -27,6 +27,12 @@ export interface PlannerOptions {
   nodePortAddresses?: string[];
   /** net.netfilter.nf_conntrack_tcp_be_liberal is set: no DROP of INVALID forwarded packets. Default false. */
   conntrackTCPLiberal?: boolean;
+  /**
+   * The service CIDRs (`--service-cidr`): a new connection to an address in them that no rule DNATed
+   * (no Service there, or not that port) is REJECTed rather than routed off the node, as kube-proxy's
+   * nftables mode does for unallocated cluster IPs and invalid ports. Default: none.
+   */
+  serviceCIDRs?: string[];
   /** Chain prefix (default `KUBE`), see {@link chainNames}. */
   chainPrefix?: string;
 }
@@ -188,6 +194,10 @@ export function planProxyRules(input: { services: readonly Service[]; endpointSl
     else writeServiceRules(b, port);
   }
   writeNodePortsJump(b);
+  // Filter runs after nat: a packet still addressed to the service range here matched no Service port.
+  for (const cidr of options.serviceCIDRs ?? []) {
+    b.filter.rules.push(line(['-A', b.names.services, '-m', 'comment', '--comment', 'reject traffic to unallocated cluster IPs and invalid ports', '-d', cidr, '-j', 'REJECT']));
+  }
   return { servicePorts, filter: b.filter, nat: b.nat };
 }
 

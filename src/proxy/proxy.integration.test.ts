@@ -15,6 +15,7 @@ import { createNetnsLab, LAB_HTTP_PORT, LAB_UDP_PORT, type NetnsLab } from './te
 const runnable =
   process.getuid?.() === 0 &&
   ['/usr/sbin/iptables-restore', '/usr/sbin/conntrack', '/usr/sbin/ip'].every((p) => existsSync(p)) &&
+  existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables') &&
   readFileSync('/proc/sys/net/bridge/bridge-nf-call-iptables', 'utf8').trim() === '1';
 
 const CLUSTER_CIDR = '10.250.0.0/24';
@@ -66,7 +67,7 @@ describe('service proxy on real iptables', { skip: runnable ? false : 'needs roo
   let applier: ProxyApplier;
   const apply = async (web: string[], dns?: string[]): Promise<number> => {
     const t0 = performance.now();
-    await applier.apply(planProxyRules({ services: services(), endpointSlices: slices(web, dns) }, { clusterCIDR: CLUSTER_CIDR, masqueradeRandomFully: true }));
+    await applier.apply(planProxyRules({ services: services(), endpointSlices: slices(web, dns) }, { clusterCIDR: CLUSTER_CIDR, serviceCIDRs: ['10.251.0.0/16'], masqueradeRandomFully: true }));
     return performance.now() - t0;
   };
 
@@ -115,8 +116,10 @@ describe('service proxy on real iptables', { skip: runnable ? false : 'needs roo
     assert.deepEqual([...new Set(replies.map((r) => r.split(' ')[1]))], [lab!.gatewayIP]);
   });
 
-  it('rejects connections to a Service without endpoints', async () => {
+  it('rejects connections to a Service without endpoints, to a port no Service has, and to an unallocated cluster IP', async () => {
     assert.deepEqual(await lab!.http('c', EMPTY_IP, 80, 2), ['ERR ECONNREFUSED', 'ERR ECONNREFUSED']);
+    assert.deepEqual(await lab!.http('c', WEB_IP, 81, 1), ['ERR ECONNREFUSED']);
+    assert.deepEqual(await lab!.http('c', '10.251.0.99', 80, 1), ['ERR ECONNREFUSED']);
   });
 
   it('keeps a client on one endpoint under sessionAffinity ClientIP', async () => {

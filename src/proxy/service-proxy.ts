@@ -20,6 +20,8 @@ export interface ServiceProxyOptions {
   client: ApiClient;
   /** The cluster's pod CIDR (`--cluster-cidr`, k3s default 10.42.0.0/16): off-cluster traffic to cluster IPs is masqueraded. */
   clusterCIDR: string;
+  /** The service CIDRs (`--service-cidr`, k3s default 10.43.0.0/16): what no Service port claims there is REJECTed. */
+  serviceCIDRs?: string[];
   /** `--masquerade-all`. Default false. */
   masqueradeAll?: boolean;
   /** IPv4 addresses node ports answer on; default every local address but 127.0.0.0/8. */
@@ -76,6 +78,7 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
     conntrackTCPLiberal: (readSysctl('net.netfilter.nf_conntrack_tcp_be_liberal') ?? '0') !== '0',
   };
   if (options.nodePortAddresses) planner.nodePortAddresses = options.nodePortAddresses;
+  if (options.serviceCIDRs) planner.serviceCIDRs = options.serviceCIDRs;
   if (options.chainPrefix !== undefined) planner.chainPrefix = options.chainPrefix;
   if (readSysctl('net.bridge.bridge-nf-call-iptables') !== '1') {
     onError(new Error('net.bridge.bridge-nf-call-iptables is not 1 (br_netfilter not loaded?): a pod reaching a Service backed by a pod on the same bridge gets no reply'));
