@@ -72,6 +72,25 @@ describe('proxy applier', () => {
     assert.equal(ipt.rules('nat', 'KUBE-SEP-LEFTOVERLEFTOVER'), undefined);
   });
 
+  it('clears UDP conntrack entries when a UDP Service or its endpoints change, not for TCP changes', async () => {
+    const dns = service('kube-system', 'kube-dns', '10.43.0.10', [{ name: 'dns', port: 53, protocol: 'UDP' }]);
+    const udpPlan = (web: string[], dnsIps: string[]) =>
+      planProxyRules(
+        {
+          services: [dns, service('ns1', 'svc1', '10.20.30.41', [{ name: 'p80', port: 80 }])],
+          endpointSlices: [slice('kube-system', 'kube-dns', [{ name: 'dns', port: 53, protocol: 'UDP' }], dnsIps.map((ip) => endpoint(ip))), slice('ns1', 'svc1', [{ name: 'p80', port: 80 }], web.map((ip) => endpoint(ip)))],
+        },
+        { clusterCIDR: '10.42.0.0/16' },
+      );
+    const lists = (): number => ipt.commands.filter((c) => c.startsWith('conntrack -L')).length;
+    await applier.apply(udpPlan(['10.180.0.1'], ['10.42.0.5']));
+    assert.equal(lists(), 1);
+    await applier.apply(udpPlan(['10.180.0.2'], ['10.42.0.5']));
+    assert.equal(lists(), 1);
+    await applier.apply(udpPlan(['10.180.0.2'], ['10.42.0.6']));
+    assert.equal(lists(), 2);
+  });
+
   it('throws when iptables-restore fails, and writes in full on the next call', async () => {
     await applier.apply(plan(['10.180.0.1']));
     const failing = createProxyApplier({ run: async (cmd, args, stdin) => (cmd === 'iptables-restore' ? { code: 2, stdout: '', stderr: 'iptables-restore: line 3 failed' } : ipt.run(cmd, args, stdin)) });

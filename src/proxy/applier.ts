@@ -42,6 +42,15 @@ export interface ProxyApplier {
   apply(plan: ProxyPlan, options?: { full?: boolean }): Promise<ApplyResult>;
 }
 
+/** The UDP frontends of a plan with their serving endpoint IPs, as one comparable string. */
+function udpSignature(plan: ProxyPlan): string {
+  return JSON.stringify(
+    plan.servicePorts
+      .filter((p) => p.protocol === 'UDP')
+      .map((p) => [p.clusterIP, p.port, p.nodePort, p.externalIPs, p.loadBalancerIPs, p.endpoints.filter((e) => e.serving).map((e) => e.ip)]),
+  );
+}
+
 /** Creates an applier. */
 export function createProxyApplier(options: ProxyApplierOptions = {}): ProxyApplier {
   const run = options.run ?? runCommand;
@@ -51,6 +60,7 @@ export function createProxyApplier(options: ProxyApplierOptions = {}): ProxyAppl
   /** Per-service nat chains the last written plan declared. */
   let lastChains = new Set<string>();
   let needFull = true;
+  let lastUdp = '';
 
   return {
     async apply(plan, { full = false } = {}) {
@@ -69,10 +79,15 @@ export function createProxyApplier(options: ProxyApplierOptions = {}): ProxyAppl
       lastChains = new Set(plan.nat.chains.filter((c) => isServiceChainName(c, names.prefix)));
       needFull = false;
       const result: ApplyResult = { written: true, deletedChains: stale, insertedJumps, conntrackCleared: 0 };
-      try {
-        result.conntrackCleared = await clearStaleConntrack(run, plan.servicePorts);
-      } catch (err) {
-        result.conntrackError = err;
+      // Only a change of the UDP ports or their serving endpoints can leave stale flows (kube-proxy's ConntrackCleanupRequired).
+      const udp = udpSignature(plan);
+      if (doFull || udp !== lastUdp) {
+        try {
+          result.conntrackCleared = await clearStaleConntrack(run, plan.servicePorts);
+          lastUdp = udp;
+        } catch (err) {
+          result.conntrackError = err;
+        }
       }
       return result;
     },

@@ -122,8 +122,11 @@ describe('service proxy on real iptables', { skip: runnable ? false : 'needs roo
     assert.deepEqual(await lab!.http('c', '10.251.0.99', 80, 1), ['ERR ECONNREFUSED']);
   });
 
-  it('keeps a client on one endpoint under sessionAffinity ClientIP', async () => {
-    assert.equal(names(await lab!.http('c', STICKY_IP, 80, 20)).length, 1);
+  it('keeps a client on one endpoint under sessionAffinity ClientIP, also across a rewrite of the rules', async () => {
+    const first = names(await lab!.http('c', STICKY_IP, 80, 20));
+    assert.equal(first.length, 1);
+    await applier.apply(planProxyRules({ services: services(), endpointSlices: slices([POD_A, POD_B]) }, { clusterCIDR: CLUSTER_CIDR, serviceCIDRs: ['10.251.0.0/16'], masqueradeRandomFully: true }), { full: true });
+    assert.deepEqual(names(await lab!.http('c', STICKY_IP, 80, 20)), first);
   });
 
   it('moves a UDP flow off an endpoint removed from the Service (stale conntrack entries cleared)', async () => {
