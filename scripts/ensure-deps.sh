@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what k1s needs and is missing: Debian packages (containerd, runc, CNI plugins, catatonit,
-# iptables, conntrack (the service proxy clears stale UDP flows), busybox-static and curl for test images, python3-kubernetes for the Python client e2e), Debian's
-# nginx downloaded (not installed) for the nginx test images, npm dependencies, and the TypeScript build.
+# iptables, conntrack (the service proxy clears stale UDP flows), busybox-static and curl for test images,
+# python3-kubernetes for the Python client e2e), Debian's nginx downloaded (not installed) for the nginx
+# test images, npm dependencies, and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -31,7 +31,7 @@ export interface ApplyResult {
   conntrackError?: unknown;
 }
 
-/** Writes plans; one instance per proxy, since it remembers what it last wrote. */
+/** Writes plans; one instance per proxy, since it remembers what it last wrote. Calls must not overlap (the sync runner serialises them). */
 export interface ProxyApplier {
   /**
    * Writes `plan` unless it equals the last one written. `full` (kube-proxy's full sync: the first
