@@ -4,10 +4,11 @@
  * 1.36`, as umoci and skopeo write) are imported as REPOSITORY:TAG, REPOSITORY defaulting to the file's
  * base name (busybox.tar → docker.io/library/busybox:1.36); see importedImageName.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { importImagesDetailed } from '../containerd/images.js';
-import { DEFAULT_DATA_DIR } from './main.js';
+import { errorLine, StartupError } from './error-line.js';
+import { UsageError } from './flags.js';
 import { openRuntimeSession } from './runtime-session.js';
 
 function formatSize(bytes: number): string {
@@ -16,25 +17,38 @@ function formatSize(bytes: number): string {
   return `${bytes}B`;
 }
 
-/** Runs `k1s images <import|list>`; throws on bad usage or runtime errors. */
-export async function runImages(argv: string[]): Promise<void> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { 'data-dir': { type: 'string', short: 'd' }, name: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
-  if (sub !== 'import' && sub !== 'list') throw new Error('usage: k1s images import [--data-dir D] [--name REPOSITORY] FILE… | k1s images list [--data-dir D]');
-  if (sub === 'list' && values.name !== undefined) throw new Error('k1s images list: --name applies to import only');
-  if (sub === 'import' && positionals.length === 0) throw new Error('k1s images import: no image archive given');
+/** What `k1s images import|list` works on (main.ts parses it from the command's flag table). */
+export interface ImagesOptions {
+  /** Absolute data dir. */
+  dataDir: string;
+  /** Archives to import (import only). */
+  files: string[];
+  /** Repository for images the archive names by tag only (import only). */
+  name?: string;
+}
+
+/**
+ * Runs `k1s images import` or `k1s images list`. Import checks that every archive is a readable file before
+ * it reaches the runtime (StartupError `"/x.tar": no such file or directory`). Throws on runtime errors.
+ */
+export async function runImages(sub: 'import' | 'list', options: ImagesOptions): Promise<void> {
+  const { dataDir } = options;
+  if (sub === 'import') {
+    if (options.files.length === 0) throw new UsageError("k1s images import: no image archive given; see 'k1s images import --help'");
+    for (const file of options.files) {
+      const s = await stat(file).catch((err: unknown) => {
+        throw new StartupError(`k1s images import: cannot read image archive "${file}": ${errorLine(err).replace(/^stat "[^"]*": /, '')}`, { cause: err });
+      });
+      if (!s.isFile()) throw new StartupError(`k1s images import: "${file}" is not a file: give OCI-archive or docker-archive tars`);
+    }
+  }
   const session = await openRuntimeSession(dataDir);
   try {
     if (sub === 'import') {
-      const files = positionals.map((f) => resolve(f));
-      const imported = await importImagesDetailed(session.endpoint, files, values.name !== undefined ? { repository: values.name } : {});
+      const files = options.files.map((f) => resolve(f));
+      const imported = await importImagesDetailed(session.endpoint, files, options.name !== undefined ? { repository: options.name } : {});
       for (const image of imported) {
-        const why = image.tagOnlyRef !== undefined ? ` (the archive names it by tag only, "${image.tagOnlyRef}"${values.name !== undefined ? '' : '; choose the repository with --name'})` : '';
+        const why = image.tagOnlyRef !== undefined ? ` (the archive names it by tag only, "${image.tagOnlyRef}"${options.name !== undefined ? '' : '; choose the repository with --name'})` : '';
         console.log(`imported ${image.name}${why}`);
       }
       if (imported.length === 0) console.log('no images imported');

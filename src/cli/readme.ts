@@ -1,0 +1,37 @@
+/**
+ * The README's "Commands and flags" tables, generated from the command definitions between
+ * `<!-- k1s:NAME -->` and `<!-- /k1s:NAME -->` markers; readme.test.ts fails when the README drifts.
+ * Regenerate: `node -e "import('./dist/src/cli/readme.js').then((m) => m.writeReadme('README.md'))"`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { COMMANDS, findCommand } from './commands.js';
+import { renderMarkdownCommands, renderMarkdownFlags, renderMarkdownSharedFlags } from './help.js';
+
+/** The generated blocks by marker name: `commands`, `server-flags`, `other-flags`. */
+export function readmeBlocks(): Map<string, string> {
+  const others = [['images', 'import'], ['images', 'list'], ['killall'], ['kubectl'], ['ctr']].map((w) => findCommand(w)!);
+  return new Map([
+    ['commands', renderMarkdownCommands(COMMANDS.filter((c) => c.name !== 'help'))],
+    ['server-flags', renderMarkdownFlags(findCommand(['server'])!)],
+    ['other-flags', renderMarkdownSharedFlags(others)],
+  ]);
+}
+
+/** `text` with every marked block replaced by its generated content; throws when a marker pair is missing. */
+export function updateReadme(text: string): string {
+  let out = text;
+  for (const [name, body] of readmeBlocks()) {
+    const open = `<!-- k1s:${name} -->\n`;
+    const close = `<!-- /k1s:${name} -->`;
+    const start = out.indexOf(open);
+    const end = out.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`README: missing ${open.trim()} … ${close} markers`);
+    out = out.slice(0, start + open.length) + body + out.slice(end);
+  }
+  return out;
+}
+
+/** Rewrites the README at `path` with current tables. */
+export function writeReadme(path: string): void {
+  writeFileSync(path, updateReadme(readFileSync(path, 'utf8')));
+}
