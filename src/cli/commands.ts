@@ -84,6 +84,41 @@ const checkConfigCommand: CommandDef = {
   flags: SERVER_FLAGS,
 };
 
+const crictlFlags = [CONFIG_FLAG, DEBUG_FLAG, DATA_DIR_FLAG];
+const crictlCommand: CommandDef = {
+  name: 'crictl',
+  summary: "inspect the node's runtime over CRI: a subset of crictl's commands and columns",
+  description: "Talks to the data dir's containerd (the server must be running); never starts one.",
+  flags: [],
+  subcommands: [
+    { name: 'crictl pods', summary: 'list pod sandboxes: POD ID, CREATED, STATE, NAME, NAMESPACE, ATTEMPT, RUNTIME', flags: crictlFlags },
+    {
+      name: 'crictl ps',
+      summary: 'list running containers (all with -a): CONTAINER, IMAGE, CREATED, STATE, NAME, ATTEMPT, POD ID, POD',
+      flags: [...crictlFlags, { name: 'all', short: 'a', kind: 'boolean', env: false, configurable: false, usage: 'show all containers, exited ones too' }],
+    },
+    { name: 'crictl images', summary: "list the runtime's images: IMAGE, TAG, IMAGE ID, SIZE", flags: crictlFlags },
+    { name: 'crictl inspect', args: 'CONTAINER-ID', summary: "print a container's CRI status as JSON (an id prefix will do)", flags: crictlFlags },
+    { name: 'crictl inspectp', args: 'POD-ID', summary: "print a pod sandbox's CRI status as JSON (an id prefix will do)", flags: crictlFlags },
+    {
+      name: 'crictl logs',
+      args: 'CONTAINER-ID',
+      summary: "print a container's log (stdout to stdout, stderr to stderr)",
+      flags: [
+        ...crictlFlags,
+        { name: 'tail', kind: 'string', valueName: 'N', env: false, configurable: false, usage: 'only the last N lines', validate: (v) => (/^\d+$/.test(v) ? undefined : 'must be a number of lines') },
+      ],
+    },
+    {
+      name: 'crictl exec',
+      args: 'CONTAINER-ID COMMAND [ARG…]',
+      summary: 'run a command in a running container and exit with its exit code (no stdin or tty: ExecSync)',
+      flags: crictlFlags,
+      flagsEndAtFirstArg: true,
+    },
+  ],
+};
+
 const versionCommand: CommandDef = {
   name: 'version',
   summary: 'print the version of k1s and of the Kubernetes API it serves',
@@ -99,7 +134,7 @@ const helpCommand: CommandDef = {
 };
 
 /** Every top-level command, in `k1s --help` order. */
-export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, versionCommand, helpCommand];
+export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, versionCommand, helpCommand];
 
 function allCommands(list: readonly CommandDef[] = COMMANDS): CommandDef[] {
   return list.flatMap((c) => [c, ...allCommands(c.subcommands ?? [])]);
@@ -164,6 +199,18 @@ export function splitPassThrough(command: CommandDef, argv: readonly string[]): 
   return { own, rest };
 }
 
+/** Splits `argv` before its first argument that is neither a flag nor a value flag's value; `--` also ends the flags. */
+export function splitAtFirstArg(command: CommandDef, argv: readonly string[]): { own: string[]; rest: string[] } {
+  const valueFlags = new Set(command.flags.filter((f) => f.kind === 'string').flatMap((f) => [`--${f.name}`, ...(f.short !== undefined ? [`-${f.short}`] : [])]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return { own: argv.slice(0, i), rest: argv.slice(i + 1) };
+    if (!arg.startsWith('-') || arg === '-') return { own: argv.slice(0, i), rest: argv.slice(i) };
+    if (valueFlags.has(arg)) i++;
+  }
+  return { own: [...argv], rest: [] };
+}
+
 /**
  * Parses `argv` (after the command's words) for `command`: command line, then environment, then the config
  * file (--config, $K1S_CONFIG_FILE, or /etc/k1s/config.yaml when it exists), then defaults.
@@ -171,7 +218,7 @@ export function splitPassThrough(command: CommandDef, argv: readonly string[]): 
  */
 export function parseCommand(command: CommandDef, argv: readonly string[], inputs: ParseInputs = {}): ParsedCommand {
   const env = inputs.env ?? process.env;
-  const split = command.passThrough ? splitPassThrough(command, argv) : { own: [...argv], rest: [] };
+  const split = command.passThrough ? splitPassThrough(command, argv) : command.flagsEndAtFirstArg ? splitAtFirstArg(command, argv) : { own: [...argv], rest: [] };
   const line = parseCommandLine(command, split.own);
   if (line.help) return { help: true };
   let config: { path: string; values: Map<string, FlagValue> } | undefined;

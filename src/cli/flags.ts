@@ -57,6 +57,8 @@ export interface CommandDef {
   subcommands?: CommandDef[];
   /** True when unknown flags and arguments go on to another program (`k1s kubectl`, `k1s ctr`). */
   passThrough?: boolean;
+  /** True when flags end at the first argument: the rest is a command line of its own (`k1s crictl exec ID ls -l`). */
+  flagsEndAtFirstArg?: boolean;
 }
 
 /** A bad command line, environment value or config file: one line for the user, exit code 2 (as Go's flag package). */

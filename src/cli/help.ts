@@ -95,20 +95,23 @@ export function renderMarkdownCommands(commands: readonly CommandDef[]): string 
 }
 
 /**
- * One table of the flags `commands` share or own (each flag once, by name): flag, environment variable,
- * default, the commands that take it, meaning. For the README's table of the commands other than `server`.
+ * One table of the flags of `commands` and their subcommands, each flag once: flag, environment variable,
+ * default, the commands that take it (a parent's name when all its subcommands do), meaning. For the README's
+ * table of the commands other than `server`.
  */
 export function renderMarkdownSharedFlags(commands: readonly CommandDef[]): string {
   const rows = ['| flag | environment | default | commands | meaning |', '|---|---|---|---|---|'];
-  const seen = new Map<string, { flag: FlagDef; commands: string[] }>();
-  for (const c of commands) {
-    for (const f of c.flags) {
-      const entry = seen.get(f.name) ?? { flag: f, commands: [] };
-      entry.commands.push(c.name);
-      seen.set(f.name, entry);
+  const flags = new Map<string, FlagDef>();
+  const leavesOf = (c: CommandDef): CommandDef[] => (c.subcommands?.length ? c.subcommands.flatMap(leavesOf) : [c]);
+  for (const c of commands) for (const leaf of leavesOf(c)) for (const f of leaf.flags) if (!flags.has(f.name)) flags.set(f.name, f);
+  for (const f of flags.values()) {
+    const names: string[] = [];
+    for (const c of commands) {
+      const leaves = leavesOf(c);
+      const having = leaves.filter((l) => l.flags.some((g) => g.name === f.name));
+      if (having.length === leaves.length) names.push(c.name);
+      else names.push(...having.map((l) => l.name));
     }
-  }
-  for (const { flag: f, commands: names } of seen.values()) {
     const env = envVarOf(f);
     rows.push(`| ${markdownFlagName(f)} | ${env !== undefined ? `\`${env}\`` : '—'} | ${md(markdownDefault(f))} | ${names.join(', ')} | ${md(f.usage)} |`);
   }

@@ -138,6 +138,23 @@ async function dispatch(argv: string[]): Promise<void> {
       process.exitCode = r.status ?? 1;
       return;
     }
+    case 'crictl pods':
+    case 'crictl ps':
+    case 'crictl images':
+    case 'crictl inspect':
+    case 'crictl inspectp':
+    case 'crictl logs':
+    case 'crictl exec': {
+      const { runCrictl } = await import('./crictl.js');
+      const tail = stringFlag(flags, 'tail');
+      await runCrictl(command.name.slice('crictl '.length), {
+        dataDir: dataDirOf(flags),
+        args: [...flags.positionals, ...parsed.passThrough],
+        all: booleanFlag(flags, 'all'),
+        ...(tail !== undefined ? { tail: Number(tail) } : {}),
+      });
+      return;
+    }
     case 'version':
       printVersion();
       return;

@@ -9,7 +9,7 @@ import { renderMarkdownCommands, renderMarkdownFlags, renderMarkdownSharedFlags 
 
 /** The generated blocks by marker name: `commands`, `server-flags`, `other-flags`. */
 export function readmeBlocks(): Map<string, string> {
-  const others = [['images', 'import'], ['images', 'list'], ['killall'], ['kubectl'], ['ctr']].map((w) => findCommand(w)!);
+  const others = [['images'], ['killall'], ['kubectl'], ['ctr'], ['crictl']].map((w) => findCommand(w)!);
   return new Map([
     ['commands', renderMarkdownCommands(COMMANDS.filter((c) => c.name !== 'help'))],
     ['server-flags', renderMarkdownFlags(findCommand(['server'])!)],
