@@ -65,7 +65,7 @@ export const realHost: Host = {
   },
   run: (path, args) =>
     new Promise((resolve) => {
-      execFile(path, args, { timeout: 5_000, env: { ...process.env, CNI_COMMAND: 'VERSION' } }, (err, stdout, stderr) => {
+      execFile(path, args, { timeout: 5_000 }, (err, stdout, stderr) => {
         if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') resolve(undefined);
         else resolve(`${stdout}${stderr}`);
       });

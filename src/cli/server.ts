@@ -71,6 +71,7 @@ export async function runServer(argv: string[]): Promise<void> {
     const gateway = gatewayOf(podCidr);
     const clusterRange = parseCidr(flags.clusterCidr);
     const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway] });
+    log.info(`certificates ready in ${Date.now() - t0} ms (${join(dataDir, 'tls')})`);
     await mkdir(join(dataDir, 'db'), { recursive: true });
     const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
     stops.push(() => store.close(), 'storage');
@@ -121,7 +122,8 @@ export async function runServer(argv: string[]): Promise<void> {
     await waitForCri(endpoint);
     const cri = createCriClient(endpoint);
     stops.push(() => cri.close(), 'CRI client', 1_000);
-    await ensurePauseImage({ endpoint, dataDir });
+    const tPause = Date.now();
+    if (await ensurePauseImage({ endpoint, dataDir })) log.info(`built and imported the pause image in ${Date.now() - tPause} ms`);
 
     const kubeletClient = createApiClient({
       server: serverUrl,
