@@ -2,7 +2,7 @@
 // Nothing here starts containerd: help, usage errors, --print-config and refusals all end before that.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +102,51 @@ test('k1s images import of a missing file says so in one line, before any runtim
     const r = await k1s(['images', 'import', '--data-dir', join(dir, 'data'), join(dir, 'busybox.tar')]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `k1s images import: cannot read image archive "${join(dir, 'busybox.tar')}": no such file or directory\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('k1s install --skip-start writes k1s.service with the given server flags and its env file, and starts nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k1s-cli-test-'));
+  try {
+    const systemd = join(dir, 'systemd');
+    const r = await k1s(['install', '--skip-start', '--systemd-dir', systemd, '--data-dir', '/srv/k1s', '--https-listen-port', '7443', '--disable-default-registry-endpoint'], { K1S_NODE_NAME: 'edge-1' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], `wrote ${join(systemd, 'k1s.service')}`);
+    assert.match(r.stdout, /^not started /m);
+    const unit = readFileSync(join(systemd, 'k1s.service'), 'utf8');
+    assert.match(unit, new RegExp(`^ExecStart=${process.execPath} \\S+/bin/k1s server --data-dir /srv/k1s --https-listen-port 7443 --disable-default-registry-endpoint$`, 'm'));
+    assert.match(unit, /^KillMode=process$/m);
+    assert.match(readFileSync(join(systemd, 'k1s.service.env'), 'utf8'), /^K1S_NODE_NAME="edge-1"$/m);
+    const bad = await k1s(['install', '--skip-start', '--systemd-dir', systemd, '--cluster-dns', '192.168.0.10']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^k1s server: --cluster-dns 192\.168\.0\.10 is outside --service-cidr/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('k1s uninstall removes the unit, its env file and the data dir, and refuses a directory that is not a data dir', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k1s-cli-test-'));
+  try {
+    const systemd = join(dir, 'systemd');
+    const data = join(dir, 'data');
+    mkdirSync(systemd);
+    mkdirSync(join(data, 'tls'), { recursive: true });
+    writeFileSync(join(systemd, 'k1s.service'), '[Unit]\n');
+    writeFileSync(join(systemd, 'k1s.service.env'), '');
+    const r = await k1s(['uninstall', '--systemd-dir', systemd, '--data-dir', data]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `removed ${join(systemd, 'k1s.service')}\nremoved ${join(systemd, 'k1s.service.env')}\nremoved ${data}\n`);
+    assert.equal(existsSync(data), false);
+    const other = join(dir, 'photos');
+    mkdirSync(other);
+    writeFileSync(join(other, 'cat.jpg'), 'meow');
+    const refused = await k1s(['uninstall', '--systemd-dir', systemd, '--data-dir', other]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /does not look like a k1s data dir .*: nothing removed\n$/);
+    assert.equal(readFileSync(join(other, 'cat.jpg'), 'utf8'), 'meow');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * command's arguments against it: command line > environment > config file > defaults.
  */
 import { configFilePath, loadConfigFile } from './config-file.js';
-import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG, DEFAULT_CONFIG_FILE } from './common-flags.js';
+import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG, DEFAULT_CONFIG_FILE, SYSTEMD_DIR_FLAG } from './common-flags.js';
 import { closest, parseCommandLine, resolveFlags, UsageError, type CommandDef, type FlagValue, type ResolvedFlags } from './flags.js';
 import { SERVER_FLAGS, serverCommand } from './server-command.js';
 import { validateNonEmpty } from './validators.js';
@@ -119,6 +119,27 @@ const crictlCommand: CommandDef = {
   ],
 };
 
+const installCommand: CommandDef = {
+  name: 'install',
+  summary: 'write the k1s.service systemd unit and its env file; enable and start it when systemd runs',
+  description:
+    "Server flags given here go into the unit's ExecStart; K1S_* variables of this environment into its env file.\n" +
+    'The unit has Restart=always, KillMode=process (pods survive a restart) and k3s\'s limits. Without a\n' +
+    'running systemd nothing is started.',
+  flags: [
+    SYSTEMD_DIR_FLAG,
+    { name: 'skip-start', kind: 'boolean', default: false, env: false, configurable: false, group: 'install', usage: 'write the unit and env file only: no enable, no start (k3s: INSTALL_K3S_SKIP_START)' },
+    ...SERVER_FLAGS,
+  ],
+};
+
+const uninstallCommand: CommandDef = {
+  name: 'uninstall',
+  summary: 'stop k1s.service, remove pods, mounts, the pod network, the unit and the data dir',
+  description: 'Reports anything it could not remove and exits 1 then. The data dir is removed only when nothing is mounted under it.',
+  flags: [CONFIG_FLAG, DEBUG_FLAG, DATA_DIR_FLAG, SYSTEMD_DIR_FLAG],
+};
+
 const versionCommand: CommandDef = {
   name: 'version',
   summary: 'print the version of k1s and of the Kubernetes API it serves',
@@ -134,7 +155,7 @@ const helpCommand: CommandDef = {
 };
 
 /** Every top-level command, in `k1s --help` order. */
-export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, versionCommand, helpCommand];
+export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, installCommand, uninstallCommand, versionCommand, helpCommand];
 
 function allCommands(list: readonly CommandDef[] = COMMANDS): CommandDef[] {
   return list.flatMap((c) => [c, ...allCommands(c.subcommands ?? [])]);

@@ -43,3 +43,19 @@ export const DEBUG_FLAG: FlagDef = {
   group: 'logging',
   usage: 'turn on debug output: errors show their stack trace and causes',
 };
+
+/** Where `k1s install` writes k1s.service (k3s's INSTALL_K3S_SYSTEMD_DIR default). */
+export const DEFAULT_SYSTEMD_DIR = '/etc/systemd/system';
+
+/** `--systemd-dir DIR` of `k1s install` and `k1s uninstall`. */
+export const SYSTEMD_DIR_FLAG: FlagDef = {
+  name: 'systemd-dir',
+  kind: 'string',
+  valueName: 'DIR',
+  default: DEFAULT_SYSTEMD_DIR,
+  group: 'install',
+  usage: 'directory of the k1s.service unit and its env file',
+  configurable: false,
+  validate: validateNonEmpty,
+  normalize: (v) => resolve(v),
+};

@@ -11,6 +11,13 @@ import { log } from './log.js';
 
 /** Runs `k1s killall` on the absolute `dataDir`; sets a non-zero exit code when something could not be removed. */
 export async function runKillall(dataDir: string): Promise<void> {
+  const errors = await killall(dataDir);
+  for (const e of errors) log.warn(`killall: ${e}`);
+  if (errors.length) process.exitCode = 1;
+}
+
+/** killall's work on the absolute `dataDir`; resolves with what could not be removed (never throws). */
+export async function killall(dataDir: string): Promise<string[]> {
   const report = await cleanupRuntime({ dataDir });
   const errors = [...report.errors];
   for (const mount of mountsUnder([dataDir])) {
@@ -20,6 +27,5 @@ export async function runKillall(dataDir: string): Promise<void> {
       errors.push(`umount "${mount}": ${(err as Error).message}`);
     }
   }
-  for (const e of errors) log.warn(`killall: ${e}`);
-  if (errors.length) process.exitCode = 1;
+  return errors;
 }

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMANDS, parseCommand, requireCommand } from './commands.js';
 import { renderEffectiveConfig } from './config-file.js';
 import { errorLine, exitCodeOf, StartupError } from './error-line.js';
@@ -153,6 +154,39 @@ async function dispatch(argv: string[]): Promise<void> {
         all: booleanFlag(flags, 'all'),
         ...(tail !== undefined ? { tail: Number(tail) } : {}),
       });
+      return;
+    }
+    case 'install': {
+      const { serverFlagsFrom } = await import('./server-flags.js');
+      const { SERVER_FLAGS } = await import('./server-command.js');
+      const { runInstall, systemdRunning } = await import('./install.js');
+      serverFlagsFrom(flags);
+      // Only what the command line said goes into ExecStart (normalized: absolute paths); the server reads
+      // the environment file and its config file itself.
+      const serverArgs = SERVER_FLAGS.flatMap((f) => {
+        const v = flags.values.get(f.name);
+        if (flags.sources.get(f.name) !== 'flag' || v === undefined) return [];
+        return typeof v === 'boolean' ? [v ? `--${f.name}` : `--${f.name}=false`] : [`--${f.name}`, v];
+      });
+      const systemdDir = stringFlag(flags, 'systemd-dir')!;
+      const lines = await runInstall({
+        nodePath: process.execPath,
+        k1sBin: fileURLToPath(new URL('../../../bin/k1s', import.meta.url)),
+        serverArgs,
+        envFile: join(systemdDir, 'k1s.service.env'),
+        systemdDir,
+        env: process.env,
+        systemd: systemdRunning() && !booleanFlag(flags, 'skip-start'),
+      });
+      for (const l of lines) console.log(l);
+      return;
+    }
+    case 'uninstall': {
+      const { runUninstall, systemdRunning } = await import('./install.js');
+      const r = await runUninstall({ dataDir: dataDirOf(flags), systemdDir: stringFlag(flags, 'systemd-dir')!, systemd: systemdRunning() });
+      for (const f of r.removed) console.log(`removed ${f}`);
+      for (const p of r.problems) process.stderr.write(`k1s uninstall: could not remove: ${p}\n`);
+      if (r.problems.length) process.exitCode = 1;
       return;
     }
     case 'version':
