@@ -23,8 +23,11 @@ export interface FlagDef {
   kind: 'string' | 'boolean';
   /** Placeholder of the value in help (`DIR`, `PORT`); default `value`, as k3s prints. */
   valueName?: string;
-  /** The value when no source sets it; a function for defaults computed at run time (the host name). */
-  default?: FlagValue | (() => FlagValue);
+  /**
+   * The value when no source sets it; a function for defaults computed at run time (the host name) or from
+   * flags earlier in the table (`--cluster-dns` from `--service-cidr`), which it receives resolved.
+   */
+  default?: FlagValue | ((earlier: ReadonlyMap<string, FlagValue>) => FlagValue);
   /** How help and the README show a computed or absent default (`the host name`). */
   defaultText?: string;
   /** Environment variable read when the command line does not set the flag; `false` for none. Default K1S_<NAME>. */
@@ -242,7 +245,7 @@ export function resolveFlags(command: CommandDef, line: CommandLine, inputs: Fla
       set(fromConfig, 'config');
       continue;
     }
-    if (flag.default !== undefined) set(typeof flag.default === 'function' ? flag.default() : flag.default, 'default');
+    if (flag.default !== undefined) set(typeof flag.default === 'function' ? flag.default(values) : flag.default, 'default');
   }
   return { values, sources, positionals: line.positionals, ...(inputs.config ? { configFile: inputs.config.path } : {}) };
 }

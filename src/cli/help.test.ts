@@ -22,7 +22,7 @@ test('renderCommandHelp gives every flag of k1s server one line: synopsis, then 
 test("renderCommandHelp shows k3s's defaults for the service and DNS flags", () => {
   const help = renderCommandHelp(server);
   assert.match(help, /--service-cidr CIDR .*\(default: "10\.43\.0\.0\/16"\) \[\$K1S_SERVICE_CIDR\]/);
-  assert.match(help, /--cluster-dns IP .*\(default: "10\.43\.0\.10"\)/);
+  assert.match(help, /--cluster-dns IP .*\(default: the 10th address of --service-cidr: "10\.43\.0\.10"\)/);
   assert.match(help, /--cluster-domain DOMAIN .*\(default: "cluster\.local"\)/);
   assert.match(help, /--resolv-conf FILE .*\(default: "\/etc\/resolv\.conf"\)/);
   assert.match(help, /--service-node-port-range RANGE .*\(default: "30000-32767"\)/);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
 import type { CommandDef, FlagDef } from './flags.js';
-import { validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
+import { addressInCidr, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
 /** `--print-config`: print the effective configuration and exit (k1s's own; k3s has none). */
 export const PRINT_CONFIG_FLAG: FlagDef = {
@@ -77,7 +77,9 @@ export const SERVER_FLAGS: FlagDef[] = [
     name: 'cluster-dns',
     kind: 'string',
     valueName: 'IP',
-    default: '10.43.0.10',
+    // k3s: the 10th address of the service CIDR. --service-cidr comes earlier in this table.
+    default: (earlier) => addressInCidr(String(earlier.get('service-cidr') ?? '10.43.0.0/16'), 10) ?? '10.43.0.10',
+    defaultText: 'the 10th address of --service-cidr: "10.43.0.10"',
     group: 'networking',
     usage: 'IPv4 cluster IP for the DNS service; must be inside --service-cidr',
     validate: validateIPv4,
@@ -99,7 +101,7 @@ export const SERVER_FLAGS: FlagDef[] = [
     valueName: 'FILE',
     default: '/etc/resolv.conf',
     group: 'agent/networking',
-    usage: "kubelet's resolv.conf file: upstream servers and search path for pods with dnsPolicy Default",
+    usage: 'resolv.conf whose nameservers the cluster DNS forwards to',
     validate: validateNonEmpty,
     normalize: (v) => resolve(v),
   },

@@ -62,6 +62,11 @@ test('parseServerFlags takes the service and DNS flags from the command line and
   assert.equal(flags.serviceNodePortRange, '31000-31999');
 });
 
+test("parseServerFlags puts the default --cluster-dns at the 10th address of --service-cidr, as k3s does", () => {
+  assert.equal(parseServerFlags(['--service-cidr', '10.96.0.0/12'], inputs).clusterDns, '10.96.0.10');
+  assert.equal(parseServerFlags([], { ...inputs, env: { K1S_SERVICE_CIDR: '172.20.0.0/16' } }).clusterDns, '172.20.0.10');
+});
+
 test('parseServerFlags refuses invalid and contradicting service and DNS flags in one line', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--service-cidr', '10.43.0.0'], /invalid value "10\.43\.0\.0" for --service-cidr: must be an IPv4 CIDR/],
@@ -70,6 +75,8 @@ test('parseServerFlags refuses invalid and contradicting service and DNS flags i
     [['--cluster-dns', '10.44.0.10'], /--cluster-dns 10\.44\.0\.10 is outside --service-cidr 10\.43\.0\.0\/16/],
     [['--cluster-cidr', '10.43.0.0/24'], /--cluster-cidr 10\.43\.0\.0\/24 overlaps --service-cidr 10\.43\.0\.0\/16/],
     [['--service-node-port-range', '32767-30000'], /--service-node-port-range: must be a port range/],
+    [['--service-node-port-range', '30000+100'], /--service-node-port-range: must be a port range MIN-MAX/],
+    [['--cluster-cidr', '10.042.0.0/16'], /--cluster-cidr: must be an IPv4 CIDR/],
     [['--cluster-domain', 'Bad_Domain'], /--cluster-domain: must be a DNS domain/],
   ];
   for (const [argv, pattern] of cases) {

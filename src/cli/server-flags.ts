@@ -16,16 +16,13 @@ export interface ServerFlags {
   clusterCidr: string;
   /** Service ClusterIP range, IPv4 CIDR (k3s --service-cidr, default 10.43.0.0/16). */
   serviceCidr: string;
-  /** ClusterIP of the DNS service, inside serviceCidr (k3s --cluster-dns, default 10.43.0.10). */
+  /** ClusterIP of the DNS service, inside serviceCidr (k3s --cluster-dns; default the 10th address of serviceCidr, 10.43.0.10). */
   clusterDns: string;
   /** Cluster DNS domain without trailing dot (k3s --cluster-domain, default cluster.local). */
   clusterDomain: string;
-  /** Absolute path of the kubelet's resolv.conf (k3s --resolv-conf; default /etc/resolv.conf). */
+  /** k3s --resolv-conf, absolute: the resolv.conf whose nameservers the cluster DNS forwards to (default /etc/resolv.conf). */
   resolvConf: string;
-  /**
-   * NodePort range as given, validated: `30000-32767`, `30000+2767` or one port (kube-apiserver
-   * --service-node-port-range; parse it with validators.parsePortRange).
-   */
+  /** NodePort range `MIN-MAX` as given, validated (k3s --service-node-port-range, default 30000-32767). */
   serviceNodePortRange: string;
   privateRegistry?: string;
   disableDefaultRegistryEndpoint: boolean;

@@ -2,7 +2,7 @@
  * Value checks for flag definitions: each returns why a value is invalid, or undefined when it is valid
  * (FlagDef.validate), so the parser can name the flag and where the value came from.
  */
-import { isIPv4 } from 'node:net';
+import { addressAt, parseCidr, parseIpv4, rangeContains } from '../api/ipv4.js';
 
 /** A TCP port, 1-65535. */
 export function validatePort(value: string): string | undefined {
@@ -10,12 +10,14 @@ export function validatePort(value: string): string | undefined {
   return /^\d+$/.test(value.trim()) && Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : 'must be a port number 1-65535';
 }
 
-/** The address and prefix length of an IPv4 CIDR, or undefined when `value` is not one. */
+/** The address and prefix length of an IPv4 CIDR (api/ipv4.ts's rules: no leading zeros), or undefined when `value` is not one. */
 export function parseIPv4Cidr(value: string): { address: number; prefix: number } | undefined {
-  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(value.trim());
-  if (!m || !isIPv4(m[1]!) || Number(m[2]) > 32) return undefined;
-  const address = m[1]!.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  return { address, prefix: Number(m[2]) };
+  try {
+    const r = parseCidr(value.trim());
+    return { address: r.base, prefix: r.prefix };
+  } catch {
+    return undefined;
+  }
 }
 
 /** An IPv4 CIDR (`10.42.0.0/16`); k1s is IPv4 single-stack, so k3s's comma-separated dual-stack lists are refused. */
@@ -34,35 +36,43 @@ export function validateClusterCidr(value: string): string | undefined {
 
 /** An IPv4 address. */
 export function validateIPv4(value: string): string | undefined {
-  return isIPv4(value.trim()) ? undefined : 'must be an IPv4 address such as 10.43.0.10';
+  return parseIpv4(value.trim()) !== undefined ? undefined : 'must be an IPv4 address such as 10.43.0.10';
 }
 
 /** True when `ip` lies inside `cidr` (both IPv4; false when either is invalid). */
 export function cidrContains(cidr: string, ip: string): boolean {
-  const c = parseIPv4Cidr(cidr);
-  const a = parseIPv4Cidr(`${ip}/32`);
-  if (!c || !a) return false;
-  const size = 2 ** (32 - c.prefix);
-  const base = Math.floor(c.address / size) * size;
-  return a.address >= base && a.address < base + size;
+  try {
+    return rangeContains(parseCidr(cidr), ip);
+  } catch {
+    return false;
+  }
+}
+
+/** The `offset`-th address of an IPv4 CIDR (`10.43.0.0/16`, 10 → `10.43.0.10`), or undefined when `cidr` is invalid. */
+export function addressInCidr(cidr: string, offset: number): string | undefined {
+  try {
+    return addressAt(parseCidr(cidr), offset);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * A port range as kube-apiserver's --service-node-port-range takes it (apimachinery util/net ParsePortRange):
- * `30000-32767`, `30000+2767` or a single port, within 1-65535.
+ * A NodePort range `MIN-MAX` within 1-65535, as the service registry's allocator takes it (registry/index.ts
+ * parsePortRange; kube-apiserver's --service-node-port-range also takes `A+N`, which k1s does not).
  */
 export function parsePortRange(value: string): { base: number; size: number } | undefined {
-  const m = /^(\d+)(?:([-+])(\d+))?$/.exec(value.trim());
+  const m = /^(\d+)-(\d+)$/.exec(value.trim());
   if (!m) return undefined;
   const low = Number(m[1]);
-  const high = m[2] === undefined ? low : m[2] === '-' ? Number(m[3]) : low + Number(m[3]);
+  const high = Number(m[2]);
   if (low < 1 || high > 65535 || high < low) return undefined;
   return { base: low, size: high - low + 1 };
 }
 
 /** FlagDef.validate for parsePortRange. */
 export function validatePortRange(value: string): string | undefined {
-  return parsePortRange(value) ? undefined : 'must be a port range such as 30000-32767 within 1-65535';
+  return parsePortRange(value) ? undefined : 'must be a port range MIN-MAX within 1-65535, such as 30000-32767';
 }
 
 /** A DNS domain (RFC 1123 subdomain: lower-case labels of letters, digits and hyphens), as --cluster-domain. */
