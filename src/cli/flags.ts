@@ -3,7 +3,7 @@
  * file, then default, like k3s's urfave/cli flags (`--data-dir value, -d value ... [$K3S_DATA_DIR]`).
  *
  * A command's flag table is the single source of its parsing, its `--help`, its config-file keys and the
- * README's flag tables (help.ts renders them; readme-flags.test.ts checks the README against them).
+ * README's flag tables (help.ts renders them; help.test.ts checks the README against them).
  */
 import { parseArgs } from 'node:util';
 
