@@ -6,9 +6,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA_DIR=${K1S_DATA_DIR:-/var/lib/k1s}
 PORT=${K1S_PORT:-6443}
+# Numbered steps, each ending with how long it took.
+STEPS=6 step_no=0 step_start=0
+step_done() { [ "$step_no" = 0 ] || echo "k1s: step $step_no done in $(( $(date +%s) - step_start )) s"; }
+step() {
+  step_done
+  step_no=$((step_no + 1)); step_start=$(date +%s)
+  echo "k1s: [$step_no/$STEPS] $*"
+}
+running() { [ -f "$DATA_DIR/k1s.pid" ] && kill -0 "$(cat "$DATA_DIR/k1s.pid")" 2>/dev/null; }
+step "installing what is missing and building"
 bash scripts/ensure-deps.sh
+step "checking this machine (bin/k1s check-config; warnings and failures shown)"
+if running; then
+  echo "k1s: server already running: skipped"
+else
+  bin/k1s check-config --data-dir "$DATA_DIR" --https-listen-port "$PORT" | grep -v '^\[pass\]' || true
+fi
 
-if [ -f "$DATA_DIR/k1s.pid" ] && kill -0 "$(cat "$DATA_DIR/k1s.pid")" 2>/dev/null; then
+step "starting the server"
+if running; then
   echo "k1s: server already running (pid $(cat "$DATA_DIR/k1s.pid"))"
 else
   mkdir -p "$DATA_DIR"
@@ -23,13 +40,16 @@ else
   [ -f "$DATA_DIR/ready" ] || { echo "k1s: server did not become ready; see $DATA_DIR/k1s.log" >&2; tail -20 "$DATA_DIR/k1s.log" >&2; exit 1; }
 fi
 
-echo "k1s: building and importing busybox test images (from Debian's busybox-static)"
+step "building and importing busybox test images (from Debian's busybox-static)"
 node -e "import('./dist/test/images/busybox.js').then((m) => m.buildBusyboxArchive(process.argv[1]))" "$DATA_DIR/busybox.tar"
 bin/k1s images import --data-dir "$DATA_DIR" "$DATA_DIR/busybox.tar"
 
 export KUBECONFIG="$DATA_DIR/kubeconfig.yaml"
+step "applying examples/sidecar-pod.yaml"
 kubectl apply -f examples/sidecar-pod.yaml
+step "waiting for the pod to be Ready"
 kubectl wait --for=condition=Ready pod/sidecar-pod --timeout=120s
+step_done
 kubectl get pods
 cat <<MSG
 

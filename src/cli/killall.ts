@@ -5,17 +5,19 @@
  * stopping the server to leave nothing of k1s running.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { cleanupRuntime, mountsUnder } from '../containerd/cleanup.js';
-import { DEFAULT_DATA_DIR } from './main.js';
 import { log } from './log.js';
 
-/** Runs `k1s killall [--data-dir D]`; sets a non-zero exit code when something could not be removed. */
-export async function runKillall(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string', short: 'd' } } });
-  const dataDir = resolve(values['data-dir'] ?? DEFAULT_DATA_DIR);
+/** Runs `k1s killall` on the absolute `dataDir`; sets a non-zero exit code when something could not be removed. */
+export async function runKillall(dataDir: string): Promise<void> {
+  const errors = await killall(dataDir);
+  for (const e of errors) log.warn(`killall: ${e}`);
+  if (errors.length) process.exitCode = 1;
+}
+
+/** killall's work on the absolute `dataDir`; resolves with what could not be removed (never throws). */
+export async function killall(dataDir: string): Promise<string[]> {
   const report = await cleanupRuntime({ dataDir });
   const errors = [...report.errors];
   for (const mount of mountsUnder([dataDir])) {
@@ -25,6 +27,5 @@ export async function runKillall(argv: string[]): Promise<void> {
       errors.push(`umount "${mount}": ${(err as Error).message}`);
     }
   }
-  for (const e of errors) log.warn(`killall: ${e}`);
-  if (errors.length) process.exitCode = 1;
+  return errors;
 }

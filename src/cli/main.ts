@@ -1,84 +1,83 @@
 /**
- * `k1s` command dispatcher: `server`, `images import|list`, `killall`, `kubectl`, `--version`.
- *
- * Flags follow k3s where k3s has one (`--data-dir`, `--https-listen-port`, `--private-registry`,
- * `--disable-default-registry-endpoint`, `--container-runtime-endpoint`, `--node-name`, `--cluster-cidr`).
+ * `k1s` command dispatcher: finds the command in the definitions (commands.ts), answers `--help`/`help CMD`
+ * from them, parses its flags (command line > $K1S_… > config file > defaults) and runs it. Every failure is
+ * one line on stderr and a non-zero exit code (2: bad usage; 1: the command failed); `--debug` or
+ * $K1S_DEBUG adds the stack trace.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { COMMANDS, parseCommand, requireCommand } from './commands.js';
+import { errorLine, exitCodeOf, StartupError } from './error-line.js';
+import { UsageError, type CommandDef } from './flags.js';
+import { renderCommandHelp, renderRootHelp } from './help.js';
+import { RUNNERS } from './runners.js';
 import { K1S_VERSION } from './version.js';
 
-const usage = `k1s ${K1S_VERSION} — a single-node Kubernetes for multi-container pods
+export { DEFAULT_DATA_DIR } from './common-flags.js';
 
-Usage:
-  k1s server [flags]                      run the API server, kubelet and containerd in the foreground
-  k1s images import [--data-dir D] [--name REPO] FILE…
-                                          import OCI-archive or docker-archive tars into the runtime; images the
-                                          archive names by tag only become REPO:TAG (default REPO: the file name)
-  k1s images list [--data-dir D]          list the runtime's images
-  k1s killall [--data-dir D]              stop every pod sandbox and the runtime, unmount, remove the pod network
-  k1s kubectl [ARGS…]                     run kubectl with KUBECONFIG=DATA_DIR/kubeconfig.yaml
-  k1s --version
+const isHelp = (word: string | undefined) => word === '--help' || word === '-h';
 
-Server flags:
-  --data-dir DIR                          state directory (default /var/lib/k1s)
-  --https-listen-port PORT                API server port on 127.0.0.1 (default 6443)
-  --node-name NAME                        node name (default: the host name)
-  --cluster-cidr CIDR                     pod network (default 10.42.0.0/16; the node uses its first /24)
-  --private-registry FILE                 registries.yaml in k3s's format (mirrors, configs)
-  --disable-default-registry-endpoint     never fall back to a registry's public endpoint
-  --container-runtime-endpoint SOCKET     use this CRI socket instead of starting containerd
-`;
+/** Resolves `words` to a command: `images import` walks into subcommands. Returns the command and its arguments. */
+function resolveCommand(argv: readonly string[]): { command: CommandDef; args: string[] } {
+  let command = requireCommand(argv[0]!);
+  let args = argv.slice(1);
+  while (command.subcommands?.length) {
+    const [word, ...rest] = args;
+    if (word === undefined || isHelp(word)) return { command, args };
+    command = requireCommand(word, command);
+    args = rest;
+  }
+  return { command, args };
+}
 
-/** Default data directory, as k3s's /var/lib/rancher/k3s. */
-export const DEFAULT_DATA_DIR = '/var/lib/k1s';
-
-/** Runs the CLI with `argv` (without node and script). Resolves when a one-shot command ends. */
+/** Runs the CLI with `argv` (without node and script). Resolves when a one-shot command ends; sets process.exitCode. */
 export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'server': {
-      const { runServer } = await import('./server.js');
-      await runServer(rest);
-      // Shutdown is bounded (shutdown.ts): exit now rather than wait for any handle a stuck step left open.
-      process.exit(process.exitCode ?? 0);
-    }
-    case 'images': {
-      const { runImages } = await import('./images.js');
-      await runImages(rest);
-      return;
-    }
-    case 'killall': {
-      const { runKillall } = await import('./killall.js');
-      await runKillall(rest);
-      return;
-    }
-    case 'kubectl': {
-      // `k1s kubectl [--data-dir D] ARGS…`: everything but our own --data-dir goes to kubectl unchanged.
-      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
-      const explicit = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-      const kubeconfig = explicit ? join(explicit, 'kubeconfig.yaml') : (process.env['KUBECONFIG'] ?? join(DEFAULT_DATA_DIR, 'kubeconfig.yaml'));
-      const args = rest.filter((a, i) => !(a === '--data-dir' || a.startsWith('--data-dir=') || rest[i - 1] === '--data-dir'));
-      const r = spawnSync('kubectl', args, {
-        stdio: 'inherit',
-        env: { ...process.env, KUBECONFIG: kubeconfig },
-      });
-      process.exitCode = r.status ?? 1;
-      return;
-    }
-    case '--version':
-    case 'version':
-      console.log(`k1s ${K1S_VERSION}`);
-      return;
-    case undefined:
-    case '-h':
-    case '--help':
-    case 'help':
-      console.log(usage);
-      return;
-    default:
-      console.error(`k1s: unknown command "${command}"\n\n${usage}`);
-      process.exitCode = 2;
+  try {
+    await dispatch(argv);
+  } catch (err) {
+    const debug = argv.includes('--debug') || ['1', 'true', 'yes'].includes((process.env['K1S_DEBUG'] ?? '').toLowerCase());
+    const known = err instanceof UsageError || err instanceof StartupError;
+    const where = known ? '' : `k1s${argv[0] !== undefined && !argv[0].startsWith('-') ? ` ${argv[0]}` : ''}: `;
+    process.stderr.write(`${where}${errorLine(err, { portFlag: '--https-listen-port' })}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = exitCodeOf(err);
   }
 }
+
+async function dispatch(argv: string[]): Promise<void> {
+  const [first] = argv;
+  if (first === undefined || isHelp(first)) {
+    process.stdout.write(renderRootHelp(COMMANDS, K1S_VERSION));
+    return;
+  }
+  if (first === '--version' || first === '-v') {
+    await dispatch(['version']);
+    return;
+  }
+  if (first.startsWith('-')) throw new UsageError(`k1s: unknown flag ${first}; commands come first (see 'k1s --help')`);
+  const { command, args } = resolveCommand(argv);
+  if (command.subcommands?.length) {
+    // `k1s images` alone: its help, on stdout when asked for, else on stderr as a usage error.
+    if (isHelp(args[0])) process.stdout.write(renderCommandHelp(command));
+    else {
+      process.stderr.write(renderCommandHelp(command));
+      process.exitCode = 2;
+    }
+    return;
+  }
+  if (command.name === 'help') {
+    if (args.length === 0) process.stdout.write(renderRootHelp(COMMANDS, K1S_VERSION));
+    else {
+      const target = resolveCommand(args).command;
+      process.stdout.write(renderCommandHelp(target));
+    }
+    return;
+  }
+  const parsed = parseCommand(command, args);
+  if (parsed.help) {
+    process.stdout.write(renderCommandHelp(command));
+    return;
+  }
+  const runner = RUNNERS[command.name];
+  if (!runner) throw new Error(`k1s: command "${command.name}" has a definition but no runner`);
+  await runner({ command, args, flags: parsed.flags, passThrough: parsed.passThrough });
+}
+

@@ -9,9 +9,7 @@
  * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
  */
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { startApiServer } from '../apiserver/index.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startContainerd } from '../containerd/supervisor.js';
@@ -26,86 +24,23 @@ import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
 import { ensureBridge } from '../containerd/bridge.js';
 import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { startSystemServicesController } from '../controllers/system-services/controller.js';
-import { coreStrategies, parsePortRange } from '../registry/index.js';
+import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
-import { DEFAULT_DATA_DIR } from './main.js';
+import { preflight } from './check-config.js';
+import { errorLine } from './error-line.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
+import { parseServerFlags } from './server-flags.js';
 import { armShutdownWatchdog, runShutdown, type ShutdownStep } from './shutdown.js';
 
-/** Parsed `k1s server` flags. */
-export interface ServerFlags {
-  dataDir: string;
-  httpsListenPort: number;
-  nodeName: string;
-  clusterCidr: string;
-  privateRegistry?: string;
-  disableDefaultRegistryEndpoint: boolean;
-  containerRuntimeEndpoint?: string;
-  /** k3s `--service-cidr` (default 10.43.0.0/16). */
-  serviceCidr: string;
-  /** k3s `--service-node-port-range` (default 30000-32767). */
-  serviceNodePortRange: string;
-  /** k3s `--cluster-dns` (default: the 10th address of the service CIDR, 10.43.0.10). */
-  clusterDns: string;
-  /** k3s `--cluster-domain` (default cluster.local). */
-  clusterDomain: string;
-  /** k3s `--resolv-conf`: the resolv.conf whose nameservers the cluster DNS forwards to (default /etc/resolv.conf). */
-  resolvConf: string;
-}
-
-/** Parses `k1s server` flags (k3s names); throws with a usage message on bad values. */
-export function parseServerFlags(argv: string[]): ServerFlags {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string', short: 'd' },
-      'https-listen-port': { type: 'string' },
-      'node-name': { type: 'string' },
-      'cluster-cidr': { type: 'string' },
-      'private-registry': { type: 'string' },
-      'disable-default-registry-endpoint': { type: 'boolean' },
-      'container-runtime-endpoint': { type: 'string' },
-      'service-cidr': { type: 'string' },
-      'service-node-port-range': { type: 'string' },
-      'cluster-dns': { type: 'string' },
-      'cluster-domain': { type: 'string' },
-      'resolv-conf': { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  const port = Number(values['https-listen-port'] ?? '6443');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`k1s server: invalid --https-listen-port "${values['https-listen-port']}": must be 1-65535`);
-  }
-  const flags: ServerFlags = {
-    dataDir: resolve(values['data-dir'] ?? DEFAULT_DATA_DIR),
-    httpsListenPort: port,
-    nodeName: (values['node-name'] ?? hostname()).toLowerCase(),
-    clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
-    disableDefaultRegistryEndpoint: values['disable-default-registry-endpoint'] ?? false,
-    serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
-    serviceNodePortRange: values['service-node-port-range'] ?? '30000-32767',
-    clusterDns: values['cluster-dns'] ?? '',
-    clusterDomain: values['cluster-domain'] ?? 'cluster.local',
-    resolvConf: resolve(values['resolv-conf'] ?? '/etc/resolv.conf'),
-  };
-  const services = parseCidr(flags.serviceCidr);
-  flags.clusterDns ||= addressAt(services, 10);
-  if (!rangeContains(services, flags.clusterDns)) {
-    throw new Error(`k1s server: --cluster-dns ${flags.clusterDns} is not in --service-cidr ${services.text}`);
-  }
-  parsePortRange(flags.serviceNodePortRange);
-  if (values['private-registry'] !== undefined) flags.privateRegistry = resolve(values['private-registry']);
-  if (values['container-runtime-endpoint'] !== undefined) flags.containerRuntimeEndpoint = values['container-runtime-endpoint'];
-  return flags;
-}
+export { parseServerFlags, type ServerFlags } from './server-flags.js';
 
 /** Runs the server until SIGINT/SIGTERM. */
 export async function runServer(argv: string[]): Promise<void> {
   const flags = parseServerFlags(argv);
   const { dataDir, nodeName } = flags;
+  // check-config's fatal subset: root, binaries, a free port, the data dir, the registries file.
+  await preflight(flags);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const releasePid = await acquirePidFile(join(dataDir, 'k1s.pid'));
   const steps: ShutdownStep[] = [{ name: 'pid file', stop: releasePid }];
@@ -136,6 +71,7 @@ export async function runServer(argv: string[]): Promise<void> {
     const gateway = gatewayOf(podCidr);
     const clusterRange = parseCidr(flags.clusterCidr);
     const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway] });
+    log.info(`certificates ready in ${Date.now() - t0} ms (${join(dataDir, 'tls')})`);
     await mkdir(join(dataDir, 'db'), { recursive: true });
     const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
     stops.push(() => store.close(), 'storage');
@@ -186,7 +122,8 @@ export async function runServer(argv: string[]): Promise<void> {
     await waitForCri(endpoint);
     const cri = createCriClient(endpoint);
     stops.push(() => cri.close(), 'CRI client', 1_000);
-    await ensurePauseImage({ endpoint, dataDir });
+    const tPause = Date.now();
+    if (await ensurePauseImage({ endpoint, dataDir })) log.info(`built and imported the pause image in ${Date.now() - tPause} ms`);
 
     const kubeletClient = createApiClient({
       server: serverUrl,
@@ -229,7 +166,7 @@ export async function runServer(argv: string[]): Promise<void> {
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');
   } catch (err) {
-    log.error('k1s server failed to start', err);
+    log.error(`k1s server failed to start: ${errorLine(err, { portFlag: '--https-listen-port' })}`, flags.debug ? err : undefined);
     await shutdown();
     process.exitCode = 1;
     return;

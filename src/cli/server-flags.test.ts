@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { test } from 'node:test';
+import { UsageError } from './flags.js';
+import { parseServerFlags } from './server-flags.js';
+
+const inputs = { env: {}, defaultConfigFile: '/nonexistent/k1s-config.yaml' };
+
+test("parseServerFlags reads the e2e harness's command line as before", () => {
+  const flags = parseServerFlags(
+    ['--data-dir', '/tmp/d', '--https-listen-port', '16443', '--node-name', 'K1S-E2E', '--cluster-cidr', '10.123.0.0/16', '--disable-default-registry-endpoint', '--private-registry', 'regs.yaml', '--cluster-cidr', '10.61.0.0/16'],
+    inputs,
+  );
+  assert.equal(flags.dataDir, '/tmp/d');
+  assert.equal(flags.httpsListenPort, 16443);
+  assert.equal(flags.nodeName, 'k1s-e2e');
+  assert.equal(flags.clusterCidr, '10.61.0.0/16');
+  assert.equal(flags.disableDefaultRegistryEndpoint, true);
+  assert.equal(flags.privateRegistry, `${process.cwd()}/regs.yaml`);
+  assert.equal(flags.containerRuntimeEndpoint, undefined);
+});
+
+test("parseServerFlags gives k3s's defaults to the service and DNS flags", () => {
+  const flags = parseServerFlags([], inputs);
+  assert.deepEqual(
+    {
+      dataDir: flags.dataDir,
+      httpsListenPort: flags.httpsListenPort,
+      nodeName: flags.nodeName,
+      clusterCidr: flags.clusterCidr,
+      serviceCidr: flags.serviceCidr,
+      clusterDns: flags.clusterDns,
+      clusterDomain: flags.clusterDomain,
+      resolvConf: flags.resolvConf,
+      serviceNodePortRange: flags.serviceNodePortRange,
+      debug: flags.debug,
+    },
+    {
+      dataDir: '/var/lib/k1s',
+      httpsListenPort: 6443,
+      nodeName: hostname().toLowerCase(),
+      clusterCidr: '10.42.0.0/16',
+      serviceCidr: '10.43.0.0/16',
+      clusterDns: '10.43.0.10',
+      clusterDomain: 'cluster.local',
+      resolvConf: '/etc/resolv.conf',
+      serviceNodePortRange: '30000-32767',
+      debug: false,
+    },
+  );
+});
+
+test('parseServerFlags takes the service and DNS flags from the command line and environment', () => {
+  const flags = parseServerFlags(['--service-cidr', '10.96.0.0/12', '--cluster-dns', '10.96.0.10', '--cluster-domain', 'k1s.test.', '--resolv-conf', 'r.conf'], {
+    ...inputs,
+    env: { K1S_SERVICE_NODE_PORT_RANGE: '31000-31999' },
+  });
+  assert.equal(flags.serviceCidr, '10.96.0.0/12');
+  assert.equal(flags.clusterDns, '10.96.0.10');
+  assert.equal(flags.clusterDomain, 'k1s.test');
+  assert.equal(flags.resolvConf, `${process.cwd()}/r.conf`);
+  assert.equal(flags.serviceNodePortRange, '31000-31999');
+});
+
+test("parseServerFlags puts the default --cluster-dns at the 10th address of --service-cidr, as k3s does", () => {
+  assert.equal(parseServerFlags(['--service-cidr', '10.96.0.0/12'], inputs).clusterDns, '10.96.0.10');
+  assert.equal(parseServerFlags([], { ...inputs, env: { K1S_SERVICE_CIDR: '172.20.0.0/16' } }).clusterDns, '172.20.0.10');
+});
+
+test('parseServerFlags refuses invalid and contradicting service and DNS flags in one line', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--service-cidr', '10.43.0.0'], /invalid value "10\.43\.0\.0" for --service-cidr: must be an IPv4 CIDR/],
+    [['--service-cidr', '10.43.0.0/16,fd00::/108'], /IPv4 single-stack/],
+    [['--cluster-dns', '10.43.0.300'], /--cluster-dns: must be an IPv4 address/],
+    [['--cluster-dns', '10.44.0.10'], /--cluster-dns 10\.44\.0\.10 is outside --service-cidr 10\.43\.0\.0\/16/],
+    [['--cluster-cidr', '10.43.0.0/24'], /--cluster-cidr 10\.43\.0\.0\/24 overlaps --service-cidr 10\.43\.0\.0\/16/],
+    [['--service-node-port-range', '32767-30000'], /--service-node-port-range: must be a port range/],
+    [['--service-node-port-range', '30000+100'], /--service-node-port-range: must be a port range MIN-MAX/],
+    [['--cluster-cidr', '10.042.0.0/16'], /--cluster-cidr: must be an IPv4 CIDR/],
+    [['--cluster-domain', 'Bad_Domain'], /--cluster-domain: must be a DNS domain/],
+  ];
+  for (const [argv, pattern] of cases) {
+    assert.throws(() => parseServerFlags(argv, inputs), (err: unknown) => err instanceof UsageError && pattern.test(err.message) && !err.message.includes('\n'), argv.join(' '));
+  }
+});
