@@ -24,6 +24,10 @@ import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
 import { ensureBridge } from '../containerd/bridge.js';
 import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { startSystemServicesController } from '../controllers/system-services/controller.js';
+import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { startEndpointSliceController } from '../controllers/endpoints/endpointslice-controller.js';
+import { startGarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
+import { cleanupProxyRules, startServiceProxy } from '../proxy/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
@@ -162,6 +166,24 @@ export async function runServer(argv: string[]): Promise<void> {
       onError: (err) => log.warn('system-services controller', err),
     });
     stops.push(() => systemServices.stop(), 'system-services controller', 1_000);
+    const kcm = adminClient('kube-controller-manager');
+    const endpoints = startEndpointsController({ client: kcm, onError: (err) => log.warn('endpoints controller', err) });
+    stops.push(() => endpoints.stop(), 'endpoints controller', 1_000);
+    const slices = startEndpointSliceController({ client: kcm, onError: (err) => log.warn('endpointslice controller', err) });
+    stops.push(() => slices.stop(), 'endpointslice controller', 1_000);
+    const gc = startGarbageCollector({ client: kcm, onError: (err) => log.warn('garbage collector', err) });
+    stops.push(() => gc.stop(), 'garbage collector', 1_000);
+    // kube-proxy's role; its rules go on a clean stop (and with `k1s killall`).
+    const proxy = startServiceProxy({
+      client: adminClient('kube-proxy'),
+      clusterCIDR: flags.clusterCidr,
+      serviceCIDRs: [flags.serviceCidr],
+      onError: (err) => log.warn('service proxy', err),
+    });
+    stops.push(async () => {
+      await proxy.stop();
+      for (const e of (await cleanupProxyRules()).errors) log.warn(`service proxy cleanup: ${e}`);
+    }, 'service proxy', 2_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');

@@ -4,3 +4,4 @@ export { cleanupProxyRules, type CleanupOptions, type CleanupReport } from './cl
 export { createProxyApplier, type ApplyResult, type ProxyApplier } from './applier.js';
 export { planProxyRules, renderRestore, type PlannerOptions, type ProxyPlan } from './planner.js';
 export { DEFAULT_CHAIN_PREFIX } from './chains.js';
+export { ensureServiceCidrGuard, removeServiceCidrGuard, GUARD_CHAIN } from './guard.js';

@@ -244,6 +244,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       for (const pid of shimPidsFor(socket)) left.push(`process ${pid} still uses ${socket}`);
       for (const m of mountsUnder(dataDir)) left.push(`mount ${m}`);
       for (const ns of netnsList()) if (!netnsBefore.has(ns)) left.push(`netns ${ns}`);
+      const nat = await run('iptables-save', ['-t', 'nat'], { timeoutMs: 10_000 });
+      for (const chain of nat.stdout.match(/^:KUBE-\S+/gm) ?? []) left.push(`iptables nat chain ${chain.slice(1)}`);
       if (left.length === 0) await rm(dataDir, { recursive: true, force: true });
       return left;
     },

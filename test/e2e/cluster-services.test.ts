@@ -1,0 +1,162 @@
+/**
+ * The cluster around the pod (issue 6), end to end with the real kubectl on one shared cluster: Deployments and
+ * ReplicaSets with their controllers, rollouts and undo, Services with cluster IPs and node ports through the
+ * service proxy's iptables rules, Endpoints and EndpointSlices following readiness, the `kubernetes` Service from a
+ * pod, and garbage collection of a deleted Deployment's ReplicaSets and pods.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2eSkip, run, useCluster, type Cluster } from './harness.js';
+
+const WELCOME = /Welcome to nginx!/;
+
+async function podNames(c: Cluster, selector: string): Promise<string[]> {
+  const out = await c.kubectlOk(['get', 'pods', '-l', selector, '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}']);
+  return out.split('\n').filter(Boolean).sort();
+}
+
+async function readyReplicas(c: Cluster, deployment: string): Promise<string> {
+  return c.kubectlOk(['get', 'deployment', deployment, '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}/{.status.updatedReplicas}']);
+}
+
+describe('the cluster around the pod: Deployments, Services, proxy, GC', { skip: e2eSkip }, () => {
+  const cluster = useCluster();
+
+  it('runs a client pod to talk from', async () => {
+    const c = cluster();
+    await c.kubectlOk(['run', 'client', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '--timeout=90s'], { timeoutMs: 100_000 });
+  });
+
+  it('kubectl create deployment web --replicas=2 and expose: READY 2/2, a ClusterIP Service, two endpoints', async () => {
+    const c = cluster();
+    assert.match(await c.kubectlOk(['create', 'deployment', 'web', '--image=nginx', '--replicas=2']), /deployment.apps\/web created/);
+    assert.match(await c.kubectlOk(['expose', 'deployment', 'web', '--port=80']), /service\/web exposed/);
+    const status = await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    assert.match(status, /deployment "web" successfully rolled out/);
+    const deploy = await c.kubectlOk(['get', 'deployment', 'web']);
+    assert.match(deploy, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+2\/2\s+2\s+2\s+\S+\n$/);
+    const rs = await c.kubectlOk(['get', 'rs', '-l', 'app=web', '-o', 'wide']);
+    assert.match(rs, /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb-[a-z0-9]{8,10}\s+2\s+2\s+2\s+\S+\s+nginx\s+nginx\s+app=web,pod-template-hash=[a-z0-9]+\n$/);
+    const pods = await podNames(c, 'app=web');
+    assert.equal(pods.length, 2);
+    for (const p of pods) assert.match(p, /^web-[a-z0-9]{8,10}-[a-z0-9]{5}$/);
+    const svc = await c.kubectlOk(['get', 'svc', 'web', '-o', 'wide']);
+    assert.match(svc, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR\nweb\s+ClusterIP\s+10\.43\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+\s+app=web\n$/);
+    const ips = (await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').sort();
+    const ep = await c.waitFor('two endpoints', async () => {
+      const out = await c.kubectlOk(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}']);
+      return out.split(' ').filter(Boolean).length === 2 ? out : undefined;
+    });
+    assert.deepEqual(ep.split(' ').sort(), ips);
+    const slices = await c.kubectlOk(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']);
+    assert.match(slices, /^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nweb-[a-z0-9]{5}\s+IPv4\s+80\s+\S+,\S+\s+\S+\n$/);
+  });
+
+  it('a pod reaches the Service by its cluster IP, balanced over both pods', async () => {
+    const c = cluster();
+    const ip = await c.kubectlOk(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    const out = await c.kubectlOk(['exec', 'client', '--', 'wget', '-qO-', `http://${ip}/`]);
+    assert.match(out, WELCOME);
+    // Each nginx logs the request it served; over 20 requests both pods serve some.
+    for (let i = 0; i < 20; i++) await c.kubectlOk(['exec', 'client', '--', 'wget', '-qO-', `http://${ip}/`]);
+    for (const p of await podNames(c, 'app=web')) {
+      const logs = await c.kubectlOk(['logs', p]);
+      assert.match(logs, /"GET \/ HTTP\/1\.1" 200/, `${p} served requests through the Service`);
+    }
+  });
+
+  it('a deleted pod is replaced, and the endpoints follow', async () => {
+    const c = cluster();
+    const before = await podNames(c, 'app=web');
+    await c.kubectlOk(['delete', 'pod', before[0]!, '--wait=false']);
+    const after = await c.waitFor('a replacement pod Ready', async () => {
+      const names = await podNames(c, 'app=web');
+      const ready = await readyReplicas(c, 'web');
+      return names.length === 2 && !names.includes(before[0]!) && ready === '2/2/2' ? names : undefined;
+    }, 90_000);
+    assert.ok(after.includes(before[1]!));
+    const events = await c.kubectlOk(['get', 'events', '--field-selector', 'reason=SuccessfulCreate', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    for (const p of after) assert.match(events, new RegExp(`Created pod: ${p}`));
+    const ips = (await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').sort().join(' ');
+    await c.waitFor('endpoints to follow the new pod', async () => (await c.kubectlOk(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).split(' ').sort().join(' ') === ips);
+  });
+
+  it('scale to 3 and rollout status; set image and rollout undo keep revisions', async () => {
+    const c = cluster();
+    assert.match(await c.kubectlOk(['scale', 'deployment', 'web', '--replicas=3']), /deployment.apps\/web scaled/);
+    await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    assert.equal(await readyReplicas(c, 'web'), '3/3/3');
+    const events = await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.kind=Deployment,involvedObject.name=web', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+    assert.match(events, /ScalingReplicaSet: Scaled up replica set web-[a-z0-9]+ from 2 to 3/);
+    assert.match(await c.kubectlOk(['set', 'image', 'deployment/web', 'nginx=nginx:1.25-alpine']), /deployment.apps\/web image updated/);
+    await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 190_000 });
+    const images = await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}']);
+    assert.deepEqual(images.split(' '), ['nginx:1.25-alpine', 'nginx:1.25-alpine', 'nginx:1.25-alpine']);
+    const history = await c.kubectlOk(['rollout', 'history', 'deployment/web']);
+    assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+    assert.match(await c.kubectlOk(['rollout', 'undo', 'deployment/web']), /deployment.apps\/web rolled back/);
+    await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 190_000 });
+    await c.waitFor('only nginx pods', async () => {
+      const imgs = (await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}'])).split(' ');
+      return imgs.length === 3 && imgs.every((i) => i === 'nginx');
+    }, 90_000);
+    assert.match(await c.kubectlOk(['rollout', 'history', 'deployment/web']), /\n2\s+<none>\n3\s+<none>\n/);
+    const rs = await c.kubectlOk(['get', 'rs', '-l', 'app=web', '--no-headers']);
+    assert.equal(rs.trim().split('\n').length, 2, `two ReplicaSets (one scaled to 0):\n${rs}`);
+    assert.match(rs, /\s0\s+0\s+0\s+/);
+  });
+
+  it('kubectl get deploy,rs,svc,endpoints,endpointslices,pods -o wide, get all and cluster-info', async () => {
+    const c = cluster();
+    const wide = await c.kubectlOk(['get', 'deploy,rs,svc,endpoints,endpointslices,pods', '-o', 'wide']);
+    for (const header of [/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/, /service\/kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443\/TCP/, /endpoints\/web\s+\S+:80,\S+:80,\S+:80\s/, /NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/]) {
+      assert.match(wide, header);
+    }
+    const all = await c.kubectlOk(['get', 'all']);
+    for (const kind of [/^pod\/client\s/m, /^service\/web\s/m, /^deployment\.apps\/web\s+3\/3\s/m, /^replicaset\.apps\/web-/m]) assert.match(all, kind);
+    const info = await c.kubectlOk(['cluster-info']);
+    assert.match(info, /Kubernetes control plane.* is running at .*https:\/\/127\.0\.0\.1:\d+/);
+    assert.match(info, /CoreDNS.* is running at /);
+  });
+
+  it('a pod reaches the API server through the kubernetes Service', async () => {
+    const c = cluster();
+    await c.kubectlOk(['run', 'curl', '--image=curlimages/curl:8.4.0', '--restart=Never', '--command', '--', 'sleep', '3600']);
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/curl', '--timeout=90s'], { timeoutMs: 100_000 });
+    const out = await c.kubectlOk(['exec', 'curl', '--', 'curl', '-sk', 'https://10.43.0.1/version']);
+    assert.match(out, /"gitVersion": "v1\.32\.0\+k1s1"/);
+    // The API server's certificate names the Service IP and kubernetes.default.svc: verification with the cluster CA passes.
+    const ca = readFileSync(join(c.dataDir, 'tls', 'ca.crt'), 'utf8');
+    const verified = await c.kubectlOk(['exec', '-i', 'curl', '--', 'sh', '-c', 'cat > /tmp/ca.crt && curl -s --cacert /tmp/ca.crt https://10.43.0.1/version'], { input: ca });
+    assert.match(verified, /"gitVersion": "v1\.32\.0\+k1s1"/);
+  });
+
+  it('a NodePort Service answers on the node address', async () => {
+    const c = cluster();
+    await c.kubectlOk(['expose', 'deployment', 'web', '--name=web-np', '--type=NodePort', '--port=8080', '--target-port=80']);
+    const port = await c.kubectlOk(['get', 'svc', 'web-np', '-o', 'jsonpath={.spec.ports[0].nodePort}']);
+    assert.ok(Number(port) >= 30000 && Number(port) <= 32767, `node port ${port} in range`);
+    const node = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']);
+    const gateway = (await c.kubectlOk(['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[0].ip}'])).trim();
+    const target = gateway || node;
+    const got = await c.waitFor('node port answers', async () => {
+      const r = await run('curl', ['-s', '--max-time', '3', `http://${target}:${port}/`], { timeoutMs: 5000 });
+      return WELCOME.test(r.stdout) ? r.stdout : undefined;
+    }, 30_000);
+    assert.match(got, WELCOME);
+    await c.kubectlOk(['delete', 'svc', 'web-np']);
+  });
+
+  it('kubectl delete deployment web removes its ReplicaSets and pods (background propagation)', async () => {
+    const c = cluster();
+    await c.kubectlOk(['delete', 'deployment', 'web']);
+    await c.waitFor('ReplicaSets gone', async () => (await c.kubectlOk(['get', 'rs', '-l', 'app=web', '-o', 'name'])).trim() === '', 60_000);
+    await c.waitFor('pods gone', async () => (await podNames(c, 'app=web')).length === 0, 90_000);
+    await c.waitFor('endpoints emptied', async () => (await c.kubectlOk(['get', 'endpoints', 'web', '-o', 'jsonpath={.subsets}'])).trim() === '', 30_000);
+    await c.kubectlOk(['delete', 'svc', 'web']);
+    await c.waitFor('slices of web gone', async () => (await c.kubectlOk(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'name'])).trim() === '', 30_000);
+  });
+});
