@@ -193,6 +193,17 @@ describe('cluster DNS server without upstreams or synced records', () => {
     }
   });
 
+  it('ignores clients it does not accept, over UDP and TCP', async () => {
+    const { ClusterRecords } = await import('./cluster-records.js');
+    const dns = await startClusterDns({ records: new ClusterRecords(), port: 0, resolvConf: join(dir, 'missing.conf'), acceptFrom: (a) => a !== '127.0.0.1' });
+    try {
+      await assert.rejects(query(dns.address.port, 'cluster.local', 'SOA', { timeoutMs: 200 }), /timed out/);
+      await assert.rejects(query(dns.address.port, 'cluster.local', 'SOA', { transport: 'tcp', timeoutMs: 500 }));
+    } finally {
+      await dns.stop();
+    }
+  });
+
   it('serves a given record source on a configured cluster domain', async () => {
     const { ClusterRecords } = await import('./cluster-records.js');
     const records = new ClusterRecords();

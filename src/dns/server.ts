@@ -9,7 +9,7 @@ import { handleQuery, type QueryContext } from './handler.js';
 import { watchClusterRecords } from './informers.js';
 import { normalizeName } from './query-name.js';
 import { listenTcp, type TcpListener } from './tcp.js';
-import { listenUdp, type UdpListener } from './udp.js';
+import { listenUdp, type AcceptFrom, type UdpListener } from './udp.js';
 
 /** Options of {@link startClusterDns}. */
 export interface ClusterDnsOptions {
@@ -31,6 +31,11 @@ export interface ClusterDnsOptions {
   upstreamTimeoutMs?: number;
   /** Errors the server survives (informer failures, socket errors). */
   onError?: (err: unknown) => void;
+  /**
+   * Which clients are answered (default: all). An address pods reach, such as the bridge gateway, can
+   * limit itself to the cluster CIDR so the node is no open resolver.
+   */
+  acceptFrom?: (remoteAddress: string) => boolean;
   /** Informer retry delay, ms (default 1000). */
   retryDelayMs?: number;
 }
@@ -47,11 +52,13 @@ export interface ClusterDns {
   stop(): Promise<void>;
 }
 
-async function bindPair(address: string, port: number, handle: (t: 'udp' | 'tcp') => (m: Buffer) => Promise<Buffer | undefined>, onError: (err: unknown) => void): Promise<[UdpListener, TcpListener]> {
+type Handle = (t: 'udp' | 'tcp') => (m: Buffer) => Promise<Buffer | undefined>;
+
+async function bindPair(address: string, port: number, handle: Handle, onError: (err: unknown) => void, accept?: AcceptFrom): Promise<[UdpListener, TcpListener]> {
   for (let attempt = 0; ; attempt++) {
-    const udp = await listenUdp(address, port, handle('udp'), onError);
+    const udp = await listenUdp(address, port, handle('udp'), onError, accept);
     try {
-      return [udp, await listenTcp(address, udp.port, handle('tcp'), onError)];
+      return [udp, await listenTcp(address, udp.port, handle('tcp'), onError, accept)];
     } catch (err) {
       await udp.close();
       // a free UDP port whose TCP twin is taken: pick another when the port was ours to choose
@@ -107,7 +114,7 @@ export async function startClusterDns(options: ClusterDnsOptions): Promise<Clust
   try {
     let port = options.port ?? 53;
     for (const address of listen) {
-      const pair = await bindPair(address, port, handle, onError);
+      const pair = await bindPair(address, port, handle, onError, options.acceptFrom);
       listeners.push(...pair);
       port = pair[0].port;
       for (const s of self) s.port = port;

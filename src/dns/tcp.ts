@@ -3,7 +3,7 @@
  * answered as they complete; idle connections close after a timeout.
  */
 import { createServer, type Socket } from 'node:net';
-import type { MessageHandler } from './udp.js';
+import type { AcceptFrom, MessageHandler } from './udp.js';
 
 /** A listening TCP server. */
 export interface TcpListener {
@@ -39,11 +39,15 @@ function serve(socket: Socket, handle: MessageHandler, onError: (err: unknown) =
   });
 }
 
-/** Listens on `address:port` and answers each framed message with `handle`; rejects when the listen fails. */
-export function listenTcp(address: string, port: number, handle: MessageHandler, onError: (err: unknown) => void): Promise<TcpListener> {
+/** Listens on `address:port` and answers each framed message of an accepted client with `handle`; rejects when the listen fails. */
+export function listenTcp(address: string, port: number, handle: MessageHandler, onError: (err: unknown) => void, accept: AcceptFrom = () => true): Promise<TcpListener> {
   return new Promise((resolve, reject) => {
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {
+      if (!accept(socket.remoteAddress ?? '')) {
+        socket.destroy();
+        return;
+      }
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       serve(socket, handle, onError);

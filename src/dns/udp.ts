@@ -12,12 +12,19 @@ export interface UdpListener {
   close(): Promise<void>;
 }
 
-/** Binds `address:port` (port 0: any free port) and answers every datagram with `handle`; rejects when the bind fails. */
-export function listenUdp(address: string, port: number, handle: MessageHandler, onError: (err: unknown) => void): Promise<UdpListener> {
+/** Whether to answer a client at this address (others are ignored). */
+export type AcceptFrom = (remoteAddress: string) => boolean;
+
+/**
+ * Binds `address:port` (port 0: any free port) and answers every datagram from an accepted client with
+ * `handle`; rejects when the bind fails.
+ */
+export function listenUdp(address: string, port: number, handle: MessageHandler, onError: (err: unknown) => void, accept: AcceptFrom = () => true): Promise<UdpListener> {
   return new Promise((resolve, reject) => {
     const socket: Socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4' });
     socket.once('error', reject);
     socket.on('message', (msg, rinfo) => {
+      if (!accept(rinfo.address)) return;
       handle(msg).then(
         (reply) => {
           if (reply) socket.send(reply, rinfo.port, rinfo.address, (err) => err && onError(err));

@@ -40,6 +40,7 @@ export function exchangeRaw(port: number, msg: Buffer, opts: QueryOptions = {}):
       let buf = Buffer.alloc(0);
       const timer = setTimeout(() => (s.destroy(), reject(new Error('tcp query timed out'))), timeoutMs);
       s.on('error', reject);
+      s.on('close', () => (clearTimeout(timer), reject(new Error('tcp connection closed without a reply'))));
       s.on('connect', () => {
         const len = Buffer.alloc(2);
         len.writeUInt16BE(msg.length, 0);
