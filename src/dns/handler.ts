@@ -8,13 +8,13 @@ import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Packet
 import type { ClusterRecordSource } from './cluster-records.js';
 import type { Forwarder, Transport } from './forwarder.js';
 import { inZone, normalizeName } from './query-name.js';
-import { resolveLocal, type LocalAnswer } from './resolve.js';
+import { resolveLocal, type LocalAnswer, type ResolveConfig } from './resolve.js';
 
 /** What a query is answered from. */
 export interface QueryContext {
   records: ClusterRecordSource;
-  /** Cluster domain, normalized. */
-  zone: string;
+  /** Cluster domain (normalized) and answer policy. */
+  resolve: ResolveConfig;
   forwarder: Forwarder;
   /** False until the records hold a complete list: cluster names then get SERVFAIL, never a false NXDOMAIN. */
   ready(): boolean;
@@ -77,8 +77,8 @@ async function chase(local: LocalAnswer, q: Question, ctx: QueryContext): Promis
   for (let hops = 0; target !== undefined && hops < MAX_CHASE; hops++) {
     const next: Question = { name: target, type: q.type, class: 'IN' };
     target = undefined;
-    if (inZone(normalizeName(next.name), ctx.zone)) {
-      const inner = resolveLocal(next, ctx.records, { zone: ctx.zone });
+    if (inZone(normalizeName(next.name), ctx.resolve.zone)) {
+      const inner = resolveLocal(next, ctx.records, ctx.resolve);
       if (!inner) break;
       result = { ...result, rcode: inner.rcode, answers: [...result.answers, ...inner.answers], authorities: inner.authorities };
       target = inner.chase;
@@ -118,8 +118,8 @@ export async function handleQuery(raw: Buffer, transport: Transport, ctx: QueryC
   const q = req.questions[0]!;
   const name = normalizeName(q.name);
 
-  if (inZone(name, ctx.zone) && !ctx.ready()) return encodeFitting(errorReply(req, 'SERVFAIL'), max);
-  let local = resolveLocal(q, ctx.records, { zone: ctx.zone });
+  if (inZone(name, ctx.resolve.zone) && !ctx.ready()) return encodeFitting(errorReply(req, 'SERVFAIL'), max);
+  let local = resolveLocal(q, ctx.records, ctx.resolve);
   if (!local) {
     const reply = await ctx.forwarder.forward(raw, transport);
     return reply ?? encodeFitting(errorReply(req, 'SERVFAIL'), max);

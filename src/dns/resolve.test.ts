@@ -137,6 +137,14 @@ describe('resolveLocal', () => {
     }
   });
 
+  it('answers the search suffixes of a short name without NXDOMAIN when asked to (busybox nslookup)', () => {
+    const relaxed = { zone: 'cluster.local', noDataForSearchSuffixes: true };
+    const rcode = (name: string, config = relaxed): string | undefined => resolveLocal({ name, type: 'A' }, records, config)?.rcode;
+    assert.deepEqual(['db.svc.cluster.local', 'db.cluster.local', 'db.default.svc.cluster.local'].map((n) => rcode(n)), ['NOERROR', 'NOERROR', 'NOERROR']);
+    assert.deepEqual(['nope.default.svc.cluster.local', 'google.com.cluster.local', 'google.com.svc.cluster.local'].map((n) => rcode(n)), ['NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN']);
+    assert.deepEqual(['db.svc.cluster.local', 'db.cluster.local'].map((n) => rcode(n, { zone: 'cluster.local', noDataForSearchSuffixes: false })), ['NXDOMAIN', 'NXDOMAIN']);
+  });
+
   it('serves another cluster domain when configured', () => {
     const got = resolveLocal({ name: 'web.default.svc.k1s.test', type: 'A' }, records, { zone: 'k1s.test' });
     assert.deepEqual(view(got?.answers ?? []), ['A 10.43.0.20']);

@@ -30,6 +30,14 @@ export interface LocalAnswer {
 export interface ResolveConfig {
   /** Cluster domain, normalized (`cluster.local`). */
   zone: string;
+  /**
+   * Answer NOERROR without records, not NXDOMAIN, for `<label>.svc.<zone>` of a namespace that does not exist
+   * and for `<label>.<zone>`: the names the search list `<ns>.svc.<zone> svc.<zone> <zone>` makes of a
+   * short name. busybox's nslookup queries every search suffix and exits 1 on any NXDOMAIN, so
+   * `until nslookup db` never ends against CoreDNS; musl, which stops its search at a no-data answer, then
+   * fails single-label names that only a host search domain would find. Default false (CoreDNS's answers).
+   */
+  noDataForSearchSuffixes?: boolean;
 }
 
 type Target = { name: string; address: string };
@@ -51,7 +59,7 @@ export function soaRecord(zone: string, serial: number): Answer {
  */
 export function resolveLocal(q: Question, records: ClusterRecordSource, config: ResolveConfig): LocalAnswer | undefined {
   const name = normalizeName(q.name);
-  if (inZone(name, config.zone)) return resolveZone(q, name, records, config.zone);
+  if (inZone(name, config.zone)) return resolveZone(q, name, records, config);
   if (q.type === 'PTR') {
     const ip = reverseNameAddress(name);
     const targets = ip === undefined ? [] : ptrTargets(ip, records, config.zone);
@@ -84,8 +92,10 @@ function nameserverAddresses(records: ClusterRecordSource): string[] {
   return svc ? serviceClusterIPs(svc) : [];
 }
 
-function resolveZone(q: Question, name: string, records: ClusterRecordSource, zone: string): LocalAnswer {
+function resolveZone(q: Question, name: string, records: ClusterRecordSource, config: ResolveConfig): LocalAnswer {
+  const zone = config.zone;
   const parsed = parseClusterName(name, zone);
+  const relaxed = config.noDataForSearchSuffixes === true;
   switch (parsed.kind) {
     case 'apex': {
       if (q.type === 'SOA') return found([{ ...soaRecord(zone, records.serial()), name: q.name }]);
@@ -101,7 +111,7 @@ function resolveZone(q: Question, name: string, records: ClusterRecordSource, zo
     case 'empty':
       return negative('NOERROR', records, zone);
     case 'namespace':
-      return negative(records.hasNamespace(parsed.namespace) ? 'NOERROR' : 'NXDOMAIN', records, zone);
+      return negative(relaxed || records.hasNamespace(parsed.namespace) ? 'NOERROR' : 'NXDOMAIN', records, zone);
     case 'pod': {
       const ip = records.hasNamespace(parsed.namespace) ? podNameAddress(parsed.pod) : undefined;
       if (ip === undefined) return negative('NXDOMAIN', records, zone);
@@ -114,7 +124,7 @@ function resolveZone(q: Question, name: string, records: ClusterRecordSource, zo
       return resolveService(q, svc, parsed, records, zone);
     }
     case 'invalid':
-      return negative('NXDOMAIN', records, zone);
+      return negative(relaxed && !name.slice(0, -(zone.length + 1)).includes('.') ? 'NOERROR' : 'NXDOMAIN', records, zone);
   }
 }
 

@@ -36,6 +36,8 @@ export interface ClusterDnsOptions {
    * limit itself to the cluster CIDR so the node is no open resolver.
    */
   acceptFrom?: (remoteAddress: string) => boolean;
+  /** See ResolveConfig.noDataForSearchSuffixes (resolve.ts): busybox nslookup of short names; default false. */
+  noDataForSearchSuffixes?: boolean;
   /** Informer retry delay, ms (default 1000). */
   retryDelayMs?: number;
 }
@@ -102,7 +104,7 @@ export async function startClusterDns(options: ClusterDnsOptions): Promise<Clust
     ...(options.upstreamPort !== undefined ? { upstreamPort: options.upstreamPort } : {}),
     ...(options.upstreamTimeoutMs !== undefined ? { timeoutMs: options.upstreamTimeoutMs } : {}),
   });
-  const ctx: QueryContext = { records, zone, forwarder, ready };
+  const ctx: QueryContext = { records, resolve: { zone, noDataForSearchSuffixes: options.noDataForSearchSuffixes === true }, forwarder, ready };
   const handle = (t: 'udp' | 'tcp') => (msg: Buffer) => handleQuery(msg, t, ctx);
 
   const listeners: (UdpListener | TcpListener)[] = [];
