@@ -324,6 +324,19 @@ export interface PodSecurityContext {
   supplementalGroups?: number[];
 }
 
+/** One resolver option of `spec.dnsConfig.options` (`ndots` with value `2`, `single-request` without). */
+export interface PodDNSConfigOption {
+  name?: string;
+  value?: string;
+}
+
+/** core/v1 PodDNSConfig: nameservers, search domains and options added to a pod's resolv.conf. */
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: PodDNSConfigOption[];
+}
+
 export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[];
@@ -333,7 +346,10 @@ export interface PodSpec {
   /** Seconds. Default 30. */
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
+  /** `ClusterFirst` (default), `ClusterFirstWithHostNet`, `Default` or `None`. */
   dnsPolicy?: string;
+  /** Merged into the resolv.conf that `dnsPolicy` gives (`None`: the whole of it). */
+  dnsConfig?: PodDNSConfig;
   nodeSelector?: Record<string, string>;
   serviceAccountName?: string;
   serviceAccount?: string;

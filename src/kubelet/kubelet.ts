@@ -7,6 +7,7 @@ import type { ConfigMap, Pod, Secret } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
 import type { ImageService, RuntimeService } from '../cri/types.js';
 import { podsDifferSemantically, watchNodePods } from './config/pod-source.js';
+import { watchServices, type ServiceLister } from './envvars/service-lister.js';
 import { createEventRecorder } from './events/recorder.js';
 import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './kuberuntime/backoff.js';
@@ -14,6 +15,7 @@ import type { ObjectSource } from './kuberuntime/env.js';
 import { ReasonCache } from './kuberuntime/reason-cache.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
 import { podIdentityFromLabels } from './kuberuntime/runtime-pod.js';
+import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { hostCapacity, startNodeStatus } from './nodestatus/node-status.js';
 import { podDir, type KubeletPaths } from './paths.js';
 import { startPleg } from './pleg/pleg.js';
@@ -47,6 +49,21 @@ export interface KubeletOptions {
   timers?: Timers;
   /** Node heartbeat period, ms (default 10 s). */
   nodeStatusPeriodMs?: number;
+  /**
+   * Cluster DNS server IPs pods with dnsPolicy ClusterFirst get (KubeletConfiguration `clusterDNS`, k3s
+   * `--cluster-dns`). Default none: ClusterFirst pods then get the host's DNS with a MissingClusterDNS
+   * warning, as upstream.
+   */
+  clusterDNS?: string[];
+  /** Cluster domain of pods' search paths and /etc/hosts (KubeletConfiguration `clusterDomain`; default `cluster.local`). */
+  clusterDomain?: string;
+  /**
+   * resolv.conf that dnsPolicy Default (and ClusterFirst without cluster DNS) pods get (kubelet `--resolv-conf`;
+   * `''` for none). Default: k3s's choice, network/dns.ts `locateResolvConf`.
+   */
+  resolvConf?: string;
+  /** Services for pods' service environment variables (default: an informer on /api/v1/services through `client`). */
+  services?: ServiceLister;
   log?: (msg: string) => void;
 }
 
@@ -90,6 +107,14 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const objects = apiObjects(client);
   let wake: (uid: string) => void = () => {};
   const prober = new ProberManager(runtime, recorder, (uid) => wake(uid));
+  const dns = new DNSConfigurer({
+    clusterDNS: options.clusterDNS ?? [],
+    clusterDomain: options.clusterDomain ?? 'cluster.local',
+    resolvConf: options.resolvConf ?? locateResolvConf(),
+    nodeIPs: [nodeIP],
+  });
+  const serviceWatch = options.services ? undefined : watchServices(client, abort.signal, log);
+  const services = options.services ?? serviceWatch!;
   const ctx: RuntimeContext = {
     runtime,
     images: new ImageManager(options.images, recorder, clock, objects),
@@ -97,6 +122,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     clock,
     paths,
     objects,
+    dns,
+    services,
     crashBackoff: new Backoff(clock),
     reasons: new ReasonCache(),
     probes: prober,
@@ -202,6 +229,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       nodeStatus.stop();
       clearInterval(housekeeping);
       await informer.done;
+      await serviceWatch?.done;
       await server.close();
       await recorder.flush();
     },

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Container, Pod } from '../../api/types.js';
 import type { ContainerConfig, LinuxContainerSecurityContext, Mount } from '../../cri/types.js';
 import { containerDir, containerLogRelPath, etcHostsPath, type KubeletPaths } from '../paths.js';
+import { serviceEnvVarMap } from '../envvars/envvars.js';
+import type { ServiceLister } from '../envvars/service-lister.js';
 import type { MountedVolume } from '../volumes/volume-manager.js';
 import { ContainerConfigError, expandCommandAndArgs, expandSubPathExpr, makeEnvironmentVariables, type EnvFacts, type ObjectSource } from './env.js';
 import { containerAnnotations, containerLabels } from './labels.js';
@@ -21,6 +23,24 @@ export interface ContainerConfigInput {
   objects: ObjectSource;
   facts: EnvFacts;
   paths: KubeletPaths;
+  /** Services for the service environment variables; none when absent (a kubelet without an API server). */
+  services?: ServiceLister;
+}
+
+/** How long container start waits for a first Service list before failing, ms. */
+const SERVICES_SYNC_WAIT_MS = 5000;
+
+/**
+ * The service variables of `pod` (kubelet_pods.go getServiceEnvVarMap). Throws ContainerConfigError
+ * `services have not yet been read at least once, cannot construct envvars` (upstream's message) when the
+ * Service list has not completed within a short wait; upstream fails at once.
+ */
+export async function serviceEnvFor(pod: Pod, services: ServiceLister | undefined): Promise<Map<string, string>> {
+  if (!services) return new Map();
+  if (!services.hasSynced() && !(await services.waitForSync(SERVICES_SYNC_WAIT_MS))) {
+    throw new ContainerConfigError('services have not yet been read at least once, cannot construct envvars');
+  }
+  return serviceEnvVarMap(pod.metadata.namespace ?? 'default', pod.spec.enableServiceLinks !== false, services.list());
 }
 
 async function subPathSource(volumeRoot: string, subPath: string): Promise<string> {
@@ -104,7 +124,7 @@ function securityContext(pod: Pod, c: Container): LinuxContainerSecurityContext 
  */
 export async function generateContainerConfig(input: ContainerConfigInput): Promise<ContainerConfig> {
   const { pod, container, restartCount } = input;
-  const env = await makeEnvironmentVariables(pod, container, input.objects, input.facts);
+  const env = await makeEnvironmentVariables(pod, container, input.objects, input.facts, await serviceEnvFor(pod, input.services));
   const { command, args } = expandCommandAndArgs(container, env);
   const mounts = await makeMounts(input, env);
   const config: ContainerConfig = {

@@ -119,6 +119,7 @@ export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Prom
       objects: ctx.objects,
       facts: spec.facts,
       paths: ctx.paths,
+      ...(ctx.services ? { services: ctx.services } : {}),
     });
   } catch (err) {
     const msg = errorText(err);

@@ -58,15 +58,18 @@ export function podFieldValue(pod: Pod, fieldPath: string, facts: EnvFacts): str
 
 /**
  * Builds the environment of `container` in `pod` (spec §10.1): envFrom sources in order (later overwrite
- * earlier), then `env` entries with `$(VAR)` expansion against already-defined variables (valueFrom results are
- * never expanded). Returns an ordered name → value map. Throws ContainerConfigError with kubelet's messages
- * (`configmap "x" not found`, `couldn't find key K in ConfigMap ns/x`, ...) when a required source is missing.
+ * earlier), then `env` entries with `$(VAR)` expansion against already-defined variables, then the service
+ * variables (`serviceEnv`, envvars.ts) — which `$(VAR)` also sees — for every name the container does not set
+ * itself (valueFrom results are never expanded). Returns an ordered name → value map. Throws
+ * ContainerConfigError with kubelet's messages (`configmap "x" not found`, `couldn't find key K in ConfigMap
+ * ns/x`, ...) when a required source is missing.
  */
 export async function makeEnvironmentVariables(
   pod: Pod,
   container: Container,
   objects: ObjectSource,
   facts: EnvFacts,
+  serviceEnv: ReadonlyMap<string, string> = new Map(),
 ): Promise<Map<string, string>> {
   const ns = pod.metadata.namespace ?? 'default';
   const env = new Map<string, string>();
@@ -94,7 +97,7 @@ export async function makeEnvironmentVariables(
 
   for (const e of container.env ?? []) {
     if (e.value !== undefined && e.value !== '' ) {
-      env.set(e.name, expand(e.value, (n) => env.get(n)));
+      env.set(e.name, expand(e.value, (n) => env.get(n) ?? serviceEnv.get(n)));
       continue;
     }
     const src = e.valueFrom;
@@ -134,6 +137,7 @@ export async function makeEnvironmentVariables(
       env.set(e.name, decodeSecret(v));
     }
   }
+  for (const [k, v] of serviceEnv) if (!env.has(k)) env.set(k, v);
   return env;
 }
 

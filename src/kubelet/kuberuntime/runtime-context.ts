@@ -2,8 +2,10 @@
 
 import type { Pod } from '../../api/types.js';
 import type { RuntimeService } from '../../cri/types.js';
+import type { ServiceLister } from '../envvars/service-lister.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { ImageManager } from '../images/image-manager.js';
+import type { DNSConfigurer } from '../network/dns.js';
 import type { KubeletPaths } from '../paths.js';
 import type { Clock } from '../util/clock.js';
 import type { Backoff } from './backoff.js';
@@ -19,6 +21,10 @@ export interface RuntimeContext {
   clock: Clock;
   paths: KubeletPaths;
   objects: ObjectSource;
+  /** Forms each pod's resolv.conf (dnsPolicy, dnsConfig; cluster DNS settings). */
+  dns: Pick<DNSConfigurer, 'getPodDNS' | 'settings'>;
+  /** Services for the service environment variables. */
+  services?: ServiceLister;
   /** CrashLoopBackOff windows keyed by `stableKey`. */
   crashBackoff: Backoff;
   reasons: ReasonCache;

@@ -15,14 +15,14 @@ const paths = { rootDir: root, podLogsDir: join(root, 'logs') };
 
 test('generatePodSandboxConfig makes the sandbox privileged when an app or init container is privileged', () => {
   const app = makePod('p', [], { containers: [container('a', { securityContext: { privileged: true } })] });
-  assert.equal(generatePodSandboxConfig(app, 0, paths).linux?.securityContext?.privileged, true);
+  assert.equal(generatePodSandboxConfig(app, 0, paths, {}).linux?.securityContext?.privileged, true);
   const init = makePod('p', ['a'], { initContainers: [container('i', { securityContext: { privileged: true } })] });
-  assert.equal(generatePodSandboxConfig(init, 0, paths).linux?.securityContext?.privileged, true);
+  assert.equal(generatePodSandboxConfig(init, 0, paths, {}).linux?.securityContext?.privileged, true);
 });
 
 test('generatePodSandboxConfig leaves the sandbox unprivileged when no container is', () => {
   const pod = makePod('p', [], { containers: [container('a', { securityContext: { privileged: false } })] });
-  assert.equal(generatePodSandboxConfig(pod, 0, paths).linux?.securityContext?.privileged, undefined);
+  assert.equal(generatePodSandboxConfig(pod, 0, paths, {}).linux?.securityContext?.privileged, undefined);
 });
 
 test('generateContainerConfig marks only the privileged container privileged', async () => {

@@ -2,7 +2,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import type { Pod } from '../../api/types.js';
-import type { PodSandboxConfig } from '../../cri/types.js';
+import type { DNSConfig, PodSandboxConfig } from '../../cri/types.js';
 import { etcHostsPath, podLogDir } from '../paths.js';
 import type { MountedVolume } from '../volumes/volume-manager.js';
 import { computePodActions, isSidecar, type PodActions } from './compute-pod-actions.js';
@@ -72,7 +72,22 @@ export async function syncPod(
 
   let sandboxId = actions.sandboxId;
   let podIPs = status.sandboxes[0]?.ips ?? [];
-  const sandboxConfig: PodSandboxConfig = generatePodSandboxConfig(pod, actions.attempt, ctx.paths);
+  // The resolv.conf matters only to a new sandbox; CreateContainer ignores the sandbox config's DNS part.
+  let dnsConfig: DNSConfig = {};
+  if (actions.createSandbox) {
+    try {
+      const dns = ctx.dns.getPodDNS(pod);
+      for (const w of dns.warnings) ctx.recorder.event(pod, 'Warning', w.reason, w.message);
+      dnsConfig = dns.config;
+    } catch (err) {
+      // createPodSandbox: "Failed to generate sandbox config for pod ..." surfaces as FailedCreatePodSandBox
+      const msg = `Failed to generate sandbox config for pod "${formatPod(pod)}": ${errorText(err)}`;
+      ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
+      result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
+      return result;
+    }
+  }
+  const sandboxConfig: PodSandboxConfig = generatePodSandboxConfig(pod, actions.attempt, ctx.paths, dnsConfig);
   if (actions.createSandbox) {
     await mkdir(podLogDir(ctx.paths, pod), { recursive: true });
     try {
@@ -88,7 +103,7 @@ export async function syncPod(
       return result;
     }
   }
-  if (!pod.spec.hostNetwork) await writeEtcHosts(etcHostsPath(ctx.paths, pod.metadata.uid ?? ''), pod, podIPs);
+  if (!pod.spec.hostNetwork) await writeEtcHosts(etcHostsPath(ctx.paths, pod.metadata.uid ?? ''), pod, podIPs, ctx.dns.settings.clusterDomain);
   const podFacts: EnvFacts = { ...facts, podIP: podIPs[0] ?? facts.podIP, podIPs: podIPs.length ? podIPs : facts.podIPs };
   if (pod.spec.hostNetwork) {
     podFacts.podIP = facts.hostIP;
