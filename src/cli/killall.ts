@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cleanupRuntime, mountsUnder } from '../containerd/cleanup.js';
-import { cleanupProxyRules } from '../proxy/index.js';
+import { cleanupProxyRules, removeServiceCidrGuard } from '../proxy/index.js';
 import { log } from './log.js';
 
 /** Runs `k1s killall` on the absolute `dataDir`; sets a non-zero exit code when something could not be removed. */
@@ -20,7 +20,7 @@ export async function runKillall(dataDir: string): Promise<void> {
 /** killall's work on the absolute `dataDir`; resolves with what could not be removed (never throws). */
 export async function killall(dataDir: string): Promise<string[]> {
   const report = await cleanupRuntime({ dataDir });
-  const errors = [...report.errors, ...(await cleanupProxyRules()).errors];
+  const errors = [...report.errors, ...(await cleanupProxyRules()).errors, ...(await removeServiceCidrGuard())];
   for (const mount of mountsUnder([dataDir])) {
     try {
       await promisify(execFile)('umount', [mount]);

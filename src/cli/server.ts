@@ -27,7 +27,8 @@ import { startSystemServicesController } from '../controllers/system-services/co
 import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { startEndpointSliceController } from '../controllers/endpoints/endpointslice-controller.js';
 import { startGarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
-import { cleanupProxyRules, startServiceProxy } from '../proxy/index.js';
+import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
+import { startClusterDns } from '../dns/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
@@ -94,6 +95,8 @@ export async function runServer(argv: string[]): Promise<void> {
     await writeFile(kubeconfig, renderKubeconfig(serverUrl, pki.caPem, pki.admin), { mode: 0o600 });
     log.info(`API server listening on ${serverUrl}; admin kubeconfig ${kubeconfig}`);
 
+    /** The cluster DNS pods get; none with an external runtime (no bridge of ours to serve it on). */
+    const clusterDNS: string[] = [];
     let endpoint = flags.containerRuntimeEndpoint;
     if (!endpoint) {
       const registries = flags.privateRegistry ? await readFile(flags.privateRegistry, 'utf8') : undefined;
@@ -122,6 +125,23 @@ export async function runServer(argv: string[]): Promise<void> {
       // Pods reach the API server through the `kubernetes` Service, whose endpoint is this address; only
       // addresses of the cluster CIDR (pods) are served there.
       await api.listenAlso(gateway, api.port, (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')));
+      // Service traffic no proxy rule translated is rejected, never routed off the machine (proxy/guard.ts).
+      await ensureServiceCidrGuard([flags.serviceCidr]);
+      // The cluster DNS (kubernetes/dns specification) on the gateway, behind the kube-dns Service.
+      const dns = await startClusterDns({
+        client: createApiClient({ server: serverUrl, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'coredns' }),
+        listen: [gateway],
+        port: 53,
+        clusterDomain: flags.clusterDomain,
+        resolvConf: flags.resolvConf,
+        acceptFrom: (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')),
+        // busybox nslookup exits 1 on an NXDOMAIN for any search suffix (`until nslookup db` would never end):
+        // answer `NAME.svc.DOMAIN` and `NAME.DOMAIN` with no data instead, as the seeds' init containers need.
+        noDataForSearchSuffixes: true,
+        onError: (err) => log.warn('cluster DNS', err),
+      });
+      stops.push(() => dns.stop(), 'cluster DNS', 1_000);
+      clusterDNS.push(flags.clusterDns);
     }
     await waitForCri(endpoint);
     const cri = createCriClient(endpoint);
@@ -143,6 +163,9 @@ export async function runServer(argv: string[]): Promise<void> {
       nodeName,
       rootDir: join(dataDir, 'kubelet'),
       podLogsDir: join(dataDir, 'pod-logs'),
+      clusterDNS,
+      clusterDomain: flags.clusterDomain,
+      resolvConf: flags.resolvConf,
       server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
     });
     stops.push(() => kubelet.stop(), 'kubelet', 2_000);

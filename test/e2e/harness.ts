@@ -244,8 +244,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       for (const pid of shimPidsFor(socket)) left.push(`process ${pid} still uses ${socket}`);
       for (const m of mountsUnder(dataDir)) left.push(`mount ${m}`);
       for (const ns of netnsList()) if (!netnsBefore.has(ns)) left.push(`netns ${ns}`);
-      const nat = await run('iptables-save', ['-t', 'nat'], { timeoutMs: 10_000 });
-      for (const chain of nat.stdout.match(/^:KUBE-\S+/gm) ?? []) left.push(`iptables nat chain ${chain.slice(1)}`);
+      for (const table of ['nat', 'filter']) {
+        const saved = await run('iptables-save', ['-t', table], { timeoutMs: 10_000 });
+        for (const chain of saved.stdout.match(/^:KUBE-\S+/gm) ?? []) left.push(`iptables ${table} chain ${chain.slice(1)}`);
+      }
       if (left.length === 0) await rm(dataDir, { recursive: true, force: true });
       return left;
     },
