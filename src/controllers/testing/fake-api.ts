@@ -1,13 +1,16 @@
 /**
  * An in-memory ApiClient for controller tests: core and named API groups, legacy discovery, label and
- * field selectors, resourceVersion conflicts, generateName, JSON merge patch, finalizers, the garbage
- * collector's deletion finalizers (the API server's own gc-finalizers.ts) and watch from a resourceVersion.
+ * field selectors, resourceVersion conflicts, generateName, JSON merge, strategic merge and JSON patches,
+ * finalizers, the garbage collector's deletion finalizers (the API server's own gc-finalizers.ts), the
+ * apps/v1 strategies' generation and status rules, and watch from a resourceVersion.
  */
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, invalid, notFound, type GroupResource } from '../../api/errors.js';
 import { parseLabelSelector } from '../../api/labels.js';
+import { resolveType, typeNameForKind, type TypeRef } from '../../api/schema/schema.js';
 import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../../api/types.js';
 import { deletionFinalizersForGarbageCollection } from '../../apiserver/gc-finalizers.js';
+import { applyJsonPatch, applyStrategicMergePatch } from '../../apiserver/patch/index.js';
 import type { ApiClient, PatchType, Query } from '../../client/types.js';
 
 /** One resource the fake serves. */
@@ -49,6 +52,19 @@ interface Watcher {
   namespace: string;
   query: Query;
   push(e: WatchEvent<KubeObject>): void;
+}
+
+/** Resources whose strategy keeps generation and separates spec from status as apps/v1's do. */
+const APPS_STRATEGY = new Set(['apps/deployments', 'apps/replicasets']);
+
+/** Characters of generated name suffixes (apimachinery `rand.String`). */
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The schema of a kind for strategic merge patches; kinds without one merge metadata by its own rules only. */
+function patchSchema(res: FakeResource): TypeRef {
+  const name = typeNameForKind({ group: res.group, version: res.version, kind: res.kind });
+  if (name) return resolveType(name);
+  return { kind: 'struct', name: res.kind, def: { doc: '', fields: { metadata: { type: 'ObjectMeta', doc: '' } } } };
 }
 
 /** JSON merge patch (RFC 7386). */
@@ -94,8 +110,16 @@ export class FakeApi implements ApiClient {
   private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject> }[] = [];
   private readonly watchers = new Set<Watcher>();
 
-  constructor(resources: FakeResource[] = DEFAULT_FAKE_RESOURCES) {
+  /** `now` stamps creationTimestamp and deletionTimestamp (tests on a fake clock pass theirs). */
+  constructor(
+    resources: FakeResource[] = DEFAULT_FAKE_RESOURCES,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.resources = resources;
+  }
+
+  private timestamp(): string {
+    return new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   private gr(res: FakeResource): GroupResource {
@@ -170,7 +194,8 @@ export class FakeApi implements ApiClient {
     const o = structuredClone(obj) as KubeObject;
     if (p.res.namespaced) o.metadata.namespace ??= p.namespace || 'default';
     o.metadata.uid ??= randomUUID();
-    o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    o.metadata.creationTimestamp ??= this.timestamp();
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) o.metadata.generation ??= 1;
     return this.store(p.res, o, 'ADDED') as T;
   }
 
@@ -237,13 +262,21 @@ export class FakeApi implements ApiClient {
     const p = this.parse(path);
     const o = structuredClone(body) as KubeObject;
     if (p.res.namespaced) o.metadata.namespace ??= p.namespace;
-    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = `${o.metadata.generateName}${randomUUID().slice(0, 5)}`;
+    if (!o.metadata.name && o.metadata.generateName) {
+      let suffix = '';
+      for (let i = 0; i < 5; i++) suffix += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+      o.metadata.name = o.metadata.generateName + suffix;
+    }
     if (this.objects.has(this.key(p.res, o.metadata.namespace ?? '', o.metadata.name ?? ''))) {
       throw alreadyExists(this.gr(p.res), o.metadata.name ?? '');
     }
     o.metadata.uid = randomUUID();
-    o.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    o.metadata.creationTimestamp = this.timestamp();
     delete o.metadata.resourceVersion;
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) {
+      o.metadata.generation = 1;
+      o['status'] = {};
+    }
     return this.store(p.res, o, 'ADDED') as T;
   }
 
@@ -269,8 +302,21 @@ export class FakeApi implements ApiClient {
     const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
     if (!cur) throw notFound(this.gr(p.res), p.name);
     const next = structuredClone(body) as KubeObject;
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) return this.write(p, cur, this.appsUpdate(cur, next, p.sub === 'status')) as T;
     if (p.sub === 'status') return this.write(p, cur, { ...structuredClone(cur), status: next['status'], metadata: { ...cur.metadata, resourceVersion: next.metadata.resourceVersion ?? '' } }) as T;
     return this.write(p, cur, next) as T;
+  }
+
+  /**
+   * apps/v1 strategies: a write of the main resource keeps status and bumps generation when the spec changed;
+   * a status write keeps spec and generation and takes the rest (annotations included, as the Deployment
+   * controller's revision annotation travels).
+   */
+  private appsUpdate(cur: KubeObject, next: KubeObject, status: boolean): KubeObject {
+    const gen = cur.metadata.generation ?? 1;
+    if (status) return { ...next, spec: structuredClone(cur['spec']), metadata: { ...next.metadata, generation: gen } };
+    const changed = JSON.stringify(next['spec']) !== JSON.stringify(cur['spec']);
+    return { ...next, status: structuredClone(cur['status']), metadata: { ...next.metadata, generation: gen + (changed ? 1 : 0) } };
   }
 
   async patch<T extends KubeObject>(path: string, body: unknown, type: PatchType): Promise<T> {
@@ -278,10 +324,13 @@ export class FakeApi implements ApiClient {
     const p = this.parse(path);
     const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
     if (!cur) throw notFound(this.gr(p.res), p.name);
-    if (type !== 'merge') throw new Error(`fake API: only merge patches are supported, got ${type}`);
-    const next = mergePatch(structuredClone(cur), body) as KubeObject;
+    let next: KubeObject;
+    if (type === 'merge') next = mergePatch(structuredClone(cur), body) as KubeObject;
+    else if (type === 'json') next = applyJsonPatch(structuredClone(cur), body) as KubeObject;
+    else next = applyStrategicMergePatch(structuredClone(cur), body as Record<string, unknown>, patchSchema(p.res)) as KubeObject;
     const patchRv = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     if (!patchRv) next.metadata.resourceVersion = cur.metadata.resourceVersion ?? '';
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) next = this.appsUpdate(cur, next, p.sub === 'status');
     return this.write(p, cur, next) as T;
   }
 
@@ -298,7 +347,7 @@ export class FakeApi implements ApiClient {
     if (gc.changed) obj.metadata.finalizers = gc.finalizers;
     if ((obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
     if (!gc.changed && obj.metadata.deletionTimestamp) return obj;
-    obj.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.deletionTimestamp ??= this.timestamp();
     obj.metadata.deletionGracePeriodSeconds = 0;
     return this.store(p.res, obj, 'MODIFIED');
   }
