@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Event } from '../../api/types.js';
-import { FakeClock, rfc3339 } from '../util/clock.js';
-import { EventCorrelator, TokenBucket, type CorrelateResult } from './correlator.js';
+import type { Event } from '../api/types.js';
+import { FakeClock, rfc3339 } from '../kubelet/util/clock.js';
+import { EventCorrelator, TokenBucket, type CorrelateResult } from './event-correlator.js';
 
 let seq = 0;
 function ev(clock: FakeClock, reason: string, message: string, pod = 'p'): Event {

@@ -1,7 +1,16 @@
 // client-go's EventCorrelator (tools/record/events_cache.go): spam filter, aggregation of similar events, and counting of identical ones.
 
-import type { Event } from '../../api/types.js';
-import { rfc3339, type Clock } from '../util/clock.js';
+import { rfc3339 as formatTime } from '../api/meta.js';
+import type { Event } from '../api/types.js';
+
+/** The time source the correlator reads (ms since the epoch); the kubelet's and controllers' clocks fit. */
+export interface Clock {
+  now(): number;
+}
+
+function rfc3339(ms: number): string {
+  return formatTime(new Date(ms));
+}
 
 /** Upstream defaults (`events_cache.go`). */
 export const MAX_LRU_CACHE_ENTRIES = 4096;
