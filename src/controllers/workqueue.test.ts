@@ -54,3 +54,19 @@ test('createWorkQueue retries a key that is not done or threw, and shutDown canc
   assert.equal(attempts.get('slow'), 3);
   assert.equal(errors.length, 1);
 });
+
+test('createWorkQueue addAfter queues a key on its clock, and shutDown cancels it', async () => {
+  const { FakeClock } = await import('../kubelet/util/clock.js');
+  const clock = new FakeClock();
+  const seen: string[] = [];
+  const q = createWorkQueue({ retryDelayMs: 5, clock, sync: async (key) => (seen.push(key), true) });
+  q.addAfter('later', 10_000);
+  q.addAfter('cancelled', 20_000);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(seen, []);
+  clock.advance(10_000);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(seen, ['later']);
+  await q.shutDown();
+  assert.equal(clock.pendingTimers(), 0);
+});

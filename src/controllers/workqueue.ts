@@ -1,5 +1,7 @@
 // A serial, de-duplicating work queue with retry after a delay: client-go's `util/workqueue` role for the controllers.
 
+import { realClock, type Clock } from './clock.js';
+
 /** Options of {@link createWorkQueue}. */
 export interface WorkQueueOptions {
   /** Handles one key; resolves true when done, false to be queued again after `retryDelayMs`. */
@@ -8,12 +10,16 @@ export interface WorkQueueOptions {
   retryDelayMs: number;
   /** Called with the error of a sync that threw (the key is retried). */
   onError?: (err: unknown) => void;
+  /** Timers of {@link WorkQueue.addAfter} (default: real timers); tests pass a fake clock. */
+  clock?: Pick<Clock, 'schedule' | 'cancel'>;
 }
 
 /** A running queue. */
 export interface WorkQueue {
   /** Queues `key` unless it is already waiting (a key being synced may be queued once more). */
   add(key: string): void;
+  /** Queues `key` after `delayMs` on the queue's clock (client-go's AddAfter); cancelled by shutDown. */
+  addAfter(key: string, delayMs: number): void;
   /** Stops taking keys, cancels pending retries and resolves when the sync in progress ends. */
   shutDown(): Promise<void>;
 }
@@ -25,6 +31,8 @@ export interface WorkQueue {
 export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   const queued = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
+  const clock = options.clock ?? realClock;
+  const delayed = new Set<unknown>();
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
 
@@ -50,12 +58,24 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       }
     });
   };
+  const addAfter = (key: string, delayMs: number): void => {
+    if (stopped) return;
+    if (delayMs <= 0) return add(key);
+    const handle = clock.schedule(() => {
+      delayed.delete(handle);
+      add(key);
+    }, delayMs);
+    delayed.add(handle);
+  };
   return {
     add,
+    addAfter,
     async shutDown() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      for (const h of delayed) clock.cancel(h);
+      delayed.clear();
       await chain;
     },
   };
