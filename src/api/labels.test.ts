@@ -56,6 +56,26 @@ test('labelSelectorFromSpec converts matchLabels and matchExpressions', () => {
   });
 });
 
+test('labelSelectorFromSpec matchExpressions: In, NotIn, Exists and DoesNotExist, ANDed with matchLabels', () => {
+  const sel = labelSelectorFromSpec({
+    matchLabels: { app: 'web' },
+    matchExpressions: [
+      { key: 'tier', operator: 'In', values: ['front', 'edge'] },
+      { key: 'env', operator: 'NotIn', values: ['prod'] },
+      { key: 'team', operator: 'Exists' },
+      { key: 'canary', operator: 'DoesNotExist' },
+    ],
+  });
+  assert.equal(sel.matches({ app: 'web', tier: 'edge', team: 'a' }), true, 'NotIn holds for an absent key');
+  assert.equal(sel.matches({ app: 'web', tier: 'edge', team: 'a', env: 'dev' }), true);
+  assert.equal(sel.matches({ app: 'web', tier: 'edge', team: 'a', env: 'prod' }), false);
+  assert.equal(sel.matches({ app: 'web', tier: 'back', team: 'a' }), false);
+  assert.equal(sel.matches({ app: 'web', tier: 'edge' }), false, 'Exists needs the key');
+  assert.equal(sel.matches({ app: 'web', tier: 'edge', team: 'a', canary: '' }), false, 'DoesNotExist rejects even an empty value');
+  assert.equal(sel.matches({ app: 'db', tier: 'edge', team: 'a' }), false);
+  assert.equal(sel.toString(), 'app=web,!canary,env notin (prod),team,tier in (edge,front)');
+});
+
 test('formatLabels sorts keys and prints <none> for no labels', () => {
   assert.equal(formatLabels({ b: '2', a: '1' }), 'a=1,b=2');
   assert.equal(formatLabels(undefined), '<none>');
