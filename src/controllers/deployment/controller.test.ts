@@ -6,7 +6,7 @@ import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import type { WorkloadCondition } from '../../api/services.js';
 import { FakeClock } from '../../kubelet/util/clock.js';
 import { startReplicaSetController, type ReplicaSetController } from '../replicaset/controller.js';
-import { deployment, eventsFor, eventually, markAllReady, markReady, podsOwnedBy, replicaSet, settled } from '../testing/builders.js';
+import { deployment, eventsFor, eventually, failNext, markAllReady, markReady, paths, podsOwnedBy, replicaSet, settled } from '../testing/workloads.js';
 import { FakeApi } from '../testing/fake-api.js';
 import { startDeploymentController, type DeploymentController } from './controller.js';
 import { computeHash } from './hash.js';
@@ -23,8 +23,10 @@ function start(api: FakeApi, clock?: FakeClock): void {
   stops.push(startReplicaSetController(opts), startDeploymentController(opts));
 }
 
-const dep = (api: FakeApi, name = 'web'): Deployment => api.find<Deployment>('deployments', 'default', name)!;
-const rsList = (api: FakeApi): ReplicaSet[] => api.all<ReplicaSet>('replicasets');
+const dep = (api: FakeApi, name = 'web'): Deployment => api.find<Deployment>(`${paths.deployments()}/${name}`)!;
+const rsList = (api: FakeApi): ReplicaSet[] => api.all<ReplicaSet>(paths.replicaSets()).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+const rsNamed = (api: FakeApi, name: string): ReplicaSet | undefined => api.find<ReplicaSet>(`${paths.replicaSets()}/${name}`);
+const allPods = (api: FakeApi): Pod[] => api.all<Pod>(paths.pods());
 const sizes = (api: FakeApi): Record<string, number> => Object.fromEntries(rsList(api).map((rs) => [rs.metadata.name!, rs.spec.replicas!]));
 const cond = (d: Deployment, type: string): Omit<WorkloadCondition, 'lastUpdateTime' | 'lastTransitionTime'> | undefined => {
   const c = d.status?.conditions?.find((x) => x.type === type);
@@ -38,7 +40,7 @@ const scalingEvents = (api: FakeApi, name = 'web'): string[] => eventsFor(api, n
 function edit(api: FakeApi, change: (d: Deployment) => void, name = 'web'): void {
   const d = dep(api, name);
   change(d);
-  api.put('deployments', { ...d, metadata: { ...d.metadata, generation: (d.metadata.generation ?? 1) + 1 } });
+  api.put(paths.deployments(), { ...d, metadata: { ...d.metadata, generation: (d.metadata.generation ?? 1) + 1 } });
 }
 
 /** Marks every pod ready and waits until both controllers are idle. */
@@ -52,7 +54,7 @@ async function readyAndSettle(api: FakeApi): Promise<void> {
 describe('Deployment controller', () => {
   it('creates ReplicaSet <name>-<pod-template-hash> with revision 1, and reports the rollout complete once pods are ready', async () => {
     const api = new FakeApi();
-    const d = api.seed('deployments', deployment('web', 3));
+    const d = api.seed(paths.deployments(), deployment('web', 3));
     start(api);
     const hash = computeHash(d.spec.template);
     await eventually('the ReplicaSet', () => rsList(api).length === 1);
@@ -63,11 +65,11 @@ describe('Deployment controller', () => {
     assert.deepEqual(rs!.spec.template!.metadata!.labels, { app: 'web', 'pod-template-hash': hash });
     assert.deepEqual(rs!.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     assert.deepEqual(rs!.metadata.annotations, { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
-    await eventually('3 pods', () => api.all('pods').length === 3);
+    await eventually('3 pods', () => allPods(api).length === 3);
     await settled(api);
     assert.deepEqual(cond(dep(api), 'Available'), { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
     assert.deepEqual(cond(dep(api), 'Progressing'), { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "web-${hash}" is progressing.` });
-    for (const p of api.all<Pod>('pods')) assert.equal(p.metadata.labels?.['pod-template-hash'], hash);
+    for (const p of allPods(api)) assert.equal(p.metadata.labels?.['pod-template-hash'], hash);
     await readyAndSettle(api);
     const done = dep(api);
     assert.equal(done.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
@@ -79,9 +81,9 @@ describe('Deployment controller', () => {
 
   it('rolls out a new template step by step within maxSurge 1 and maxUnavailable 1 (25% of 4)', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 4, 'nginx:1.24'));
+    api.seed(paths.deployments(), deployment('web', 4, 'nginx:1.24'));
     start(api);
-    await eventually('4 pods', () => api.all('pods').length === 4);
+    await eventually('4 pods', () => allPods(api).length === 4);
     await readyAndSettle(api);
     const [old] = rsList(api);
     edit(api, (d) => (d.spec.template.spec!.containers[0]!.image = 'nginx:1.25'));
@@ -91,7 +93,7 @@ describe('Deployment controller', () => {
     const observed: Record<string, number>[] = [];
     for (let step = 0; step < 10; step++) {
       await settled(api);
-      const pods = api.all<Pod>('pods');
+      const pods = allPods(api);
       const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
       assert.ok(pods.length <= 5, `at most replicas + maxSurge pods (step ${step}: ${pods.length})`);
       assert.ok(ready >= 3, `at least replicas - maxUnavailable ready (step ${step}: ${ready})`);
@@ -121,23 +123,26 @@ describe('Deployment controller', () => {
     assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
     assert.equal(d.status?.observedGeneration, 2);
     assert.deepEqual(cond(d, 'Progressing'), { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newName}" has successfully progressed.` });
-    assert.equal(api.find<ReplicaSet>('replicasets', 'default', newName)!.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
-    assert.equal(api.all('pods').length, 4);
+    assert.equal(rsNamed(api, newName)!.metadata.annotations?.['deployment.kubernetes.io/revision'], '2');
+    assert.equal(allPods(api).length, 4);
   });
 
   it('Recreate scales old ReplicaSets to 0 and creates the new one only after the old pods are gone', async () => {
     const api = new FakeApi();
-    api.gracefulPods = true;
-    api.seed('deployments', deployment('web', 2, 'nginx:1.24', { strategy: { type: 'Recreate' } }));
+    const d = deployment('web', 2, 'nginx:1.24', { strategy: { type: 'Recreate' } });
+    // The finalizer holds deleted pods in Terminating, as a kubelet does for the grace period.
+    d.spec.template.metadata!.finalizers = ['k1s.test/hold'];
+    api.seed(paths.deployments(), d);
     start(api);
-    await eventually('2 pods', () => api.all('pods').length === 2);
+    await eventually('2 pods', () => allPods(api).length === 2);
     await readyAndSettle(api);
     const [old] = rsList(api);
     edit(api, (d) => (d.spec.template.spec!.containers[0]!.image = 'nginx:1.25'));
-    await eventually('old scaled to 0', () => api.find<ReplicaSet>('replicasets', 'default', old!.metadata.name!)!.spec.replicas === 0);
+    await eventually('old scaled to 0', () => rsNamed(api, old!.metadata.name!)!.spec.replicas === 0);
     await settled(api);
     assert.equal(rsList(api).length, 1, 'no new ReplicaSet while old pods terminate');
-    for (const p of api.all<Pod>('pods')) api.finishDeletion('pods', 'default', p.metadata.name!);
+    assert.ok(allPods(api).every((p) => p.metadata.deletionTimestamp), 'the old pods are terminating');
+    for (const p of allPods(api)) await api.update(`${paths.pods()}/${p.metadata.name}`, { ...p, metadata: { ...p.metadata, finalizers: [] } });
     await eventually('the new ReplicaSet with 2 replicas', () => rsList(api).length === 2 && rsList(api).some((rs) => rs.metadata.name !== old!.metadata.name && rs.spec.replicas === 2));
     const newName = rsList(api).find((rs) => rs.metadata.name !== old!.metadata.name)!.metadata.name!;
     assert.deepEqual(scalingEvents(api).slice(1), [`Scaled down replica set ${old!.metadata.name} from 2 to 0`, `Scaled up replica set ${newName} from 0 to 2`]);
@@ -145,7 +150,7 @@ describe('Deployment controller', () => {
 
   it('rolls back as kubectl rollout undo does: the old ReplicaSet becomes new again with the next revision', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 2, 'nginx:1.24'));
+    api.seed(paths.deployments(), deployment('web', 2, 'nginx:1.24'));
     start(api);
     await readyAndSettle(api);
     await eventually('rev 1 done', () => dep(api).status?.availableReplicas === 2);
@@ -166,20 +171,20 @@ describe('Deployment controller', () => {
       ],
       'json',
     );
-    await eventually('revision 3 on the old ReplicaSet', () => api.find<ReplicaSet>('replicasets', 'default', rev1.metadata.name!)!.metadata.annotations?.['deployment.kubernetes.io/revision'] === '3');
+    await eventually('revision 3 on the old ReplicaSet', () => rsNamed(api, rev1.metadata.name!)!.metadata.annotations?.['deployment.kubernetes.io/revision'] === '3');
     await readyAndSettle(api);
-    const back = api.find<ReplicaSet>('replicasets', 'default', rev1.metadata.name!)!;
+    const back = rsNamed(api, rev1.metadata.name!)!;
     assert.equal(back.metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
     assert.equal(back.spec.replicas, 2);
     assert.equal(rsList(api).length, 2, 'no third ReplicaSet');
     assert.equal(dep(api).metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
     assert.ok(podsOwnedBy(api, back.metadata.uid!).every((p) => p.spec.containers[0]!.image === 'nginx:1.24'));
-    assert.equal(api.all('pods').length, 2);
+    assert.equal(allPods(api).length, 2);
   });
 
   it('keeps revisionHistoryLimit old ReplicaSets, deleting the oldest revisions', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 1, 'nginx:1', { revisionHistoryLimit: 2 }));
+    api.seed(paths.deployments(), deployment('web', 1, 'nginx:1', { revisionHistoryLimit: 2 }));
     start(api);
     await readyAndSettle(api);
     for (const tag of ['2', '3', '4', '5']) {
@@ -193,11 +198,11 @@ describe('Deployment controller', () => {
 
   it('scales with kubectl scale: the only active ReplicaSet takes the new size and annotations', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 3));
+    api.seed(paths.deployments(), deployment('web', 3));
     start(api);
     await readyAndSettle(api);
     edit(api, (d) => (d.spec.replicas = 5));
-    await eventually('5 pods', () => api.all('pods').length === 5);
+    await eventually('5 pods', () => allPods(api).length === 5);
     await settled(api);
     const [rs] = rsList(api);
     assert.equal(rs!.spec.replicas, 5);
@@ -208,7 +213,7 @@ describe('Deployment controller', () => {
 
   it('scales proportionally when the size changes in the middle of a rollout', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 10, 'nginx:1.24'));
+    api.seed(paths.deployments(), deployment('web', 10, 'nginx:1.24'));
     start(api);
     await readyAndSettle(api);
     edit(api, (d) => (d.spec.template.spec!.containers[0]!.image = 'nginx:1.25'));
@@ -223,7 +228,7 @@ describe('Deployment controller', () => {
 
   it('pauses and resumes: no rollout while paused, with DeploymentPaused / DeploymentResumed conditions', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 1));
+    api.seed(paths.deployments(), deployment('web', 1));
     start(api);
     await readyAndSettle(api);
     edit(api, (d) => {
@@ -242,7 +247,7 @@ describe('Deployment controller', () => {
 
   it('rollout restart (a template annotation) creates a new ReplicaSet', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 1));
+    api.seed(paths.deployments(), deployment('web', 1));
     start(api);
     await readyAndSettle(api);
     edit(api, (d) => (d.spec.template.metadata!.annotations = { 'kubectl.kubernetes.io/restartedAt': '2025-03-01T10:00:00Z' }));
@@ -255,10 +260,10 @@ describe('Deployment controller', () => {
 
   it('reports ProgressDeadlineExceeded when pods never become ready within progressDeadlineSeconds', async () => {
     const clock = new FakeClock(Date.parse('2025-03-01T10:00:00Z'));
-    const api = new FakeApi(() => clock.now());
-    api.seed('deployments', deployment('web', 1, 'nginx:1', { progressDeadlineSeconds: 30 }));
+    const api = new FakeApi(undefined, () => clock.now());
+    api.seed(paths.deployments(), deployment('web', 1, 'nginx:1', { progressDeadlineSeconds: 30 }));
     start(api, clock);
-    await eventually('a pod', () => api.all('pods').length === 1);
+    await eventually('a pod', () => allPods(api).length === 1);
     await settled(api);
     assert.equal(cond(dep(api), 'Progressing')?.reason, 'ReplicaSetUpdated');
     clock.advance(31_000);
@@ -272,11 +277,11 @@ describe('Deployment controller', () => {
     const d = deployment('web', 1);
     const hash = computeHash(d.spec.template);
     const squatter = replicaSet(`web-${hash}`, 0, { app: 'other' });
-    api.seed('replicasets', squatter);
-    api.seed('deployments', d);
+    api.seed(paths.replicaSets(), squatter);
+    api.seed(paths.deployments(), d);
     start(api);
     await eventually('collisionCount 1', () => dep(api).status?.collisionCount === 1);
-    await eventually('the ReplicaSet named with collisionCount', () => api.find('replicasets', 'default', `web-${computeHash(d.spec.template, 1)}`) !== undefined);
+    await eventually('the ReplicaSet named with collisionCount', () => rsNamed(api, `web-${computeHash(d.spec.template, 1)}`) !== undefined);
     assert.notEqual(computeHash(d.spec.template, 1), hash);
   });
 
@@ -287,20 +292,20 @@ describe('Deployment controller', () => {
     const orphan = replicaSet(`web-${hash}`, 2, { app: 'web', 'pod-template-hash': hash });
     orphan.metadata.labels = { app: 'web', 'pod-template-hash': hash };
     orphan.spec.template = { metadata: { labels: { app: 'web', 'pod-template-hash': hash } }, spec: structuredClone(d.spec.template.spec!) };
-    api.seed('replicasets', orphan);
-    api.faults.push({ method: 'PUT', path: '/deployments/web/status', error: conflict({ group: 'apps', resource: 'deployments' }, 'web', 'the object has been modified'), times: 2 });
-    const seeded = api.seed('deployments', d);
+    api.seed(paths.replicaSets(), orphan);
+    failNext(api, 'PUT', '/deployments/web/status', conflict({ group: 'apps', resource: 'deployments' }, 'web', 'the object has been modified'), 2);
+    const seeded = api.seed(paths.deployments(), d);
     start(api);
     await readyAndSettle(api);
     await eventually('complete', () => cond(dep(api), 'Progressing')?.reason === 'NewReplicaSetAvailable');
     assert.equal(rsList(api).length, 1);
     assert.equal(rsList(api)[0]!.metadata.ownerReferences?.[0]?.uid, seeded.metadata.uid);
-    assert.equal(api.all('pods').length, 2);
+    assert.equal(allPods(api).length, 2);
   });
 
   it('stops cleanly: no writes after stop() resolved', async () => {
     const api = new FakeApi();
-    api.seed('deployments', deployment('web', 1));
+    api.seed(paths.deployments(), deployment('web', 1));
     start(api);
     await eventually('a ReplicaSet', () => rsList(api).length === 1);
     for (const c of stops) await c.stop();

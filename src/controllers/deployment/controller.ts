@@ -11,6 +11,7 @@ import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import { createObjectEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
+import { createSyncGate } from '../cache-sync.js';
 import { realClock, type Clock } from '../clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
 import { NamespacedCache } from '../object-cache.js';
@@ -82,8 +83,6 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   const podCache = new NamespacedCache<Pod>();
   const recorder = createObjectEventRecorder({ client, component: 'deployment-controller', clock, onError });
   const failures = new Map<string, number>();
-  const synced = { d: false, rs: false, pods: false };
-  const waiting = new Set<string>();
 
   const ctx: DeploymentContext = {
     client,
@@ -182,17 +181,8 @@ export function startDeploymentController(options: DeploymentControllerOptions):
       }
     },
   });
-  const ready = (): boolean => synced.d && synced.rs && synced.pods;
-  const enqueue = (key: string): void => {
-    if (ready()) queue.add(key);
-    else waiting.add(key);
-  };
-  const onSynced = (which: keyof typeof synced) => (): void => {
-    synced[which] = true;
-    if (!ready()) return;
-    for (const k of waiting) queue.add(k);
-    waiting.clear();
-  };
+  const gate = createSyncGate(['deployments', 'replicasets', 'pods'], queue);
+  const enqueue = (key: string): void => gate.add(key);
 
   /** `resolveControllerRef`: the cached Deployment a controllerRef names, if kind, name and uid match. */
   const resolve = (ns: string, ref: ReturnType<typeof controllerOf>): Deployment | undefined => {
@@ -270,7 +260,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
         else dCache.set(d);
         enqueue(keyOf(d));
       },
-      onSynced: onSynced('d'),
+      onSynced: () => gate.synced('deployments'),
       onError,
     },
   });
@@ -292,7 +282,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
           rsUpdated(rs, old);
         }
       },
-      onSynced: onSynced('rs'),
+      onSynced: () => gate.synced('replicasets'),
       onError,
     },
   });
@@ -307,7 +297,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
           podDeleted(pod);
         } else podCache.set(pod);
       },
-      onSynced: onSynced('pods'),
+      onSynced: () => gate.synced('pods'),
       onError,
     },
   });

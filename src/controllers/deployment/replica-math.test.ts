@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deployment, replicaSet } from '../testing/builders.js';
+import { deployment, replicaSet } from '../testing/workloads.js';
 import { maxSurge, maxUnavailable, proportion, resolveFenceposts, scaledValue } from './replica-math.js';
 import { lastRevision, setNewReplicaSetAnnotations } from './revisions.js';
 

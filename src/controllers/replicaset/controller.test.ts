@@ -5,7 +5,7 @@ import type { Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
 import { FakeClock } from '../../kubelet/util/clock.js';
 import { FakeApi } from '../testing/fake-api.js';
-import { eventsFor, eventually, markAllReady, markReady, paths, pod, podsOwnedBy, replicaSet, settled } from '../testing/workloads.js';
+import { eventsFor, eventually, failNext, markAllReady, markReady, paths, pod, podsOwnedBy, replicaSet, settled } from '../testing/workloads.js';
 import { startReplicaSetController, type ReplicaSetController } from './controller.js';
 
 let running: ReplicaSetController | undefined;
@@ -23,17 +23,6 @@ const rsOf = (api: FakeApi, name: string): ReplicaSet => api.find<ReplicaSet>(`$
 const podNamed = (api: FakeApi, name: string): Pod | undefined => api.find<Pod>(`${paths.pods()}/${name}`);
 const allPods = (api: FakeApi): Pod[] => api.all<Pod>(paths.pods());
 
-/** Fails the first `times` requests with `verb` whose path ends with `suffix`. */
-function failNext(api: FakeApi, verb: string, suffix: string, err: Error, times: number): void {
-  const prev = api.beforeRequest;
-  api.beforeRequest = (v, path) => {
-    prev?.(v, path);
-    if (v === verb && path.endsWith(suffix) && times > 0) {
-      times--;
-      throw err;
-    }
-  };
-}
 
 describe('ReplicaSet controller', () => {
   it('creates spec.replicas pods named <rs>-xxxxx from the template, owned by the ReplicaSet, with SuccessfulCreate events', async () => {

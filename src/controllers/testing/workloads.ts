@@ -35,6 +35,19 @@ export async function settled(api: FakeApi, quietMs = 40): Promise<void> {
   }
 }
 
+/** Makes the first `times` requests with `verb` whose path ends with `suffix` fail with `err` (on top of any earlier hook). */
+export function failNext(api: FakeApi, verb: string, suffix: string, err: Error, times: number): void {
+  const prev = api.beforeRequest;
+  let left = times;
+  api.beforeRequest = (v, path) => {
+    prev?.(v, path);
+    if (v === verb && path.endsWith(suffix) && left > 0) {
+      left--;
+      throw err;
+    }
+  };
+}
+
 /** An apps/v1 ReplicaSet selecting and labelling `labels`, with one busybox container. */
 export function replicaSet(name: string, replicas: number, labels: Record<string, string> = { app: name }, extra: Partial<ReplicaSet['spec']> = {}): ReplicaSet {
   return {
