@@ -70,3 +70,23 @@ test('createWorkQueue addAfter queues a key on its clock, and shutDown cancels i
   await q.shutDown();
   assert.equal(clock.pendingTimers(), 0);
 });
+
+test('createWorkQueue retries a key after the delay its sync returns', async () => {
+  const seen: number[] = [];
+  const start = Date.now();
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const q = createWorkQueue({
+    retryDelayMs: 10_000,
+    sync: async () => {
+      seen.push(Date.now() - start);
+      if (seen.length === 2) resolveDone();
+      return seen.length === 1 ? 20 : true;
+    },
+  });
+  q.add('k');
+  await done;
+  await q.shutDown();
+  assert.equal(seen.length, 2);
+  assert.ok(seen[1]! >= 15 && seen[1]! < 5000, `retried after about 20 ms, not retryDelayMs (${seen[1]} ms)`);
+});

@@ -4,8 +4,11 @@ import { realClock, type Clock } from './clock.js';
 
 /** Options of {@link createWorkQueue}. */
 export interface WorkQueueOptions {
-  /** Handles one key; resolves true when done, false to be queued again after `retryDelayMs`. */
-  sync(key: string): Promise<boolean>;
+  /**
+   * Handles one key; resolves true when done, false to be queued again after `retryDelayMs`, or a number of ms
+   * to be queued again after that long (a rate-limited retry, on real timers).
+   */
+  sync(key: string): Promise<boolean | number>;
   /** Wait before a key that returned false or threw is queued again, ms. */
   retryDelayMs: number;
   /** Called with the error of a sync that threw (the key is retried). */
@@ -36,12 +39,12 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
 
-  const later = (key: string): void => {
+  const later = (key: string, delayMs = options.retryDelayMs): void => {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       add(key);
-    }, options.retryDelayMs);
+    }, delayMs);
     timers.add(timer);
   };
   const add = (key: string): void => {
@@ -51,7 +54,9 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
       queued.delete(key);
       if (stopped) return;
       try {
-        if (!(await options.sync(key))) later(key);
+        const done = await options.sync(key);
+        if (typeof done === 'number') later(key, done);
+        else if (!done) later(key);
       } catch (err) {
         options.onError?.(err);
         later(key);

@@ -14,6 +14,7 @@ import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
 import { realClock, type Clock } from '../clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
+import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
 import { createWorkQueue } from '../workqueue.js';
 import { encodeStatus } from './conditions.js';
@@ -29,7 +30,7 @@ export interface DeploymentControllerOptions {
   onError?: (err: unknown) => void;
   /** Time for conditions, progress deadlines and delayed requeues (default: the wall clock). */
   clock?: Clock;
-  /** Wait before a failed sync is retried, ms (default 1000). */
+  /** Longest wait before a failed sync is retried, ms (default 1000); retries start at 5 ms and double. */
   retryDelayMs?: number;
 }
 
@@ -82,7 +83,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
   const recorder = createObjectEventRecorder({ client, component: 'deployment-controller', clock, onError });
-  const failures = new Map<string, number>();
+  const backoff = new ItemBackoff(options.retryDelayMs ?? 1000);
 
   const ctx: DeploymentContext = {
     client,
@@ -161,23 +162,20 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     retryDelayMs: options.retryDelayMs ?? 1000,
     clock,
     sync: async (key) => {
+      // handleErr: namespace-terminating errors and the 5th failure in a row forget the key; others retry rate-limited.
       try {
         await syncDeployment(key);
-        failures.delete(key);
+        backoff.forget(key);
         return true;
       } catch (err) {
         if (isNamespaceTerminating(err)) {
-          failures.delete(key);
+          backoff.forget(key);
           return true;
         }
         onError(err);
-        const n = (failures.get(key) ?? 0) + 1;
-        if (n >= MAX_RETRIES) {
-          failures.delete(key);
-          return true;
-        }
-        failures.set(key, n);
-        return false;
+        if (backoff.retries(key) < MAX_RETRIES) return backoff.next(key);
+        backoff.forget(key);
+        return true;
       }
     },
   });

@@ -14,6 +14,7 @@ import { createSyncGate } from '../cache-sync.js';
 import { realClock, type Clock } from '../clock.js';
 import { controllerOf } from '../controller-ref.js';
 import { Expectations } from '../expectations.js';
+import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
 import { createWorkQueue } from '../workqueue.js';
 import { isPodReady } from './active-pods.js';
@@ -26,7 +27,7 @@ export interface ReplicaSetControllerOptions {
   onError?: (err: unknown) => void;
   /** Time for availability (minReadySeconds), expectations and delayed requeues (default: the wall clock). */
   clock?: Clock;
-  /** Wait before a failed sync is retried, ms (default 1000). */
+  /** Longest wait before a failed sync is retried, ms (default 1000); retries start at 5 ms and double. */
   retryDelayMs?: number;
 }
 
@@ -62,13 +63,21 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
     pods: (ns) => podCache.list(ns),
     enqueueAfter: (key, ms) => queue.addAfter(key, ms),
   };
+  const backoff = new ItemBackoff(options.retryDelayMs ?? 1000);
   const queue = createWorkQueue({
     retryDelayMs: options.retryDelayMs ?? 1000,
     onError,
     clock,
     sync: async (key) => {
-      await syncReplicaSet(ctx, key);
-      return true;
+      try {
+        await syncReplicaSet(ctx, key);
+        backoff.forget(key);
+        return true;
+      } catch (err) {
+        // processNextWorkItem: report, then AddRateLimited.
+        onError(err);
+        return backoff.next(key);
+      }
     },
   });
   const gate = createSyncGate(['replicasets', 'pods'], queue);
