@@ -41,3 +41,13 @@ test('createObjectEventRecorder reports write failures to onError and never thro
   assert.equal(errors.length, 1);
   assert.match((errors[0] as Error).message, /SuccessfulCreate for ReplicaSet default\/web: Internal error occurred: boom/);
 });
+
+test('createObjectEventRecorder names the kind of an object that lacks it', async () => {
+  const api = new FakeApi();
+  const rec = createObjectEventRecorder({ client: api, component: 'replicaset-controller', kind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' } });
+  rec.event({ metadata: { name: 'web-1', namespace: 'default', uid: 'u' } }, 'Normal', 'SuccessfulDelete', 'Deleted pod: web-1-x');
+  await rec.flush();
+  const [ev] = api.all<Event>('/api/v1/namespaces/default/events');
+  assert.equal(ev!.involvedObject.kind, 'ReplicaSet');
+  assert.equal(ev!.involvedObject.apiVersion, 'apps/v1');
+});

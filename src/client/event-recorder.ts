@@ -22,6 +22,8 @@ export interface ObjectEventRecorderOptions {
   host?: string;
   clock?: Clock;
   onError?: (err: unknown) => void;
+  /** apiVersion and kind of objects that lack them (list items of some servers), as a typed client's scheme knows. */
+  kind?: { apiVersion: string; kind: string };
 }
 
 /** `reference.GetReference`: kind, namespace, name, uid, apiVersion and resourceVersion of `obj`. */
@@ -50,6 +52,8 @@ export function createObjectEventRecorder(options: ObjectEventRecorderOptions): 
 
   function makeEvent(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Event {
     const ref = objectReference(obj);
+    if (!ref.kind && options.kind) ref.kind = options.kind.kind;
+    if (!ref.apiVersion && options.kind) ref.apiVersion = options.kind.apiVersion;
     const now = clock.now();
     const ts = rfc3339(new Date(now));
     // UnixNano in hex; the low digits keep two events of the same millisecond apart.

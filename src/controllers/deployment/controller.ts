@@ -82,7 +82,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   const dCache = new NamespacedCache<Deployment>();
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
-  const recorder = createObjectEventRecorder({ client, component: 'deployment-controller', clock, onError });
+  const recorder = createObjectEventRecorder({ client, component: 'deployment-controller', clock, onError, kind: DEPLOYMENT_KIND });
   const backoff = new ItemBackoff(options.retryDelayMs ?? 1000);
 
   const ctx: DeploymentContext = {

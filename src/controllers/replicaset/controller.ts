@@ -18,6 +18,7 @@ import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
 import { createWorkQueue } from '../workqueue.js';
 import { isPodReady } from './active-pods.js';
+import { REPLICASET_KIND } from './pod-control.js';
 import { keyOf, syncReplicaSet, type SyncContext } from './sync.js';
 
 /** Options of {@link startReplicaSetController}. */
@@ -51,7 +52,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
   const expectations = new Expectations(clock);
-  const recorder = createObjectEventRecorder({ client, component: 'replicaset-controller', clock, onError });
+  const recorder = createObjectEventRecorder({ client, component: 'replicaset-controller', clock, onError, kind: REPLICASET_KIND });
 
   const ctx: SyncContext = {
     client,
