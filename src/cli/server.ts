@@ -27,6 +27,8 @@ import { startSystemServicesController } from '../controllers/system-services/co
 import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { startEndpointSliceController } from '../controllers/endpoints/endpointslice-controller.js';
 import { startGarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
+import { startDeploymentController } from '../controllers/deployment/controller.js';
+import { startReplicaSetController } from '../controllers/replicaset/controller.js';
 import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
 import { coreStrategies } from '../registry/index.js';
@@ -194,6 +196,10 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => endpoints.stop(), 'endpoints controller', 1_000);
     const slices = startEndpointSliceController({ client: kcm, onError: (err) => log.warn('endpointslice controller', err) });
     stops.push(() => slices.stop(), 'endpointslice controller', 1_000);
+    const replicaSets = startReplicaSetController({ client: kcm, onError: (err) => log.warn('replicaset controller', err) });
+    stops.push(() => replicaSets.stop(), 'replicaset controller', 1_000);
+    const deployments = startDeploymentController({ client: kcm, onError: (err) => log.warn('deployment controller', err) });
+    stops.push(() => deployments.stop(), 'deployment controller', 1_000);
     const gc = startGarbageCollector({ client: kcm, onError: (err) => log.warn('garbage collector', err) });
     stops.push(() => gc.stop(), 'garbage collector', 1_000);
     // kube-proxy's role; its rules go on a clean stop (and with `k1s killall`).
