@@ -132,8 +132,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     switch (info.kind) {
       case 'resource':
         return handleResource(req, res, info, url, ctx);
-      case 'version':
-        return sendJson(res, 200, versionInfo(gitVersion));
+      case 'version': {
+        // WriteRawJSON: kube-apiserver indents /version (json.MarshalIndent with two spaces).
+        const text = JSON.stringify(versionInfo(gitVersion), null, 2);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
       case 'health':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
         res.end('ok');

@@ -6,9 +6,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { e2eSkip, run, useCluster, type Cluster } from './harness.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { before, after } from 'node:test';
+import { e2eSkip, run, useCluster, watchPod, type Cluster } from './harness.js';
+import { seedDocuments } from './seed-manifests.js';
+import { startTestUpstreamDns, type TestUpstreamDns } from './upstream-dns.js';
 
 const WELCOME = /Welcome to nginx!/;
 
@@ -21,8 +25,56 @@ async function readyReplicas(c: Cluster, deployment: string): Promise<string> {
   return c.kubectlOk(['get', 'deployment', deployment, '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}/{.status.updatedReplicas}']);
 }
 
-describe('the cluster around the pod: Deployments, Services, proxy, GC', { skip: e2eSkip }, () => {
-  const cluster = useCluster();
+/** The seed document of `kind`/`name` as the seed has it; fails when the seeds lack it. */
+function seedManifest(kind: string, name: string): string {
+  const doc = seedDocuments().find((d) => d.obj.kind === kind && d.obj.metadata?.name === name);
+  assert.ok(doc, `seed manifest ${kind}/${name} (../shared/seeds)`);
+  return doc.text;
+}
+
+describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { skip: e2eSkip }, () => {
+  // The cluster DNS forwards names outside the cluster domain only to what --resolv-conf names: here a DNS server
+  // this test runs on a loopback address, never the host's resolver.
+  const upstreamAddress = '127.53.0.1';
+  const resolvConf = join(mkdtempSync(join(tmpdir(), 'k1s-resolv-')), 'resolv.conf');
+  writeFileSync(resolvConf, `nameserver ${upstreamAddress}\n`);
+  let upstream: TestUpstreamDns | undefined;
+  before(async () => {
+    upstream = await startTestUpstreamDns(upstreamAddress, { 'outside.example.': '192.0.2.77' });
+  });
+  after(async () => upstream?.close());
+  const cluster = useCluster({ extraArgs: ['--resolv-conf', resolvConf] });
+
+  it('seed 000 exercise 2: app-with-init waits for the db Service by DNS, then runs', async () => {
+    const c = cluster();
+    await c.kubectlOk(['apply', '-f', '-'], { input: seedManifest('Pod', 'app-with-init') });
+    const waiting = await c.waitFor('the init container to log "waiting"', async () => {
+      const r = await c.kubectl(['logs', 'app-with-init', '-c', 'wait-for-db']);
+      return r.stdout.includes('waiting') ? r.stdout : undefined;
+    }, 90_000);
+    assert.match(waiting, /waiting/);
+    assert.match((await c.kubectlOk(['get', 'pod', 'app-with-init', '--no-headers'])), /app-with-init\s+0\/1\s+Init:0\/1\s/);
+    const watched = watchPod(c, 'app-with-init', /^Running$/, 180_000);
+    assert.match(await c.kubectlOk(['apply', '-f', '-'], { input: seedManifest('Deployment', 'db') }), /deployment.apps\/db created/);
+    assert.match(await c.kubectlOk(['expose', 'deployment', 'db', '--port=5432']), /service\/db exposed/);
+    const rows = await watched;
+    const statuses = rows.map((r) => r.status).filter((st, i, all) => st !== all[i - 1]);
+    assert.deepEqual(statuses, ['Init:0/1', 'PodInitializing', 'Running']);
+    assert.equal(rows.at(-1)?.ready, '1/1');
+  });
+
+  it('pods get the cluster DNS in resolv.conf and service environment variables', async () => {
+    const c = cluster();
+    await c.kubectlOk(['run', 'envcheck', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/envcheck', '--timeout=90s'], { timeoutMs: 100_000 });
+    const resolv = await c.kubectlOk(['exec', 'envcheck', '--', 'cat', '/etc/resolv.conf']);
+    assert.equal(resolv, 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.43.0.10\noptions ndots:5\n');
+    const env = await c.kubectlOk(['exec', 'envcheck', '--', 'env']);
+    const dbIP = await c.kubectlOk(['get', 'svc', 'db', '-o', 'jsonpath={.spec.clusterIP}']);
+    for (const line of [`DB_SERVICE_HOST=${dbIP}`, 'DB_SERVICE_PORT=5432', `DB_PORT=tcp://${dbIP}:5432`, `DB_PORT_5432_TCP=tcp://${dbIP}:5432`, 'DB_PORT_5432_TCP_PROTO=tcp', 'DB_PORT_5432_TCP_PORT=5432', `DB_PORT_5432_TCP_ADDR=${dbIP}`, 'KUBERNETES_SERVICE_HOST=10.43.0.1', 'KUBERNETES_SERVICE_PORT=443', 'KUBERNETES_SERVICE_PORT_HTTPS=443']) {
+      assert.ok(env.split('\n').includes(line), `${line} in:\n${env}`);
+    }
+  });
 
   it('runs a client pod to talk from', async () => {
     const c = cluster();
@@ -93,8 +145,11 @@ describe('the cluster around the pod: Deployments, Services, proxy, GC', { skip:
     assert.match(events, /ScalingReplicaSet: Scaled up replica set web-[a-z0-9]+ from 2 to 3/);
     assert.match(await c.kubectlOk(['set', 'image', 'deployment/web', 'nginx=nginx:1.25-alpine']), /deployment.apps\/web image updated/);
     await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 190_000 });
-    const images = await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}']);
-    assert.deepEqual(images.split(' '), ['nginx:1.25-alpine', 'nginx:1.25-alpine', 'nginx:1.25-alpine']);
+    // The old pods terminate (nginx's 30 s grace period is cut short by SIGQUIT); then only new ones are left.
+    await c.waitFor('only nginx:1.25-alpine pods', async () => {
+      const imgs = (await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}'])).split(' ');
+      return imgs.length === 3 && imgs.every((i) => i === 'nginx:1.25-alpine');
+    }, 90_000);
     const history = await c.kubectlOk(['rollout', 'history', 'deployment/web']);
     assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
     assert.match(await c.kubectlOk(['rollout', 'undo', 'deployment/web']), /deployment.apps\/web rolled back/);
@@ -122,16 +177,29 @@ describe('the cluster around the pod: Deployments, Services, proxy, GC', { skip:
     assert.match(info, /CoreDNS.* is running at /);
   });
 
-  it('a pod reaches the API server through the kubernetes Service', async () => {
+  it('a pod reaches the API server through the kubernetes Service, verifying its certificate', async () => {
     const c = cluster();
-    await c.kubectlOk(['run', 'curl', '--image=curlimages/curl:8.4.0', '--restart=Never', '--command', '--', 'sleep', '3600']);
+    await c.kubectlOk(['create', 'configmap', 'cluster-ca', `--from-file=ca.crt=${join(c.dataDir, 'tls', 'ca.crt')}`]);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'curl' },
+      spec: {
+        containers: [{ name: 'curl', image: 'curlimages/curl:8.4.0', command: ['sleep', '3600'], volumeMounts: [{ name: 'ca', mountPath: '/ca' }] }],
+        volumes: [{ name: 'ca', configMap: { name: 'cluster-ca' } }],
+      },
+    };
+    await c.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(pod) });
     await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/curl', '--timeout=90s'], { timeoutMs: 100_000 });
-    const out = await c.kubectlOk(['exec', 'curl', '--', 'curl', '-sk', 'https://10.43.0.1/version']);
+    // /version is public; kube-apiserver writes it indented.
+    const out = await c.kubectlOk(['exec', 'curl', '--', 'curl', '-sS', '--cacert', '/ca/ca.crt', 'https://10.43.0.1/version']);
     assert.match(out, /"gitVersion": "v1\.32\.0\+k1s1"/);
-    // The API server's certificate names the Service IP and kubernetes.default.svc: verification with the cluster CA passes.
-    const ca = readFileSync(join(c.dataDir, 'tls', 'ca.crt'), 'utf8');
-    const verified = await c.kubectlOk(['exec', '-i', 'curl', '--', 'sh', '-c', 'cat > /tmp/ca.crt && curl -s --cacert /tmp/ca.crt https://10.43.0.1/version'], { input: ca });
-    assert.match(verified, /"gitVersion": "v1\.32\.0\+k1s1"/);
+    // The certificate names the Service's DNS names too.
+    const byName = await c.kubectlOk(['exec', 'curl', '--', 'curl', '-sS', '--cacert', '/ca/ca.crt', 'https://kubernetes.default.svc/version']);
+    assert.match(byName, /"gitVersion"/);
+    // Without a client certificate or token, resources are 401 (as kube-apiserver without anonymous access).
+    const anon = await c.kubectlOk(['exec', 'curl', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', '/ca/ca.crt', 'https://kubernetes.default.svc/api/v1/pods']);
+    assert.equal(anon, '401');
   });
 
   it('a NodePort Service answers on the node address', async () => {
@@ -148,6 +216,45 @@ describe('the cluster around the pod: Deployments, Services, proxy, GC', { skip:
     }, 30_000);
     assert.match(got, WELCOME);
     await c.kubectlOk(['delete', 'svc', 'web-np']);
+  });
+
+  it('cluster DNS answers Service, headless, SRV, PTR and pod names, and forwards other names to --resolv-conf', async () => {
+    const c = cluster();
+    const webIP = await c.kubectlOk(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    const lookup = (name: string, type = 'A') => c.kubectl(['exec', 'client', '--', 'nslookup', `-type=${type}`, name]);
+    // (busybox nslookup exits 1 on any NXDOMAIN among the search suffixes, so `web.default` fails with it on any
+    // cluster; short names and FQDNs are what the seeds use.)
+    for (const name of ['web', 'web.default.svc.cluster.local']) {
+      const r = await lookup(name);
+      assert.equal(r.code, 0, `${name}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`Address:\\s+${webIP.replace(/\./g, '\\.')}\\s`));
+    }
+    assert.match((await c.kubectlOk(['exec', 'client', '--', 'wget', '-qO-', 'http://web'])), WELCOME, 'wget http://web by name');
+    await c.kubectlOk(['create', 'service', 'clusterip', 'web-headless', '--clusterip=None', '--tcp=80:80']);
+    await c.kubectlOk(['patch', 'service', 'web-headless', '-p', '{"spec":{"selector":{"app":"web"}}}']);
+    const podIPs = (await c.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').sort();
+    const headless = await c.waitFor('headless answers', async () => {
+      const r = await lookup('web-headless.default.svc.cluster.local');
+      const ips = [...r.stdout.matchAll(/Address:\s+(10\.\d+\.\d+\.\d+)\s/g)].map((m) => m[1]).filter((ip) => ip !== undefined && podIPs.includes(ip));
+      return ips.length === podIPs.length ? ips.sort() : undefined;
+    }, 30_000);
+    assert.deepEqual(headless, podIPs);
+    const srv = await lookup('_80-80._tcp.web-headless.default.svc.cluster.local', 'SRV');
+    // busybox prints SRV as `service = PRIORITY WEIGHT PORT TARGET`; each endpoint is named by its dashed IP.
+    assert.equal([...srv.stdout.matchAll(/service = 0 \d+ 80 10-\d+-\d+-\d+\.web-headless\.default\.svc\.cluster\.local/g)].length, podIPs.length, srv.stdout);
+    // busybox turns an address into its in-addr.arpa PTR query by itself.
+    const ptr = await c.kubectl(['exec', 'client', '--', 'nslookup', webIP]);
+    assert.match(ptr.stdout, /name = web\.default\.svc\.cluster\.local/);
+    const podName = `${podIPs[0]!.replace(/\./g, '-')}.default.pod.cluster.local`;
+    assert.match((await lookup(podName)).stdout, new RegExp(`Address:\\s+${podIPs[0]!.replace(/\./g, '\\.')}\\s`));
+    const missing = await lookup('nope.default.svc.cluster.local');
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stdout + missing.stderr, /NXDOMAIN/);
+    const outside = await lookup('outside.example');
+    assert.equal(outside.code, 0, outside.stdout + outside.stderr);
+    assert.match(outside.stdout, /Address:\s+192\.0\.2\.77/);
+    assert.ok((upstream?.queries ?? []).some((q) => q.startsWith('outside.example')), 'the test upstream was asked');
+    await c.kubectlOk(['delete', 'svc', 'web-headless']);
   });
 
   it('kubectl delete deployment web removes its ReplicaSets and pods (background propagation)', async () => {
