@@ -17,6 +17,7 @@ import { coreStrategies } from '../../src/registry/index.js';
 import { SqliteStore } from '../../src/storage/sqlite.js';
 import { canRunContainers, startCluster } from '../e2e/harness.js';
 import { repoRoot } from '../e2e/paths.js';
+import { benchServices } from './services.js';
 
 interface Figure {
   what: string;
@@ -164,6 +165,7 @@ async function benchCluster(rounds: number): Promise<void> {
     record('cluster: create → Running 2/2 ready (seed 004 sidecar pod, watched)', summary(running));
     record('cluster: delete (grace 1 s; sh and tail ignore SIGTERM) → containers stopped, object gone', summary(gone));
     record('cluster: k1s server RSS (API server + kubelet + scheduler; containerd not included)', await rssOfServer(cluster.dataDir));
+    await benchServices(cluster, record);
   } finally {
     c.close();
     const left = await cluster.stop();
