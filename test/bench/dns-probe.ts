@@ -1,5 +1,5 @@
 /**
- * Run inside a pod's network namespace by the benchmark (`ip netns exec NS node dns-probe.js SERVER NAME N`): sends N
+ * Run inside a pod's network namespace by the benchmark (`nsenter --net=NETNS node dns-probe.js SERVER NAME N`): sends N
  * sequential UDP A queries for NAME to SERVER:53 and prints each round trip in ms, one per line.
  */
 import { createSocket } from 'node:dgram';

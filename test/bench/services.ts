@@ -34,14 +34,14 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, wha
   }
 }
 
-/** The network namespace (under /var/run/netns) holding `ip`. */
-function netnsOf(ip: string): string {
-  const names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]).filter(Boolean) as string[];
-  for (const ns of names) {
-    const addrs = execFileSync('ip', ['-n', ns, '-4', '-o', 'addr'], { encoding: 'utf8' });
-    if (addrs.includes(` ${ip}/`)) return ns;
+/** The network namespace file holding `ip` (containerd keeps them under the data dir: netns_mounts_under_state_dir). */
+function netnsOf(dataDir: string, ip: string): string {
+  const files = execFileSync('find', [dataDir, '-path', '*/netns/*', '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const file of files) {
+    const addrs = execFileSync('nsenter', [`--net=${file}`, 'ip', '-4', '-o', 'addr'], { encoding: 'utf8' });
+    if (addrs.includes(` ${ip}/`)) return file;
   }
-  throw new Error(`no network namespace has ${ip}`);
+  throw new Error(`no network namespace under ${dataDir} has ${ip}`);
 }
 
 function percentiles(ms: number[]): string {
@@ -82,7 +82,7 @@ export async function benchServices(cluster: Cluster, record: Record): Promise<v
   // DNS round trips from inside a pod's network namespace, through the kube-dns Service.
   const podIP = await k(['get', 'pod', 'backend-a', '-o', 'jsonpath={.status.podIP}']);
   const probe = join(fileURLToPath(new URL('.', import.meta.url)), 'dns-probe.js');
-  const out = execFileSync('ip', ['netns', 'exec', netnsOf(podIP), process.execPath, probe, '10.43.0.10', 'backend.default.svc.cluster.local', '1000'], { encoding: 'utf8' });
+  const out = execFileSync('nsenter', [`--net=${netnsOf(cluster.dataDir, podIP)}`, process.execPath, probe, '10.43.0.10', 'backend.default.svc.cluster.local', '1000'], { encoding: 'utf8' });
   record('cluster: DNS A query from inside a pod (UDP, via the kube-dns Service)', percentiles(out.split('\n').filter(Boolean).map(Number)));
   await k(['delete', 'pod', 'backend-a', 'backend-b', '--grace-period=1']);
   await k(['delete', 'service', 'backend']);
