@@ -7,7 +7,7 @@ import { checkOverlappingMounts } from './mounts.js';
 import { podModel } from './pod-model.js';
 import { checkPortConflicts } from './ports.js';
 import { checkReadOnlyEmptyDirs, checkReadOnlyWrites, checkUnmountedVolumes, checkWritersWithoutMount } from './volumes.js';
-import type { LintWarning } from './warning.js';
+import { formatWarning, type LintWarning } from './warning.js';
 
 export { formatWarning, LINT_CODES, warningFieldPath, type LintCode, type LintWarning } from './warning.js';
 
@@ -28,6 +28,14 @@ export function lintPodSpec(spec: unknown, fieldPath = 'spec'): LintWarning[] {
     ...checkBlockingInitContainers(pod),
     ...checkSidecarOrder(pod),
   ];
+}
+
+/**
+ * lintPodSpec's warnings as one-line texts (formatWarning): what the API server sends as `Warning` headers. The
+ * shape of the registry's `podSpecWarnings` hook, which cli/server.ts sets to this.
+ */
+export function podSpecWarningTexts(spec: unknown, fieldPath: string): string[] {
+  return lintPodSpec(spec, fieldPath).map(formatWarning);
 }
 
 /** Kinds whose pod template is at `spec.template` (apps/v1, batch/v1 Job, core/v1 ReplicationController). */

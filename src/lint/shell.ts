@@ -286,11 +286,11 @@ function neverReturns(c: SimpleCommand): boolean {
  * Why the program never exits, or undefined when it may: a command that never returns (`tail -f FILE`,
  * `sleep infinity`) in the foreground, or an endless loop (`while true`, `while :`, `until false`; Python's
  * `while True:`) with no `break`, `exit` or `return` in its body and not put in the background. The answer is the
- * offending text, e.g. `tail -f /var/log/app.log` or `while true; do …; done`.
+ * offending text, e.g. `tail -f /var/log/app.log` or `while true; do ...; done`.
  */
 export function neverExits(p: ContainerProgram): string | undefined {
   if (p.python !== undefined) {
-    return /^\s*while\s+(True|1)\s*:/m.test(p.python) && !/\b(break|return|exit|_exit|quit)\b/.test(p.python) ? 'while True: …' : undefined;
+    return /^\s*while\s+(True|1)\s*:/m.test(p.python) && !/\b(break|return|exit|_exit|quit)\b/.test(p.python) ? 'while True: ...' : undefined;
   }
   const items = p.items;
   for (let i = 0; i < items.length; i++) {
@@ -316,7 +316,7 @@ export function neverExits(p: ContainerProgram): string | undefined {
     }
     const done = items[end];
     const background = done?.kind === 'keyword' && done.background;
-    if (endless && !leaves && !background && done) return `${it.word} ${condText}; do …; done`;
+    if (endless && !leaves && !background && done) return `${it.word} ${condText}; do ...; done`;
     // A loop that ends lets the script go on; a backgrounded endless one does not block it.
     i = end;
   }

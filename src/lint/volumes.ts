@@ -16,7 +16,7 @@ export function checkUnmountedVolumes(pod: PodModel): LintWarning[] {
       code: 'UnmountedVolume' as const,
       field: v.field,
       message: `volume "${v.name}" is declared but no container mounts it: no container reads or writes it, and a file meant for it stays in the writer's own filesystem`,
-      fix: `add {name: ${v.name}, mountPath: …} to the volumeMounts of each container that reads or writes it, or remove the volume`,
+      fix: `add {name: ${v.name}, mountPath: PATH} to the volumeMounts of each container that reads or writes it, or remove the volume`,
     }));
 }
 
