@@ -1,7 +1,7 @@
 /** Table-driven tests of every multi-container check, through lintPodSpec / lintObject as admission and `k1s lint` call them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatWarning, lintObject, lintPodSpec, podSpecsOf, warningFieldPath } from './lint.js';
+import { formatWarning, lintObject, lintPodSpec, podLintEvents, podSpecsOf, podSpecWarningTexts, warningFieldPath } from './lint.js';
 
 type C = Record<string, unknown>;
 const shc = (name: string, script: string, extra: C = {}): C => ({ name, image: 'busybox:1.36', command: ['sh', '-c', script], ...extra });
@@ -233,4 +233,14 @@ test("lintObject prefixes a Deployment's warnings with its template path and wal
   const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec } } };
   assert.deepEqual(lintObject(deployment).map((w) => w.field), ['spec.template.spec.containers[1].ports[0]']);
   assert.deepEqual(lintObject({ kind: 'List', items: [{ kind: 'ConfigMap' }, deployment] }).map((w) => w.field), ['items[1].spec.template.spec.containers[1].ports[0]']);
+});
+
+test('podLintEvents gives one MultiContainerLint event per warning, naming its container; podSpecWarningTexts the header texts', () => {
+  const spec = { containers: [{ name: 'app1', image: 'nginx', ports: [{ containerPort: 8080 }] }, { name: 'app2', image: 'httpd', ports: [{ containerPort: 8080 }] }], volumes: [emptyDir('unused')] };
+  const texts = podSpecWarningTexts(spec, 'spec');
+  assert.deepEqual(podLintEvents({ spec }), [
+    { reason: 'MultiContainerLint', message: texts[0], fieldPath: 'spec.containers{app2}' },
+    { reason: 'MultiContainerLint', message: texts[1] },
+  ]);
+  assert.match(texts[1]!, /^spec\.volumes\[0\]: \[UnmountedVolume\] volume "unused"/);
 });

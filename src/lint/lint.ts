@@ -7,7 +7,7 @@ import { checkOverlappingMounts } from './mounts.js';
 import { podModel } from './pod-model.js';
 import { checkPortConflicts } from './ports.js';
 import { checkReadOnlyEmptyDirs, checkReadOnlyWrites, checkUnmountedVolumes, checkWritersWithoutMount } from './volumes.js';
-import { formatWarning, type LintWarning } from './warning.js';
+import { formatWarning, warningFieldPath, type LintWarning } from './warning.js';
 
 export { formatWarning, LINT_CODES, warningFieldPath, type LintCode, type LintWarning } from './warning.js';
 
@@ -36,6 +36,21 @@ export function lintPodSpec(spec: unknown, fieldPath = 'spec'): LintWarning[] {
  */
 export function podSpecWarningTexts(spec: unknown, fieldPath: string): string[] {
   return lintPodSpec(spec, fieldPath).map(formatWarning);
+}
+
+/** The reason of the Warning events that carry the lint's warnings on a pod. */
+export const LINT_EVENT_REASON = 'MultiContainerLint';
+
+/**
+ * The Warning events a pod's lint warnings become: reason MultiContainerLint, the warning's one-line text as the
+ * message, and the container it is about as `fieldPath` (`spec.containers{app2}`). The shape of the kubelet's
+ * `podWarnings` hook, which cli/server.ts sets to this.
+ */
+export function podLintEvents(pod: { spec?: unknown }): { reason: string; message: string; fieldPath?: string }[] {
+  return lintPodSpec(pod.spec, 'spec').map((w) => {
+    const fieldPath = warningFieldPath(w);
+    return { reason: LINT_EVENT_REASON, message: formatWarning(w), ...(fieldPath ? { fieldPath } : {}) };
+  });
 }
 
 /** Kinds whose pod template is at `spec.template` (apps/v1, batch/v1 Job, core/v1 ReplicationController). */
