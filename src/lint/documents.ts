@@ -43,7 +43,7 @@ export function lintYaml(text: string): DocumentFindings[] {
     // The document's first line of content (after a `---` marker and comments).
     const start = lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const error = doc.errors[0];
-    if (error) throw new LintInputError(error.message.split('\n')[0] ?? 'invalid YAML', lines.linePos(error.pos[0]).line);
+    if (error) throw new LintInputError((error.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, ''), lines.linePos(error.pos[0]).line);
     const obj: unknown = doc.toJS();
     if (obj === null || obj === undefined) continue;
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new LintInputError('a document is not a Kubernetes object (a YAML mapping)', start);
