@@ -90,6 +90,26 @@ const cases: Case[] = [
     [],
   ],
   [
+    'no WriterWithoutMount: a private file in /tmp where another container mounts a scratch emptyDir',
+    { containers: [shc('app', 'echo ok > /tmp/healthy; sleep 3600'), shc('side', 'sleep 3600', { volumeMounts: [mount('tmp', '/tmp')] })], volumes: [emptyDir('tmp')] },
+    [],
+  ],
+  [
+    'WriterWithoutMount: a file in /tmp the other container reads from its scratch emptyDir',
+    { containers: [shc('app', 'echo ok > /tmp/healthy; sleep 3600'), shc('side', 'tail -f /tmp/healthy', { volumeMounts: [mount('tmp', '/tmp')] })], volumes: [emptyDir('tmp')] },
+    [['WriterWithoutMount', 'spec.containers[0].volumeMounts', 'spec.containers{app}']],
+  ],
+  [
+    'no ReadOnlyWrite: mkdir -p of a read-only mount point (it exists)',
+    { containers: [shc('a', 'mkdir -p /config && cat /config/x && sleep 3600', { volumeMounts: [mount('c', '/config')] })], volumes: [{ name: 'c', configMap: { name: 'c' } }] },
+    [],
+  ],
+  [
+    'ReadOnlyWrite: mkdir of a new directory inside a read-only mount',
+    { containers: [shc('a', 'mkdir -p /config/new', { volumeMounts: [mount('c', '/config')] })], volumes: [{ name: 'c', configMap: { name: 'c' } }] },
+    [['ReadOnlyWrite', 'spec.containers[0].volumeMounts[0]', 'spec.containers{a}']],
+  ],
+  [
     'ReadOnlyWrite: the writer mounts the volume readOnly',
     { containers: [shc('writer', 'while true; do date >> /data/log.txt; sleep 5; done', { volumeMounts: [mount('d', '/data', { readOnly: true })] }), shc('reader', 'tail -f /data/log.txt', { volumeMounts: [mount('d', '/data')] })], volumes: [emptyDir('d')] },
     [['ReadOnlyWrite', 'spec.containers[0].volumeMounts[0]', 'spec.containers{writer}']],

@@ -270,6 +270,17 @@ export function programWrites(p: ContainerProgram): string[] {
   return [...new Set(all)];
 }
 
+/**
+ * The paths of programWrites that only `mkdir` names (`mkdir -p /data`): creating a directory that exists already
+ * succeeds even on a read-only mount, so such a path may be the mount point itself.
+ */
+export function programMkdirOnly(p: ContainerProgram): string[] {
+  const commands = p.items.flatMap((it) => (it.kind === 'command' ? [it.command] : []));
+  const isMkdir = (c: SimpleCommand) => baseName(commandWords(c.words)[0] ?? '') === 'mkdir' && c.redirects.length === 0;
+  const other = new Set(commands.filter((c) => !isMkdir(c)).flatMap(writtenPaths));
+  return [...new Set(commands.filter(isMkdir).flatMap(writtenPaths))].filter((path) => !other.has(path));
+}
+
 const ENDLESS_CONDITIONS = new Set(['true', ':', '/bin/true', '[ 1 ]', '[ true ]', 'test 1']);
 
 /** True for a command that never returns by itself: `tail -f`/`-F`/`--follow`, `sleep infinity`. */

@@ -4,7 +4,7 @@
  * every container mounts read-only (ReadOnlyEmptyDir).
  */
 import { containerRef, describeContainer, isWithin, normalizePath, type ContainerModel, type MountModel, type PodModel, type VolumeModel } from './pod-model.js';
-import { programWrites } from './shell.js';
+import { programMkdirOnly, programWrites } from './shell.js';
 import type { LintWarning } from './warning.js';
 
 /** UnmountedVolume: a volume no init, app or ephemeral container mounts or uses as a device. */
@@ -30,11 +30,20 @@ function writes(c: ContainerModel): string[] {
   return c.program ? [...new Set(programWrites(c.program).map(normalizePath))] : [];
 }
 
+/** Scratch directories many containers mount an emptyDir on for themselves (read-only root filesystems). */
+const SCRATCH_DIRS = new Set(['/tmp', '/var/tmp', '/run', '/var/run', '/dev/shm']);
+
+/** True when `y`'s own command names `path` (it reads or writes the very file). */
+function names(y: ContainerModel, path: string): boolean {
+  return Boolean(y.program?.text.includes(path));
+}
+
 /**
  * WriterWithoutMount: a container whose command writes under the path where another container mounts volume V
  * (`>> /var/log/app.log` while the sidecar mounts V at /var/log), while it has no mount of V at all and no mount of
  * its own holding that path. Its writes stay in its own root filesystem; the other container never sees them.
- * One warning per container and volume.
+ * Where the other mount is a scratch directory (`/tmp`, `/run`…), only when the other's command names the same
+ * path. One warning per container and volume.
  */
 export function checkWritersWithoutMount(pod: PodModel): LintWarning[] {
   const out: LintWarning[] = [];
@@ -44,7 +53,7 @@ export function checkWritersWithoutMount(pod: PodModel): LintWarning[] {
       if (mountHolding(x, path)) continue;
       const holders = pod.containers.filter((y) => y !== x).flatMap((y) => {
         const m = mountHolding(y, path);
-        return m ? [{ y, m }] : [];
+        return m && (!SCRATCH_DIRS.has(m.path) || names(y, path)) ? [{ y, m }] : [];
       });
       const first = holders.sort((a, b) => b.m.path.length - a.m.path.length)[0];
       if (!first) continue;
@@ -83,9 +92,11 @@ export function checkReadOnlyWrites(pod: PodModel): LintWarning[] {
   const volumes = new Map(pod.volumes.map((v) => [v.name, v]));
   for (const x of pod.containers) {
     const reported = new Set<number>();
+    const mkdirOnly = new Set(x.program ? programMkdirOnly(x.program).map(normalizePath) : []);
     for (const path of writes(x)) {
       const m = mountHolding(x, path);
-      if (!m || reported.has(m.index)) continue;
+      // `mkdir -p` of the mount point itself succeeds: the directory is there.
+      if (!m || reported.has(m.index) || (path === m.path && mkdirOnly.has(path))) continue;
       const v = volumes.get(m.name);
       const why = readOnlyReason(m, v);
       if (!why) continue;
