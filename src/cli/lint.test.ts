@@ -68,6 +68,12 @@ test('k1s lint exits 2 for a missing file or broken YAML, still linting the othe
   assert.match(io.stderr[1]!, /^k1s lint: broken\.yaml:\d+: cannot parse: /);
 });
 
+test('k1s lint exits 2 for a directory without manifests', () => {
+  const io = fakeIo({ empty: [] });
+  assert.equal(runLint(['empty'], io), 2);
+  assert.deepEqual(io.stderr, ['k1s lint: empty: no .yaml, .yml or .json files in this directory']);
+});
+
 test('k1s lint without files is a usage error', () => {
   assert.throws(() => runLint([], fakeIo({})), UsageError);
 });

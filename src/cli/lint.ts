@@ -36,7 +36,7 @@ export const processLintIo: LintIo = {
 
 /**
  * Lints `files` and returns the exit code: 0 when no object has a warning, 1 when one has, 2 when a file cannot be
- * read or is not YAML (the other files are still linted). Each warning is one line, `FILE:LINE: Kind/name: TEXT`
+ * read or is not YAML, or a directory has no manifest files (the other files are still linted). Each warning is one line, `FILE:LINE: Kind/name: TEXT`
  * (LINE: where the object's document starts; TEXT: as kube-apiserver's Warning header carries it). Throws UsageError
  * without files.
  */
@@ -45,11 +45,17 @@ export function runLint(files: readonly string[], io: LintIo = processLintIo): n
   let warnings = 0;
   let unreadable = false;
   const paths = files.flatMap((f) => {
+    let listed: string[] | undefined;
     try {
-      return io.list(f) ?? [f];
+      listed = io.list(f);
     } catch {
-      return [f];
+      listed = undefined;
     }
+    if (listed?.length === 0) {
+      io.err(`k1s lint: ${f}: no .yaml, .yml or .json files in this directory`);
+      unreadable = true;
+    }
+    return listed ?? [f];
   });
   for (const path of paths) {
     const name = path === '-' ? '<stdin>' : path;
