@@ -110,7 +110,14 @@ export function decodeValue(value: unknown, duplicates: string[], gvk: Gvk, vali
   return { obj, warnings: checkFields(obj, gvk, validation, duplicates, ops) };
 }
 
-/** Formats warnings as HTTP `Warning` header values (`299 - "text"`, quotes escaped). */
+/**
+ * Formats warnings as HTTP `Warning` header values (`299 - "text"`, quotes and backslashes escaped). Control
+ * characters become spaces; text beyond ASCII goes out as its UTF-8 bytes, as kube-apiserver's Go server writes it
+ * (Node only takes header strings of latin1 characters, so each byte is one).
+ */
 export function warningHeaders(warnings: string[]): string[] {
-  return warnings.map((w) => `299 - "${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  return warnings.map((w) => {
+    const text = w.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    return Buffer.from(`299 - "${text}"`, 'utf8').toString('latin1');
+  });
 }

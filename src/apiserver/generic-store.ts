@@ -52,6 +52,11 @@ export interface GenericStoreDeps {
 /** Options common to writes. */
 export interface WriteOptions {
   dryRun: boolean;
+  /**
+   * Receives the strategy's warnings about the object written (create and main-resource updates, dry runs too), for
+   * the response's `Warning` headers (the request context's warning recorder of k8s.io/apiserver `rest.BeforeCreate`).
+   */
+  warn?: (text: string) => void;
 }
 
 /** Result of a delete: the object to return and whether it is gone from storage. */
@@ -158,8 +163,15 @@ export class GenericStore {
     if (generated) meta.name = generateName(meta.generateName ?? '');
     this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
+    this.recordWarnings(obj, undefined, options);
     await this.requireNamespace(obj.metadata.namespace ?? namespace);
     return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
+  }
+
+  /** Hands the strategy's warnings about `obj` (created when `old` is undefined, else updated) to `options.warn`. */
+  private recordWarnings(obj: KubeObject, old: KubeObject | undefined, options: WriteOptions): void {
+    if (!options.warn || !this.strategy.warnings) return;
+    for (const w of this.strategy.warnings(obj, old)) options.warn(w);
   }
 
   /** Runs `write` after the strategy's allocate hook, holding the resource's allocation lock until it is done. */
@@ -250,6 +262,7 @@ export class GenericStore {
       errs.push(...this.strategy.validateUpdate(obj, old));
     }
     if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
+    if (options.subresource !== 'status') this.recordWarnings(obj, old, options);
     if (options.subresource !== 'status' && this.strategy.allocate) {
       return this.allocating(obj, old, () => this.commitReplace(current, obj, options));
     }

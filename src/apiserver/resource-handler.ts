@@ -98,13 +98,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (info.name !== '') throw methodNotSupported();
       const opts = writeOptions(q);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
-      const created = await gs.create(ns, obj, opts);
+      const created = await gs.create(ns, obj, { ...opts, warn: collect(warnings) });
       return sendWithWarnings(res, 201, created, warnings);
     }
     case 'update': {
       const opts = writeOptions(q);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
-      const r = await gs.update(ns, info.name, obj, opts);
+      const r = await gs.update(ns, info.name, obj, { ...opts, warn: collect(warnings) });
       return sendWithWarnings(res, r.created ? 201 : 200, r.object, warnings);
     }
     case 'patch':
@@ -144,6 +144,13 @@ async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
   });
 }
 
+/** A WriteOptions.warn adding each new text to `warnings` once (a retried patch meets the strategy again). */
+function collect(warnings: string[]): (text: string) => void {
+  return (text) => {
+    if (!warnings.includes(text)) warnings.push(text);
+  };
+}
+
 function sendWithWarnings(res: ServerResponse, code: number, body: unknown, warnings: string[]): void {
   if (warnings.length) res.setHeader('Warning', warningHeaders(warnings));
   sendJson(res, code, body);
@@ -179,13 +186,15 @@ async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
     if (!existing) {
       const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
       if (obj.metadata.name === undefined) obj.metadata.name = name;
-      return sendWithWarnings(res, 201, await gs.create(ns, obj, opts), warnings);
+      return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, warn: collect(warnings) }), warnings);
     }
   }
+  // Each attempt of the patch starts over: its field warnings, then the strategy's.
   let warnings: string[] = [];
   const out = await gs.patch(ns, name, value, kind, {
     ...opts,
     ...(subresource ? { subresource } : {}),
+    warn: (text) => collect(warnings)(text),
     checkFields: (obj) => {
       warnings = checkFields(obj, gs.gvk, validation, duplicates, ctx.patch);
     },

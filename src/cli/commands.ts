@@ -119,6 +119,18 @@ const crictlCommand: CommandDef = {
   ],
 };
 
+const lintCommand: CommandDef = {
+  name: 'lint',
+  args: 'FILE…',
+  summary: 'print the multi-container warnings the API server gives the pods and pod templates in FILEs, offline',
+  description:
+    'Reads YAML or JSON manifests (many `---` documents; a directory\'s .yaml/.yml/.json files; `-` for stdin) and\n' +
+    'checks every Pod and the pod template of Deployments, ReplicaSets and the other workloads: one line per warning,\n' +
+    '`FILE:LINE: Kind/name: FIELD: [Code] what is wrong; fix: …` (docs/warnings.md explains each code). Exits 0 when\n' +
+    'clean, 1 on a warning, 2 when a file cannot be read or parsed.',
+  flags: [],
+};
+
 const installCommand: CommandDef = {
   name: 'install',
   summary: 'write the k1s.service systemd unit and its env file; enable and start it when systemd runs',
@@ -155,7 +167,7 @@ const helpCommand: CommandDef = {
 };
 
 /** Every top-level command, in `k1s --help` order. */
-export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, installCommand, uninstallCommand, versionCommand, helpCommand];
+export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, lintCommand, installCommand, uninstallCommand, versionCommand, helpCommand];
 
 function allCommands(list: readonly CommandDef[] = COMMANDS): CommandDef[] {
   return list.flatMap((c) => [c, ...allCommands(c.subcommands ?? [])]);

@@ -87,6 +87,12 @@ async function crictl({ command, flags, passThrough }: RunContext): Promise<void
   });
 }
 
+/** `k1s lint FILE…`: exit 0 clean, 1 on a warning, 2 on unreadable input (lint.ts). */
+async function lint({ flags }: RunContext): Promise<void> {
+  const { runLint } = await import('./lint.js');
+  process.exitCode = runLint(flags.positionals);
+}
+
 async function install({ flags }: RunContext): Promise<void> {
   const { serverFlagsFrom } = await import('./server-flags.js');
   const { SERVER_FLAGS } = await import('./server-command.js');
@@ -134,6 +140,7 @@ export const RUNNERS: Readonly<Record<string, (ctx: RunContext) => Promise<void>
   kubectl,
   ctr,
   ...Object.fromEntries(['pods', 'ps', 'images', 'inspect', 'inspectp', 'logs', 'exec'].map((s) => [`crictl ${s}`, crictl])),
+  lint,
   install,
   uninstall,
   version,

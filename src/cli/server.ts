@@ -31,6 +31,7 @@ import { startDeploymentController } from '../controllers/deployment/controller.
 import { startReplicaSetController } from '../controllers/replicaset/controller.js';
 import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
+import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
@@ -85,7 +86,8 @@ export async function runServer(argv: string[]): Promise<void> {
 
     const api = await startApiServer({
       store,
-      strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange }),
+      // The multi-container lint: Warning headers on writes of Pods, Deployments and ReplicaSets (src/lint).
+      strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts }),
       host: '127.0.0.1',
       port: flags.httpsListenPort,
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
@@ -168,6 +170,8 @@ export async function runServer(argv: string[]): Promise<void> {
       clusterDNS,
       clusterDomain: flags.clusterDomain,
       resolvConf: flags.resolvConf,
+      // …and the same warnings as MultiContainerLint events on each pod the kubelet takes on.
+      podWarnings: podLintEvents,
       server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
     });
     stops.push(() => kubelet.stop(), 'kubelet', 2_000);

@@ -35,7 +35,7 @@ interface Env {
   root: string;
 }
 
-async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; clock?: FakeClock } = {}): Promise<Env> {
+async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; clock?: FakeClock; podWarnings?: (pod: Pod) => { reason: string; message: string; fieldPath?: string }[] } = {}): Promise<Env> {
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'kubelet-test-'));
   if (!opts.root) dirs.push(root);
   const clock = opts.clock ?? new FakeClock(Date.now());
@@ -54,6 +54,7 @@ async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; cl
     resyncMs: 100,
     syncBackOffMs: 200,
     log: () => {},
+    ...(opts.podWarnings ? { podWarnings: opts.podWarnings } : {}),
   });
   return { api, cri, clock, kubelet, root };
 }
@@ -179,6 +180,26 @@ test('kubelet restarts a crashed container with back-off and reports CrashLoopBa
     await until('restart 2', () => podStatus(env.api, 'crash')?.containerStatuses?.[0]?.restartCount === 2 && podStatus(env.api, 'crash')?.containerStatuses?.[0]?.state?.running);
   } finally {
     await env.kubelet.stop();
+  }
+});
+
+test("kubelet records a pod's spec warnings as Warning events once, and a restarted kubelet does not repeat them", async () => {
+  const podWarnings = (pod: Pod) => pod.spec.containers.slice(1).map((c) => ({ reason: 'MultiContainerLint', message: `about ${c.name}`, fieldPath: `spec.containers{${c.name}}` }));
+  const lintEvents = () => [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'MultiContainerLint');
+  const env = await setup({ podWarnings });
+  bind(env.api, makePod('warned', ['a', 'b']));
+  await until('running', () => podStatus(env.api, 'warned')?.containerStatuses?.every((c) => c.state?.running));
+  await until('lint event', () => lintEvents().length > 0);
+  await env.kubelet.stop();
+  const again = await setup({ api: env.api, cri: env.cri, root: env.root, clock: env.clock, podWarnings });
+  try {
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(
+      lintEvents().map((e) => [e.type, e.involvedObject.name, e.involvedObject.fieldPath, e.message, e.count, e.source?.component]),
+      [['Warning', 'warned', 'spec.containers{b}', 'about b', 1, 'kubelet']],
+    );
+  } finally {
+    await again.kubelet.stop();
   }
 });
 

@@ -64,6 +64,12 @@ export interface KubeletOptions {
   resolvConf?: string;
   /** Services for pods' service environment variables (default: an informer on /api/v1/services through `client`). */
   services?: ServiceLister;
+  /**
+   * Warnings about a pod's spec, recorded as Warning events on the pod when this kubelet takes it on for the first
+   * time (no `status.startTime` yet, so a restarted kubelet does not repeat them); `fieldPath` names a container
+   * (`spec.containers{app}`). k1s sets the multi-container lint here (cli/server.ts); absent = none. Must not throw.
+   */
+  podWarnings?: (pod: Pod) => { reason: string; message: string; fieldPath?: string }[];
   log?: (msg: string) => void;
 }
 
@@ -199,6 +205,16 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const housekeeping = setInterval(() => void cleanupOrphans().catch((err: unknown) => log(`housekeeping: ${(err as Error).message}`)), 10_000);
   housekeeping.unref();
 
+  /** The pod's spec warnings as events, once: when no kubelet has started the pod yet. */
+  const recordPodWarnings = (pod: Pod): void => {
+    if (!options.podWarnings || pod.status?.startTime || pod.metadata.deletionTimestamp) return;
+    try {
+      for (const w of options.podWarnings(pod)) recorder.event(pod, 'Warning', w.reason, w.message, w.fieldPath);
+    } catch (err) {
+      log(`pod warnings of ${pod.metadata.namespace}/${pod.metadata.name}: ${(err as Error).message}`);
+    }
+  };
+
   const informer = watchNodePods({
     client,
     nodeName: options.nodeName,
@@ -206,6 +222,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     log,
     onPod: (pod, removed) => {
       const uid = pod.metadata.uid ?? '';
+      if (!removed && !pods.has(uid)) recordPodWarnings(pod);
       const changed = podsDifferSemantically(pods.get(uid), pod);
       if (removed) pods.delete(uid);
       else pods.set(uid, pod);

@@ -14,7 +14,10 @@ import { nodeStrategy } from './nodes.js';
 import { podStrategy } from './pods.js';
 import { secretStrategy } from './secrets.js';
 import { serviceAccountStrategy } from './serviceaccounts.js';
+import { withPodSpecWarnings, type PodSpecWarnings } from './pod-spec-warnings.js';
 import type { Strategy } from './strategy.js';
+
+export type { PodSpecWarnings } from './pod-spec-warnings.js';
 
 /** Cluster-wide settings some strategies need (k3s flags `--service-cidr`, `--service-node-port-range`). */
 export interface RegistryConfig {
@@ -22,6 +25,11 @@ export interface RegistryConfig {
   serviceCIDR: string;
   /** e.g. `30000-32767` (inclusive). */
   serviceNodePortRange: string;
+  /**
+   * Admission warnings about the pod specs of Pods, Deployments and ReplicaSets (k1s: the multi-container lint,
+   * src/lint); absent = none.
+   */
+  podSpecWarnings?: PodSpecWarnings;
 }
 
 /** k3s's defaults. */
@@ -38,7 +46,8 @@ export function parsePortRange(s: string): { min: number; max: number } {
 
 /**
  * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts, services, endpoints
- * (core/v1), deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1).
+ * (core/v1), deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1); with `config.podSpecWarnings`,
+ * pods, deployments and replicasets send its warnings on create and update.
  * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
  * invalid `config`.
  */
@@ -50,5 +59,6 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     services, endpointsStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
   ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
-  return all as unknown as Strategy<KubeObject>[];
+  const strategies = all as unknown as Strategy<KubeObject>[];
+  return config.podSpecWarnings ? withPodSpecWarnings(strategies, config.podSpecWarnings) : strategies;
 }

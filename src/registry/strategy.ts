@@ -60,6 +60,13 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   validate(obj: T): FieldError[];
   /** Validation of an update (immutability rules). */
   validateUpdate(obj: T, old: T): FieldError[];
+  /**
+   * Warnings about an object being created (`old` undefined) or its main resource updated, which the API server sends
+   * as `Warning: 299 - "…"` response headers; never a reason to refuse. Called after validation passed, not for
+   * status writes; each text starts with a field path (`spec.containers[1].ports[0]: …`). Absent = none.
+   * (k8s.io/apiserver `rest.RESTCreateStrategy.WarningsOnCreate`, `RESTUpdateStrategy.WarningsOnUpdate`.)
+   */
+  warnings?(obj: T, old: T | undefined): string[];
   /** For the status subresource: keep everything but status from `old`. Absent = no status subresource. */
   prepareForStatusUpdate?(obj: T, old: T): void;
   validateStatusUpdate?(obj: T, old: T): FieldError[];
