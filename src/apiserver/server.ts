@@ -15,6 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
+import type { ReadOnlyResource } from '../registry/read-only.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
 import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
@@ -23,6 +24,7 @@ import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { KubeletProxy, type KubeletClientTls } from './pod-proxy.js';
+import { ReadOnlyResources } from './read-only-handler.js';
 import { isWebSocketRequest } from './wsstream.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
 import { Resources } from './resources.js';
@@ -57,6 +59,12 @@ export interface ApiServer {
    * once listening; close() stops it too. Throws (rejects) when the address cannot be bound.
    */
   listenAlso(host: string, port: number, allow: (remoteAddress: string) => boolean): Promise<void>;
+  /**
+   * Serves more resources from a component's memory (registry/read-only.ts), as kube-aggregator adds an
+   * APIService's group: from now on they are in discovery (/apis, /apis/G, /apis/G/V, aggregated v2) and
+   * answer get and list. Throws when a resource is already served.
+   */
+  installReadOnly(resources: ReadOnlyResource[]): void;
   /** Stops listening, ends open connections (watches, streams) and resolves when closed. */
   close(): Promise<void>;
 }
@@ -106,11 +114,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     patch,
     onRemoved: (obj) => recreateSystemNamespace(resources, obj),
   });
-  const infos = options.strategies.map((s) => s.info);
+  const storedInfos = options.strategies.map((s) => s.info);
+  const readOnly = new ReadOnlyResources();
+  /** Discovery's view: stored kinds, then installed read-only ones (OpenAPI documents only the stored kinds). */
+  let infos = storedInfos;
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
-  const ctx: HandlerContext = { resources, patch, clock, kubelet };
+  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly };
   await bootstrapNamespaces(resources);
 
   let address = '';
@@ -166,7 +177,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       case 'openapi': {
         if (url.pathname === '/openapi/v2') {
           // Exact path, as kube-apiserver registers it (`/openapi/v2/` is 404).
-          const r = serveOpenAPIV2(infos, {
+          const r = serveOpenAPIV2(storedInfos, {
             accept: req.headers.accept,
             ifNoneMatch: req.headers['if-none-match'],
             ifModifiedSince: req.headers['if-modified-since'],
@@ -176,7 +187,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           res.end(req.method === 'HEAD' ? undefined : r.body);
           return;
         }
-        const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), infos, req.headers['if-none-match']);
+        const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), storedInfos, req.headers['if-none-match']);
         if (!r) throw notFoundPath();
         res.writeHead(r.status, r.headers);
         res.end(r.body);
@@ -262,6 +273,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const extra: NetServer[] = [];
   return {
     port,
+    installReadOnly(rs) {
+      readOnly.install(rs, (g, v, r) => resources.lookup(g, v, r) !== undefined);
+      infos = [...storedInfos, ...readOnly.all().map((r) => r.info)];
+    },
     async listenAlso(host, extraPort, allow) {
       const relay = createNetServer((socket) => {
         if (!allow(socket.remoteAddress ?? '')) {

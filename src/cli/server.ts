@@ -1,9 +1,9 @@
 /**
- * `k1s server`: one foreground process running the API server, the scheduler, the kubelet and (unless
- * `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
+ * `k1s server`: one foreground process running the API server, the controllers, the kubelet, a metrics
+ * server and (unless `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
  *
  * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
- * scheduler. SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
+ * scheduler and controllers → proxy → metrics server (its metrics.k8s.io group installed in the API server). SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
  * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
  * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
  * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
@@ -31,6 +31,7 @@ import { startDeploymentController } from '../controllers/deployment/controller.
 import { startReplicaSetController } from '../controllers/replicaset/controller.js';
 import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
+import { startMetricsServer } from '../metrics/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
@@ -213,6 +214,15 @@ export async function runServer(argv: string[]): Promise<void> {
       await proxy.stop();
       for (const e of (await cleanupProxyRules()).errors) log.warn(`service proxy cleanup: ${e}`);
     }, 'service proxy', 2_000);
+    // metrics-server's role: scrapes the kubelets' /metrics/resource every 15 s; the API server serves its
+    // metrics.k8s.io group from then on (kubectl top), as kube-aggregator serves an available APIService.
+    const metricsServer = startMetricsServer({
+      client: adminClient('metrics-server'),
+      kubeletTls: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+      log: (msg) => log.warn(`metrics server: ${msg}`),
+    });
+    api.installReadOnly(metricsServer.resources);
+    stops.push(() => metricsServer.stop(), 'metrics server', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');
