@@ -48,6 +48,12 @@ export interface ApiServerOptions {
   gitVersion?: string;
   /** Patch and strict-decoding implementations; default the real modules. */
   patchOps?: PatchOps;
+  /**
+   * Resources served from a component's memory (registry/read-only.ts; metrics.k8s.io), in discovery and
+   * answering get and list from the first request on, as kube-aggregator serves a registered APIService's
+   * group (the component answers 503 until it is ready). Throws when one is also a stored kind.
+   */
+  readOnly?: ReadOnlyResource[];
 }
 
 /** A running API server. */
@@ -59,12 +65,6 @@ export interface ApiServer {
    * once listening; close() stops it too. Throws (rejects) when the address cannot be bound.
    */
   listenAlso(host: string, port: number, allow: (remoteAddress: string) => boolean): Promise<void>;
-  /**
-   * Serves more resources from a component's memory (registry/read-only.ts), as kube-aggregator adds an
-   * APIService's group: from now on they are in discovery (/apis, /apis/G, /apis/G/V, aggregated v2) and
-   * answer get and list. Throws when a resource is already served.
-   */
-  installReadOnly(resources: ReadOnlyResource[]): void;
   /** Stops listening, ends open connections (watches, streams) and resolves when closed. */
   close(): Promise<void>;
 }
@@ -116,8 +116,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const storedInfos = options.strategies.map((s) => s.info);
   const readOnly = new ReadOnlyResources();
-  /** Discovery's view: stored kinds, then installed read-only ones (OpenAPI documents only the stored kinds). */
-  let infos = storedInfos;
+  readOnly.install(options.readOnly ?? [], (g, v, r) => resources.lookup(g, v, r) !== undefined);
+  /** Discovery's view: stored kinds, then the read-only ones (OpenAPI documents only the stored kinds). */
+  const infos = [...storedInfos, ...readOnly.all().map((r) => r.info)];
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
@@ -273,10 +274,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const extra: NetServer[] = [];
   return {
     port,
-    installReadOnly(rs) {
-      readOnly.install(rs, (g, v, r) => resources.lookup(g, v, r) !== undefined);
-      infos = [...storedInfos, ...readOnly.all().map((r) => r.info)];
-    },
     async listenAlso(host, extraPort, allow) {
       const relay = createNetServer((socket) => {
         if (!allow(socket.remoteAddress ?? '')) {

@@ -18,10 +18,8 @@ import { MetricsStorage, type NodeRef, type PodRef } from './storage.js';
 /** metrics-server's default `--metric-resolution`, which k3s deploys it with. */
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
 
-/** Options of {@link startMetricsServer}. */
+/** Options of {@link createMetricsServer}. */
 export interface MetricsServerOptions {
-  /** Reads pods and nodes (list and watch). */
-  client: ApiClient;
   /** The identity it scrapes kubelets with. */
   kubeletTls: KubeletClientTls;
   /** Scrape period, ms (default 15 s). */
@@ -35,18 +33,23 @@ export interface MetricsServerOptions {
   log?: (msg: string) => void;
 }
 
-/** A running metrics server. */
+/** A metrics server: its resources exist from creation (answering 503 until started and synced), the work starts with `start`. */
 export interface MetricsServer {
-  /** PodMetrics and NodeMetrics, for `ApiServer.installReadOnly`. */
+  /** PodMetrics and NodeMetrics, for the API server's `readOnly` option. */
   resources: ReadOnlyResource[];
+  /**
+   * Starts watching pods and nodes through `client` and, once nodes are known, scraping at once and on every
+   * resolution tick. Throws when already started.
+   */
+  start(client: ApiClient): void;
   /** Scrapes every node now and stores the batch (what a tick does); resolves when stored. */
   scrapeNow(): Promise<void>;
-  /** Stops scraping and watching; resolves when the informers have ended. */
+  /** Stops scraping and watching; resolves when the informers have ended. A server never started stops at once. */
   stop(): Promise<void>;
 }
 
-/** Starts watching pods and nodes and, once nodes are known, scraping on every resolution tick. */
-export function startMetricsServer(options: MetricsServerOptions): MetricsServer {
+/** Creates a metrics server; nothing runs until {@link MetricsServer.start}. */
+export function createMetricsServer(options: MetricsServerOptions): MetricsServer {
   const resolutionMs = options.resolutionMs ?? DEFAULT_METRIC_RESOLUTION_MS;
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? (() => {});
@@ -57,38 +60,9 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   let podsSynced = false;
   let nodesSynced = false;
 
-  const podInformer: Informer<Pod> = runInformer<Pod>({
-    client: options.client,
-    path: '/api/v1/pods',
-    signal: abort.signal,
-    handlers: {
-      onEvent(type, pod, old) {
-        const ref = (p: Pod): string => `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`;
-        if (old) pods.delete(ref(old));
-        if (type !== 'DELETED') pods.set(ref(pod), { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}) });
-      },
-      onSynced: () => (podsSynced = true),
-      onError: (err) => log(`pods informer: ${(err as Error).message}`),
-    },
-  });
   let firstNodes: () => void = () => {};
   const nodesKnown = new Promise<void>((resolve) => (firstNodes = resolve));
-  const nodeInformer: Informer<Node> = runInformer<Node>({
-    client: options.client,
-    path: '/api/v1/nodes',
-    signal: abort.signal,
-    handlers: {
-      onEvent(type, node, old) {
-        if (old) nodes.delete(old.metadata.name ?? '');
-        if (type !== 'DELETED') nodes.set(node.metadata.name ?? '', { name: node.metadata.name ?? '', ...(node.metadata.labels ? { labels: node.metadata.labels } : {}), node });
-      },
-      onSynced: () => {
-        nodesSynced = true;
-        firstNodes();
-      },
-      onError: (err) => log(`nodes informer: ${(err as Error).message}`),
-    },
-  });
+  let running: Promise<unknown> | undefined;
 
   const tick = async (): Promise<void> => {
     const batch = await scrape(
@@ -118,7 +92,6 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
       });
     }
   };
-  const running = loop();
 
   const sources = {
     storage,
@@ -128,12 +101,46 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   };
   return {
     resources: [podMetricsResource(sources), nodeMetricsResource(sources)],
+    start(client) {
+      if (running) throw new Error('metrics server already started');
+      const podInformer: Informer<Pod> = runInformer<Pod>({
+        client,
+        path: '/api/v1/pods',
+        signal: abort.signal,
+        handlers: {
+          onEvent(type, pod, old) {
+            const ref = (p: Pod): string => `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`;
+            if (old) pods.delete(ref(old));
+            if (type !== 'DELETED') pods.set(ref(pod), { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}) });
+          },
+          onSynced: () => (podsSynced = true),
+          onError: (err) => log(`pods informer: ${(err as Error).message}`),
+        },
+      });
+      const nodeInformer: Informer<Node> = runInformer<Node>({
+        client,
+        path: '/api/v1/nodes',
+        signal: abort.signal,
+        handlers: {
+          onEvent(type, node, old) {
+            if (old) nodes.delete(old.metadata.name ?? '');
+            if (type !== 'DELETED') nodes.set(node.metadata.name ?? '', { name: node.metadata.name ?? '', ...(node.metadata.labels ? { labels: node.metadata.labels } : {}), node });
+          },
+          onSynced: () => {
+            nodesSynced = true;
+            firstNodes();
+          },
+          onError: (err) => log(`nodes informer: ${(err as Error).message}`),
+        },
+      });
+      running = Promise.all([loop(), podInformer.done, nodeInformer.done]);
+    },
     scrapeNow: tick,
     async stop() {
       abort.abort();
       if (timer) clearTimeout(timer);
       firstNodes();
-      await Promise.all([running, podInformer.done, nodeInformer.done]);
+      await running;
     },
   };
 }

@@ -12,7 +12,7 @@ import { startTestServer, call, type TestServer } from '../apiserver/test-server
 import { createApiClient } from '../client/rest-client.js';
 import { renderResourceMetrics } from '../kubelet/stats/resource-metrics.js';
 import type { PodStats } from '../kubelet/stats/summary.js';
-import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { createMetricsServer, type MetricsServer } from './metrics-server.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 const WINDOW_MS = 15_004;
@@ -49,7 +49,8 @@ describe('metrics.k8s.io with kubectl top', { skip: existsSync('/usr/bin/kubectl
   let scrapes = 0;
 
   before(async () => {
-    t = await startTestServer();
+    metrics = createMetricsServer({ kubeletTls: { certPem: '', keyPem: '' }, fetch: async () => exposition(scrapes++) });
+    t = await startTestServer(undefined, { readOnly: metrics.resources });
     const client = createApiClient({ server: t.url, caPem: t.pki.caPem, certPem: t.pki.admin.certPem, keyPem: t.pki.admin.keyPem });
     await client.create('/api/v1/nodes', {
       apiVersion: 'v1',
@@ -65,12 +66,7 @@ describe('metrics.k8s.io with kubectl top', { skip: existsSync('/usr/bin/kubectl
         spec: { nodeName: 'n1', containers: u.containers.map(([name]) => ({ name, image: 'busybox:1.36' })) },
       });
     }
-    metrics = startMetricsServer({
-      client,
-      kubeletTls: { certPem: '', keyPem: '' },
-      fetch: async () => exposition(scrapes++),
-    });
-    t.server.installReadOnly(metrics.resources);
+    metrics.start(client);
     const deadline = Date.now() + 10_000;
     while (scrapes < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   });

@@ -5,9 +5,9 @@
  * Mirrors kubelet `pkg/kubelet/stats/cri_stats_provider.go` (ListPodCPUAndMemoryStats with
  * removeTerminatedPods / removeTerminatedContainers): only running containers count, a pod recreated under the
  * same name is reported by its ready sandbox, and — as the kubelet does when there is no pod cgroup to read —
- * the pod's usage is the sum of its containers'. containerd 1.6 implements ListPodSandboxStats, but k1s gives
- * pods no cgroup parent, so a sandbox's own cgroup holds only the pause process; summing the containers is what
- * the pod really uses.
+ * the pod's usage is the sum of its containers'. containerd 1.6 implements ListPodSandboxStats from the
+ * sandbox's cgroup path, but k1s gives sandboxes no cgroup parent and containerd then fails the call
+ * (`failed to get cgroup metrics for sandbox …: cgroupPath is empty`, src/containerd/runtime.integration.test.ts).
  */
 import type { ContainerStats as CriContainerStats, CriContainer, PodSandbox, RuntimeService } from '../../cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL } from '../kuberuntime/labels.js';
