@@ -61,9 +61,9 @@ function table(resource: ReadOnlyResource, objs: KubeObject[], version: TableVer
 }
 
 /**
- * Handles one request to a read-only resource (the caller has checked the namespace scope). Throws StatusErrors
- * for the caller to write: 405 for verbs other than get and list (and for watch), 404 for subresources, 400 for
- * bad selectors, and whatever the resource throws.
+ * Handles one request to a read-only resource (the caller answers 404 for subresources and a wrong namespace
+ * scope). Throws StatusErrors for the caller to write: 405 for verbs other than get and list (and for watch), 400
+ * for bad selectors, and whatever the resource throws.
  */
 export async function handleReadOnly(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, resource: ReadOnlyResource): Promise<void> {
   const q = url.searchParams;
