@@ -25,8 +25,10 @@ const allowed: Record<string, string[]> = {
   controllers: ['api', 'client'],
   proxy: ['api', 'client'],
   dns: ['api', 'client'],
+  // metrics-server's role: an API client of pods, nodes and kubelets, offering read-only resources (registry/read-only.ts) to the API server.
+  metrics: ['api', 'client', 'registry'],
   lint: ['api'],
-  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'lint'],
+  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'metrics', 'lint'],
 };
 
 function sources(dir: string): string[] {

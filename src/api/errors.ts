@@ -149,6 +149,14 @@ export function internalError(message: string, cause?: unknown): StatusError {
   return new StatusError(failure(500, 'InternalError', `Internal error occurred: ${message}`), { cause });
 }
 
+/**
+ * 503 ServiceUnavailable (apimachinery `NewServiceUnavailable`); kube-aggregator answers
+ * `the server is currently unable to handle the request` for an APIService whose backend is not ready.
+ */
+export function serviceUnavailable(message = 'the server is currently unable to handle the request'): StatusError {
+  return new StatusError(failure(503, 'ServiceUnavailable', message));
+}
+
 /** 403 `namespaces "default" is forbidden: <why>` about one object (apimachinery `NewForbidden`). */
 export function forbiddenResource(gr: GroupResource, name: string, why: string): StatusError {
   return new StatusError(

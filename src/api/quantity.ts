@@ -1,5 +1,6 @@
 /**
- * Resource quantities (`100m`, `128Mi`, `1Gi`, `0.5`, `1e3`): syntax check and conversion to a number.
+ * Resource quantities (`100m`, `128Mi`, `1Gi`, `0.5`, `1e3`): syntax check, conversion to a number, and the
+ * canonical text of DecimalSI and BinarySI values.
  *
  * Mirrors apimachinery `pkg/api/resource/quantity.go` (ParseQuantity, parseQuantityString): a signed
  * decimal number followed by a binary SI suffix (Ki..Ei), a decimal SI suffix (n u m "" k M G T P E)
@@ -64,4 +65,41 @@ export function compareQuantities(a: IntOrString, b: IntOrString): -1 | 0 | 1 {
   const dx = Math.round(x * 1e9);
   const dy = Math.round(y * 1e9);
   return dx === dy ? 0 : dx < dy ? -1 : 1;
+}
+
+const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/**
+ * `Quantity.String()` of the integer `value` × 10^`scale` in DecimalSI (`resource.NewScaledQuantity(value,
+ * scale)`): the exponent is the largest multiple of 3 that keeps the mantissa whole (int64Amount
+ * AsCanonicalBytes), so 1234567 at scale -9 is `1234567n`, 1500000000 at -9 is `1500m`, 2e9 at -9 is `2`,
+ * 0 is `0`. `value` must be a safe integer; `scale` a multiple of 3 in [-9, 18].
+ */
+export function formatDecimalSI(value: number, scale: number): string {
+  if (value === 0) return '0';
+  let mantissa = BigInt(Math.trunc(value));
+  let exponent = scale;
+  while (mantissa % 1000n === 0n && exponent + 3 <= 18) {
+    mantissa /= 1000n;
+    exponent += 3;
+  }
+  return `${mantissa}${DECIMAL_SUFFIX[exponent] ?? `e${exponent}`}`;
+}
+
+/**
+ * `Quantity.String()` of `bytes` in BinarySI (`resource.NewQuantity(bytes, BinarySI)`): values strictly
+ * between -1024 and 1024 print as DecimalSI (`512`, `1k` for 1000), others with the largest power of 1024
+ * that divides them (`3856Ki`, `64Mi`, `1536`). `bytes` must be a safe integer.
+ */
+export function formatBinarySI(bytes: number): string {
+  const v = Math.trunc(bytes);
+  if (v > -1024 && v < 1024) return formatDecimalSI(v, 0);
+  let mantissa = BigInt(v);
+  let exponent = 0;
+  while (mantissa % 1024n === 0n && exponent < BINARY_SUFFIX.length - 1) {
+    mantissa /= 1024n;
+    exponent++;
+  }
+  return `${mantissa}${BINARY_SUFFIX[exponent]}`;
 }

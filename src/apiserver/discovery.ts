@@ -115,7 +115,7 @@ export function apiResourceList(infos: ResourceInfo[], group: string, version: s
       verbs: i.verbs,
     };
     if (i.shortNames.length) entry['shortNames'] = i.shortNames;
-    entry['storageVersionHash'] = storageVersionHash(i.group, i.version, i.kind);
+    if (!i.withoutStorage) entry['storageVersionHash'] = storageVersionHash(i.group, i.version, i.kind);
     if (i.categories.length) entry['categories'] = i.categories;
     resources.push(entry);
     for (const sub of i.subresources) {

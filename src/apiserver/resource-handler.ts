@@ -20,6 +20,7 @@ import { decodeDeleteOptionsBody } from './protobuf/delete-options.js';
 import { negotiateProtobufResponses } from './protobuf/negotiate.js';
 import type { SubresourceContext } from '../registry/strategy.js';
 import type { KubeletProxy } from './pod-proxy.js';
+import { handleReadOnly, type ReadOnlyResources } from './read-only-handler.js';
 import type { Resources } from './resources.js';
 import type { ResourceRequest } from './routing.js';
 import { selectorForName } from './selectors.js';
@@ -33,6 +34,8 @@ export interface HandlerContext {
   clock: () => Date;
   /** Proxies connect subresources (pods/log...) to kubelets (pod-proxy.ts). */
   kubelet: KubeletProxy;
+  /** Resources served from components' memory (metrics.k8s.io), beside the stored ones. */
+  readOnly: ReadOnlyResources;
 }
 
 /** 404 for paths nothing serves, with kube's body. */
@@ -62,6 +65,11 @@ function successStatus(code: number, details?: Status['details']): Status {
 /** Handles one resource request end to end (throws StatusError for the caller to write). */
 export async function handleResource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, url: URL, ctx: HandlerContext): Promise<void> {
   negotiateProtobufResponses(req, res);
+  const ro = ctx.readOnly.lookup(info.group, info.version, info.resource);
+  if (ro) {
+    if (info.subresource !== '' || (ro.info.namespaced && info.name !== '' && info.namespace === '') || (!ro.info.namespaced && info.namespace !== '')) throw notFoundPath();
+    return handleReadOnly(req, res, info, url, ro);
+  }
   const gs = ctx.resources.lookup(info.group, info.version, info.resource);
   if (!gs) throw notFoundPath();
   if (gs.namespaced && info.name !== '' && info.namespace === '') throw notFoundPath();

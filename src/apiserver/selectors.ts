@@ -24,7 +24,7 @@ export interface Selectors {
  * Field-selector values of `obj`: the strategy's selectable fields plus `metadata.name` and, for namespaced
  * kinds, `metadata.namespace` (ObjectMetaFieldsSet). Fields absent here read as '' when matched.
  */
-export function objectFields(strategy: Strategy, obj: KubeObject): Record<string, string> {
+export function objectFields(strategy: Pick<Strategy, 'info' | 'selectableFields'>, obj: KubeObject): Record<string, string> {
   const own = strategy.selectableFields?.(obj) ?? {};
   const meta: Record<string, string> = { 'metadata.name': obj.metadata.name ?? '' };
   if (strategy.info.namespaced) meta['metadata.namespace'] = obj.metadata.namespace ?? '';
@@ -40,7 +40,7 @@ export function matchesSelectors(strategy: Strategy, sel: Selectors, obj: KubeOb
  * The field labels a kind accepts, or undefined when the strategy cannot say (its selectableFields throws
  * on a skeleton object; then every label is let through and unknown ones simply read as '').
  */
-function supportedFieldLabels(strategy: Strategy): Set<string> | undefined {
+function supportedFieldLabels(strategy: Pick<Strategy, 'info' | 'selectableFields'>): Set<string> | undefined {
   if (!strategy.selectableFields) return undefined;
   try {
     const skeleton = { metadata: {}, spec: {}, status: {}, involvedObject: {}, source: {} } as KubeObject;
@@ -56,7 +56,7 @@ function supportedFieldLabels(strategy: Strategy): Set<string> | undefined {
  * `metadata.name` and `metadata.namespace` (`"x" is not a known field selector: only "metadata.name",
  * "metadata.namespace"`). Throws a plain Error; the caller makes it a 400.
  */
-function checkFieldLabel(strategy: Strategy, label: string): void {
+function checkFieldLabel(strategy: Pick<Strategy, 'info' | 'selectableFields'>, label: string): void {
   if (!strategy.selectableFields) {
     if (label === 'metadata.name' || label === 'metadata.namespace') return;
     throw new Error(`${JSON.stringify(label)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
@@ -81,7 +81,7 @@ function asBadRequest<T>(parse: () => T): T {
  * parser's message, e.g. `unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt`,
  * `invalid selector: 'a'; can't understand 'a'` or `field label not supported: spec.foo`.
  */
-export function parseSelectors(strategy: Strategy, q: URLSearchParams): Selectors {
+export function parseSelectors(strategy: Pick<Strategy, 'info' | 'selectableFields'>, q: URLSearchParams): Selectors {
   const fieldSelector = asBadRequest(() => parseFieldSelector(q.get('fieldSelector') ?? ''));
   const labelSelector = asBadRequest(() => parseLabelSelector(q.get('labelSelector') ?? ''));
   asBadRequest(() => fieldSelector.requirements.forEach((r) => checkFieldLabel(strategy, r.field)));

@@ -15,6 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
+import type { ReadOnlyResource } from '../registry/read-only.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
 import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
@@ -23,6 +24,7 @@ import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { KubeletProxy, type KubeletClientTls } from './pod-proxy.js';
+import { ReadOnlyResources } from './read-only-handler.js';
 import { isWebSocketRequest } from './wsstream.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
 import { Resources } from './resources.js';
@@ -46,6 +48,12 @@ export interface ApiServerOptions {
   gitVersion?: string;
   /** Patch and strict-decoding implementations; default the real modules. */
   patchOps?: PatchOps;
+  /**
+   * Resources served from a component's memory (registry/read-only.ts; metrics.k8s.io), in discovery and
+   * answering get and list from the first request on, as kube-aggregator serves a registered APIService's
+   * group (the component answers 503 until it is ready). Throws when one is also a stored kind.
+   */
+  readOnly?: ReadOnlyResource[];
 }
 
 /** A running API server. */
@@ -106,11 +114,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     patch,
     onRemoved: (obj) => recreateSystemNamespace(resources, obj),
   });
-  const infos = options.strategies.map((s) => s.info);
+  const storedInfos = options.strategies.map((s) => s.info);
+  const readOnly = new ReadOnlyResources();
+  readOnly.install(options.readOnly ?? [], (g, v, r) => resources.lookup(g, v, r) !== undefined);
+  /** Discovery's view: stored kinds, then the read-only ones (OpenAPI documents only the stored kinds). */
+  const infos = [...storedInfos, ...readOnly.all().map((r) => r.info)];
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
-  const ctx: HandlerContext = { resources, patch, clock, kubelet };
+  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly };
   await bootstrapNamespaces(resources);
 
   let address = '';
@@ -166,7 +178,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       case 'openapi': {
         if (url.pathname === '/openapi/v2') {
           // Exact path, as kube-apiserver registers it (`/openapi/v2/` is 404).
-          const r = serveOpenAPIV2(infos, {
+          const r = serveOpenAPIV2(storedInfos, {
             accept: req.headers.accept,
             ifNoneMatch: req.headers['if-none-match'],
             ifModifiedSince: req.headers['if-modified-since'],
@@ -176,7 +188,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           res.end(req.method === 'HEAD' ? undefined : r.body);
           return;
         }
-        const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), infos, req.headers['if-none-match']);
+        const r = serveOpenAPIV3(info.path, url.searchParams.get('hash'), storedInfos, req.headers['if-none-match']);
         if (!r) throw notFoundPath();
         res.writeHead(r.status, r.headers);
         res.end(r.body);

@@ -50,7 +50,8 @@ export function columnDefinitions(strategy: Strategy): TableColumnDefinition[] {
   return strategy.table ? strategy.table.columnDefinitions : [NAME_COLUMN, CREATED_COLUMN];
 }
 
-function rowObject(obj: KubeObject, include: IncludeObject, version: TableVersion): unknown {
+/** A row's `object` as `includeObject` asks: none, PartialObjectMetadata, or the whole object. */
+export function rowObject(obj: KubeObject, include: IncludeObject, version: TableVersion): unknown {
   switch (include) {
     case 'None':
       return undefined;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ensurePki, renderKubeconfig, type ClusterPki } from '../pki/pki.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startNamespaceController } from '../controllers/namespace.js';
+import type { ReadOnlyResource } from '../registry/read-only.js';
 import type { Strategy } from '../registry/strategy.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { startApiServer, type ApiServer } from './server.js';
@@ -54,6 +55,8 @@ export async function strategiesForTest(): Promise<Strategy[]> {
 export interface TestServerOptions {
   /** Also run the namespace controller (src/controllers/namespace.ts) against the server, so deleted namespaces go away. */
   namespaceController?: boolean;
+  /** Read-only resources to serve (ApiServerOptions.readOnly). */
+  readOnly?: ReadOnlyResource[];
 }
 
 /** Starts a server for tests. */
@@ -68,6 +71,7 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     port: 0,
     tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
+    ...(options.readOnly ? { readOnly: options.readOnly } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
   const client = options.namespaceController ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;

@@ -1,9 +1,9 @@
 /**
- * `k1s server`: one foreground process running the API server, the scheduler, the kubelet and (unless
- * `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
+ * `k1s server`: one foreground process running the API server, the controllers, the kubelet, a metrics
+ * server and (unless `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
  *
  * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
- * scheduler. SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
+ * scheduler and controllers → proxy → metrics server (its metrics.k8s.io group served by the API server from the start). SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
  * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
  * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
  * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
@@ -32,6 +32,7 @@ import { startReplicaSetController } from '../controllers/replicaset/controller.
 import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
 import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
+import { createMetricsServer } from '../metrics/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
@@ -84,6 +85,12 @@ export async function runServer(argv: string[]): Promise<void> {
     const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
     stops.push(() => store.close(), 'storage');
 
+    // The metrics.k8s.io group is served from the start, as kube-aggregator serves a registered APIService
+    // (503 until the metrics server runs), so no client caches a discovery without it.
+    const metricsServer = createMetricsServer({
+      kubeletTls: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+      log: (msg) => log.warn(`metrics server: ${msg}`),
+    });
     const api = await startApiServer({
       store,
       // The multi-container lint: Warning headers on writes of Pods, Deployments and ReplicaSets (src/lint).
@@ -92,6 +99,7 @@ export async function runServer(argv: string[]): Promise<void> {
       port: flags.httpsListenPort,
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
       kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+      readOnly: metricsServer.resources,
     });
     stops.push(() => api.close(), 'API server', 2_000);
     const serverUrl = `https://127.0.0.1:${api.port}`;
@@ -217,6 +225,9 @@ export async function runServer(argv: string[]): Promise<void> {
       await proxy.stop();
       for (const e of (await cleanupProxyRules()).errors) log.warn(`service proxy cleanup: ${e}`);
     }, 'service proxy', 2_000);
+    // metrics-server's role: scrapes the kubelets' /metrics/resource every 15 s (kubectl top).
+    metricsServer.start(adminClient('metrics-server'));
+    stops.push(() => metricsServer.stop(), 'metrics server', 1_000);
     log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');

@@ -135,6 +135,18 @@ describe('containerd runtime', { skip: runnable ? false : 'needs root and /usr/b
     assert.equal(serverStatus.state, 'CONTAINER_RUNNING');
     assert.equal(serverStatus.logPath, join(logDirectory, 'server', '0.log'));
 
+    // CRI stats, what the kubelet's /metrics/resource reads: cumulative CPU and the working set of each running container.
+    const stats = await timed('listContainerStats', () => runtime.listContainerStats({ podSandboxId: sandboxId }));
+    assert.deepEqual(stats.map((s) => s.attributes?.metadata?.name).sort(), ['client', 'server']);
+    for (const s of stats) {
+      assert.ok((s.cpu?.usageCoreNanoSeconds?.value ?? 0) > 0, `cumulative CPU of ${s.attributes?.metadata?.name}: ${JSON.stringify(s.cpu)}`);
+      assert.ok((s.memory?.workingSetBytes?.value ?? 0) > 0, `working set of ${s.attributes?.metadata?.name}: ${JSON.stringify(s.memory)}`);
+      assert.ok(Math.abs((s.cpu?.timestamp ?? 0) / 1e6 - Date.now()) < 10_000, 'sampled now (ns since the epoch)');
+    }
+    // containerd 1.6 implements ListPodSandboxStats from the sandbox's cgroup, which a sandbox without a cgroup
+    // parent (k1s gives none) does not have: the kubelet's stats sum the containers instead (kubelet/stats).
+    await assert.rejects(runtime.listPodSandboxStats(), /ListPodSandboxStats: rpc error: code = Unknown desc = failed to obtain metrics for sandbox "\w+": failed to get cgroup metrics for sandbox \w+ because cgroupPath is empty/);
+
     await timed('teardown', async () => {
       await runtime.stopContainer(clientId, 0);
       await runtime.stopContainer(serverId, 1);

@@ -45,6 +45,17 @@ describe('createCriClient against a fake runtime', () => {
       createContainer: record('createContainer', { containerId: 'c1' }),
       execSync: record('execSync', { stdout: Buffer.from('out'), stderr: Buffer.alloc(0), exitCode: 2 }),
       listContainers: record('listContainers', { containers: [{ id: 'c1', state: 'CONTAINER_EXITED', labels: {} }] }),
+      listContainerStats: record('listContainerStats', {
+        stats: [
+          {
+            attributes: { id: 'c1', metadata: { name: 'app', attempt: 0 }, labels: { 'io.kubernetes.pod.name': 'p' } },
+            cpu: { timestamp: 1_700_000_000_123_456_789, usageCoreNanoSeconds: { value: 5_000_000_000 } },
+            memory: { timestamp: 1_700_000_000_123_456_789, workingSetBytes: { value: 4096 } },
+          },
+          { attributes: { id: 'c2', metadata: { name: 'exited', attempt: 0 } } },
+        ],
+      }),
+      listPodSandboxStats: ((_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: 'not implemented' })) as Handler,
     });
     server.addService(pkg.runtime.v1['ImageService']!.service, {
       imageStatus: ((call, cb) => {
@@ -116,6 +127,21 @@ describe('createCriClient against a fake runtime', () => {
     const list = await client.runtime.listContainers({ podSandboxId: 'sb1' });
     assert.equal(list[0]?.state, 'CONTAINER_EXITED');
     assert.deepEqual(seen['listContainers'], { filter: { podSandboxId: 'sb1', id: '', labelSelector: {}, state: null } });
+  });
+
+  it('lists container stats: cumulative CPU and working set as numbers, absent usages as null', async () => {
+    const stats = await client.runtime.listContainerStats({ podSandboxId: 'sb1' });
+    assert.equal(stats[0]?.attributes?.metadata?.name, 'app');
+    assert.equal(stats[0]?.cpu?.usageCoreNanoSeconds?.value, 5_000_000_000);
+    assert.equal(stats[0]?.cpu?.usageNanoCores, null);
+    assert.equal(stats[0]?.memory?.workingSetBytes?.value, 4096);
+    assert.equal(typeof stats[0]?.cpu?.timestamp, 'number');
+    assert.equal(stats[1]?.cpu, null, 'a container without a task has no cpu');
+    assert.deepEqual(seen['listContainerStats'], { filter: { id: '', podSandboxId: 'sb1', labelSelector: {} } });
+  });
+
+  it('passes UNIMPLEMENTED of ListPodSandboxStats on as a CriError', async () => {
+    await assert.rejects(client.runtime.listPodSandboxStats(), (err: unknown) => err instanceof CriError && err.code === grpc.status.UNIMPLEMENTED);
   });
 
   it('waitForCri resolves with the runtime version once the socket answers', async () => {

@@ -7,6 +7,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import type {
   ContainerConfig,
   ContainerFilter,
+  ContainerStats,
+  ContainerStatsFilter,
   CriContainer,
   CriContainerStatus,
   CriImage,
@@ -16,6 +18,8 @@ import type {
   PodSandbox,
   PodSandboxConfig,
   PodSandboxFilter,
+  PodSandboxStats,
+  PodSandboxStatsFilter,
   PodSandboxStatus,
   RuntimeService,
 } from './types.js';
@@ -225,6 +229,14 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
       const r = await rt('Status', { verbose: false });
       const st = (r['status'] ?? { conditions: [] }) as { conditions: { type: string; status: boolean; reason: string; message: string }[] };
       return { conditions: st.conditions ?? [] };
+    },
+    async listContainerStats(filter?: ContainerStatsFilter) {
+      const r = await rt('ListContainerStats', filter ? ({ filter } as unknown as Message) : {});
+      return (r['stats'] ?? []) as ContainerStats[];
+    },
+    async listPodSandboxStats(filter?: PodSandboxStatsFilter) {
+      const r = await rt('ListPodSandboxStats', filter ? ({ filter } as unknown as Message) : {});
+      return (r['stats'] ?? []) as PodSandboxStats[];
     },
   };
 

@@ -229,6 +229,60 @@ export interface CriImage {
   size: number;
 }
 
+/** runtime.v1 UInt64Value: a present-or-absent unsigned number. */
+export interface UInt64Value {
+  value: number;
+}
+
+/** runtime.v1 CpuUsage: cumulative CPU time of a container or sandbox cgroup. */
+export interface CpuUsage {
+  /** When the sample was taken, nanoseconds since the epoch. */
+  timestamp: number;
+  /** Cumulative CPU time, core-nanoseconds. */
+  usageCoreNanoSeconds?: UInt64Value | null;
+  /** Usage over the runtime's own sampling window, nanocores (containerd 1.6 leaves it unset). */
+  usageNanoCores?: UInt64Value | null;
+}
+
+/** runtime.v1 MemoryUsage; every size in bytes. */
+export interface MemoryUsage {
+  /** Nanoseconds since the epoch. */
+  timestamp: number;
+  /** usage minus inactive file pages (cAdvisor's working set). */
+  workingSetBytes?: UInt64Value | null;
+  availableBytes?: UInt64Value | null;
+  usageBytes?: UInt64Value | null;
+  rssBytes?: UInt64Value | null;
+  pageFaults?: UInt64Value | null;
+  majorPageFaults?: UInt64Value | null;
+}
+
+/** runtime.v1 ContainerStatsFilter (all fields ANDed; empty = every container). */
+export interface ContainerStatsFilter {
+  id?: string;
+  podSandboxId?: string;
+  labelSelector?: Record<string, string>;
+}
+
+/** runtime.v1 ContainerStats: the CPU and memory fields (writable layer, swap and io are not in k1s's proto). */
+export interface ContainerStats {
+  attributes?: { id: string; metadata?: ContainerMetadata | null; labels: Record<string, string>; annotations: Record<string, string> } | null;
+  cpu?: CpuUsage | null;
+  memory?: MemoryUsage | null;
+}
+
+/** runtime.v1 PodSandboxStatsFilter. */
+export interface PodSandboxStatsFilter {
+  id?: string;
+  labelSelector?: Record<string, string>;
+}
+
+/** runtime.v1 PodSandboxStats: the sandbox cgroup's CPU and memory and its containers' stats (Linux). */
+export interface PodSandboxStats {
+  attributes?: { id: string; metadata?: PodSandboxMetadata | null; labels: Record<string, string>; annotations: Record<string, string> } | null;
+  linux?: { cpu?: CpuUsage | null; memory?: MemoryUsage | null; containers: ContainerStats[] } | null;
+}
+
 /** The CRI RuntimeService calls the kubelet makes. Errors are gRPC errors (`code`, `details`). */
 export interface RuntimeService {
   version(): Promise<{ version: string; runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }>;
@@ -252,6 +306,10 @@ export interface RuntimeService {
   exec(request: ExecRequest): Promise<string>;
   /** Runtime conditions (RuntimeReady, NetworkReady). */
   status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
+  /** CPU and memory of the runtime's containers (every state; a container without a task has no cpu/memory). */
+  listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]>;
+  /** Sandbox-level stats; a runtime that lacks them rejects with gRPC code UNIMPLEMENTED. */
+  listPodSandboxStats(filter?: PodSandboxStatsFilter): Promise<PodSandboxStats[]>;
 }
 
 /** runtime.v1 AuthConfig: credentials for one PullImage (field numbers 1-6 in api.proto). */

@@ -1,4 +1,4 @@
-// Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, server.
+// Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, stats, server.
 
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { KubeletPodSyncer } from './pod-sync.js';
 import { PodWorkers } from './pod-workers/pod-workers.js';
 import { ProberManager } from './prober/prober-manager.js';
 import { startKubeletServer } from './server/server.js';
+import { resourceMetricsText } from './stats/provider.js';
 import { StatusManager } from './status/status-manager.js';
 import { realClock, realTimers, type Clock, type Timers } from './util/clock.js';
 import { VolumeManager } from './volumes/volume-manager.js';
@@ -167,7 +168,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     return undefined;
   };
 
-  const server = await startKubeletServer({ ...options.server, runtime, getPod: byName, log });
+  const server = await startKubeletServer({
+    ...options.server,
+    runtime,
+    getPod: byName,
+    resourceMetrics: () => resourceMetricsText({ runtime, nodeName: options.nodeName, clock }),
+    log,
+  });
   const nodeStatus = startNodeStatus({
     client,
     runtime,

@@ -25,6 +25,11 @@ export interface ResourceInfo {
   verbs: string[];
   /** Subresource names served for this resource: 'status', 'log', 'exec', 'binding'... */
   subresources: string[];
+  /**
+   * True for resources served without storage (read-only.ts: metrics.k8s.io): discovery then gives no
+   * storageVersionHash, as for any resource without a storage version. Absent = false.
+   */
+  withoutStorage?: boolean;
 }
 
 /** meta/v1 TableColumnDefinition. */

@@ -112,3 +112,15 @@ test('remote-command framing and protocol negotiation', () => {
   assert.equal(negotiateProtocol(['channel.k8s.io', 'v4.channel.k8s.io']), 'v4.channel.k8s.io');
   assert.equal(negotiateProtocol(['base64.channel.k8s.io']), undefined);
 });
+
+test('kubelet server serves /metrics/resource as Prometheus text', async () => {
+  const s = await startKubeletServer({ host: '127.0.0.1', port: 0, runtime: cri, getPod: () => undefined, resourceMetrics: async () => 'resource_scrape_error 0\n' });
+  try {
+    const res = await fetch(`http://127.0.0.1:${s.port}/metrics/resource`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    assert.equal(await res.text(), 'resource_scrape_error 0\n');
+  } finally {
+    await s.close();
+  }
+});

@@ -1,4 +1,4 @@
-// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket or SPDY/3.1), /healthz.
+// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket or SPDY/3.1), /metrics/resource, /healthz.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../api/types.js';
 import type { CriContainer, RuntimeService } from '../../cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { RESOURCE_METRICS_CONTENT_TYPE } from '../stats/resource-metrics.js';
 import { parseLogQuery } from './cri-log.js';
 import { containerLogStatusError } from './log-status.js';
 import { execSyncSession, parseExecQuery, relaySession } from './exec.js';
@@ -26,6 +27,8 @@ export interface KubeletServerOptions {
   runtime: RuntimeService;
   /** The pod bound to this node with that namespace/name, if any. */
   getPod(namespace: string, name: string): Pod | undefined;
+  /** The body of `/metrics/resource` (stats/resource-metrics.ts); absent = 404 there. */
+  resourceMetrics?: () => Promise<string>;
   log?: (msg: string) => void;
 }
 
@@ -179,6 +182,13 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     if (req.method === 'GET' && (parts[0] === 'healthz' || parts[0] === 'readyz')) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
+      return;
+    }
+    if (req.method === 'GET' && parts[0] === 'metrics' && parts[1] === 'resource' && parts.length === 2 && opts.resourceMetrics) {
+      opts.resourceMetrics().then((body) => {
+        res.writeHead(200, { 'Content-Type': RESOURCE_METRICS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+      }, fail);
       return;
     }
     if (req.method === 'GET' && parts[0] === 'containerLogs' && parts.length === 4) {

@@ -6,6 +6,8 @@ import type {
   ContainerConfig,
   ContainerFilter,
   ContainerState,
+  ContainerStats,
+  ContainerStatsFilter,
   CriContainer,
   CriContainerStatus,
   CriImage,
@@ -15,6 +17,7 @@ import type {
   PodSandbox,
   PodSandboxConfig,
   PodSandboxFilter,
+  PodSandboxStats,
   PodSandboxStatus,
   RuntimeService,
 } from '../../cri/types.js';
@@ -29,6 +32,12 @@ export interface FakeSandbox {
   ip: string;
 }
 
+/** Cumulative usage a test gives a fake container: CPU core-nanoseconds and working-set bytes. */
+export interface FakeUsage {
+  cpuCoreNanoSeconds: number;
+  workingSetBytes: number;
+}
+
 /** A fake container instance. */
 export interface FakeContainer {
   id: string;
@@ -41,6 +50,8 @@ export interface FakeContainer {
   finishedAt: number;
   exitCode: number;
   reason: string;
+  /** Usage ListContainerStats reports while running; absent = zero. */
+  usage?: FakeUsage;
 }
 
 function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
@@ -249,6 +260,27 @@ export class FakeRuntime implements RuntimeService, ImageService {
 
   async status() {
     return { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] };
+  }
+
+  /** Like containerd 1.6: every container is listed, only those with a running task carry cpu and memory (at the clock's time). */
+  async listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]> {
+    const now = this.clock.now() * 1e6;
+    return [...this.containers.values()]
+      .filter((c) => matches(c.config.labels ?? {}, filter?.labelSelector) && (!filter?.podSandboxId || c.sandboxId === filter.podSandboxId) && (!filter?.id || c.id === filter.id))
+      .map((c) => {
+        const attributes = { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} };
+        if (c.state !== 'CONTAINER_RUNNING') return { attributes, cpu: null, memory: null };
+        return {
+          attributes,
+          cpu: { timestamp: now, usageCoreNanoSeconds: { value: c.usage?.cpuCoreNanoSeconds ?? 0 }, usageNanoCores: null },
+          memory: { timestamp: now, workingSetBytes: { value: c.usage?.workingSetBytes ?? 0 } },
+        };
+      });
+  }
+
+  /** Rejects with UNIMPLEMENTED (code 12), as a runtime without sandbox stats does. */
+  async listPodSandboxStats(): Promise<PodSandboxStats[]> {
+    throw Object.assign(new Error('ListPodSandboxStats not implemented'), { code: 12, details: 'not implemented' });
   }
 
   async listImages(): Promise<CriImage[]> {
