@@ -13,7 +13,7 @@ import { argv, stdout } from 'node:process';
 import { PINNED_API, PINNED_APIMACHINERY } from '../../api/schema/codegen/pinned.js';
 
 /** The k8s.io/api directories read; a directory's messages are named after it (`apps/v1` → `apps.v1.Deployment`). */
-const API_PACKAGES = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1'];
+const API_PACKAGES = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1'];
 
 /** The pinned inputs: repository, tag, commit and the files read from it (tag and commit shared with the schema tables). */
 export const PINNED = {
@@ -51,6 +51,9 @@ export const ROOTS = [
   'storage.v1.StorageClassList',
   ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].flatMap((k) => [`rbac.v1.${k}`, `rbac.v1.${k}List`]),
   'authentication.v1.TokenRequest',
+  'authentication.v1.TokenReview',
+  'authentication.v1.SelfSubjectReview',
+  ...['SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'].map((k) => `authorization.v1.${k}`),
   'meta.v1.Status',
   'meta.v1.DeleteOptions',
   'meta.v1.WatchEvent',
@@ -67,7 +70,7 @@ const PACKAGES: Record<string, string> = {
 };
 
 /** Messages with hand-written Go marshalling (and JSON forms the codec implements), so without tagged Go fields. */
-const WELL_KNOWN = new Set(['meta.v1.Time', 'meta.v1.MicroTime', 'resource.Quantity', 'intstr.IntOrString']);
+const WELL_KNOWN = new Set(['meta.v1.Time', 'meta.v1.MicroTime', 'resource.Quantity', 'intstr.IntOrString', 'authentication.v1.ExtraValue', 'authorization.v1.ExtraValue']);
 
 const SCALARS = new Set(['string', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'bytes', 'double', 'float']);
 

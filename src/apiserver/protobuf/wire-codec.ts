@@ -127,6 +127,12 @@ function writeBody(w: Writer, type: string, v: unknown, path: string): void {
       if (v === undefined || v === null) return;
       w.uint32(10).bytes(Buffer.from(JSON.stringify(v)));
       return;
+    case 'authentication.v1.ExtraValue':
+    case 'authorization.v1.ExtraValue':
+      // `type ExtraValue []string`: a JSON array, a message of `repeated string items = 1` on the wire.
+      if (v !== undefined && v !== null && !Array.isArray(v)) throw typeError(path, 'a list of strings', v);
+      for (const item of (v ?? []) as unknown[]) w.uint32(10).string(String(item));
+      return;
     default:
       if (v !== undefined && !isObject(v)) throw typeError(path, `a ${type} object`, v);
       writeFields(w, type, v ?? {}, path);
@@ -271,6 +277,9 @@ function bodyToJson(type: string, bytes: Uint8Array): unknown {
       if (typeof raw !== 'string') return undefined;
       return JSON.parse(Buffer.from(raw, 'base64').toString('utf8')) as unknown;
     }
+    case 'authentication.v1.ExtraValue':
+    case 'authorization.v1.ExtraValue':
+      return readFields(type, bytes)['items'] ?? [];
     default:
       return readFields(type, bytes);
   }

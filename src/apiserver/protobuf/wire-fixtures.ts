@@ -385,4 +385,53 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
     spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'web', uid: 'p1' } },
     status: { token: 'eyJhbGciOi', expirationTimestamp: TIME },
   },
+  TokenReview: {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenReview',
+    metadata: {},
+    spec: { token: 'eyJhbGciOi', audiences: ['https://kubernetes.default.svc.cluster.local'] },
+    status: {
+      authenticated: true,
+      user: { username: 'system:serviceaccount:ns1:default', uid: 'u1', groups: ['system:serviceaccounts', 'system:authenticated'], extra: { 'authentication.kubernetes.io/pod-name': ['web'] } },
+      audiences: ['https://kubernetes.default.svc.cluster.local'],
+    },
+  },
+  SelfSubjectReview: {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
+    metadata: { creationTimestamp: TIME },
+    status: { userInfo: { username: 'system:admin', groups: ['system:masters', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] } } },
+  },
+  SubjectAccessReview: {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    metadata: {},
+    spec: { resourceAttributes: { namespace: 'ns1', verb: 'list', resource: 'pods' }, user: 'jane', groups: ['dev'], extra: { scope: ['a', 'b'] }, uid: 'u1' },
+    status: { allowed: false, denied: true, reason: 'no', evaluationError: 'boom' },
+  },
+  SelfSubjectAccessReview: {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: {},
+    spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } },
+    status: { allowed: true },
+  },
+  LocalSubjectAccessReview: {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'LocalSubjectAccessReview',
+    metadata: { namespace: 'ns1' },
+    spec: { resourceAttributes: { namespace: 'ns1', verb: 'get', group: 'apps', version: 'v1', resource: 'deployments', subresource: 'scale', name: 'web' }, user: 'jane' },
+    status: { allowed: true, reason: 'RBAC: allowed' },
+  },
+  SelfSubjectRulesReview: {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectRulesReview',
+    metadata: {},
+    spec: { namespace: 'ns1' },
+    status: {
+      resourceRules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], resourceNames: ['web'] }],
+      nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }],
+      incomplete: false,
+    },
+  },
 };

@@ -9,7 +9,7 @@
 import { CORE_V1, META_V1, type RootType } from './build-tables.js';
 
 /** Directories of kubernetes/api read by the generator (every non-generated `.go` file in them). */
-export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1'];
+export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1'];
 
 /** Directories of kubernetes/apimachinery read by the generator. */
 export const APIMACHINERY_DIRS = ['pkg/apis/meta/v1'];
@@ -114,8 +114,15 @@ export const MODULES: TableModulePlan[] = [
   {
     file: 'authentication-v1.gen.ts',
     exportName: 'authenticationV1',
-    job: 'Schema of authentication.k8s.io/v1 TokenRequest (the token subresource of ServiceAccounts).',
+    job: 'Schema of authentication.k8s.io/v1 TokenRequest (the token subresource of ServiceAccounts), TokenReview and SelfSubjectReview.',
     pkg: 'k8s.io/api/authentication/v1',
-    roots: api('authentication/v1', 'TokenRequest'),
+    roots: api('authentication/v1', 'TokenRequest', 'TokenReview', 'SelfSubjectReview'),
+  },
+  {
+    file: 'authorization-v1.gen.ts',
+    exportName: 'authorizationV1',
+    job: 'Schema of authorization.k8s.io/v1 SubjectAccessReview, SelfSubjectAccessReview, LocalSubjectAccessReview and SelfSubjectRulesReview.',
+    pkg: 'k8s.io/api/authorization/v1',
+    roots: api('authorization/v1', 'SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'),
   },
 ];

@@ -13,6 +13,7 @@ import { discoveryV1 } from './discovery-v1.gen.js';
 import { storageV1 } from './storage-v1.gen.js';
 import { rbacV1 } from './rbac-v1.gen.js';
 import { authenticationV1 } from './authentication-v1.gen.js';
+import { authorizationV1 } from './authorization-v1.gen.js';
 
 /** core/v1 structs by bare Go name (`Container`). */
 export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage };
@@ -21,7 +22,7 @@ export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV
 export const metaV1Tables: TypeTable = metaV1;
 
 /** Structs of the other k8s.io/api packages by qualified name (`apps.v1.Deployment`, `discovery.v1.EndpointPort`). */
-export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1 };
+export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1 };
 
 /** Kinds with a generated schema, by group/version (`''/v1`, `apps/v1`): kind → table type name. */
 export const generatedKinds: Record<string, Record<string, string>> = {
@@ -31,5 +32,6 @@ export const generatedKinds: Record<string, Record<string, string>> = {
   'discovery.k8s.io/v1': { EndpointSlice: 'discovery.v1.EndpointSlice', EndpointSliceList: 'discovery.v1.EndpointSliceList' },
   'storage.k8s.io/v1': { StorageClass: 'storage.v1.StorageClass', StorageClassList: 'storage.v1.StorageClassList' },
   'rbac.authorization.k8s.io/v1': { Role: 'rbac.v1.Role', RoleList: 'rbac.v1.RoleList', ClusterRole: 'rbac.v1.ClusterRole', ClusterRoleList: 'rbac.v1.ClusterRoleList', RoleBinding: 'rbac.v1.RoleBinding', RoleBindingList: 'rbac.v1.RoleBindingList', ClusterRoleBinding: 'rbac.v1.ClusterRoleBinding', ClusterRoleBindingList: 'rbac.v1.ClusterRoleBindingList' },
-  'authentication.k8s.io/v1': { TokenRequest: 'authentication.v1.TokenRequest' },
+  'authentication.k8s.io/v1': { TokenRequest: 'authentication.v1.TokenRequest', TokenReview: 'authentication.v1.TokenReview', SelfSubjectReview: 'authentication.v1.SelfSubjectReview' },
+  'authorization.k8s.io/v1': { SubjectAccessReview: 'authorization.v1.SubjectAccessReview', SelfSubjectAccessReview: 'authorization.v1.SelfSubjectAccessReview', LocalSubjectAccessReview: 'authorization.v1.LocalSubjectAccessReview', SelfSubjectRulesReview: 'authorization.v1.SelfSubjectRulesReview' },
 };

@@ -60,6 +60,11 @@ export const metaV1: TypeTable = {
     dryRun: { type: '[]string', list: 'atomic', doc: 'When present, indicates that modifications should not be persisted.' },
     ignoreStoreReadErrorWithClusterBreakingPotential: { type: 'bool', doc: 'if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error.' },
   } },
+  FieldSelectorRequirement: { doc: 'FieldSelectorRequirement is a selector that contains values, a key, and an operator that relates the key and values.', fields: {
+    key: { type: 'string', required: true, doc: 'key is the field selector key that the requirement applies to.' },
+    operator: { type: 'string', required: true, doc: 'operator represents a key\'s relationship to a set of values.' },
+    values: { type: '[]string', list: 'atomic', doc: 'values is an array of string values.' },
+  } },
   GroupVersionForDiscovery: { doc: 'GroupVersion contains the "group/version" and "version" string of a version.', fields: {
     groupVersion: { type: 'string', required: true, doc: 'groupVersion specifies the API group and version in the form "group/version"' },
     version: { type: 'string', required: true, doc: 'version specifies the version in the form of "version".' },
