@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, webcrypto } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,6 +36,8 @@ export interface ClusterPki {
   kubeletServing: KeyPair;
   /** The API server's identity towards the kubelet (log, exec proxying). */
   apiserverKubeletClient: KeyPair;
+  /** The key that signs ServiceAccount tokens (RSA 2048, PKCS#8 PEM) and its public half (SPKI PEM), `service.key` as k3s keeps it. */
+  serviceAccount: { keyPem: string; publicKeyPem: string };
 }
 
 interface Signer {
@@ -183,6 +185,7 @@ export async function ensurePki(dir: string, nodeName: string, options: { apiser
     out[name] = pair;
   }
   return {
+    serviceAccount: await ensureServiceAccountKey(dir),
     caPem: caPair.certPem,
     apiserver: out.apiserver!,
     admin: out.admin!,
@@ -190,6 +193,26 @@ export async function ensurePki(dir: string, nodeName: string, options: { apiser
     kubeletServing: out.kubeletServing!,
     apiserverKubeletClient: out.apiserverKubeletClient!,
   };
+}
+
+/**
+ * Loads `<dir>/service.key`, the ServiceAccount token signing key, creating an RSA 2048 key when missing (kube-apiserver
+ * `--service-account-signing-key-file`, k3s `server/tls/service.key`). Tokens signed before a restart stay valid.
+ */
+async function ensureServiceAccountKey(dir: string): Promise<{ keyPem: string; publicKeyPem: string }> {
+  const file = join(dir, 'service.key');
+  let keyPem: string;
+  if (existsSync(file)) keyPem = await readFile(file, 'utf8');
+  else {
+    keyPem = await new Promise<string>((resolve, reject) =>
+      generateKeyPair('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }, (err, _pub, priv) =>
+        err ? reject(err) : resolve(priv),
+      ),
+    );
+    await writeFile(file, keyPem, { mode: 0o600 });
+  }
+  const publicKeyPem = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString();
+  return { keyPem, publicKeyPem };
 }
 
 /**
