@@ -18,6 +18,16 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['apps', 'deployments', 'Deployment', true, 'deploy'],
     ['apps', 'replicasets', 'ReplicaSet', true, 'rs'],
     ['discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, ''],
+    ['rbac.authorization.k8s.io', 'clusterrolebindings', 'ClusterRoleBinding', false, ''],
+    ['rbac.authorization.k8s.io', 'clusterroles', 'ClusterRole', false, ''],
+    ['rbac.authorization.k8s.io', 'rolebindings', 'RoleBinding', true, ''],
+    ['rbac.authorization.k8s.io', 'roles', 'Role', true, ''],
+    ['authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', false, ''],
+    ['authentication.k8s.io', 'tokenreviews', 'TokenReview', false, ''],
+    ['authorization.k8s.io', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true, ''],
+    ['authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, ''],
+    ['authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, ''],
+    ['authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', false, ''],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'deployments', 'replicasets']);

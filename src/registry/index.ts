@@ -1,5 +1,6 @@
 /**
- * The list of strategies the API server serves generically: core/v1, apps/v1 and discovery.k8s.io/v1.
+ * The list of strategies the API server serves generically: core/v1, apps/v1, discovery.k8s.io/v1,
+ * rbac.authorization.k8s.io/v1, and the authentication/authorization reviews.
  */
 import { parseCidr } from '../api/ipv4.js';
 import type { KubeObject } from '../api/types.js';
@@ -15,6 +16,10 @@ import { podStrategy } from './pods.js';
 import { secretStrategy } from './secrets.js';
 import { serviceAccountStrategy } from './serviceaccounts.js';
 import { withPodSpecWarnings, type PodSpecWarnings } from './pod-spec-warnings.js';
+import { serviceAccountTokenSubresource, type TokenGenerator, type TokenSubresourceOptions } from './serviceaccount-token.js';
+import { authenticationStrategies } from './authentication.js';
+import { authorizationStrategies } from './authorization.js';
+import { rbacStrategies } from './rbac/strategies.js';
 import type { Strategy } from './strategy.js';
 
 export type { PodSpecWarnings } from './pod-spec-warnings.js';
@@ -30,6 +35,10 @@ export interface RegistryConfig {
    * src/lint); absent = none.
    */
   podSpecWarnings?: PodSpecWarnings;
+  /** Signs ServiceAccount tokens: with it, serviceaccounts/token (the TokenRequest API) is served. */
+  serviceAccountTokens?: TokenGenerator;
+  /** Limits of issued tokens (`--service-account-max-token-expiration`, `--service-account-extend-token-expiration`). */
+  tokenOptions?: TokenSubresourceOptions;
 }
 
 /** k3s's defaults. */
@@ -45,8 +54,10 @@ export function parsePortRange(s: string): { min: number; max: number } {
 }
 
 /**
- * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts, services, endpoints
- * (core/v1), deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1); with `config.podSpecWarnings`,
+ * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts (with serviceaccounts/token
+ * when `config.serviceAccountTokens` is given), services, endpoints (core/v1), deployments, replicasets (apps/v1),
+ * endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings (rbac.authorization.k8s.io/v1), and the
+ * reviews served without storage (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`,
  * pods, deployments and replicasets send its warnings on create and update.
  * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
  * invalid `config`.
@@ -54,9 +65,18 @@ export function parsePortRange(s: string): { min: number; max: number } {
 export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG): Strategy[] {
   const ports = parsePortRange(config.serviceNodePortRange);
   const services = serviceStrategy({ serviceCIDR: parseCidr(config.serviceCIDR), nodePortMin: ports.min, nodePortMax: ports.max });
+  const tokens = config.serviceAccountTokens;
+  const serviceAccounts = tokens
+    ? {
+        ...serviceAccountStrategy,
+        info: { ...serviceAccountStrategy.info, subresources: [...serviceAccountStrategy.info.subresources, 'token'] },
+        subresources: { ...serviceAccountStrategy.subresources, token: serviceAccountTokenSubresource(tokens, config.tokenOptions) },
+      }
+    : serviceAccountStrategy;
   const all = [
-    podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccountStrategy,
+    podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
     services, endpointsStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
+    ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
   ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
   const strategies = all as unknown as Strategy<KubeObject>[];

@@ -6,8 +6,10 @@
  * The generic store (src/apiserver) owns names, uid, resourceVersion, generateName, creationTimestamp,
  * conflicts and deletion; a strategy owns defaulting, validation, status/spec separation and printing.
  */
+import type { Authorizer } from '../api/authorization.js';
 import type { FieldError } from '../api/errors.js';
 import type { DeleteOptions, KubeObject } from '../api/types.js';
+import type { UserInfo } from '../api/user.js';
 
 /** Discovery facts of a resource (one entry of /api/v1 or /apis/G/V). */
 export interface ResourceInfo {
@@ -111,6 +113,30 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   allocate?(obj: T, old: T | undefined, existing: () => Promise<T[]>): Promise<void>;
   /** Kind-specific subresources by name (pods: binding, log, exec, attach); each must also be in `info.subresources`. */
   subresources?: Record<string, SubresourceHandler>;
+  /**
+   * A kind that is never stored (access and identity reviews, kube's `rest.Creater` without storage): POST decodes the
+   * body, calls this and answers 201 with the object it returns; `info.verbs` should be `['create']`. Throws a
+   * StatusError to refuse (400, 422).
+   */
+  createWithoutStorage?(obj: T, request: RequestContext): Promise<T>;
+}
+
+/** What a resource served without storage learns of its request. */
+export interface RequestContext {
+  /** The request's namespace ('' for cluster-scoped kinds). */
+  namespace: string;
+  /** The requester (after impersonation). */
+  user: UserInfo;
+  /** The API server's authorizer chain (SubjectAccessReview asks it). */
+  authorizer: Authorizer;
+  /**
+   * Authenticates a bearer token as the API server would for `audiences` (TokenReview): `authenticated` with the user
+   * (groups include system:authenticated) and the token's accepted audiences, or not, with the error when there is one.
+   */
+  authenticateToken(token: string, audiences: string[]): Promise<{ authenticated: boolean; user?: UserInfo; audiences?: string[]; error?: string }>;
+  /** The API server's audiences (`--api-audiences`). */
+  apiAudiences: readonly string[];
+  now: Date;
 }
 
 /**
@@ -129,6 +155,11 @@ export interface SubresourceContext {
   get(): Promise<KubeObject>;
   /** Read-modify-write of the parent that bypasses the strategy; `mutate` may throw to abort; retried on conflicts. */
   guaranteedUpdate(mutate: (obj: KubeObject) => void): Promise<KubeObject>;
+  /**
+   * Reads another object the request depends on (a TokenRequest's bound Pod, Secret or Node) by API group ('' core),
+   * resource, namespace ('' for cluster-scoped kinds) and name; throws 404 NotFound. Absent where the server offers none.
+   */
+  lookup?(group: string, resource: string, namespace: string, name: string): Promise<KubeObject>;
 }
 
 /**
