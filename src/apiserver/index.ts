@@ -2,3 +2,5 @@
 export { startApiServer, type ApiServer, type ApiServerOptions } from './server.js';
 export { SYSTEM_NAMESPACES } from './bootstrap.js';
 export type { KubeletClientTls } from './pod-proxy.js';
+export { ServiceAccountTokens, type ServiceAccountTokenOptions } from './authn/service-account-tokens.js';
+export type { AuthorizationMode } from './authz/authorizer.js';

@@ -18,7 +18,9 @@ import { serveView } from './view-subresource.js';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, supportsProtobuf } from './protobuf/codec.js';
 import { decodeDeleteOptionsBody } from './protobuf/delete-options.js';
 import { negotiateProtobufResponses } from './protobuf/negotiate.js';
-import type { SubresourceContext } from '../registry/strategy.js';
+import type { RequestContext, SubresourceContext } from '../registry/strategy.js';
+import type { UserInfo } from '../api/user.js';
+import { requestUser } from './request-user.js';
 import type { KubeletProxy } from './pod-proxy.js';
 import { handleReadOnly, type ReadOnlyResources } from './read-only-handler.js';
 import type { Resources } from './resources.js';
@@ -36,6 +38,23 @@ export interface HandlerContext {
   kubelet: KubeletProxy;
   /** Resources served from components' memory (metrics.k8s.io), beside the stored ones. */
   readOnly: ReadOnlyResources;
+  /** Mutating admission of creates (ServiceAccount, ...): may change `obj` or throw a StatusError (admission.ts). */
+  admit?: (attributes: AdmissionAttributes) => Promise<void>;
+  /** What kinds served without storage (reviews) need beyond the user: the authorizer, token checks, audiences. */
+  review?: Omit<RequestContext, 'namespace' | 'user' | 'now'>;
+}
+
+/** One create as admission sees it (k8s.io/apiserver `admission.Attributes`). */
+export interface AdmissionAttributes {
+  operation: 'CREATE';
+  group: string;
+  resource: string;
+  subresource: string;
+  namespace: string;
+  /** The decoded object; mutating plugins change it in place. */
+  object: KubeObject;
+  user: UserInfo;
+  dryRun: boolean;
 }
 
 /** 404 for paths nothing serves, with kube's body. */
@@ -106,6 +125,12 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (info.name !== '') throw methodNotSupported();
       const opts = writeOptions(q);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+      const virtual = gs.strategy.createWithoutStorage;
+      if (virtual) {
+        if (!ctx.review) throw methodNotSupported();
+        return sendWithWarnings(res, 201, await virtual(obj, { ...ctx.review, namespace: ns, user: requestUser(req), now: ctx.clock() }), warnings);
+      }
+      await ctx.admit?.({ operation: 'CREATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, object: obj, user: requestUser(req), dryRun: opts.dryRun });
       const created = await gs.create(ns, obj, { ...opts, warn: collect(warnings) });
       return sendWithWarnings(res, 201, created, warnings);
     }
@@ -285,5 +310,10 @@ function subresourceContext(gs: GenericStore, namespace: string, name: string, o
     now: ctx.clock(),
     get: () => gs.get(namespace, name),
     guaranteedUpdate: (mutate) => gs.guaranteedUpdate(namespace, name, mutate),
+    lookup: async (group, resource, ns, objName) => {
+      const other = ctx.resources.all.find((s) => s.gr.group === group && s.gr.resource === resource);
+      if (!other) throw notFound({ group, resource }, objName);
+      return other.get(ns, objName);
+    },
   };
 }

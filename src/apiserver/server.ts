@@ -3,21 +3,22 @@
  * discovery, OpenAPI, health, version and the resource handler, and upgrade requests to the kubelet proxy.
  *
  * Mirrors kube-apiserver's handler chain (`k8s.io/apiserver/pkg/server/config.go` DefaultBuildHandlerChain):
- * authentication (x509 client certs verified by the cluster CA; anonymous only for health and version),
- * then routing; every failure is written as a meta/v1 Status, never as a crash.
+ * authentication (x509 client certs verified by the cluster CA, ServiceAccount bearer tokens; anonymous only for
+ * health and version), impersonation, authorization (access.ts), then routing; every failure is written as a
+ * meta/v1 Status, never as a crash.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
-import { badRequest, methodNotSupported, unauthorized } from '../api/errors.js';
+import { badRequest, methodNotSupported } from '../api/errors.js';
 import { queryBool } from '../api/query.js';
 import { KUBERNETES_VERSION } from '../api/version.js';
 import type { ReadOnlyResource } from '../registry/read-only.js';
 import type { Strategy } from '../registry/strategy.js';
 import type { Store } from '../storage/store.js';
+import { setUpAccess, type AccessOptions } from './access.js';
 import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
 import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
@@ -30,8 +31,8 @@ import { handleResource, notFoundPath, type HandlerContext } from './resource-ha
 import { Resources } from './resources.js';
 import { parseRequestInfo, type RequestInfo } from './routing.js';
 
-/** Options of `startApiServer`. */
-export interface ApiServerOptions {
+/** Options of `startApiServer`; the access options (tokens, authorization mode, admission) are access.ts's. */
+export interface ApiServerOptions extends AccessOptions {
   store: Store;
   strategies: Strategy[];
   /** Listen address; default 127.0.0.1. */
@@ -69,8 +70,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
-
 function versionInfo(gitVersion: string): unknown {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
   return {
@@ -84,11 +83,6 @@ function versionInfo(gitVersion: string): unknown {
     compiler: 'gc',
     platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
   };
-}
-
-function authenticated(req: IncomingMessage): boolean {
-  const s = req.socket as TLSSocket;
-  return s.authorized === true;
 }
 
 /** Writes a JSON body with an ETag, answering 304 when If-None-Match matches (discovery documents). */
@@ -122,16 +116,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const gitVersion = options.gitVersion ?? KUBERNETES_VERSION;
   const nodes = resources.lookup('', 'v1', 'nodes');
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
-  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly };
   await bootstrapNamespaces(resources);
+  const access = await setUpAccess(resources, options, clock);
+  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly, review: access.review, ...(access.admit ? { admit: access.admit } : {}) };
 
   let address = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname;
-    if (!authenticated(req) && !PUBLIC_PATHS.test(path)) throw unauthorized();
     const watchParam = queryBool(url.searchParams, 'watch');
     const info = parseRequestInfo(req.method ?? 'GET', path, watchParam);
+    await access.admitRequest(req, url, info);
+    if (req.method === 'GET' && access.serveDiscovery(path, res, address)) return;
     if (info.kind !== 'resource' && req.method !== 'GET' && req.method !== 'HEAD') {
       if (info.kind === 'unknown') throw notFoundPath();
       throw methodNotSupported();
@@ -201,8 +197,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    if (!authenticated(req)) throw unauthorized();
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, false);
+    await access.admitRequest(req, url, info);
     if (info.kind !== 'resource' || !info.name || !info.subresource) throw notFoundPath();
     const gs = resources.lookup(info.group, info.version, info.resource);
     const handlers = gs?.strategy.subresources ?? {};
@@ -293,6 +289,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     close: () =>
       new Promise<void>((resolve) => {
+        access.stop();
         for (const r of extra) r.close();
         server.close(() => resolve());
         server.closeAllConnections();
