@@ -144,7 +144,7 @@ export class GenericStore {
 
   private validateCreate(obj: KubeObject): void {
     const errs = this.strategy.validate(obj);
-    const own = errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj);
+    const own = this.strategy.validatesName || errs.some((e) => e.field === 'metadata.name') ? [] : validateName(obj);
     const all = [...own, ...errs];
     if (all.length) throw invalid(this.gvk.kind, this.gvk.group, obj.metadata.name ?? '', all);
   }

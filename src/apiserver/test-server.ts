@@ -11,6 +11,11 @@ import { ensurePki, renderKubeconfig, type ClusterPki } from '../pki/pki.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import type { ReadOnlyResource } from '../registry/read-only.js';
+import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
+import { startRootCAPublisher } from '../controllers/root-ca.js';
+import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregation.js';
+import { coreStrategies, DEFAULT_REGISTRY_CONFIG } from '../registry/index.js';
+import { ServiceAccountTokens } from './authn/service-account-tokens.js';
 import type { Strategy } from '../registry/strategy.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { startApiServer, type ApiServer } from './server.js';
@@ -32,6 +37,8 @@ export interface TestServer {
   kubeconfig: string;
   url: string;
   strategies: Strategy[];
+  /** The ServiceAccount token signer, with `access: true`. */
+  tokens?: ServiceAccountTokens;
   /** Runs /usr/bin/kubectl with the test kubeconfig and cache dir; `stdin` is piped when given. */
   kubectl(args: string[], stdin?: string, timeoutMs?: number): Promise<KubectlResult>;
   /** Starts kubectl and returns the child (for `get -w`). */
@@ -57,6 +64,12 @@ export interface TestServerOptions {
   namespaceController?: boolean;
   /** Read-only resources to serve (ApiServerOptions.readOnly). */
   readOnly?: ReadOnlyResource[];
+  /**
+   * Access control as `k1s server` runs it: ServiceAccount tokens (serviceaccounts/token, bearer authentication),
+   * Node,RBAC authorization with the default policy, ServiceAccount admission, and the ServiceAccount, root-CA and
+   * ClusterRole aggregation controllers. Overrides `strategies`.
+   */
+  access?: boolean;
 }
 
 /** Starts a server for tests. */
@@ -64,7 +77,8 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
   const dir = mkdtempSync(join(tmpdir(), 'k1s-apiserver-'));
   const pki = await ensurePki(join(dir, 'pki'), 'node1');
   const store = new SqliteStore(join(dir, 'state.db'), { compactIntervalMs: 0 });
-  const strats = strategies ?? (await strategiesForTest());
+  const tokens = options.access ? new ServiceAccountTokens({ keyPem: pki.serviceAccount.keyPem, issuer: 'https://kubernetes.default.svc.cluster.local' }) : undefined;
+  const strats = tokens ? coreStrategies({ ...DEFAULT_REGISTRY_CONFIG, serviceAccountTokens: tokens }) : (strategies ?? (await strategiesForTest()));
   const server = await startApiServer({
     store,
     strategies: strats,
@@ -72,10 +86,14 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
+    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['ServiceAccount' as const] } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
-  const client = options.namespaceController ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;
-  const namespaceController = client ? startNamespaceController({ client, retryDelayMs: 50 }) : undefined;
+  const client = options.namespaceController || tokens ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;
+  const namespaceController = client && options.namespaceController ? startNamespaceController({ client, retryDelayMs: 50 }) : undefined;
+  const controllers = client && tokens
+    ? [startServiceAccountsController({ client, retryDelayMs: 50 }), startRootCAPublisher({ client, rootCA: pki.caPem, retryDelayMs: 50 }), startClusterRoleAggregation({ client, retryDelayMs: 50 })]
+    : [];
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, renderKubeconfig(url, pki.caPem, pki.admin));
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
@@ -104,10 +122,12 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     kubeconfig,
     url,
     strategies: strats,
+    ...(tokens ? { tokens } : {}),
     kubectl,
     kubectlSpawn,
     close: async () => {
       await namespaceController?.stop();
+      for (const c of controllers) await c.stop();
       client?.close();
       await server.close();
       store.close();

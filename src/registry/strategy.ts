@@ -94,6 +94,11 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * kube-apiserver's `pkg/registry/core/<kind>/storage/storage.go`); absent = false.
    */
   returnDeletedObject?: boolean;
+  /**
+   * The strategy's `validate` checks `metadata.name` by its own rule (RBAC: any path segment name, so
+   * `system:node` is valid), and the generic store adds no DNS-subdomain check; absent = false.
+   */
+  validatesName?: boolean;
   /** PUT of a missing object creates it (`RESTUpdateStrategy.AllowCreateOnUpdate`, e.g. events); absent = false. */
   allowCreateOnUpdate?: boolean;
   /**

@@ -6,7 +6,7 @@
  * `{"alg":"RS256","kid":...}`, claims as one JSON object with keys in sorted order, the key ID being the unpadded
  * base64url SHA-256 of the public key's PKIX DER (`keyIDFromPublicKey`).
  */
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 
 /** Unpadded base64url of `data`. */
 export function base64url(data: Buffer | string): string {
@@ -72,6 +72,6 @@ export function verifyJwt(jwt: ParsedJwt, publicKey: KeyObject): boolean {
 
 /** The JSON Web Key of an RSA public key as /openid/v1/jwks lists it: `{use, kty, kid, alg, n, e}`. */
 export function publicJwk(publicKey: KeyObject): Record<string, string> {
-  const jwk = createPublicKey(publicKey).export({ format: 'jwk' }) as { kty: string; n: string; e: string };
+  const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
   return { use: 'sig', kty: jwk.kty, kid: keyId(publicKey), alg: 'RS256', n: jwk.n, e: jwk.e };
 }

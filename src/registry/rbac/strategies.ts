@@ -69,6 +69,7 @@ const bindingTable: TableConvertor<RoleBinding> = {
 /** rbac/v1 roles. */
 export const roleStrategy: Strategy<Role> = {
   info: info('roles', 'role', 'Role', true),
+  validatesName: true,
   prepareForCreate: () => {},
   prepareForUpdate: () => {},
   validate: (r) => validateRole(r.metadata, r.rules, true),
@@ -90,6 +91,7 @@ function validateClusterRole(r: ClusterRole): ReturnType<typeof validateRole> {
 /** rbac/v1 clusterroles. */
 export const clusterRoleStrategy: Strategy<ClusterRole> = {
   info: info('clusterroles', 'clusterrole', 'ClusterRole', false),
+  validatesName: true,
   prepareForCreate: () => {},
   prepareForUpdate: () => {},
   validate: validateClusterRole,
@@ -100,6 +102,7 @@ export const clusterRoleStrategy: Strategy<ClusterRole> = {
 /** rbac/v1 rolebindings. */
 export const roleBindingStrategy: Strategy<RoleBinding> = {
   info: info('rolebindings', 'rolebinding', 'RoleBinding', true),
+  validatesName: true,
   prepareForCreate: defaultBinding,
   prepareForUpdate: defaultBinding,
   validate: (b) => validateBinding(b, true),
@@ -110,6 +113,7 @@ export const roleBindingStrategy: Strategy<RoleBinding> = {
 /** rbac/v1 clusterrolebindings. */
 export const clusterRoleBindingStrategy: Strategy<ClusterRoleBinding> = {
   info: info('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+  validatesName: true,
   prepareForCreate: defaultBinding,
   prepareForUpdate: defaultBinding,
   validate: (b) => validateBinding(b, false),
