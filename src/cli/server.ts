@@ -10,7 +10,7 @@
  */
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startApiServer } from '../apiserver/index.js';
+import { ServiceAccountTokens, startApiServer } from '../apiserver/index.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startContainerd } from '../containerd/supervisor.js';
 import { ensurePauseImage } from '../containerd/pause-image.js';
@@ -18,6 +18,8 @@ import { createCriClient, waitForCri } from '../cri/client.js';
 import { startScheduler } from '../controllers/scheduler.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
+import { startRootCAPublisher } from '../controllers/root-ca.js';
+import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregation.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
 import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
@@ -91,10 +93,16 @@ export async function runServer(argv: string[]): Promise<void> {
       kubeletTls: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
       log: (msg) => log.warn(`metrics server: ${msg}`),
     });
+    // ServiceAccount tokens signed with tls/service.key, issued as kube-apiserver's default issuer for the cluster domain.
+    const serviceAccountTokens = new ServiceAccountTokens({ keyPem: pki.serviceAccount.keyPem, issuer: `https://kubernetes.default.svc.${flags.clusterDomain}` });
     const api = await startApiServer({
       store,
       // The multi-container lint: Warning headers on writes of Pods, Deployments and ReplicaSets (src/lint).
-      strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts }),
+      strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts, serviceAccountTokens }),
+      serviceAccountTokens,
+      authorizationMode: 'Node,RBAC',
+      admissionPlugins: ['ServiceAccount'],
+      ...(flags.debug ? { onAuthenticationError: (reason: string) => log.info(`Unable to authenticate the request: ${reason}`) } : {}),
       host: '127.0.0.1',
       port: flags.httpsListenPort,
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
@@ -191,6 +199,10 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => scheduler.stop(), 'scheduler', 1_000);
     const serviceAccounts = startServiceAccountsController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('serviceaccounts controller', err) });
     stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
+    const rootCA = startRootCAPublisher({ client: adminClient('kube-controller-manager'), rootCA: pki.caPem, onError: (err) => log.warn('root-ca-cert-publisher', err) });
+    stops.push(() => rootCA.stop(), 'root-ca-cert-publisher', 1_000);
+    const aggregation = startClusterRoleAggregation({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('clusterrole-aggregation controller', err) });
+    stops.push(() => aggregation.stop(), 'clusterrole-aggregation controller', 1_000);
     const namespaces = startNamespaceController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('namespace controller', err) });
     stops.push(() => namespaces.stop(), 'namespace controller', 1_000);
     const systemServices = startSystemServicesController({

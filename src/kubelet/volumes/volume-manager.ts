@@ -6,6 +6,7 @@ import type { ApiClient } from '../../client/types.js';
 import type { EnvFacts, ObjectSource } from '../kuberuntime/env.js';
 import { parseQuantity } from '../kuberuntime/resources.js';
 import { podDir, volumeDir, type KubeletPaths } from '../paths.js';
+import { TokenManager } from '../token/token-manager.js';
 import { writeAtomic, type FileProjection } from './atomic-writer.js';
 import { setUpEmptyDir, unmountAll } from './empty-dir.js';
 import { setUpHostPath } from './host-path.js';
@@ -37,13 +38,15 @@ interface ProjectedSource {
  * changes propagate; teardown unmounts everything under the pod dir and removes it.
  */
 export class VolumeManager {
-  private readonly tokens = new Map<string, { token: string; expires: number }>();
+  private readonly tokens: TokenManager | undefined;
 
   constructor(
     private readonly paths: KubeletPaths,
     private readonly objects: ObjectSource,
-    private readonly client: ApiClient | undefined,
-  ) {}
+    client: ApiClient | undefined,
+  ) {
+    this.tokens = client ? new TokenManager(client) : undefined;
+  }
 
   /** Sets up every volume of `pod`; failures are collected per volume (message without the `MountVolume` prefix). */
   async setUpPodVolumes(pod: Pod, facts: EnvFacts): Promise<VolumeSetUpResult> {
@@ -129,35 +132,19 @@ export class VolumeManager {
     return out;
   }
 
-  /** A bound token from the TokenRequest API, refreshed at 80% of its life; '' when the server has no such API. */
+  /**
+   * A token bound to `pod` from the TokenRequest API (token-manager.ts: cached, refreshed after 80 % of its life);
+   * '' without an API client. Throws `failed to fetch token: ...` when none can be had.
+   */
   private async serviceAccountToken(pod: Pod, expirationSeconds: number, audience: string | undefined): Promise<string> {
-    const key = `${pod.metadata.uid}/${audience ?? ''}`;
-    const cached = this.tokens.get(key);
-    if (cached && cached.expires > Date.now()) return cached.token;
-    if (!this.client) return '';
-    const ns = pod.metadata.namespace ?? 'default';
-    const sa = pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default';
-    try {
-      const res = await this.client.create<{ metadata: object; status?: { token?: string } }>(
-        `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
-        {
-          apiVersion: 'authentication.k8s.io/v1',
-          kind: 'TokenRequest',
-          metadata: {},
-          spec: {
-            audiences: audience ? [audience] : [],
-            expirationSeconds,
-            boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid },
-          },
-        },
-      );
-      const token = res.status?.token ?? '';
-      this.tokens.set(key, { token, expires: Date.now() + expirationSeconds * 800 });
-      return token;
-    } catch {
-      this.tokens.set(key, { token: '', expires: Date.now() + 60_000 });
-      return '';
-    }
+    if (!this.tokens) return '';
+    return this.tokens.getServiceAccountToken({
+      namespace: pod.metadata.namespace ?? 'default',
+      serviceAccount: pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default',
+      audiences: audience ? [audience] : [],
+      expirationSeconds,
+      pod: { name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' },
+    });
   }
 
   /** Unmounts everything under the pod dir (tmpfs emptyDirs first) and removes it. */
@@ -165,6 +152,6 @@ export class VolumeManager {
     const dir = podDir(this.paths, uid);
     await unmountAll(dir);
     await rm(dir, { recursive: true, force: true });
-    for (const k of this.tokens.keys()) if (k.startsWith(`${uid}/`)) this.tokens.delete(k);
+    this.tokens?.deleteServiceAccountToken(uid);
   }
 }
