@@ -3,6 +3,8 @@
  *
  * 1. API server + SQLite, in process, over HTTPS with client certificates: create, get, list (JSON and Table)
  *    of N pods, and the time for a write to reach 50 watchers.
+ *    Then the cost of authorization on the API path: get pod with AlwaysAllow against Node,RBAC, as system:masters (a
+ *    client certificate) and as a ServiceAccount a RoleBinding lets read pods (bearer token checked, RBAC evaluated).
  * 2. A real cluster (bin/k1s server + containerd + runc + CNI): server start → ready, apply → Running of the
  *    seed 004 sidecar pod (observed through a watch), delete → gone, and the server's resident memory.
  */
@@ -10,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '../../src/api/types.js';
-import { startApiServer } from '../../src/apiserver/index.js';
+import { ServiceAccountTokens, startApiServer, type AuthorizationMode } from '../../src/apiserver/index.js';
 import { createApiClient, type RestClient } from '../../src/client/rest-client.js';
 import { ensurePki } from '../../src/pki/pki.js';
 import { coreStrategies } from '../../src/registry/index.js';
@@ -113,6 +115,56 @@ async function benchApi(n: number): Promise<void> {
   }
 }
 
+/** get pod p50/p99 under an authorization mode, as the admin certificate and as a ServiceAccount token a RoleBinding lets read pods. */
+async function benchAuthorization(mode: AuthorizationMode, gets: number): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'k1s-bench-authz-'));
+  const pki = await ensurePki(join(dir, 'tls'), 'bench');
+  const store = new SqliteStore(join(dir, 'state.db'));
+  const tokens = new ServiceAccountTokens({ keyPem: pki.serviceAccount.keyPem, issuer: 'https://kubernetes.default.svc.cluster.local' });
+  const api = await startApiServer({
+    store,
+    strategies: coreStrategies({ serviceCIDR: '10.43.0.0/16', serviceNodePortRange: '30000-32767', serviceAccountTokens: tokens }),
+    port: 0,
+    tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
+    kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
+    serviceAccountTokens: tokens,
+    authorizationMode: mode,
+  });
+  const server = `https://127.0.0.1:${api.port}`;
+  const admin = createApiClient({ server, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  try {
+    await admin.create('/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } });
+    await admin.create('/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'pod-reader' },
+      rules: [{ verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['pods'] }],
+    });
+    await admin.create('/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'bench-pod-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'bench', namespace: 'default' }],
+    });
+    await admin.create('/api/v1/namespaces/default/pods', pod('p-0'));
+    const tr = await admin.create<{ metadata: object; status?: { token?: string } }>('/api/v1/namespaces/default/serviceaccounts/bench/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+    const sa = createApiClient({ server, caPem: pki.caPem, token: tr.status?.token ?? '' });
+    for (const [who, c] of [['system:masters certificate', admin], ['ServiceAccount token bound by a RoleBinding', sa]] as const) {
+      for (let i = 0; i < 50; i++) await c.get('/api/v1/namespaces/default/pods/p-0');
+      const ms: number[] = [];
+      for (let i = 0; i < gets; i++) ms.push((await timed(() => c.get('/api/v1/namespaces/default/pods/p-0')))[1]);
+      record(`API: get pod, ${mode}, ${who}`, summary(ms));
+    }
+    sa.close();
+  } finally {
+    admin.close();
+    await api.close();
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function rssOfServer(dataDir: string): Promise<string> {
   try {
     const pid = (await readFile(join(dataDir, 'k1s.pid'), 'utf8')).trim();
@@ -174,6 +226,7 @@ async function benchCluster(rounds: number): Promise<void> {
 }
 
 await benchApi(500);
+for (const mode of ['AlwaysAllow', 'Node,RBAC'] as const) await benchAuthorization(mode, 2000);
 if (canRunContainers) await benchCluster(10);
 else console.error('skipping the cluster benchmark: needs root, containerd and runc');
 console.log('| measurement | result |\n|---|---|');

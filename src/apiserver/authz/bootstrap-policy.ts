@@ -209,7 +209,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     binding('system:discovery', 'system:discovery', [group('system:authenticated')]),
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [user('system:kube-controller-manager')]),
-    binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }]),
+    binding('system:kube-dns', 'system:kube-dns', [{ apiGroup: '', kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }]),
     binding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
     binding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
     binding('system:node', 'system:node', undefined),
