@@ -359,6 +359,25 @@ spec:
     assert.deepEqual(no.status, { authenticated: false, error: 'invalid bearer token' });
   });
 
+  it('refuses roles and bindings that grant more than their author holds, unless escalate or bind is granted', async () => {
+    await ok(['create', 'rolebinding', 'ann-admin', '--clusterrole=admin', '--user=ann']);
+    await ok(['create', 'rolebinding', 'bob-view', '--clusterrole=view', '--user=bob', '--as=ann']);
+    await ok(['create', 'role', 'pod-reader', '--verb=get', '--resource=pods', '--as=ann']);
+    const binding = await t.kubectl(['create', 'rolebinding', 'bob-root', '--clusterrole=cluster-admin', '--user=bob', '--as=ann']);
+    assert.equal(
+      binding.stderr.trim(),
+      'error: failed to create rolebinding: rolebindings.rbac.authorization.k8s.io "bob-root" is forbidden: user "ann" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}\n{NonResourceURLs:["*"], Verbs:["*"]}',
+    );
+    const role = await t.kubectl(['create', 'role', 'node-killer', '--verb=delete,get', '--resource=nodes', '--as=ann']);
+    assert.match(role.stderr, /roles\.rbac\.authorization\.k8s\.io "node-killer" is forbidden: user "ann" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\[""\], Resources:\["nodes"\], Verbs:\["delete" "get"\]\}/);
+    const patched = await t.kubectl(['patch', 'role', 'pod-reader', '--type=json', '-p', '[{"op":"add","path":"/rules/-","value":{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}}]', '--as=ann']);
+    assert.match(patched.stderr, /roles\.rbac\.authorization\.k8s\.io "pod-reader" is forbidden: user "ann"/);
+    assert.equal(JSON.parse(await ok(['get', 'role', 'pod-reader', '-o', 'json'])).rules.length, 1);
+    await ok(['create', 'clusterrole', 'binder', '--verb=bind', '--resource=clusterroles.rbac.authorization.k8s.io', '--resource-name=cluster-admin']);
+    await ok(['create', 'rolebinding', 'ann-binder', '--clusterrole=binder', '--user=ann']);
+    await ok(['create', 'rolebinding', 'bob-root', '--clusterrole=cluster-admin', '--user=bob', '--as=ann']);
+  });
+
   it('validates RBAC objects and names a missing role in the 403', async () => {
     const badRef = await t.kubectl(['apply', '-f', '-'], 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: bad\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: view\nsubjects:\n- kind: ServiceAccount\n  name: reader\n');
     assert.equal(badRef.stderr, 'The ClusterRoleBinding "bad" is invalid: \n* roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"\n* subjects[0].namespace: Required value\n');

@@ -14,6 +14,7 @@ import { RBAC_GROUP } from '../api/rbac.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import { anonymousUser, withAuthenticatedGroup, type UserInfo } from '../api/user.js';
 import type { RequestContext } from '../registry/strategy.js';
+import { rbacEscalationAdmission } from './admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { RequestAuthenticator } from './authn/authenticator.js';
 import { impersonate, wantsImpersonation } from './authn/impersonation.js';
@@ -53,8 +54,10 @@ export interface Access {
   admitRequest(req: IncomingMessage, url: URL, info: RequestInfo): Promise<UserInfo>;
   /** Serves the OpenID discovery documents at their paths; false for any other path. */
   serveDiscovery(path: string, res: ServerResponse, address: string): boolean;
-  /** Mutating admission for the resource handler, when a plugin is enabled. */
+  /** Admission for the resource handler, when a plugin is enabled. */
   admit?: (a: AdmissionAttributes) => Promise<void>;
+  /** Which resources' updates admission judges (the RBAC kinds under RBAC). */
+  admitsUpdatesOf?: (group: string, resource: string) => boolean;
   /** The reviews' request context. */
   review: Omit<RequestContext, 'namespace' | 'user' | 'now'>;
   /** Stops the watches behind the authorizers. */
@@ -128,8 +131,18 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
     },
   };
 
-  const saStore = lookup('', 'serviceaccounts');
-  const admit = (options.admissionPlugins ?? []).includes('ServiceAccount') && saStore ? serviceAccountAdmission({ getServiceAccount: (ns, name) => getObject('serviceaccounts', ns, name) }) : undefined;
+  const plugins: ((a: AdmissionAttributes) => Promise<void>)[] = [];
+  if ((options.admissionPlugins ?? []).includes('ServiceAccount') && lookup('', 'serviceaccounts')) {
+    plugins.push(serviceAccountAdmission({ getServiceAccount: (ns, name) => getObject('serviceaccounts', ns, name) }));
+  }
+  // RBAC's own storage refuses roles and bindings that grant more than their author holds.
+  const escalation = rbac;
+  if (escalation) {
+    plugins.push(rbacEscalationAdmission({ authorizer, rulesFor: (u, ns) => escalation.policyRules(u, ns), roleRules: (ref, ns) => escalation.referencedRules(ref, ns) }));
+  }
+  const admit = plugins.length > 0 ? async (a: AdmissionAttributes): Promise<void> => {
+    for (const p of plugins) await p(a);
+  } : undefined;
 
   return {
     async admitRequest(req, url, info) {
@@ -157,6 +170,7 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
       return true;
     },
     ...(admit ? { admit } : {}),
+    ...(rbac ? { admitsUpdatesOf: (group: string, resource: string) => group === RBAC_GROUP && ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(resource) } : {}),
     review,
     stop: () => abort.abort(),
   };

@@ -38,21 +38,25 @@ export interface HandlerContext {
   kubelet: KubeletProxy;
   /** Resources served from components' memory (metrics.k8s.io), beside the stored ones. */
   readOnly: ReadOnlyResources;
-  /** Mutating admission of creates (ServiceAccount, ...): may change `obj` or throw a StatusError (admission.ts). */
+  /** Admission of creates and updates (ServiceAccount, RBAC escalation): may change `object` or throw a StatusError. */
   admit?: (attributes: AdmissionAttributes) => Promise<void>;
+  /** Whether `admit` wants updates of a resource (a patch is then previewed, dry-run, to show it the result). */
+  admitsUpdatesOf?: (group: string, resource: string) => boolean;
   /** What kinds served without storage (reviews) need beyond the user: the authorizer, token checks, audiences. */
   review?: Omit<RequestContext, 'namespace' | 'user' | 'now'>;
 }
 
-/** One create as admission sees it (k8s.io/apiserver `admission.Attributes`). */
+/** One create or update as admission sees it (k8s.io/apiserver `admission.Attributes`). */
 export interface AdmissionAttributes {
-  operation: 'CREATE';
+  operation: 'CREATE' | 'UPDATE';
   group: string;
   resource: string;
   subresource: string;
   namespace: string;
-  /** The decoded object; mutating plugins change it in place. */
+  /** The decoded object (for an update, the object as it will be); mutating plugins change a create's in place. */
   object: KubeObject;
+  /** The request's object name ('' for a create by POST). */
+  name?: string;
   user: UserInfo;
   dryRun: boolean;
 }
@@ -137,6 +141,9 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case 'update': {
       const opts = writeOptions(q);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+      if (ctx.admitsUpdatesOf?.(info.group, info.resource)) {
+        await ctx.admit?.({ operation: 'UPDATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, name: info.name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
+      }
       const r = await gs.update(ns, info.name, obj, { ...opts, warn: collect(warnings) });
       return sendWithWarnings(res, r.created ? 201 : 200, r.object, warnings);
     }
@@ -219,8 +226,14 @@ async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
     if (!existing) {
       const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
       if (obj.metadata.name === undefined) obj.metadata.name = name;
+      await ctx.admit?.({ operation: 'CREATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
       return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, warn: collect(warnings) }), warnings);
     }
+  }
+  if (!subresource && ctx.admitsUpdatesOf?.(gs.gr.group, gs.gr.resource)) {
+    // Admission judges the patched object: preview it (dry run), then patch for real.
+    const preview = await gs.patch(ns, name, value, kind, { dryRun: true });
+    await ctx.admit?.({ operation: 'UPDATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: preview, user: requestUser(req), dryRun: opts.dryRun });
   }
   // Each attempt of the patch starts over: its field warnings, then the strategy's.
   let warnings: string[] = [];

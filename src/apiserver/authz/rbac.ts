@@ -116,14 +116,27 @@ export class RbacAuthorizer {
     return { decision: 'NoOpinion', reason: `RBAC: ${aggregate}` };
   }
 
-  /** The rules bound to `user` in `namespace` (never incomplete; missing roles are the evaluation error). */
-  rulesFor(user: UserInfo, namespace: string): RulesResult {
+  /** The PolicyRules bound to `user` in `namespace` ('' = cluster-wide only) and why some could not be read (RulesFor). */
+  policyRules(user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
     const rules: PolicyRule[] = [];
     const errors: string[] = [];
     for (const v of this.visits(user, namespace)) {
       if ('error' in v) errors.push(v.error);
       else rules.push(...v.rules);
     }
+    return { rules, errors };
+  }
+
+  /** The rules of the role a binding in `namespace` references (GetRoleReferenceRules); throws when it is missing. */
+  referencedRules(ref: { kind: string; name: string }, namespace: string): PolicyRule[] {
+    const rules = this.roleRules(ref, namespace);
+    if (typeof rules === 'string') throw new Error(rules);
+    return rules;
+  }
+
+  /** The rules bound to `user` in `namespace` (never incomplete; missing roles are the evaluation error). */
+  rulesFor(user: UserInfo, namespace: string): RulesResult {
+    const { rules, errors } = this.policyRules(user, namespace);
     return { ...toReviewRules(rules), incomplete: false, evaluationError: errors.length === 0 ? '' : errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]` };
   }
 }
