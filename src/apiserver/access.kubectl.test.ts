@@ -297,6 +297,13 @@ spec:
     assert.equal((await callWithToken(t, 'GET', '/api', tr.status.token)).code, 200);
     await ok(['delete', 'pod', 'sa-pod', '--grace-period=0']);
     assert.equal((await callWithToken(t, 'GET', '/api', tr.status.token)).code, 401);
+    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata:\n  name: bound-node\n');
+    const nodeUid = (await ok(['get', 'node', 'bound-node', '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const nodeBound = (await ok(['create', 'token', 'default', '--bound-object-kind=Node', '--bound-object-name=bound-node'])).trim();
+    assert.deepEqual((claims(nodeBound)['kubernetes.io'] as { node: unknown }).node, { name: 'bound-node', uid: nodeUid });
+    assert.match((await withToken(nodeBound, ['auth', 'whoami'])).stdout, /^Extra: authentication\.kubernetes\.io\/node-name\s+\[bound-node\]$/m);
+    await ok(['delete', 'node', 'bound-node']);
+    assert.equal((await callWithToken(t, 'GET', '/api', nodeBound)).code, 401);
   });
 
   it('publishes kube-root-ca.crt in every namespace and puts it back', async () => {

@@ -74,6 +74,7 @@ describe('serviceaccounts/token', () => {
     });
     await assert.rejects(sub.create(ctx, { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'gone' } } }), { message: 'pods "gone" not found' });
     await assert.rejects(sub.create(ctx, { spec: { boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'c' } } }), { message: 'cannot bind token to object of type /v1, Kind=ConfigMap' });
+    await assert.rejects(sub.create(ctx, { spec: { boundObjectRef: { kind: 'Node', apiVersion: 'v1', name: 'n9' } } }), { message: 'nodes "n9" not found' });
     await assert.rejects(sub.create(ctx, { metadata: { name: 'other' }, spec: {} }), { message: 'TokenRequest.authentication.k8s.io "bot" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified' });
   });
 });

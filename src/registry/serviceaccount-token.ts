@@ -2,7 +2,8 @@
  * serviceaccounts/token: the TokenRequest API. Validates and defaults a TokenRequest, resolves the object the token
  * is bound to (a Pod or Secret of the namespace, and the Pod's Node), and has a TokenGenerator sign the token.
  *
- * Mirrors kube-apiserver `pkg/registry/core/serviceaccount/storage/token.go` (TokenREST.Create),
+ * Mirrors kube-apiserver `pkg/registry/core/serviceaccount/storage/token.go` (TokenREST.Create; Node binding as
+ * ServiceAccountTokenNodeBinding, on by default in 1.32, allows),
  * `pkg/apis/authentication/validation` ValidateTokenRequest and `pkg/apis/authentication/v1/defaults.go`
  * (expirationSeconds 3600). Pod-bound tokens for exactly 3607 s with API audiences are extended to a year with a
  * `warnafter` claim, as `--service-account-extend-token-expiration` (default on) does.
@@ -141,6 +142,9 @@ export function serviceAccountTokenSubresource(generator: TokenGenerator, option
             }
             claims.node = { name: nodeName, uid };
           }
+        } else if (group === '' && ref.kind === 'Node') {
+          bound = await ctx.lookup!('', 'nodes', '', ref.name ?? '');
+          claims.node = { name: bound.metadata.name ?? '', uid: bound.metadata.uid ?? '' };
         } else if (group === '' && ref.kind === 'Secret') {
           bound = await lookup(ctx, 'secrets', ref.name ?? '');
           claims.secret = { name: bound.metadata.name ?? '', uid: bound.metadata.uid ?? '' };

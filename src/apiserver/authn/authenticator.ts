@@ -127,10 +127,18 @@ export class RequestAuthenticator {
       if ((obj.metadata.uid ?? '') !== r.uid) return `${kind} UID (${obj.metadata.uid ?? ''}) does not match claim (${r.uid})`;
       return undefined;
     };
+    const checkNode = async (r: { name: string; uid: string }): Promise<string | undefined> => {
+      const node = await this.deps.getObject('nodes', '', r.name);
+      if (!node) return `node "${r.name}" not found`;
+      if ((node.metadata.uid ?? '') !== r.uid) return `node UID (${node.metadata.uid ?? ''}) does not match claim (${r.uid})`;
+      return undefined;
+    };
     const problem =
       (await check('serviceaccounts', 'service account', v.serviceAccount)) ??
       (v.secret ? await check('secrets', 'secret', v.secret) : undefined) ??
-      (v.pod ? await check('pods', 'pod', v.pod) : undefined);
+      (v.pod ? await check('pods', 'pod', v.pod) : undefined) ??
+      // A token bound to a Node itself (no pod) ends with the Node (ServiceAccountTokenNodeBindingValidation).
+      (v.node && !v.pod ? await checkNode(v.node) : undefined);
     if (problem) return { error: problem };
     const extra: Record<string, string[]> = {};
     if (v.pod?.name && v.pod.uid) {
