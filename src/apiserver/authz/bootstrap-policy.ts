@@ -8,7 +8,8 @@
  * Mirrors kube-apiserver `plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go` (ClusterRoles,
  * ClusterRoleBindings; their rules as `kubectl get clusterrole -o yaml` shows them on v1.32) and the
  * `rbac/bootstrap-roles` post-start hook (`pkg/registry/rbac/rest/storage_rbac.go`, `reconciliation`).
- * The per-controller roles (system:controller:*) are left out: k1s's controllers act as system:masters.
+ * The per-controller roles (system:controller:*) are left out: k1s's controllers act as system:masters. Beside them,
+ * metrics-server's system:aggregated-metrics-reader, for the metrics.k8s.io API.
  */
 import { isAlreadyExists } from '../../api/errors.js';
 import { RBAC_GROUP, type ClusterRole, type ClusterRoleBinding, type PolicyRule, type Subject } from '../../api/rbac.js';
@@ -152,6 +153,13 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     ]),
     clusterRole('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
     clusterRole('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
+    // metrics-server's role, as k3s deploys it with the metrics.k8s.io API k1s serves: `view` and up may read metrics.
+    {
+      apiVersion: `${RBAC_GROUP}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: 'system:aggregated-metrics-reader', labels: { 'k8s-app': 'metrics-server', [AGG_ADMIN]: 'true', [AGG_EDIT]: 'true', [AGG_VIEW]: 'true' } },
+      rules: [rule(READ, ['metrics.k8s.io'], ['pods', 'nodes'])],
+    },
     clusterRole('system:volume-scheduler', [
       rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']),
       rule(READ, ['storage.k8s.io'], ['storageclasses']),
@@ -224,8 +232,8 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
 function reconciled(have: KubeObject, want: KubeObject): KubeObject | undefined {
   const out = structuredClone(have) as KubeObject & Record<string, unknown>;
   const w = want as KubeObject & Record<string, unknown>;
-  out.metadata.labels = { ...(want.metadata.labels ?? {}), ...(have.metadata.labels ?? {}) };
-  out.metadata.annotations = { ...(want.metadata.annotations ?? {}), ...(have.metadata.annotations ?? {}) };
+  if (want.metadata.labels) out.metadata.labels = { ...want.metadata.labels, ...(have.metadata.labels ?? {}) };
+  if (want.metadata.annotations) out.metadata.annotations = { ...want.metadata.annotations, ...(have.metadata.annotations ?? {}) };
   for (const key of ['rules', 'subjects'] as const) {
     const wanted = (w[key] as unknown[] | undefined) ?? [];
     if (wanted.length === 0) continue;
