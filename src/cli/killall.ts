@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cleanupRuntime, mountsUnder } from '../containerd/cleanup.js';
-import { cleanupProxyRules, removeServiceCidrGuard } from '../proxy/index.js';
+import { cleanupProxyRules, GUARD_CHAIN, proxyLeftovers, removeServiceCidrGuard } from '../proxy/index.js';
 import { log } from './log.js';
 
 /** Runs `k1s killall` on the absolute `dataDir`; sets a non-zero exit code when something could not be removed. */
@@ -17,7 +17,10 @@ export async function runKillall(dataDir: string): Promise<void> {
   if (errors.length) process.exitCode = 1;
 }
 
-/** killall's work on the absolute `dataDir`; resolves with what could not be removed (never throws). */
+/**
+ * killall's work on the absolute `dataDir`; resolves with what could not be removed (never throws), including
+ * every proxy or service-CIDR guard chain still in iptables afterwards ("still present: iptables nat chain …").
+ */
 export async function killall(dataDir: string): Promise<string[]> {
   const report = await cleanupRuntime({ dataDir });
   const errors = [...report.errors, ...(await cleanupProxyRules()).errors, ...(await removeServiceCidrGuard())];
@@ -28,5 +31,6 @@ export async function killall(dataDir: string): Promise<string[]> {
       errors.push(`umount "${mount}": ${(err as Error).message}`);
     }
   }
+  for (const left of await proxyLeftovers({ guardChain: GUARD_CHAIN })) if (!errors.some((e) => e.includes(left))) errors.push(`still present: ${left}`);
   return errors;
 }

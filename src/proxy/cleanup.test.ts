@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createProxyApplier } from './applier.js';
-import { cleanupProxyRules, cleanupScript } from './cleanup.js';
+import { cleanupProxyRules, cleanupScript, proxyLeftovers } from './cleanup.js';
 import { planProxyRules } from './planner.js';
 import { FakeIptables } from './testing/fake-iptables.js';
 import { endpoint, service, slice } from './testing/builders.js';
@@ -63,5 +63,26 @@ describe('cleanupProxyRules', () => {
   it('flushes then deletes in one restore, and writes nothing for no chains', () => {
     assert.equal(cleanupScript('nat', ['KUBE-SERVICES', 'KUBE-SVC-X']), '*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-X - [0:0]\n-X KUBE-SERVICES\n-X KUBE-SVC-X\nCOMMIT\n');
     assert.equal(cleanupScript('filter', []), '');
+  });
+});
+
+describe('proxyLeftovers', () => {
+  it('lists the proxy chains and the guard chain still present, and none after cleanup', async () => {
+    const ipt = await withRules();
+    ipt.tables.get('filter')!.set('KUBE-SERVICE-GUARD', []);
+    const before = await proxyLeftovers({ run: ipt.run, guardChain: 'KUBE-SERVICE-GUARD' });
+    assert.ok(before.includes('iptables nat chain KUBE-SERVICES'), before.join('\n'));
+    assert.ok(before.includes('iptables filter chain KUBE-SERVICE-GUARD'), before.join('\n'));
+    assert.ok(before.includes('iptables nat chain KUBE-SVC-XPGD46QRK7WJZT7O'), before.join('\n'));
+    assert.ok(!before.some((l) => l.includes('KUBE-FIREWALL') || l.includes('CNI-')), before.join('\n'));
+    await cleanupProxyRules({ run: ipt.run });
+    assert.deepEqual(await proxyLeftovers({ run: ipt.run, guardChain: 'KUBE-SERVICE-GUARD' }), ['iptables filter chain KUBE-SERVICE-GUARD']);
+    ipt.tables.get('filter')!.delete('KUBE-SERVICE-GUARD');
+    assert.deepEqual(await proxyLeftovers({ run: ipt.run, guardChain: 'KUBE-SERVICE-GUARD' }), []);
+  });
+
+  it('says so, rather than throws, when iptables-save cannot be run', async () => {
+    const left = await proxyLeftovers({ run: async () => Promise.reject(new Error('spawn iptables-save ENOENT')) });
+    assert.deepEqual(left, ['iptables filter: cannot list chains: spawn iptables-save ENOENT', 'iptables nat: cannot list chains: spawn iptables-save ENOENT']);
   });
 });

@@ -60,3 +60,25 @@ export async function cleanupProxyRules(options: CleanupOptions = {}): Promise<C
   }
   return report;
 }
+
+/**
+ * What of the proxy is still in iptables after {@link cleanupProxyRules} and the guard's removal, as
+ * `iptables <table> chain <NAME>` lines (its own chains and the service-CIDR guard chain `guardChain`), for
+ * `k1s killall`/`k1s uninstall` to report. Never throws: a failing iptables-save is one line saying so.
+ */
+export async function proxyLeftovers(options: CleanupOptions & { guardChain?: string } = {}): Promise<string[]> {
+  const run = options.run ?? runCommand;
+  const names = chainNames(options.chainPrefix);
+  const left: string[] = [];
+  for (const table of ['filter', 'nat'] as const) {
+    try {
+      const existing = await listChains(run, table);
+      const owned = ownedChains(table, existing, names);
+      if (table === 'filter' && options.guardChain !== undefined && existing.has(options.guardChain)) owned.push(options.guardChain);
+      left.push(...owned.map((c) => `iptables ${table} chain ${c}`));
+    } catch (err) {
+      left.push(`iptables ${table}: cannot list chains: ${(err as Error).message}`);
+    }
+  }
+  return left;
+}
