@@ -4,7 +4,7 @@
  */
 import { configFilePath, loadConfigFile } from './config-file.js';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG, DEFAULT_CONFIG_FILE, SYSTEMD_DIR_FLAG } from './common-flags.js';
-import { closest, parseCommandLine, resolveFlags, UsageError, type CommandDef, type FlagValue, type ResolvedFlags } from './flags.js';
+import { closest, parseCommandLine, resolveFlags, UsageError, type CommandDef, type FlagDef, type FlagValue, type ResolvedFlags } from './flags.js';
 import { SERVER_FLAGS, serverCommand } from './server-command.js';
 import { validateNonEmpty } from './validators.js';
 
@@ -85,6 +85,8 @@ const checkConfigCommand: CommandDef = {
 };
 
 const crictlFlags = [CONFIG_FLAG, DEBUG_FLAG, DATA_DIR_FLAG];
+/** `-a` of `crictl ps` and `crictl stats`. */
+const CRICTL_ALL_FLAG: FlagDef = { name: 'all', short: 'a', kind: 'boolean', env: false, configurable: false, usage: 'show all containers, exited ones too' };
 const crictlCommand: CommandDef = {
   name: 'crictl',
   summary: "inspect the node's runtime over CRI: a subset of crictl's commands and columns",
@@ -95,7 +97,7 @@ const crictlCommand: CommandDef = {
     {
       name: 'crictl ps',
       summary: 'list running containers (all with -a): CONTAINER, IMAGE, CREATED, STATE, NAME, ATTEMPT, POD ID, POD',
-      flags: [...crictlFlags, { name: 'all', short: 'a', kind: 'boolean', env: false, configurable: false, usage: 'show all containers, exited ones too' }],
+      flags: [...crictlFlags, CRICTL_ALL_FLAG],
     },
     { name: 'crictl images', summary: "list the runtime's images: IMAGE, TAG, IMAGE ID, SIZE", flags: crictlFlags },
     { name: 'crictl inspect', args: 'CONTAINER-ID', summary: "print a container's CRI status as JSON (an id prefix will do)", flags: crictlFlags },
@@ -107,6 +109,26 @@ const crictlCommand: CommandDef = {
       flags: [
         ...crictlFlags,
         { name: 'tail', kind: 'string', valueName: 'N', env: false, configurable: false, usage: 'only the last N lines', validate: (v) => (/^\d+$/.test(v) ? undefined : 'must be a number of lines') },
+      ],
+    },
+    {
+      name: 'crictl stats',
+      args: '[CONTAINER-ID]',
+      summary: 'resource use of running containers (all with -a) over a sample: CONTAINER, NAME, CPU %, MEM, DISK, INODES, SWAP',
+      flags: [
+        ...crictlFlags,
+        CRICTL_ALL_FLAG,
+        {
+          name: 'seconds',
+          short: 's',
+          kind: 'string',
+          valueName: 'N',
+          default: '1',
+          env: false,
+          configurable: false,
+          usage: 'sample duration for CPU usage, in seconds',
+          validate: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'must be a whole number of seconds above 0'),
+        },
       ],
     },
     {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { containersTable, humanDuration, imagesTable, matchId, parseCriLog, podsTable } from './crictl.js';
+import { containersTable, humanDuration, humanSize, imagesTable, matchId, parseCriLog, podsTable, statsTable } from './crictl.js';
+import type { ContainerStats } from '../cri/types.js';
 import { UsageError } from './flags.js';
 
 test("humanDuration words durations as crictl's CREATED column does", () => {
@@ -74,4 +75,47 @@ test('podsTable, containersTable and imagesTable print crictl\'s columns, newest
       '',
     ].join('\n'),
   );
+});
+
+test("humanSize prints sizes as go-units' HumanSize does", () => {
+  assert.equal(humanSize(0), '0B');
+  assert.equal(humanSize(999), '999B');
+  assert.equal(humanSize(1500), '1.5kB');
+  assert.equal(humanSize(12_345), '12.35kB');
+  assert.equal(humanSize(4_000_000), '4MB');
+  assert.equal(humanSize(2_147_483_648), '2.147GB');
+});
+
+/** One ContainerStats sample: CPU core-seconds at `t` seconds, working set and writable layer bytes. */
+function sample(id: string, name: string, t: number, cpuSeconds: number, mem: number, disk = 0, inodes = 0): ContainerStats {
+  return {
+    attributes: { id, metadata: { name, attempt: 0 }, labels: {}, annotations: {} },
+    cpu: { timestamp: t * 1e9, usageCoreNanoSeconds: { value: cpuSeconds * 1e9 } },
+    memory: { timestamp: t * 1e9, workingSetBytes: { value: mem } },
+    writableLayer: { timestamp: t * 1e9, usedBytes: { value: disk }, inodesUsed: { value: inodes } },
+  };
+}
+
+test('statsTable computes CPU % over the sample and prints crictl stats columns, running containers only without -a', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+  const c = 'c'.repeat(64);
+  const before = [sample(b, 'sidecar', 10, 2, 1_000_000), sample(a, 'app', 10, 5, 3_500_000, 12_288, 7), sample(c, 'done', 10, 0, 0)];
+  const after = [sample(b, 'sidecar', 12, 2.5, 1_000_000), sample(a, 'app', 12, 7, 3_600_000, 12_288, 7), sample(c, 'done', 12, 0, 0), sample('d'.repeat(64), 'new', 12, 1, 1)];
+  assert.equal(
+    statsTable(before, after),
+    [
+      'CONTAINER       NAME      CPU %    MEM     DISK      INODES   SWAP',
+      'aaaaaaaaaaaaa   app       100.00   3.6MB   12.29kB   7        0B',
+      'bbbbbbbbbbbbb   sidecar   25.00    1MB     0B        0        0B',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(statsTable(before, after, true).split('\n')[3], 'ccccccccccccc   done      0.00     0B      0B        0        0B');
+  assert.doesNotMatch(statsTable(before, after, true), /ddddd/);
+});
+
+test('statsTable refuses a sample whose CPU timestamp did not move', () => {
+  const a = 'a'.repeat(64);
+  assert.throws(() => statsTable([sample(a, 'app', 10, 1, 1)], [sample(a, 'app', 10, 2, 1)]), /CPU stats of container "aaaaaaaaaaaaa" did not change during the sample/);
 });

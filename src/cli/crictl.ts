@@ -1,5 +1,5 @@
 /**
- * `k1s crictl pods|ps|images|inspect|inspectp|logs|exec`: a subset of crictl's commands and output columns
+ * `k1s crictl pods|ps|images|inspect|inspectp|logs|stats|exec`: a subset of crictl's commands and output columns
  * (kubernetes-sigs/cri-tools) against the data dir's CRI socket, on the project's CRI client, as `k3s crictl`
  * ships crictl preconfigured. Read-only except `exec`; it never starts containerd.
  */
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { runtimePaths } from '../containerd/paths.js';
 import { createCriClient, waitForCri, type CriClient } from '../cri/client.js';
-import type { CriContainer, CriImage, PodSandbox } from '../cri/types.js';
+import type { ContainerStats, CriContainer, CriImage, PodSandbox } from '../cri/types.js';
 import { StartupError } from './error-line.js';
 import { UsageError } from './flags.js';
 
@@ -93,6 +93,59 @@ export function imagesTable(images: readonly CriImage[]): string {
 }
 
 /**
+ * go-units HumanSize, as crictl prints MEM, DISK and SWAP: decimal units (B, kB, MB, GB, …), 4 significant
+ * digits without trailing zeros (`0B`, `1.5MB`, `12.35kB`, `1000kB`).
+ */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+  let size = bytes;
+  let i = 0;
+  while (size >= 1000 && i < units.length - 1) {
+    size /= 1000;
+    i++;
+  }
+  return `${Number(size.toPrecision(4))}${units[i]}`;
+}
+
+/**
+ * `crictl stats`: CONTAINER, NAME, CPU %, MEM, DISK, INODES, SWAP from two ListContainerStats samples (`before`
+ * taken the sample duration earlier). CPU % is the growth of usageCoreNanoSeconds over the growth of the CPU
+ * timestamp × 100 (100 = one core busy); MEM is the working set; DISK and INODES the writable layer's use.
+ * Without `all`, containers with neither CPU nor memory use (not running) are left out; containers absent from
+ * `before` are left out as crictl does. Sorted by container id. Throws when a running container's CPU
+ * timestamp did not move between the samples (crictl's "cpu stat is not updated during sample").
+ */
+export function statsTable(before: readonly ContainerStats[], after: readonly ContainerStats[], all = false): string {
+  const old = new Map(before.map((s) => [s.attributes?.id ?? '', s]));
+  const rows = [['CONTAINER', 'NAME', 'CPU %', 'MEM', 'DISK', 'INODES', 'SWAP']];
+  const sorted = [...after].sort((a, b) => ((a.attributes?.id ?? '') < (b.attributes?.id ?? '') ? -1 : 1));
+  for (const s of sorted) {
+    const id = s.attributes?.id ?? '';
+    const cpu = s.cpu?.usageCoreNanoSeconds?.value ?? 0;
+    const mem = s.memory?.workingSetBytes?.value ?? 0;
+    if (!all && cpu === 0 && mem === 0) continue;
+    const prev = old.get(id);
+    if (prev === undefined) continue;
+    let percent = 0;
+    if (cpu !== 0) {
+      const elapsed = (s.cpu?.timestamp ?? 0) - (prev.cpu?.timestamp ?? 0);
+      if (elapsed === 0) throw new Error(`k1s crictl stats: the CPU stats of container "${shortId(id)}" did not change during the sample`);
+      percent = ((cpu - (prev.cpu?.usageCoreNanoSeconds?.value ?? 0)) / elapsed) * 100;
+    }
+    rows.push([
+      shortId(id),
+      s.attributes?.metadata?.name ?? '',
+      percent.toFixed(2),
+      humanSize(mem),
+      humanSize(s.writableLayer?.usedBytes?.value ?? 0),
+      String(s.writableLayer?.inodesUsed?.value ?? 0),
+      humanSize(s.swap?.swapUsageBytes?.value ?? 0),
+    ]);
+  }
+  return formatTable(rows);
+}
+
+/**
  * The message lines of a CRI log file (`2024-01-01T00:00:00.000Z stdout F hello`), joining partial (P) lines,
  * with their stream; the last `tail` lines when given (crictl logs --tail).
  */
@@ -136,6 +189,8 @@ export interface CrictlOptions {
   args: string[];
   all?: boolean;
   tail?: number;
+  /** `stats`: seconds between the two samples CPU % is computed from (crictl's --seconds, default 1). */
+  seconds?: number;
 }
 
 /** Runs `k1s crictl SUB`; output on stdout; `exec` sets the process exit code to the command's. */
@@ -176,6 +231,13 @@ export async function runCrictl(sub: string, options: CrictlOptions): Promise<vo
           throw new StartupError(`k1s crictl logs: cannot read the log file "${status.logPath}"`, { cause: err });
         });
         for (const { stream, line } of parseCriLog(text, options.tail)) (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`);
+        return;
+      }
+      case 'stats': {
+        const filter = options.args[0] !== undefined ? { id: await containerId(options.args[0]) } : {};
+        const before = await runtime.listContainerStats(filter);
+        await new Promise((r) => setTimeout(r, (options.seconds ?? 1) * 1000));
+        process.stdout.write(statsTable(before, await runtime.listContainerStats(filter), options.all));
         return;
       }
       case 'exec': {

@@ -79,11 +79,13 @@ async function ctr({ flags, passThrough }: RunContext): Promise<void> {
 async function crictl({ command, flags, passThrough }: RunContext): Promise<void> {
   const { runCrictl } = await import('./crictl.js');
   const tail = stringFlag(flags, 'tail');
+  const seconds = stringFlag(flags, 'seconds');
   await runCrictl(command.name.slice('crictl '.length), {
     dataDir: dataDirOf(flags),
     args: [...flags.positionals, ...passThrough],
     all: booleanFlag(flags, 'all'),
     ...(tail !== undefined ? { tail: Number(tail) } : {}),
+    ...(seconds !== undefined ? { seconds: Number(seconds) } : {}),
   });
 }
 
@@ -139,7 +141,7 @@ export const RUNNERS: Readonly<Record<string, (ctx: RunContext) => Promise<void>
   killall,
   kubectl,
   ctr,
-  ...Object.fromEntries(['pods', 'ps', 'images', 'inspect', 'inspectp', 'logs', 'exec'].map((s) => [`crictl ${s}`, crictl])),
+  ...Object.fromEntries(['pods', 'ps', 'images', 'inspect', 'inspectp', 'logs', 'stats', 'exec'].map((s) => [`crictl ${s}`, crictl])),
   lint,
   install,
   uninstall,

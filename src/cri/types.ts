@@ -264,11 +264,31 @@ export interface ContainerStatsFilter {
   labelSelector?: Record<string, string>;
 }
 
-/** runtime.v1 ContainerStats: the CPU and memory fields (writable layer, swap and io are not in k1s's proto). */
+/** runtime.v1 FilesystemUsage: what a container's writable layer holds. */
+export interface FilesystemUsage {
+  /** Nanoseconds since the epoch. */
+  timestamp: number;
+  fsId?: { mountpoint: string } | null;
+  /** Bytes. */
+  usedBytes?: UInt64Value | null;
+  inodesUsed?: UInt64Value | null;
+}
+
+/** runtime.v1 SwapUsage; sizes in bytes. */
+export interface SwapUsage {
+  /** Nanoseconds since the epoch. */
+  timestamp: number;
+  swapAvailableBytes?: UInt64Value | null;
+  swapUsageBytes?: UInt64Value | null;
+}
+
+/** runtime.v1 ContainerStats: CPU, memory, writable layer and swap (io is not in k1s's proto). */
 export interface ContainerStats {
   attributes?: { id: string; metadata?: ContainerMetadata | null; labels: Record<string, string>; annotations: Record<string, string> } | null;
   cpu?: CpuUsage | null;
   memory?: MemoryUsage | null;
+  writableLayer?: FilesystemUsage | null;
+  swap?: SwapUsage | null;
 }
 
 /** runtime.v1 PodSandboxStatsFilter. */
