@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { importImagesDetailed } from '../containerd/images.js';
 import { errorLine, StartupError } from './error-line.js';
 import { UsageError } from './flags.js';
+import { createImportProgress } from './import-progress.js';
 import { openRuntimeSession } from './runtime-session.js';
 
 /** Bytes in the images list's units: `2.1MB`, `512.0kB`, `12B`. */
@@ -54,12 +55,14 @@ export async function runImages(sub: 'import' | 'list', options: ImagesOptions):
     if (sub === 'import') {
       let count = 0;
       for (const file of options.files.map((f) => resolve(f))) {
-        // Progress on stderr (one line before, one after each archive); image names alone on stdout.
-        const bytes = (await stat(file)).size;
-        const t0 = Date.now();
-        process.stderr.write(`importing ${file} (${formatSize(bytes)})\n`);
-        const imported = await importImagesDetailed(session.endpoint, [file], options.name !== undefined ? { repository: options.name } : {});
-        process.stderr.write(`${importSummary(file, imported.length, bytes, Date.now() - t0)}\n`);
+        // Progress on stderr (bars on a terminal, plain lines otherwise); image names alone on stdout.
+        const progress = createImportProgress();
+        let imported;
+        try {
+          imported = await importImagesDetailed(session.endpoint, [file], { onProgress: (e) => progress.report(e), ...(options.name !== undefined ? { repository: options.name } : {}) });
+        } finally {
+          progress.stop();
+        }
         for (const image of imported) {
           const why = image.tagOnlyRef !== undefined ? ` (the archive names it by tag only, "${image.tagOnlyRef}"${options.name !== undefined ? '' : '; choose the repository with --name'})` : '';
           console.log(`imported ${image.name}${why}`);

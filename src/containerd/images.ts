@@ -1,6 +1,7 @@
 // Imports image archives into containerd's CRI namespace and lists images through CRI.
 
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { createCriClient } from '../cri/client.js';
@@ -35,8 +36,19 @@ export function normalizeImageRef(ref: string): string {
   return `${domain}/${tagged}`;
 }
 
+/**
+ * One step of an import, for progress output: an archive starts (its size in bytes), a layer advances (bytes
+ * of it read so far of its size, and of the whole archive when known), an archive is done (images, bytes, ms).
+ */
+export type ImportProgress =
+  | { kind: 'archive-start'; file: string; totalBytes: number }
+  | { kind: 'layer'; file: string; layer: string; doneBytes: number; totalBytes: number; archiveDoneBytes?: number }
+  | { kind: 'archive-done'; file: string; images: number; bytes: number; elapsedMs: number };
+
 /** Options of {@link importImages}. */
 export interface ImportOptions extends CtrOptions {
+  /** Called as each archive starts and ends (see {@link ImportProgress}); must not throw. */
+  onProgress?: (event: ImportProgress) => void;
   /** Wait until CRI reports every imported image, up to this many ms; default 10 000, 0 = don't wait. */
   waitForCriMs?: number;
   /**
@@ -188,6 +200,11 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
   if (options.repository !== undefined) normalizeRepository(options.repository);
   for (const file of files) {
     let output: string;
+    const t0 = Date.now();
+    const before = imported.length;
+    const bytes = options.onProgress ? await stat(file).then((s) => s.size, () => 0) : 0;
+    options.onProgress?.({ kind: 'archive-start', file, totalBytes: bytes });
+    const done = () => options.onProgress?.({ kind: 'archive-done', file, images: imported.length - before, bytes, elapsedMs: Date.now() - t0 });
     try {
       // An archive naming its images by tag only: let ctr name them <repository>:<tag> itself
       // (--base-name), so no "import-<date>:<tag>" image ever exists. Mixed archives are renamed below.
@@ -201,6 +218,7 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
         for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {
           if (m[1]) imported.push({ name: m[1], file, tagOnlyRef: m[1].slice(baseName[1]!.length + 1) });
         }
+        done();
         continue;
       }
     } catch (err) {
@@ -220,6 +238,7 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
       }
       imported.push(image);
     }
+    done();
   }
   const names = imported.map((i) => i.name);
   const waitMs = options.waitForCriMs ?? 10_000;
