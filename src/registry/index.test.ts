@@ -28,6 +28,9 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, ''],
     ['authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, ''],
     ['authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', false, ''],
+    ['', 'persistentvolumes', 'PersistentVolume', false, 'pv'],
+    ['', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, 'pvc'],
+    ['storage.k8s.io', 'storageclasses', 'StorageClass', false, 'sc'],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'deployments', 'replicasets']);

@@ -1,6 +1,6 @@
 /**
  * The list of strategies the API server serves generically: core/v1, apps/v1, discovery.k8s.io/v1,
- * rbac.authorization.k8s.io/v1, and the authentication/authorization reviews.
+ * rbac.authorization.k8s.io/v1, storage.k8s.io/v1, and the authentication/authorization reviews.
  */
 import { parseCidr } from '../api/ipv4.js';
 import type { KubeObject } from '../api/types.js';
@@ -20,6 +20,9 @@ import { serviceAccountTokenSubresource, type TokenGenerator, type TokenSubresou
 import { authenticationStrategies } from './authentication.js';
 import { authorizationStrategies } from './authorization.js';
 import { rbacStrategies } from './rbac/strategies.js';
+import { persistentVolumeClaimStrategy } from './storage/persistentvolumeclaims.js';
+import { persistentVolumeStrategy } from './storage/persistentvolumes.js';
+import { storageClassStrategy } from './storage/storageclasses.js';
 import type { Strategy } from './strategy.js';
 
 export type { PodSpecWarnings } from './pod-spec-warnings.js';
@@ -55,10 +58,11 @@ export function parsePortRange(s: string): { min: number; max: number } {
 
 /**
  * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts (with serviceaccounts/token
- * when `config.serviceAccountTokens` is given), services, endpoints (core/v1), deployments, replicasets (apps/v1),
- * endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings (rbac.authorization.k8s.io/v1), and the
- * reviews served without storage (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`,
- * pods, deployments and replicasets send its warnings on create and update.
+ * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims (core/v1),
+ * deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings
+ * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), and the reviews served without storage
+ * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments and
+ * replicasets send its warnings on create and update.
  * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
  * invalid `config`.
  */
@@ -77,6 +81,7 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
     services, endpointsStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
     ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
+    persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy,
   ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
   const strategies = all as unknown as Strategy<KubeObject>[];

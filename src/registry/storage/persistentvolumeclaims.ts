@@ -1,0 +1,122 @@
+/**
+ * The core/v1 persistentvolumeclaims strategy: the DefaultStorageClass admission, defaulting, the pvc-protection
+ * finalizer, validation, status/spec separation, and the NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS
+ * VOLUMEATTRIBUTESCLASS AGE table (VOLUMEMODE with -o wide).
+ *
+ * Mirrors `pkg/registry/core/persistentvolumeclaim/strategy.go`, `pkg/apis/core/v1/defaults.go`
+ * SetDefaults_PersistentVolumeClaim, the admission plugins DefaultStorageClass
+ * (`plugin/pkg/admission/storage/storageclass/setdefault`) and StorageObjectInUseProtection, and
+ * `pkg/printers/internalversion/printers.go` printPersistentVolumeClaim at v1.32.
+ */
+import { translateTimestampSince } from '../../api/duration.js';
+import {
+  accessModesAsString,
+  BETA_STORAGE_CLASS_ANNOTATION,
+  isDefaultStorageClass,
+  persistentVolumeClaimClass,
+  PVC_PROTECTION_FINALIZER,
+  type PersistentVolumeClaim,
+  type StorageClass,
+} from '../../api/storage.js';
+import type { KubeObject } from '../../api/types.js';
+import type { AdmissionLookup, ResourceInfo, Strategy } from '../strategy.js';
+import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
+import { validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate } from './validation.js';
+
+/** Discovery facts of core/v1 persistentvolumeclaims. */
+export const persistentVolumeClaimInfo: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  resource: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  kind: 'PersistentVolumeClaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  categories: [],
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+  subresources: ['status'],
+};
+
+/**
+ * The default StorageClass among `classes` (storageutil GetDefaultClass): of those marked default, the newest by
+ * creationTimestamp, ties broken by name; undefined when none is marked.
+ */
+export function defaultStorageClass(classes: readonly KubeObject[]): StorageClass | undefined {
+  const defaults = classes.filter(isDefaultStorageClass) as StorageClass[];
+  defaults.sort((a, b) => {
+    const ta = a.metadata.creationTimestamp ?? '';
+    const tb = b.metadata.creationTimestamp ?? '';
+    if (ta !== tb) return ta < tb ? 1 : -1;
+    return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
+  });
+  return defaults[0];
+}
+
+/**
+ * DefaultStorageClass admission: a claim that names no class (no `storageClassName`, no beta annotation) gets the
+ * default class, when there is one. An explicit `storageClassName: ""` is left alone.
+ */
+export async function admitDefaultStorageClass(pvc: PersistentVolumeClaim, lookup: AdmissionLookup): Promise<void> {
+  if (pvc.spec?.storageClassName !== undefined && pvc.spec.storageClassName !== null) return;
+  if (pvc.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined) return;
+  const def = defaultStorageClass(await lookup.list('storageclasses'));
+  if (!def) return;
+  (pvc.spec ??= {}).storageClassName = def.metadata.name ?? '';
+}
+
+/** SetDefaults_PersistentVolumeClaim: volumeMode Filesystem. */
+export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
+  (pvc.spec ??= {}).volumeMode ??= 'Filesystem';
+}
+
+/** The core/v1 persistentvolumeclaims Strategy. */
+export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
+  info: persistentVolumeClaimInfo,
+  admitCreate: admitDefaultStorageClass,
+  prepareForCreate(pvc) {
+    defaultPersistentVolumeClaim(pvc);
+    // StorageObjectInUseProtection: a claim in use by a pod is not removed until the pod is gone.
+    const finalizers = pvc.metadata.finalizers ?? [];
+    if (!finalizers.includes(PVC_PROTECTION_FINALIZER)) pvc.metadata.finalizers = [...finalizers, PVC_PROTECTION_FINALIZER];
+    pvc.status = { phase: 'Pending' };
+  },
+  prepareForUpdate(pvc, old) {
+    defaultPersistentVolumeClaim(pvc);
+    pvc.status = old.status ?? { phase: 'Pending' };
+  },
+  validate: validatePersistentVolumeClaim,
+  validateUpdate: validatePersistentVolumeClaimUpdate,
+  prepareForStatusUpdate(pvc, old) {
+    if (old.spec === undefined) delete pvc.spec;
+    else pvc.spec = old.spec;
+  },
+  validateStatusUpdate: validatePersistentVolumeClaimStatusUpdate,
+  returnDeletedObject: true,
+  table: {
+    columnDefinitions: [
+      NAME_COLUMN,
+      column('Status', 'string', 'phase represents the current phase of PersistentVolumeClaim.'),
+      column('Volume', 'string', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
+      column('Capacity', 'string', 'capacity represents the actual resources of the underlying volume.'),
+      column('Access Modes', 'string', 'accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1'),
+      column('StorageClass', 'string', 'StorageClass of the pvc'),
+      column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
+      AGE_COLUMN,
+      column('VolumeMode', 'string', 'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.', 1),
+    ],
+    cells: (pvc, now) => {
+      const bound = Boolean(pvc.spec?.volumeName);
+      return [
+        pvc.metadata.name ?? '',
+        pvc.metadata.deletionTimestamp ? 'Terminating' : (pvc.status?.phase ?? ''),
+        pvc.spec?.volumeName ?? '',
+        bound ? String(pvc.status?.capacity?.['storage'] ?? '0') : '',
+        bound ? accessModesAsString(pvc.status?.accessModes) : '',
+        persistentVolumeClaimClass(pvc),
+        pvc.spec?.volumeAttributesClassName ?? '<unset>',
+        translateTimestampSince(pvc.metadata.creationTimestamp, now),
+        pvc.spec?.volumeMode ?? '<unset>',
+      ];
+    },
+  },
+};
