@@ -158,6 +158,22 @@ export function isDefaultStorageClass(sc: KubeObject): boolean {
   return a[IS_DEFAULT_CLASS_ANNOTATION] === 'true' || a[BETA_IS_DEFAULT_CLASS_ANNOTATION] === 'true';
 }
 
+/**
+ * The default StorageClass among `classes` (storageutil GetDefaultClass, used by the
+ * DefaultStorageClass admission and the PV controller): of those marked default, the newest by
+ * creationTimestamp, ties broken by name; undefined when none is marked.
+ */
+export function defaultStorageClass(classes: readonly KubeObject[]): StorageClass | undefined {
+  const defaults = classes.filter(isDefaultStorageClass) as StorageClass[];
+  defaults.sort((a, b) => {
+    const ta = a.metadata.creationTimestamp ?? '';
+    const tb = b.metadata.creationTimestamp ?? '';
+    if (ta !== tb) return ta < tb ? 1 : -1;
+    return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
+  });
+  return defaults[0];
+}
+
 /** The class of a PV: the beta annotation first, then `spec.storageClassName`, else '' (GetPersistentVolumeClass). */
 export function persistentVolumeClass(pv: PersistentVolume): string {
   const beta = pv.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION];

@@ -5,12 +5,18 @@
  * It is an API client like kube-scheduler: it watches pods with `spec.nodeName=` (empty), POSTs a Binding to
  * `pods/{name}/binding`, and records the `Scheduled` event (`Successfully assigned ns/pod to node`), or, when
  * the node does not fit, writes the PodScheduled=False/Unschedulable condition and a `FailedScheduling` event.
- * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration}`.
+ * Pods with PersistentVolumeClaims go through the VolumeBinding plugin (volume-binding.ts): a WaitForFirstConsumer
+ * claim gets its static volume reserved or its provisioner told the node, and the pod is bound once every claim is.
+ * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,volumebinding}`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/storage.js';
 import type { Event, Node, Pod, PodCondition, Toleration } from '../api/types.js';
+import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
+import { VersionedStore } from './versioned-store.js';
+import { planVolumeBinding, writeVolumeBindings, type VolumeLookup } from './volume-binding.js';
 
 /** Options of `startScheduler`. */
 export interface SchedulerOptions {
@@ -97,8 +103,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     await client.create(`/api/v1/namespaces/${event.metadata.namespace}/events`, event);
   }
 
-  async function markUnschedulable(pod: Pod, why: string): Promise<void> {
-    const message = `0/1 nodes are available: 1 ${why}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
+  /** `detail` follows `0/1 nodes are available: `: `1 node(s) ...` for a filter, the plain reason for a PreFilter. */
+  async function markUnschedulable(pod: Pod, detail: string): Promise<void> {
+    const message = `0/1 nodes are available: ${detail}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (existing?.status === 'False' && existing.message === message) return;
     const condition: PodCondition = {
@@ -131,11 +138,28 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       if (isNotFound(err)) return; // the kubelet has not registered yet; retried on the next pass
       throw err;
     }
-    const why = unschedulableReason(pod, node);
-    if (why) {
-      await markUnschedulable(pod, why);
+    const usesClaims = (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim);
+    if (usesClaims && !volumesSynced()) return; // retried once the volume informers listed
+    const facts = { name: node.metadata.name ?? nodeName, labels: node.metadata.labels ?? {} };
+    const plan = usesClaims ? planVolumeBinding(pod, facts, volumeLookup) : ({ status: 'bound' } as const);
+    if (plan.status === 'unschedulable' && plan.preFilter) {
+      await markUnschedulable(pod, plan.reason);
       return;
     }
+    const why = unschedulableReason(pod, node);
+    if (why) {
+      await markUnschedulable(pod, `1 ${why}`);
+      return;
+    }
+    if (plan.status === 'unschedulable') {
+      await markUnschedulable(pod, `1 ${plan.reason}`);
+      return;
+    }
+    if (plan.status === 'bind') {
+      await writeVolumeBindings(client, plan, facts.name, { volume: (pv) => void pvs.set(pv), claim: (pvc) => void pvcs.set(pvc) });
+      return; // bound once the PV controller (and the provisioner) finished; their writes wake the scheduler
+    }
+    if (plan.status === 'waiting') return;
     try {
       await client.create(`/api/v1/namespaces/${ns}/pods/${name}/binding`, {
         apiVersion: 'v1',
@@ -151,13 +175,32 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     await recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
 
+  /** One pass over the pending pods at a time (a pod is never scheduled twice at once); a call during a pass runs another after it. */
+  let pass: Promise<void> | undefined;
+  let again = false;
   async function scheduleAll(): Promise<void> {
-    for (const pod of [...pending.values()]) {
-      try {
-        await schedule(pod);
-      } catch (err) {
-        onError(err);
-      }
+    if (pass) {
+      again = true;
+      return pass;
+    }
+    pass = (async () => {
+      do {
+        again = false;
+        for (const uid of [...pending.keys()]) {
+          const pod = pending.get(uid);
+          if (!pod) continue;
+          try {
+            await schedule(pod);
+          } catch (err) {
+            onError(err);
+          }
+        }
+      } while (again && !abort.signal.aborted);
+    })();
+    try {
+      await pass;
+    } finally {
+      pass = undefined;
     }
   }
 
@@ -185,14 +228,59 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  // The VolumeBinding plugin's listers; any change of a claim, volume or class may let a pending pod go on.
+  const pvcs = new VersionedStore<PersistentVolumeClaim>();
+  const pvs = new VersionedStore<PersistentVolume>();
+  const classes = new VersionedStore<StorageClass>();
+  const synced = new Set<string>();
+  const volumesSynced = (): boolean => synced.size === 3;
+  const volumeLookup: VolumeLookup = {
+    claim: (ns, name) => pvcs.get(`${ns}/${name}`),
+    volume: (name) => pvs.get(name),
+    volumes: () => pvs.list(),
+    storageClass: (name) => classes.get(name),
+  };
+  let wake: NodeJS.Timeout | undefined;
+  const volumeChanged = (): void => {
+    if (pending.size === 0 || wake) return;
+    wake = setTimeout(() => {
+      wake = undefined;
+      void scheduleAll();
+    }, 10);
+  };
+  const volumeInformer = <T extends PersistentVolumeClaim | PersistentVolume | StorageClass>(path: string, store: VersionedStore<T>) =>
+    runInformer<T>({
+      client,
+      path,
+      signal: abort.signal,
+      handlers: {
+        onEvent(type, obj) {
+          if (type === 'DELETED') store.delete(obj);
+          else store.set(obj);
+          volumeChanged();
+        },
+        onSynced() {
+          synced.add(path);
+          volumeChanged();
+        },
+        onError,
+      },
+    });
+  const informers = [
+    volumeInformer('/api/v1/persistentvolumeclaims', pvcs),
+    volumeInformer('/api/v1/persistentvolumes', pvs),
+    volumeInformer('/apis/storage.k8s.io/v1/storageclasses', classes),
+  ];
+
   // Unschedulable pods and pods that arrived before the node registered are retried periodically.
   const retry = setInterval(() => void scheduleAll(), 5000);
   const running = loop();
   return {
     async stop() {
       clearInterval(retry);
+      if (wake) clearTimeout(wake);
       abort.abort();
-      await running.catch(() => {});
+      await Promise.all([running.catch(() => {}), ...informers.map((i) => i.done)]);
     },
   };
 }

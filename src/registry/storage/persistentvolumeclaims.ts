@@ -12,13 +12,11 @@ import { translateTimestampSince } from '../../api/duration.js';
 import {
   accessModesAsString,
   BETA_STORAGE_CLASS_ANNOTATION,
-  isDefaultStorageClass,
+  defaultStorageClass,
   persistentVolumeClaimClass,
   PVC_PROTECTION_FINALIZER,
   type PersistentVolumeClaim,
-  type StorageClass,
 } from '../../api/storage.js';
-import type { KubeObject } from '../../api/types.js';
 import type { AdmissionLookup, ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate } from './validation.js';
@@ -36,21 +34,6 @@ export const persistentVolumeClaimInfo: ResourceInfo = {
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: ['status'],
 };
-
-/**
- * The default StorageClass among `classes` (storageutil GetDefaultClass): of those marked default, the newest by
- * creationTimestamp, ties broken by name; undefined when none is marked.
- */
-export function defaultStorageClass(classes: readonly KubeObject[]): StorageClass | undefined {
-  const defaults = classes.filter(isDefaultStorageClass) as StorageClass[];
-  defaults.sort((a, b) => {
-    const ta = a.metadata.creationTimestamp ?? '';
-    const tb = b.metadata.creationTimestamp ?? '';
-    if (ta !== tb) return ta < tb ? 1 : -1;
-    return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
-  });
-  return defaults[0];
-}
 
 /**
  * DefaultStorageClass admission: a claim that names no class (no `storageClassName`, no beta annotation) gets the
