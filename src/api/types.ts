@@ -254,6 +254,27 @@ export interface Lifecycle {
   preStop?: LifecycleHandler;
 }
 
+/** core/v1 SeccompProfile (`type` RuntimeDefault, Unconfined or Localhost with `localhostProfile`). */
+export interface SeccompProfile {
+  type: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  /** Relative to the kubelet's seccomp profile root (`<root-dir>/seccomp`). */
+  localhostProfile?: string;
+}
+
+/** core/v1 AppArmorProfile. */
+export interface AppArmorProfile {
+  type: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  localhostProfile?: string;
+}
+
+/** core/v1 SELinuxOptions. */
+export interface SELinuxOptions {
+  user?: string;
+  role?: string;
+  type?: string;
+  level?: string;
+}
+
 export interface SecurityContext {
   privileged?: boolean;
   runAsUser?: number;
@@ -262,6 +283,11 @@ export interface SecurityContext {
   readOnlyRootFilesystem?: boolean;
   allowPrivilegeEscalation?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  /** `Default` masks /proc paths as the runtime does; `Unmasked` (user namespaces only) does not. */
+  procMount?: 'Default' | 'Unmasked';
+  seccompProfile?: SeccompProfile;
+  appArmorProfile?: AppArmorProfile;
+  seLinuxOptions?: SELinuxOptions;
 }
 
 export interface Container {
@@ -320,8 +346,17 @@ export interface PodSecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
   runAsNonRoot?: boolean;
+  /** Group owning the pod's volumes (which get setgid directories) and added to every container's groups. */
   fsGroup?: number;
+  /** `Always` (default): ownership is changed on every mount; `OnRootMismatch`: only when the volume root does not match. */
+  fsGroupChangePolicy?: 'Always' | 'OnRootMismatch';
   supplementalGroups?: number[];
+  supplementalGroupsPolicy?: 'Merge' | 'Strict';
+  /** Namespaced kernel parameters set in the pod sandbox. */
+  sysctls?: { name: string; value: string }[];
+  seccompProfile?: SeccompProfile;
+  appArmorProfile?: AppArmorProfile;
+  seLinuxOptions?: SELinuxOptions;
 }
 
 /** One resolver option of `spec.dnsConfig.options` (`ndots` with value `2`, `single-request` without). */

@@ -273,12 +273,17 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
 }
 
 function toImage(m: Message): CriImage {
-  return {
+  const out: CriImage = {
     id: (m['id'] as string | undefined) ?? '',
     repoTags: (m['repoTags'] as string[] | undefined) ?? [],
     repoDigests: (m['repoDigests'] as string[] | undefined) ?? [],
     size: Number(m['size'] ?? 0),
   };
+  const uid = m['uid'] as { value?: number | string } | null | undefined;
+  if (uid && uid.value !== undefined) out.uid = Number(uid.value);
+  const username = m['username'] as string | undefined;
+  if (username) out.username = username;
+  return out;
 }
 
 /**

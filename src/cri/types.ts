@@ -38,6 +38,12 @@ export interface Int64Value {
   value: number;
 }
 
+/** runtime.v1 SecurityProfile (seccomp, AppArmor): `localhostRef` is the profile's path (seccomp) or name (AppArmor). */
+export interface SecurityProfile {
+  profileType: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  localhostRef?: string;
+}
+
 export interface LinuxSandboxSecurityContext {
   namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
@@ -45,6 +51,8 @@ export interface LinuxSandboxSecurityContext {
   readonlyRootfs?: boolean;
   supplementalGroups?: number[];
   privileged?: boolean;
+  seccomp?: SecurityProfile;
+  apparmor?: SecurityProfile;
 }
 
 export interface LinuxContainerResources {
@@ -140,12 +148,18 @@ export interface LinuxContainerSecurityContext {
   privileged?: boolean;
   namespaceOptions?: NamespaceOption;
   runAsUser?: Int64Value;
+  /** The image's user name when it is not numeric (and no runAsUser is set). */
+  runAsUsername?: string;
   runAsGroup?: Int64Value;
   readonlyRootfs?: boolean;
+  /** fsGroup first, then the pod's supplementalGroups (the kubelet's order). */
+  supplementalGroups?: number[];
   noNewPrivs?: boolean;
-  capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[] };
+  capabilities?: { addCapabilities?: string[]; dropCapabilities?: string[]; addAmbientCapabilities?: string[] };
   maskedPaths?: string[];
   readonlyPaths?: string[];
+  seccomp?: SecurityProfile;
+  apparmor?: SecurityProfile;
 }
 
 export interface ContainerConfig {
@@ -227,6 +241,10 @@ export interface CriImage {
   repoDigests: string[];
   /** Bytes. */
   size: number;
+  /** The image config's numeric user (`USER 1000` or `1000:1000`); absent for a named or empty user. */
+  uid?: number;
+  /** The image config's user when it is a name (`USER nginx`). */
+  username?: string;
 }
 
 /** runtime.v1 UInt64Value: a present-or-absent unsigned number. */

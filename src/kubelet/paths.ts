@@ -19,6 +19,11 @@ export function volumeDir(p: KubeletPaths, uid: string, plugin: string, name: st
   return join(podDir(p, uid), 'volumes', `kubernetes.io~${plugin}`, name);
 }
 
+/** `<rootDir>/pods/<uid>/plugins/kubernetes.io~<plugin>/<name>`: a volume plugin's own per-volume state (e.g. the `ready` mark). */
+export function volumePluginDir(p: KubeletPaths, uid: string, plugin: string, name: string): string {
+  return join(podDir(p, uid), 'plugins', `kubernetes.io~${plugin}`, name);
+}
+
 /** `<rootDir>/pods/<uid>/containers/<name>` (termination-log files). */
 export function containerDir(p: KubeletPaths, uid: string, name: string): string {
   return join(podDir(p, uid), 'containers', name);

@@ -12,6 +12,7 @@ import type { PodSyncer } from './pod-workers/pod-workers.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED_MESSAGE, DEADLINE_EXCEEDED_REASON, pastActiveDeadline } from './status/active-deadline.js';
 import { generateAPIPodStatus, type ProbeStatus } from './status/generate.js';
 import type { StatusManager } from './status/status-manager.js';
+import { SYSCTL_FORBIDDEN_REASON, sysctlAdmitError } from './sysctl-admission.js';
 import { unmountAll } from './volumes/empty-dir.js';
 import type { VolumeManager } from './volumes/volume-manager.js';
 
@@ -63,8 +64,11 @@ export class KubeletPodSyncer implements PodSyncer {
     return { podIP: ips[0] ?? '', podIPs: ips, hostIP: this.d.nodeIP, nodeName: this.d.nodeName, allocatable: this.d.allocatable };
   }
 
-  /** Generates the status, hands it to the status manager; returns its phase and the pending write. */
-  private report(pod: Pod, status: RuntimePodStatus, podIsTerminal: boolean): { terminal: boolean; written: Promise<void> } {
+  /**
+   * Generates the status, hands it to the status manager; returns its phase and the pending write. A `rejection`
+   * (kubelet admission) fails the pod as rejectPod does: phase Failed, its reason, `Pod was rejected: <message>`.
+   */
+  private report(pod: Pod, status: RuntimePodStatus, podIsTerminal: boolean, rejection?: { reason: string; message: string }): { terminal: boolean; written: Promise<void> } {
     const uid = pod.metadata.uid ?? '';
     const old = this.d.statusManager.getCached(uid) ?? pod.status;
     const withOld: Pod = old ? { ...pod, status: old } : pod;
@@ -88,6 +92,12 @@ export class KubeletPodSyncer implements PodSyncer {
         apiStatus.message = DEADLINE_EXCEEDED_MESSAGE;
       }
     }
+    if (rejection) {
+      if (old?.reason !== rejection.reason) this.d.ctx.recorder.event(pod, 'Warning', rejection.reason, rejection.message);
+      apiStatus.phase = 'Failed';
+      apiStatus.reason = rejection.reason;
+      apiStatus.message = `Pod was rejected: ${rejection.message}`;
+    }
     const written = this.d.statusManager.setPodStatus(pod, apiStatus);
     return { terminal: TERMINAL.has(apiStatus.phase ?? ''), written };
   }
@@ -100,7 +110,10 @@ export class KubeletPodSyncer implements PodSyncer {
    */
   async syncPod(pod: Pod): Promise<{ terminal: boolean; requeueAfterMs: number }> {
     const status = await this.runtimeStatus(pod);
-    if (this.report(pod, status, false).terminal) return { terminal: true, requeueAfterMs: 0 };
+    // Admission (HandlePodAdditions → canAdmitPod): a pod that never ran is refused forbidden sysctls.
+    const sysctl = status.sandboxes.length === 0 && status.containers.length === 0 ? sysctlAdmitError(pod) : undefined;
+    const rejection = sysctl ? { reason: SYSCTL_FORBIDDEN_REASON, message: sysctl } : undefined;
+    if (this.report(pod, status, false, rejection).terminal) return { terminal: true, requeueAfterMs: 0 };
 
     const uid = pod.metadata.uid ?? '';
     await mkdir(podDir(this.d.ctx.paths, uid), { recursive: true });

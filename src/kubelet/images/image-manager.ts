@@ -108,6 +108,18 @@ export class ImageManager {
     throw Object.assign(new Error(text, { cause: errors[0] }), { details: text });
   }
 
+  /**
+   * The user `imageRef` runs as by default (kuberuntime getImageUser): its numeric uid, or its user name; uid 0 when the
+   * image names none. Throws when the runtime cannot inspect it.
+   */
+  async imageUser(imageRef: string): Promise<{ uid?: number; username?: string }> {
+    const st = await this.images.imageStatus(imageRef);
+    if (!st) throw new Error(`image "${imageRef}" not found`);
+    if (st.uid !== undefined) return { uid: st.uid };
+    if (st.username) return { username: st.username };
+    return { uid: 0 };
+  }
+
   /** Returns the image ref to create the container with; throws ImageError. */
   async ensureImageExists(pod: Pod, container: Container, sandboxConfig: PodSandboxConfig | undefined): Promise<string> {
     const spec = container.image ?? '';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../api/types.js';
-import type { ContainerConfig, LinuxContainerSecurityContext, Mount } from '../../cri/types.js';
+import type { ContainerConfig, Mount } from '../../cri/types.js';
 import { containerDir, containerLogRelPath, etcHostsPath, type KubeletPaths } from '../paths.js';
 import { serviceEnvVarMap } from '../envvars/envvars.js';
 import type { ServiceLister } from '../envvars/service-lister.js';
@@ -12,6 +12,7 @@ import type { MountedVolume } from '../volumes/volume-manager.js';
 import { ContainerConfigError, expandCommandAndArgs, expandSubPathExpr, makeEnvironmentVariables, type EnvFacts, type ObjectSource } from './env.js';
 import { containerAnnotations, containerLabels } from './labels.js';
 import { linuxResources } from './resources.js';
+import { containerSecurityContext, verifyRunAsNonRoot, type ImageUser } from './security-context.js';
 
 /** Everything needed to build one container's config. */
 export interface ContainerConfigInput {
@@ -25,6 +26,8 @@ export interface ContainerConfigInput {
   paths: KubeletPaths;
   /** Services for the service environment variables; none when absent (a kubelet without an API server). */
   services?: ServiceLister;
+  /** The image's default user (CRI ImageStatus); root when absent. */
+  imageUser?: ImageUser;
 }
 
 /** How long container start waits for a first Service list before failing, ms. */
@@ -92,38 +95,16 @@ export async function makeMounts(input: ContainerConfigInput, env: Map<string, s
   return mounts;
 }
 
-function securityContext(pod: Pod, c: Container): LinuxContainerSecurityContext {
-  const sc = c.securityContext ?? {};
-  const psc = pod.spec.securityContext ?? {};
-  const out: LinuxContainerSecurityContext = {
-    namespaceOptions: {
-      network: pod.spec.hostNetwork ? 'NODE' : 'POD',
-      pid: pod.spec.hostPID ? 'NODE' : pod.spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
-      ipc: pod.spec.hostIPC ? 'NODE' : 'POD',
-    },
-  };
-  if (sc.privileged) out.privileged = true;
-  const user = sc.runAsUser ?? psc.runAsUser;
-  if (user !== undefined) out.runAsUser = { value: user };
-  const group = sc.runAsGroup ?? psc.runAsGroup;
-  if (group !== undefined) out.runAsGroup = { value: group };
-  if (sc.readOnlyRootFilesystem) out.readonlyRootfs = true;
-  if (sc.allowPrivilegeEscalation === false) out.noNewPrivs = true;
-  if (sc.capabilities) {
-    out.capabilities = {};
-    if (sc.capabilities.add) out.capabilities.addCapabilities = sc.capabilities.add;
-    if (sc.capabilities.drop) out.capabilities.dropCapabilities = sc.capabilities.drop;
-  }
-  return out;
-}
-
 /**
  * Builds the CRI config of `input.container` at `restartCount`: env with `$(VAR)` expansion, expanded
  * command/args, working dir, mounts, labels/annotations for restart safety, log path `<name>/<n>.log`,
- * resources and security context. Throws ContainerConfigError for CreateContainerConfigError cases.
+ * resources and security context (security-context.ts). Throws ContainerConfigError for CreateContainerConfigError
+ * cases, runAsNonRoot violations among them.
  */
 export async function generateContainerConfig(input: ContainerConfigInput): Promise<ContainerConfig> {
   const { pod, container, restartCount } = input;
+  const imageUser = input.imageUser ?? { uid: 0 };
+  verifyRunAsNonRoot(pod, container, imageUser);
   const env = await makeEnvironmentVariables(pod, container, input.objects, input.facts, await serviceEnvFor(pod, input.services));
   const { command, args } = expandCommandAndArgs(container, env);
   const mounts = await makeMounts(input, env);
@@ -140,7 +121,7 @@ export async function generateContainerConfig(input: ContainerConfigInput): Prom
     stdin: Boolean(container.stdin),
     stdinOnce: Boolean(container.stdinOnce),
     tty: Boolean(container.tty),
-    linux: { resources: linuxResources(container), securityContext: securityContext(pod, container) },
+    linux: { resources: linuxResources(container), securityContext: containerSecurityContext(pod, container, imageUser, join(input.paths.rootDir, 'seccomp')) },
   };
   if (container.workingDir) config.workingDir = container.workingDir;
   return config;

@@ -110,7 +110,9 @@ export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Prom
 
   let config;
   try {
+    const imageUser = await ctx.images.imageUser(imageRef);
     config = await generateContainerConfig({
+      imageUser,
       pod,
       container,
       restartCount,

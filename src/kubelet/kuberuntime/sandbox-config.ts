@@ -1,11 +1,12 @@
 // The CRI PodSandboxConfig of a pod (kuberuntime_sandbox.go `generatePodSandboxConfig`) and its /etc/hosts file.
 
 import { writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Pod } from '../../api/types.js';
 import type { DNSConfig, PodSandboxConfig, PortMapping } from '../../cri/types.js';
 import { podLogDir, type KubeletPaths } from '../paths.js';
 import { sandboxLabels } from './labels.js';
+import { podSysctls, sandboxSecurityContext } from './security-context.js';
 
 /** Sandbox hostname: spec.hostname or the pod name, truncated to 63 characters (`GeneratePodHostNameAndDomain`). */
 export function podHostname(pod: Pod): string {
@@ -34,7 +35,6 @@ export function generatePodSandboxConfig(pod: Pod, attempt: number, paths: Kubel
     }
   }
   const spec = pod.spec;
-  const sc = spec.securityContext;
   const config: PodSandboxConfig = {
     metadata: { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? '', uid: pod.metadata.uid ?? '', attempt },
     hostname: podHostname(pod),
@@ -43,21 +43,11 @@ export function generatePodSandboxConfig(pod: Pod, attempt: number, paths: Kubel
     portMappings,
     labels: sandboxLabels(pod),
     annotations: { ...(pod.metadata.annotations ?? {}) },
-    linux: {
-      securityContext: {
-        namespaceOptions: {
-          network: spec.hostNetwork ? 'NODE' : 'POD',
-          pid: spec.hostPID ? 'NODE' : spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
-          ipc: spec.hostIPC ? 'NODE' : 'POD',
-        },
-      },
-    },
+    linux: { securityContext: sandboxSecurityContext(pod, hasPrivilegedContainer(pod), join(paths.rootDir, 'seccomp')) },
   };
+  const sysctls = podSysctls(pod);
+  if (Object.keys(sysctls).length > 0) config.linux!.sysctls = sysctls;
   if (spec.hostNetwork) delete config.hostname;
-  if (sc?.runAsUser !== undefined) config.linux!.securityContext!.runAsUser = { value: sc.runAsUser };
-  if (sc?.runAsGroup !== undefined) config.linux!.securityContext!.runAsGroup = { value: sc.runAsGroup };
-  if (sc?.supplementalGroups) config.linux!.securityContext!.supplementalGroups = sc.supplementalGroups;
-  if (hasPrivilegedContainer(pod)) config.linux!.securityContext!.privileged = true;
   return config;
 }
 

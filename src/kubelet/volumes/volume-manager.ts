@@ -1,23 +1,39 @@
 // Sets up and tears down a pod's volumes on the host (kubelet volumemanager + plugins), spec §11.
 
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ConfigMap, KeyToPath, Pod, Secret, Volume } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
 import type { EnvFacts, ObjectSource } from '../kuberuntime/env.js';
 import { parseQuantity } from '../kuberuntime/resources.js';
-import { podDir, volumeDir, type KubeletPaths } from '../paths.js';
+import { podDir, volumeDir, volumePluginDir, type KubeletPaths } from '../paths.js';
 import { TokenManager } from '../token/token-manager.js';
 import { writeAtomic, type FileProjection } from './atomic-writer.js';
 import { setUpEmptyDir, unmountAll } from './empty-dir.js';
 import { setUpHostPath } from './host-path.js';
+import { setVolumeOwnership } from './ownership.js';
+import { resolveClaim } from './persistent-volume.js';
 import { configMapData, downwardAPIPayload, keyValuePayload, secretData, VolumeSourceError, type DownwardAPIItem } from './payloads.js';
 
 /** A volume ready to bind-mount: host path and whether the plugin forces read-only. */
 export interface MountedVolume {
   name: string;
   hostPath: string;
-  /** configMap/secret/downwardAPI/projected are always read-only. */
+  /** configMap/secret/downwardAPI/projected are always read-only; a claim with `readOnly: true` too. */
   readOnly: boolean;
+}
+
+/** The pod's fsGroup and its change policy, when it has one. */
+function fsGroupOf(pod: Pod): { gid: number; policy: 'Always' | 'OnRootMismatch' } | undefined {
+  const sc = pod.spec.securityContext;
+  if (sc?.fsGroup === undefined) return undefined;
+  return { gid: sc.fsGroup, policy: sc.fsGroupChangePolicy ?? 'Always' };
+}
+
+/** With an fsGroup, payload files of read-only volumes get group read (what SetVolumeOwnership would add). */
+function withGroupRead(payload: Map<string, FileProjection>, pod: Pod): Map<string, FileProjection> {
+  if (!fsGroupOf(pod)) return payload;
+  return new Map([...payload].map(([k, f]) => [k, { ...f, mode: f.mode | 0o440 }]));
 }
 
 /** Result of {@link VolumeManager.setUpPodVolumes}: ready volumes and per-volume failures. */
@@ -43,7 +59,7 @@ export class VolumeManager {
   constructor(
     private readonly paths: KubeletPaths,
     private readonly objects: ObjectSource,
-    client: ApiClient | undefined,
+    private readonly client: ApiClient | undefined,
   ) {
     this.tokens = client ? new TokenManager(client) : undefined;
   }
@@ -74,7 +90,7 @@ export class VolumeManager {
       const cm = await this.objects.getConfigMap(ns, name);
       if (!cm && !v.configMap.optional) throw new VolumeSourceError(`configmap "${name}" not found`);
       const payload = keyValuePayload(configMapData(cm), v.configMap.items, v.configMap.defaultMode, v.configMap.optional ?? false, 'configmap');
-      await writeAtomic(dir, payload);
+      await this.writeReadOnly(pod, dir, payload);
       return { name: v.name, hostPath: dir, readOnly: true };
     }
     if (v.secret) {
@@ -83,29 +99,61 @@ export class VolumeManager {
       const s = await this.objects.getSecret(ns, name);
       if (!s && !v.secret.optional) throw new VolumeSourceError(`secret "${name}" not found`);
       const payload = keyValuePayload(secretData(s), v.secret.items, v.secret.defaultMode, v.secret.optional ?? false, 'secret');
-      await writeAtomic(dir, payload);
+      await this.writeReadOnly(pod, dir, payload);
       return { name: v.name, hostPath: dir, readOnly: true };
     }
     if (v.downwardAPI) {
       const dapi = v.downwardAPI as { items?: DownwardAPIItem[]; defaultMode?: number };
       const dir = volumeDir(this.paths, uid, 'downward-api', v.name);
-      await writeAtomic(dir, downwardAPIPayload(pod, dapi.items ?? [], dapi.defaultMode, facts));
+      await this.writeReadOnly(pod, dir, downwardAPIPayload(pod, dapi.items ?? [], dapi.defaultMode, facts));
       return { name: v.name, hostPath: dir, readOnly: true };
     }
     if (v.projected) {
       const proj = v.projected as { sources?: ProjectedSource[]; defaultMode?: number };
       const dir = volumeDir(this.paths, uid, 'projected', v.name);
-      await writeAtomic(dir, await this.projectedPayload(pod, proj.sources ?? [], proj.defaultMode, facts));
+      await this.writeReadOnly(pod, dir, await this.projectedPayload(pod, proj.sources ?? [], proj.defaultMode, facts));
       return { name: v.name, hostPath: dir, readOnly: true };
     }
     if (v.persistentVolumeClaim) {
-      throw new Error(`persistentVolumeClaim "${v.persistentVolumeClaim.claimName}" is not supported by this node`);
+      const source = v.persistentVolumeClaim;
+      if (!this.client) throw new Error(`persistentVolumeClaim "${source.claimName}" is not supported by this node`);
+      const claim = await resolveClaim(this.client, ns, source.claimName);
+      const readOnly = Boolean(source.readOnly);
+      // The local plugin sets ownership on the first mount of a writable volume; hostPath volumes are left as they are.
+      if (claim.plugin === 'local-volume' && !readOnly) await this.ownOnce(pod, 'local-volume', claim.pvName, claim.hostPath, false);
+      return { name: v.name, hostPath: claim.hostPath, readOnly };
     }
     // emptyDir, and a volume with no source (defaults to emptyDir)
     const dir = volumeDir(this.paths, uid, 'empty-dir', v.name);
     const size = v.emptyDir?.sizeLimit !== undefined ? parseQuantity(v.emptyDir.sizeLimit) : 0;
     await setUpEmptyDir(dir, v.emptyDir?.medium, Math.floor(size));
+    await this.ownOnce(pod, 'empty-dir', v.name, dir, false);
     return { name: v.name, hostPath: dir, readOnly: false };
+  }
+
+  /** Writes a configMap/secret/downwardAPI/projected payload and, with an fsGroup, group-owns what it wrote (as each remount does). */
+  private async writeReadOnly(pod: Pod, dir: string, payload: Map<string, FileProjection>): Promise<void> {
+    const written = await writeAtomic(dir, withGroupRead(payload, pod));
+    const fsGroup = fsGroupOf(pod);
+    if (fsGroup && written) await setVolumeOwnership(dir, fsGroup.gid, { readOnly: true });
+  }
+
+  /**
+   * SetVolumeOwnership once per pod volume (upstream mounts an emptyDir or a local volume once; later syncs find it
+   * set up): the `ready` mark under `pods/<uid>/plugins/kubernetes.io~<plugin>/<name>` records it across restarts.
+   */
+  private async ownOnce(pod: Pod, plugin: string, name: string, dir: string, readOnly: boolean): Promise<void> {
+    const fsGroup = fsGroupOf(pod);
+    const mark = join(volumePluginDir(this.paths, pod.metadata.uid ?? '', plugin, name), 'ready');
+    try {
+      await stat(mark);
+      return;
+    } catch {
+      // not set up yet
+    }
+    if (fsGroup) await setVolumeOwnership(dir, fsGroup.gid, { readOnly, policy: plugin === 'empty-dir' ? 'Always' : fsGroup.policy });
+    await mkdir(dirname(mark), { recursive: true });
+    await writeFile(mark, '');
   }
 
   private async projectedPayload(pod: Pod, sources: ProjectedSource[], defaultMode: number | undefined, facts: EnvFacts): Promise<Map<string, FileProjection>> {

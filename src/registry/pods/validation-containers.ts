@@ -13,6 +13,7 @@ import type { Container, HTTPGetAction, IntOrString, LifecycleHandler, Probe, Vo
 import { isDNS1123Label, isHTTPHeaderName, isQualifiedName, isValidPortName, isValidPortNum } from '../../api/validation.js';
 import { checkHostPortConflicts, validateContainerPorts, validateEnv, validateEnvFrom } from './validation-env.js';
 import { validateVolumeMounts } from './validation-volumes.js';
+import { validateContainerSecurityContext } from './validation-security.js';
 
 /** ValidatePortNumOrName for probe/handler ports. */
 function validatePortNumOrName(port: IntOrString | undefined, path: string): FieldError[] {
@@ -179,6 +180,7 @@ function validateContainerCommon(c: Container, vols: Map<string, Volume>, path: 
   errs.push(...validateVolumeMounts(c, vols, `${path}.volumeMounts`));
   errs.push(...validatePullPolicy(c.imagePullPolicy, `${path}.imagePullPolicy`));
   errs.push(...validateResources(c, `${path}.resources`));
+  errs.push(...validateContainerSecurityContext(c, `${path}.securityContext`));
   return errs;
 }
 

@@ -13,6 +13,7 @@ import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedNam
 import { computePodQOS } from './qos.js';
 import { specDiff } from './spec-diff.js';
 import { validateContainers, validateInitContainers } from './validation-containers.js';
+import { validatePodSecurityContext } from './validation-security.js';
 import { validateVolumes } from './validation-volumes.js';
 
 const maxInt32 = 2147483647;
@@ -99,6 +100,7 @@ export function validatePodSpec(spec: PodSpec, path = 'spec'): FieldError[] {
   if (spec.hostname) for (const msg of isDNS1123Label(spec.hostname)) errs.push(field.invalid(`${path}.hostname`, spec.hostname, msg));
   if (spec.subdomain) for (const msg of isDNS1123Label(spec.subdomain)) errs.push(field.invalid(`${path}.subdomain`, spec.subdomain, msg));
   errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
+  errs.push(...validatePodSecurityContext(spec, `${path}.securityContext`));
   (spec.hostAliases ?? []).forEach((a, i) => {
     const p = `${path}.hostAliases[${i}]`;
     if (!isIP(a.ip ?? '')) errs.push(field.invalid(`${p}.ip`, a.ip ?? '', 'must be valid IP address'));
