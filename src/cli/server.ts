@@ -31,6 +31,9 @@ import { startEndpointSliceController } from '../controllers/endpoints/endpoints
 import { startGarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
 import { startDeploymentController } from '../controllers/deployment/controller.js';
 import { startReplicaSetController } from '../controllers/replicaset/controller.js';
+import { startPersistentVolumeController } from '../controllers/persistentvolume/controller.js';
+import { startPVCProtectionController, startPVProtectionController } from '../controllers/volume-protection.js';
+import { startLocalPathProvisioner } from '../controllers/local-path/provisioner.js';
 import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
 import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
@@ -226,6 +229,20 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => deployments.stop(), 'deployment controller', 1_000);
     const gc = startGarbageCollector({ client: kcm, onError: (err) => log.warn('garbage collector', err) });
     stops.push(() => gc.stop(), 'garbage collector', 1_000);
+    // Persistent volumes: the PV binder and protection controllers, and k3s's local-path provisioner under DATA_DIR/storage.
+    const pvController = startPersistentVolumeController({ client: kcm, onError: (err) => log.warn('persistentvolume controller', err) });
+    stops.push(() => pvController.stop(), 'persistentvolume controller', 1_000);
+    const pvcProtection = startPVCProtectionController({ client: kcm, onError: (err) => log.warn('pvc-protection controller', err) });
+    stops.push(() => pvcProtection.stop(), 'pvc-protection controller', 1_000);
+    const pvProtection = startPVProtectionController({ client: kcm, onError: (err) => log.warn('pv-protection controller', err) });
+    stops.push(() => pvProtection.stop(), 'pv-protection controller', 1_000);
+    const localPath = startLocalPathProvisioner({
+      client: adminClient('local-path-provisioner'),
+      basePath: join(dataDir, 'storage'),
+      nodeName,
+      onError: (err) => log.warn('local-path provisioner', err),
+    });
+    stops.push(() => localPath.stop(), 'local-path provisioner', 1_000);
     // kube-proxy's role; its rules go on a clean stop (and with `k1s killall`).
     const proxy = startServiceProxy({
       client: adminClient('kube-proxy'),
