@@ -43,7 +43,7 @@ export interface LocalPathProvisionerOptions {
   /** Directory operations (default: this host's file system). */
   dirs?: VolumeDirs;
   onError?: (err: unknown) => void;
-  /** Longest wait before a failed sync is retried, ms (default 1000). */
+  /** Longest wait before a failed sync is retried, ms (default 60000; retries start at 5 ms and double). */
   retryDelayMs?: number;
 }
 
@@ -124,7 +124,8 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
     }
   }
 
-  const backoff = new ItemBackoff(options.retryDelayMs ?? 1000);
+  // Failed provisioning retries back off exponentially (the library's rate limiter), here up to a minute.
+  const backoff = new ItemBackoff(options.retryDelayMs ?? 60_000);
   const queue = createWorkQueue({
     retryDelayMs: options.retryDelayMs ?? 1000,
     onError,

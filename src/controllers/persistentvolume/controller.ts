@@ -58,7 +58,6 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
     volume: (name) => volumes.get(name),
     volumes: () => volumes.list(),
     storageClass: (name) => classes.get(name),
-    storageClasses: () => classes.list(),
     defaultClass: () => defaultStorageClass(classes.list()),
     pods: (ns) => pods.list(ns),
     claim: (ns, name) => claims.get(`${ns}/${name}`),

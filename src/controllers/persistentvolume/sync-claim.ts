@@ -30,7 +30,6 @@ export interface ClaimSyncContext extends BinderDeps {
   volume(name: string): PersistentVolume | undefined;
   volumes(): PersistentVolume[];
   storageClass(name: string): StorageClass | undefined;
-  storageClasses(): StorageClass[];
   /** Pods of `namespace` (for the WaitForPodScheduled event). */
   pods(namespace: string): Pod[];
   /** The default StorageClass, as the DefaultStorageClass admission chooses it. */
