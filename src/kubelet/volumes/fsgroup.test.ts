@@ -113,13 +113,14 @@ describe('VolumeManager with fsGroup and claims', { skip: asRoot }, () => {
     mkdirSync(host, { mode: 0o755 });
     const claim = (name: string, pv: string): KubeObject => ({ metadata: { name, namespace: 'default', uid: `uid-${name}` }, spec: { volumeName: pv }, status: { phase: 'Bound' } });
     const volume = (name: string, claimName: string, source: Record<string, unknown>): KubeObject => ({ metadata: { name }, spec: { claimRef: { namespace: 'default', name: claimName, uid: `uid-${claimName}` }, ...source } });
-    const client = staticClient({
+    const objs: Record<string, KubeObject> = {
       '/api/v1/namespaces/default/persistentvolumeclaims/data': claim('data', 'pv-local'),
       '/api/v1/namespaces/default/persistentvolumeclaims/logs': claim('logs', 'pv-host'),
       '/api/v1/namespaces/default/persistentvolumeclaims/pending': { metadata: { name: 'pending', namespace: 'default' }, spec: {}, status: { phase: 'Pending' } },
       '/api/v1/persistentvolumes/pv-local': volume('pv-local', 'data', { local: { path: local } }),
       '/api/v1/persistentvolumes/pv-host': volume('pv-host', 'logs', { hostPath: { path: host, type: 'Directory' } }),
-    });
+    };
+    const client = staticClient(objs);
     const vm = new VolumeManager({ rootDir: join(root, 'kubelet-pvc'), podLogsDir: join(root, 'logs') }, objects, client);
     const pod = makePod('q', ['a'], {
       securityContext: { fsGroup: 2000 },
@@ -140,5 +141,10 @@ describe('VolumeManager with fsGroup and claims', { skip: asRoot }, () => {
       { volume: 'wait', message: 'error processing PVC default/pending: PVC is not bound' },
       { volume: 'none', message: 'error processing PVC default/absent: failed to fetch PVC from API server: /api/v1/namespaces/default/persistentvolumeclaims/absent not found' },
     ]);
+    // A claim deleted while its pod runs stays mounted for that pod; a new pod may not start on it.
+    objs['/api/v1/namespaces/default/persistentvolumeclaims/data']!.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+    assert.deepEqual((await vm.setUpPodVolumes(pod, facts)).mounted.get('data'), { name: 'data', hostPath: local, readOnly: false });
+    const other = makePod('r', ['a'], { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] });
+    assert.deepEqual((await vm.setUpPodVolumes(other, facts)).errors, [{ volume: 'data', message: "error processing PVC default/data: can't start pod because PVC is being deleted" }]);
   });
 });

@@ -1,6 +1,6 @@
 // Sets up and tears down a pod's volumes on the host (kubelet volumemanager + plugins), spec §11.
 
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ConfigMap, KeyToPath, Pod, Secret, Volume } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
@@ -21,6 +21,16 @@ export interface MountedVolume {
   hostPath: string;
   /** configMap/secret/downwardAPI/projected are always read-only; a claim with `readOnly: true` too. */
   readOnly: boolean;
+}
+
+/** A claim volume recorded by an earlier set-up of the pod, or undefined. */
+async function readMounted(path: string): Promise<MountedVolume | undefined> {
+  try {
+    const m = JSON.parse(await readFile(path, 'utf8')) as MountedVolume;
+    return typeof m.hostPath === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The pod's fsGroup and its change policy, when it has one. */
@@ -117,11 +127,19 @@ export class VolumeManager {
     if (v.persistentVolumeClaim) {
       const source = v.persistentVolumeClaim;
       if (!this.client) throw new Error(`persistentVolumeClaim "${source.claimName}" is not supported by this node`);
+      // A claim is resolved once per pod, as upstream mounts it once: a running pod keeps its volume even when the
+      // claim is deleted meanwhile (it stays Terminating until the pod is gone). The record survives restarts.
+      const record = join(volumePluginDir(this.paths, uid, 'persistent-volume-claim', v.name), 'mounted.json');
+      const known = await readMounted(record);
+      if (known) return known;
       const claim = await resolveClaim(this.client, ns, source.claimName);
       const readOnly = Boolean(source.readOnly);
       // The local plugin sets ownership on the first mount of a writable volume; hostPath volumes are left as they are.
       if (claim.plugin === 'local-volume' && !readOnly) await this.ownOnce(pod, 'local-volume', claim.pvName, claim.hostPath, false);
-      return { name: v.name, hostPath: claim.hostPath, readOnly };
+      const mounted = { name: v.name, hostPath: claim.hostPath, readOnly };
+      await mkdir(dirname(record), { recursive: true });
+      await writeFile(record, JSON.stringify(mounted));
+      return mounted;
     }
     // emptyDir, and a volume with no source (defaults to emptyDir)
     const dir = volumeDir(this.paths, uid, 'empty-dir', v.name);
