@@ -1,7 +1,7 @@
 // The kubelet's per-pod sync steps (kubelet.go SyncPod, SyncTerminatingPod, SyncTerminatedPod) over runtime, volumes and status.
 
 import { mkdir, rm } from 'node:fs/promises';
-import type { Pod } from '../api/types.js';
+import type { Pod, PodStatus } from '../api/types.js';
 import type { EnvFacts } from './kuberuntime/env.js';
 import { killPod } from './kuberuntime/container-kill.js';
 import { errorText, formatPod, type RuntimeContext } from './kuberuntime/runtime-context.js';
@@ -31,6 +31,9 @@ export interface PodSyncDeps {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/** The message prefix of a pod the kubelet's admission refused (rejectPod); such a status is final. */
+const REJECTED_PREFIX = 'Pod was rejected: ';
 
 /** Waiting reasons that are a back-off in progress, not a sync failure (kubelet.go SyncPod ignores them). */
 const BACKOFF_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff']);
@@ -93,11 +96,13 @@ export class KubeletPodSyncer implements PodSyncer {
       }
     }
     if (rejection) {
+      // rejectPod: the event, and a status of phase, reason, message and qosClass only; nothing is written after it.
       if (old?.reason !== rejection.reason) this.d.ctx.recorder.event(pod, 'Warning', rejection.reason, rejection.message);
-      apiStatus.phase = 'Failed';
-      apiStatus.reason = rejection.reason;
-      apiStatus.message = `Pod was rejected: ${rejection.message}`;
+      const rejected: PodStatus = { phase: 'Failed', reason: rejection.reason, message: `${REJECTED_PREFIX}${rejection.message}` };
+      if (apiStatus.qosClass) rejected.qosClass = apiStatus.qosClass;
+      return { terminal: true, written: this.d.statusManager.setPodStatus(pod, rejected) };
     }
+    if (old?.message?.startsWith(REJECTED_PREFIX) && old.phase === 'Failed') return { terminal: true, written: Promise.resolve() };
     const written = this.d.statusManager.setPodStatus(pod, apiStatus);
     return { terminal: TERMINAL.has(apiStatus.phase ?? ''), written };
   }

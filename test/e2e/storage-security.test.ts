@@ -137,7 +137,9 @@ spec:
     });
     await c.waitFor('keeper Completed', async () => (await podRow(c, 'keeper'))?.status === 'Completed', 120_000);
     const pvName = await jsonpath(c, ['pvc', 'kept'], '{.spec.volumeName}');
-    const path = await jsonpath(c, ['pv', pvName], '{.spec.local.path}');
+    // A class without k3s's `defaultVolumeType: local` annotation gets hostPath volumes, as local-path-provisioner makes them.
+    const path = await jsonpath(c, ['pv', pvName], '{.spec.hostPath.path}');
+    assert.equal(path, join(c.dataDir, 'storage', `${pvName}_default_kept`));
     await c.kubectlOk(['delete', 'pod', 'keeper', '--wait=true', '--timeout=60s']);
     await c.kubectlOk(['delete', 'pvc', 'kept', '--wait=true', '--timeout=60s']);
     await c.waitFor('Released', async () => (await jsonpath(c, ['pv', pvName], '{.status.phase}')) === 'Released', 30_000);

@@ -15,6 +15,10 @@ export interface ClaimVolume {
   plugin: 'local-volume' | 'host-path';
 }
 
+/** How often, and how far apart, a claim that is being bound is read again before giving up on this sync. */
+const BOUND_RETRIES = 10;
+const BOUND_RETRY_MS = 200;
+
 function errText(err: unknown): string {
   return (err as Error).message;
 }
@@ -27,11 +31,19 @@ function errText(err: unknown): string {
  */
 export async function resolveClaim(client: ApiClient, namespace: string, claimName: string): Promise<ClaimVolume> {
   const prefix = `error processing PVC ${namespace}/${claimName}`;
+  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(claimName)}`;
   let pvc: PersistentVolumeClaim;
-  try {
-    pvc = await client.get<PersistentVolumeClaim>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(claimName)}`);
-  } catch (err) {
-    throw new Error(`${prefix}: failed to fetch PVC from API server: ${errText(err)}`, { cause: err });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      pvc = await client.get<PersistentVolumeClaim>(path);
+    } catch (err) {
+      throw new Error(`${prefix}: failed to fetch PVC from API server: ${errText(err)}`, { cause: err });
+    }
+    // The PV controller names the volume before it writes phase Bound, and the scheduler may bind the pod in between:
+    // look again shortly, as the kubelet's volume manager loop does, rather than failing the sync.
+    const binding = Boolean(pvc.spec?.volumeName) && pvc.status?.phase === 'Pending' && !pvc.metadata.deletionTimestamp;
+    if (!binding || attempt >= BOUND_RETRIES) break;
+    await new Promise((r) => setTimeout(r, BOUND_RETRY_MS));
   }
   if (pvc.metadata.deletionTimestamp) throw new Error(`${prefix}: can't start pod because PVC is being deleted`);
   const pvName = pvc.spec?.volumeName ?? '';
