@@ -100,6 +100,7 @@ describe('VolumeManager with fsGroup and claims', { skip: asRoot }, () => {
     chmodSync(join(scratch, 'mine'), 0o600);
     await vm.setUpPodVolumes(pod, facts);
     assert.equal(statSync(join(scratch, 'mine')).mode & 0o777, 0o600, 'a later sync does not walk the emptyDir again');
+    assert.equal(statSync(scratch).mode & 0o7777, 0o2777, 'nor resets its mode');
     const conf = join(res.mounted.get('conf')!.hostPath, 'app.conf');
     assert.equal(statSync(conf).mode & 0o777, 0o440);
     assert.equal(statSync(conf).gid, 2000);

@@ -144,8 +144,7 @@ export class VolumeManager {
     // emptyDir, and a volume with no source (defaults to emptyDir)
     const dir = volumeDir(this.paths, uid, 'empty-dir', v.name);
     const size = v.emptyDir?.sizeLimit !== undefined ? parseQuantity(v.emptyDir.sizeLimit) : 0;
-    await setUpEmptyDir(dir, v.emptyDir?.medium, Math.floor(size));
-    await this.ownOnce(pod, 'empty-dir', v.name, dir, false);
+    await this.setUpOnce(pod, 'empty-dir', v.name, dir, false, () => setUpEmptyDir(dir, v.emptyDir?.medium, Math.floor(size)));
     return { name: v.name, hostPath: dir, readOnly: false };
   }
 
@@ -161,14 +160,24 @@ export class VolumeManager {
    * set up): the `ready` mark under `pods/<uid>/plugins/kubernetes.io~<plugin>/<name>` records it across restarts.
    */
   private async ownOnce(pod: Pod, plugin: string, name: string, dir: string, readOnly: boolean): Promise<void> {
+    return this.setUpOnce(pod, plugin, name, dir, readOnly, async () => {});
+  }
+
+  /**
+   * Runs `setUp` and the ownership change once per pod volume: a volume found `ready` is left as it is (an emptyDir's
+   * mode 0777 must not undo its setgid bit on later syncs).
+   */
+  private async setUpOnce(pod: Pod, plugin: string, name: string, dir: string, readOnly: boolean, setUp: () => Promise<void>): Promise<void> {
     const fsGroup = fsGroupOf(pod);
     const mark = join(volumePluginDir(this.paths, pod.metadata.uid ?? '', plugin, name), 'ready');
     try {
       await stat(mark);
+      await stat(dir);
       return;
     } catch {
       // not set up yet
     }
+    await setUp();
     if (fsGroup) await setVolumeOwnership(dir, fsGroup.gid, { readOnly, policy: plugin === 'empty-dir' ? 'Always' : fsGroup.policy });
     await mkdir(dirname(mark), { recursive: true });
     await writeFile(mark, '');
