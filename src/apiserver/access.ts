@@ -16,6 +16,7 @@ import { anonymousUser, withAuthenticatedGroup, type UserInfo } from '../api/use
 import type { RequestContext } from '../registry/strategy.js';
 import { rbacEscalationAdmission } from './admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
+import { defaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { RequestAuthenticator } from './authn/authenticator.js';
 import { impersonate, wantsImpersonation } from './authn/impersonation.js';
 import type { ServiceAccountTokens } from './authn/service-account-tokens.js';
@@ -27,6 +28,7 @@ import { WatchedObjects } from './authz/watched-objects.js';
 import { sendJson } from './http.js';
 import { parseSelectors } from './selectors.js';
 import { setRequestUser } from './request-user.js';
+import { listEverything } from './list.js';
 import type { AdmissionAttributes } from './resource-handler.js';
 import type { Resources } from './resources.js';
 import type { RequestInfo } from './routing.js';
@@ -37,8 +39,8 @@ export interface AccessOptions {
   serviceAccountTokens?: ServiceAccountTokens;
   /** [--authorization-mode]; default AlwaysAllow (every authenticated request is allowed). */
   authorizationMode?: AuthorizationMode;
-  /** Admission plugins beyond NamespaceLifecycle [--enable-admission-plugins]: `ServiceAccount`. Default none. */
-  admissionPlugins?: 'ServiceAccount'[];
+  /** Admission plugins beyond NamespaceLifecycle [--enable-admission-plugins]: `ServiceAccount`, `DefaultStorageClass`. Default none. */
+  admissionPlugins?: ('ServiceAccount' | 'DefaultStorageClass')[];
   /** Told why a credential was refused (for the server log). */
   onAuthenticationError?: (reason: string) => void;
 }
@@ -134,6 +136,10 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
   const plugins: ((a: AdmissionAttributes) => Promise<void>)[] = [];
   if ((options.admissionPlugins ?? []).includes('ServiceAccount') && lookup('', 'serviceaccounts')) {
     plugins.push(serviceAccountAdmission({ getServiceAccount: (ns, name) => getObject('serviceaccounts', ns, name) }));
+  }
+  const storageClasses = lookup('storage.k8s.io', 'storageclasses');
+  if ((options.admissionPlugins ?? []).includes('DefaultStorageClass') && storageClasses) {
+    plugins.push(defaultStorageClassAdmission({ listStorageClasses: async () => (await storageClasses.list('', listEverything())).items }));
   }
   // RBAC's own storage refuses roles and bindings that grant more than their author holds.
   const escalation = rbac;

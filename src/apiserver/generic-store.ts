@@ -161,9 +161,6 @@ export class GenericStore {
     meta.creationTimestamp = rfc3339(this.deps.clock());
     const generated = !meta.name && meta.generateName;
     if (generated) meta.name = generateName(meta.generateName ?? '');
-    await this.strategy.admitCreate?.(obj, {
-      list: async (resource) => (await this.deps.store.list(storagePrefix(resource, ''))).items.map((i) => deepCopy(i.object)),
-    });
     this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
     this.recordWarnings(obj, undefined, options);

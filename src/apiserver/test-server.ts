@@ -86,7 +86,7 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
-    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['ServiceAccount' as const] } : {}),
+    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['ServiceAccount' as const, 'DefaultStorageClass' as const] } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
   const client = options.namespaceController || tokens ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;

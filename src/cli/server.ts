@@ -104,7 +104,7 @@ export async function runServer(argv: string[]): Promise<void> {
       strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts, serviceAccountTokens }),
       serviceAccountTokens,
       authorizationMode: 'Node,RBAC',
-      admissionPlugins: ['ServiceAccount'],
+      admissionPlugins: ['ServiceAccount', 'DefaultStorageClass'],
       ...(flags.debug ? { onAuthenticationError: (reason: string) => log.info(`Unable to authenticate the request: ${reason}`) } : {}),
       host: '127.0.0.1',
       port: flags.httpsListenPort,

@@ -116,12 +116,6 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * Throws a StatusError (422 with field causes) when a requested value is taken or out of range.
    */
   allocate?(obj: T, old: T | undefined, existing: () => Promise<T[]>): Promise<void>;
-  /**
-   * Mutating admission of a create, before prepareForCreate: the kind's kube-apiserver admission plugins that read
-   * other objects (PVCs: DefaultStorageClass sets the default class). `lookup.list(resource)` returns every stored
-   * object of a resource of this server (all namespaces), e.g. `storageclasses`. Throws a StatusError to refuse.
-   */
-  admitCreate?(obj: T, lookup: AdmissionLookup): Promise<void>;
   /** Kind-specific subresources by name (pods: binding, log, exec, attach); each must also be in `info.subresources`. */
   subresources?: Record<string, SubresourceHandler>;
   /**
@@ -148,12 +142,6 @@ export interface RequestContext {
   /** The API server's audiences (`--api-audiences`). */
   apiAudiences: readonly string[];
   now: Date;
-}
-
-/** Read access to stored objects for {@link Strategy.admitCreate} (an admission plugin's listers). */
-export interface AdmissionLookup {
-  /** Every stored object of `resource` (plural, e.g. `storageclasses`), all namespaces. */
-  list(resource: string): Promise<KubeObject[]>;
 }
 
 /**

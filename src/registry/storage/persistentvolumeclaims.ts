@@ -1,23 +1,21 @@
 /**
- * The core/v1 persistentvolumeclaims strategy: the DefaultStorageClass admission, defaulting, the pvc-protection
+ * The core/v1 persistentvolumeclaims strategy: defaulting, the pvc-protection
  * finalizer, validation, status/spec separation, and the NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS
  * VOLUMEATTRIBUTESCLASS AGE table (VOLUMEMODE with -o wide).
  *
  * Mirrors `pkg/registry/core/persistentvolumeclaim/strategy.go`, `pkg/apis/core/v1/defaults.go`
- * SetDefaults_PersistentVolumeClaim, the admission plugins DefaultStorageClass
- * (`plugin/pkg/admission/storage/storageclass/setdefault`) and StorageObjectInUseProtection, and
+ * SetDefaults_PersistentVolumeClaim, the StorageObjectInUseProtection admission plugin (always on, as in
+ * kube-apiserver; DefaultStorageClass is src/apiserver/admission/default-storage-class.ts), and
  * `pkg/printers/internalversion/printers.go` printPersistentVolumeClaim at v1.32.
  */
 import { translateTimestampSince } from '../../api/duration.js';
 import {
   accessModesAsString,
-  BETA_STORAGE_CLASS_ANNOTATION,
-  defaultStorageClass,
   persistentVolumeClaimClass,
   PVC_PROTECTION_FINALIZER,
   type PersistentVolumeClaim,
 } from '../../api/storage.js';
-import type { AdmissionLookup, ResourceInfo, Strategy } from '../strategy.js';
+import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate } from './validation.js';
 
@@ -35,18 +33,6 @@ export const persistentVolumeClaimInfo: ResourceInfo = {
   subresources: ['status'],
 };
 
-/**
- * DefaultStorageClass admission: a claim that names no class (no `storageClassName`, no beta annotation) gets the
- * default class, when there is one. An explicit `storageClassName: ""` is left alone.
- */
-export async function admitDefaultStorageClass(pvc: PersistentVolumeClaim, lookup: AdmissionLookup): Promise<void> {
-  if (pvc.spec?.storageClassName !== undefined && pvc.spec.storageClassName !== null) return;
-  if (pvc.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined) return;
-  const def = defaultStorageClass(await lookup.list('storageclasses'));
-  if (!def) return;
-  (pvc.spec ??= {}).storageClassName = def.metadata.name ?? '';
-}
-
 /** SetDefaults_PersistentVolumeClaim: volumeMode Filesystem. */
 export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
   (pvc.spec ??= {}).volumeMode ??= 'Filesystem';
@@ -55,7 +41,6 @@ export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): void {
 /** The core/v1 persistentvolumeclaims Strategy. */
 export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   info: persistentVolumeClaimInfo,
-  admitCreate: admitDefaultStorageClass,
   prepareForCreate(pvc) {
     defaultPersistentVolumeClaim(pvc);
     // StorageObjectInUseProtection: a claim in use by a pod is not removed until the pod is gone.

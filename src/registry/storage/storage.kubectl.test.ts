@@ -44,7 +44,7 @@ spec:
 describe('storage kinds with kubectl', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer(undefined, { access: true });
   });
   after(async () => t.close());
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/storage.js';
-import type { KubeObject } from '../../api/types.js';
 import { persistentVolumeClaimStrategy as pvcs } from './persistentvolumeclaims.js';
 import { persistentVolumeStrategy as pvs } from './persistentvolumes.js';
 import { storageClassStrategy as scs } from './storageclasses.js';
@@ -28,7 +27,6 @@ function sc(name: string, created: string, isDefault: boolean): StorageClass {
   };
 }
 
-const lookup = (classes: KubeObject[]) => ({ list: async (resource: string) => (resource === 'storageclasses' ? classes : []) });
 const now = new Date('2025-01-01T00:05:00Z');
 
 test('a created PV defaults to Retain and Filesystem, is Pending, and carries the pv-protection finalizer', () => {
@@ -71,19 +69,6 @@ test('a PV source is immutable; a status update keeps the spec and stamps a new 
   assert.equal(status.spec?.capacity?.['storage'], '1Gi');
   assert.equal(status.status?.phase, 'Available');
   assert.notEqual(status.status?.lastPhaseTransitionTime, undefined);
-});
-
-test('DefaultStorageClass admission sets the newest default class on a claim that names none', async () => {
-  const classes = [sc('slow', '2025-01-01T00:00:00Z', false), sc('local-path', '2025-01-01T00:00:00Z', true), sc('newer', '2025-01-02T00:00:00Z', true)];
-  const c = pvc('data', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
-  await pvcs.admitCreate?.(c, lookup(classes));
-  assert.equal(c.spec?.storageClassName, 'newer');
-  const explicitNone = pvc('none', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: '' });
-  await pvcs.admitCreate?.(explicitNone, lookup(classes));
-  assert.equal(explicitNone.spec?.storageClassName, '', 'an explicit "" asks for no class');
-  const noDefault = pvc('nodef', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
-  await pvcs.admitCreate?.(noDefault, lookup([classes[0]!]));
-  assert.equal(noDefault.spec?.storageClassName, undefined);
 });
 
 test('a created PVC is Pending with the pvc-protection finalizer; its table shows capacity only once bound', () => {
