@@ -242,6 +242,8 @@ spec:
       assert.equal(ls, 'drwxrwsrwx\n-rw-r--r-- 1000 2000\n', `${dir}: ${ls}`);
       assert.match(await sh(c, 'fsgroup', 'container2', `ls -lnd ${dir}`), /^drwxrwsrwx\s+\d+\s+0\s+2000\s/);
     }
+    // The ServiceAccount token is 0600 under an fsGroup, then group-readable: -rw-r----- root:2000.
+    assert.equal(await sh(c, 'fsgroup', 'container2', 'stat -L -c "%a %u %g" /var/run/secrets/kubernetes.io/serviceaccount/token'), '640 0 2000\n');
     await sh(c, 'fsgroup', 'container2', 'echo from-2 > /data/two');
     assert.match(await sh(c, 'fsgroup', 'container1', 'ls -ln /data/two'), /^-rw-r--r--\s+1\s+1001\s+2000\s/, 'new files inherit the group');
   });

@@ -201,7 +201,8 @@ export class VolumeManager {
         for (const [k, f] of downwardAPIPayload(pod, src.downwardAPI.items ?? [], defaultMode, facts)) out.set(k, f);
       } else if (src.serviceAccountToken) {
         const token = await this.serviceAccountToken(pod, src.serviceAccountToken.expirationSeconds ?? 3600, src.serviceAccountToken.audience);
-        out.set(src.serviceAccountToken.path, { data: Buffer.from(token), mode: defaultMode ?? 0o644 });
+        // With an fsGroup the token is 0600 before ownership adds group read (projected.go: mode 0600 with FsGroup).
+        out.set(src.serviceAccountToken.path, { data: Buffer.from(token), mode: fsGroupOf(pod) ? 0o600 : (defaultMode ?? 0o644) });
       }
     }
     return out;
