@@ -30,7 +30,7 @@ export const DATA_DIR_FLAG: FlagDef = {
   valueName: 'DIR',
   default: DEFAULT_DATA_DIR,
   group: 'data',
-  usage: 'state: tls/, db/state.db, containerd/, kubelet/, pod-logs/, kubeconfig.yaml',
+  usage: 'state: tls/, db/state.db, containerd/, kubelet/, pod-logs/, storage/ (local-path volumes), kubeconfig.yaml',
   validate: validateNonEmpty,
   normalize: (v) => resolve(v),
 };
