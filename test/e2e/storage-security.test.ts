@@ -89,7 +89,7 @@ describe('persistent volumes and the security context', { skip: e2eSkip }, () =>
 
   it('keeps the data when the pod is deleted and re-created', async () => {
     const c = cluster();
-    await c.kubectlOk(['delete', 'pod', 'database-with-backup', '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 });
+    await c.kubectlOk(['delete', 'pod', 'database-with-backup', '--grace-period=2', '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 });
     assert.match(await c.kubectlOk(['get', 'pvc', 'postgres-pvc', '--no-headers']), /^postgres-pvc\s+Bound\s/);
     await applyAndWait(c, seedPod('database-with-backup'), 'database-with-backup', /^Running$/, 120_000);
     assert.equal(await sh(c, 'database-with-backup', 'backup-agent', 'cat /var/lib/postgresql/data/table'), 'row-1\n');
@@ -101,7 +101,7 @@ describe('persistent volumes and the security context', { skip: e2eSkip }, () =>
     const dir = join(c.dataDir, 'storage', `pvc-${uid}_default_postgres-pvc`);
     await c.kubectlOk(['delete', 'pvc', 'postgres-pvc', '--wait=false']);
     assert.match(await c.kubectlOk(['get', 'pvc', 'postgres-pvc', '--no-headers']), /^postgres-pvc\s+Terminating\s/, 'in use by the pod');
-    await c.kubectlOk(['delete', 'pod', 'database-with-backup', '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 });
+    await c.kubectlOk(['delete', 'pod', 'database-with-backup', '--grace-period=2', '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 });
     await c.waitFor('the volume deleted', async () => (await c.kubectl(['get', 'pv', `pvc-${uid}`])).code === 1, 60_000);
     assert.equal((await c.kubectl(['get', 'pvc', 'postgres-pvc'])).code, 1);
     assert.equal(existsSync(dir), false, 'the data went with the claim');
