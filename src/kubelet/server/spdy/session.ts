@@ -9,6 +9,11 @@ import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header
 export const DEFAULT_WINDOW = 64 * 1024;
 /** Data frames are cut to this size, bytes. */
 const MAX_DATA_CHUNK = 32 * 1024;
+/**
+ * Bytes a stream holds unread before the session stops reading its socket (back-pressure by TCP: spdystream
+ * peers ignore SPDY windows). Reading resumes when any stream's reader asks for more.
+ */
+const STREAM_READ_BUFFER = 256 * 1024;
 
 /** A SYN_STREAM, SYN_REPLY or HEADERS frame without its (not yet compressed) header block. */
 type HeaderFrameFields = Extract<SpdyFrame, { headerBlock: Buffer }> extends infer F ? (F extends unknown ? Omit<F, 'headerBlock'> : never) : never;
@@ -48,7 +53,7 @@ export class SpdyStream extends Duplex {
     readonly headers: SpdyHeaders,
     sendWindow: number,
   ) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, readableHighWaterMark: STREAM_READ_BUFFER });
     this.sendWindow = sendWindow;
     this.on('error', () => undefined);
   }
@@ -87,7 +92,9 @@ export class SpdyStream extends Duplex {
     if (this.localFin) this.session.forget(this.id);
   }
 
-  override _read(): void {}
+  override _read(): void {
+    this.session.resumeReading();
+  }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.session.sendData(this, chunk, false).then(() => cb(), cb);
@@ -215,6 +222,11 @@ export class SpdySession extends EventEmitter {
     } while (off < data.length);
   }
 
+  /** @internal a stream's reader wants more: read the socket again (after back-pressure paused it). */
+  resumeReading(): void {
+    if (!this.closed && this.socket.isPaused()) this.socket.resume();
+  }
+
   /** @internal drops a fully closed (or reset) stream. */
   forget(id: number): void {
     this.streams.delete(id);
@@ -289,7 +301,7 @@ export class SpdySession extends EventEmitter {
         const s = this.streams.get(f.streamId);
         if (!s || s.remoteFin) return;
         if (f.data.length) {
-          s.push(f.data);
+          if (!s.push(f.data)) this.socket.pause();
           this.grant(s, f.data.length);
         }
         if (f.fin) s.onRemoteFin();
