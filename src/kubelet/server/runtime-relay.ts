@@ -52,6 +52,14 @@ function drained(r: Readable): Promise<void> {
   return finished(r, { writable: false }).catch(() => undefined);
 }
 
+/** Ends `w` and resolves once every write reached its destination (or `w` failed). */
+function flushed(w: Writable): Promise<void> {
+  if (w.writableFinished || w.destroyed) return Promise.resolve();
+  const done = finished(w, { readable: false }).catch(() => undefined);
+  if (!w.writableEnded) w.end();
+  return done;
+}
+
 /** Copies `from` into `to` with back-pressure, leaving `to` open; resolves once `from` is done. */
 function forward(from: Readable, to: Writable | undefined): Promise<void> {
   if (to) from.pipe(to, { end: false });
@@ -106,6 +114,9 @@ export async function relayToRuntime(s: RemoteCommandStreams, streamUrl: Promise
     if (upStdout) outputs.push(forward(upStdout, s.stdout));
     if (upStderr) outputs.push(forward(upStderr, s.stderr));
     await Promise.all(outputs);
+    // Everything the runtime sent is handed to the client's streams; let them write it all out before
+    // the status (their writes may still be queued) so nothing is cut off by the close.
+    await Promise.all([upStdout && s.stdout, upStderr && s.stderr].map((w) => (w ? flushed(w) : undefined)));
     if (s.signal.aborted) return await s.close();
     const payload = encodeStatus(s.statusEncoding, Buffer.concat(status));
     if (payload) await new Promise<void>((resolve) => s.error.write(payload, () => resolve()));

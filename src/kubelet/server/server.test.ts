@@ -112,6 +112,21 @@ test('kubelet server exec passes the v5 close signal on as the end of stdin', as
   assert.deepEqual(frames.at(-1), { stream: 3, payload: '{"metadata":{},"status":"Success"}' });
 });
 
+test('kubelet server exec delivers all of a large output before the status', async () => {
+  await setup();
+  const big = Buffer.alloc(4 * 1024 * 1024, 'x');
+  cri.execHandler = () => ({ stdout: big, stderr: Buffer.alloc(0), exitCode: 0 });
+  // A slow reader (a pause after each message): the kubelet's writes queue up while the runtime is done.
+  const { frames } = await execOver('v5.channel.k8s.io', 'command=cat&command=big&stdout=true', (ws) => {
+    ws.on('message', () => {
+      ws.pause();
+      setTimeout(() => ws.resume(), 1);
+    });
+  });
+  assert.equal(frames.filter((f) => f.stream === 1).reduce((n, f) => n + f.payload.length, 0), big.length);
+  assert.deepEqual(frames.at(-1), { stream: 3, payload: '{"metadata":{},"status":"Success"}' });
+});
+
 test('kubelet server exec reports a non-zero exit as NonZeroExitCode with an ExitCode cause', async () => {
   await setup();
   cri.execHandler = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 3 });

@@ -23,9 +23,12 @@ export interface SpdySessionOptions {
   /** Server sessions open even-numbered streams and pings, clients odd-numbered ones (§2.3.2). */
   isServer: boolean;
   /**
-   * When true, data is only sent within the peer's stream and session windows (waiting for WINDOW_UPDATE).
-   * Off by default: moby/spdystream (client-go, containerd) never sends WINDOW_UPDATE and ignores the
-   * frames it receives, so a sender honouring windows would stall after 64 KiB against it.
+   * When true, the session does SPDY flow control: data is only sent within the peer's stream and session
+   * windows (waiting for WINDOW_UPDATE), and received data is granted back with WINDOW_UPDATE. Off by
+   * default: moby/spdystream (client-go, containerd) never sends WINDOW_UPDATE and ignores the frames it
+   * receives, so a sender honouring windows would stall after 64 KiB against it; and grants sent to it while
+   * it finishes would be bytes it never reads before closing, so its close would reset the connection and
+   * the end of its output, still unread here, would be lost.
    */
   enforceSendWindow?: boolean;
 }
@@ -302,7 +305,7 @@ export class SpdySession extends EventEmitter {
         if (!s || s.remoteFin) return;
         if (f.data.length) {
           if (!s.push(f.data)) this.socket.pause();
-          this.grant(s, f.data.length);
+          if (this.opts.enforceSendWindow) this.grant(s, f.data.length);
         }
         if (f.fin) s.onRemoteFin();
         return;
