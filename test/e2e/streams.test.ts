@@ -81,6 +81,12 @@ spec:
     command: ['sh']
 `;
 
+const SIZE_SCRIPT = `tty
+until s=$(stty size 2>/dev/null) && [ "$s" != "0 0" ]; do sleep 0.1; done
+echo "size=$s"
+exit 4
+`;
+
 describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-streams' });
   const work = mkdtempSync(join(tmpdir(), 'k1s-streams-'));
@@ -94,6 +100,9 @@ describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2
     const c = cluster();
     await c.kubectlOk(['apply', '-f', '-'], { input: PODS });
     for (const name of ['streams', 'attach-stdin', 'attach-tty']) await applyAndWait(c, PODS, name, /^Running$/);
+    // Prints the terminal's size once it is set: CRI has no initial size, the runtime applies the client's
+    // first resize message just after the process started (as on any Kubernetes).
+    await c.kubectlOk(['exec', '-i', 'streams', '-c', 'app', '--', 'sh', '-c', 'cat > /tmp/size.sh'], { input: SIZE_SCRIPT });
   });
 
   it('exec -i delivers piped input and its end to the process, and exit codes come back', async () => {
@@ -109,11 +118,11 @@ describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2
     assert.deepEqual([empty.code, empty.stdout.trim()], [0, '0']);
   });
 
-  it('exec -it gives the command a terminal of the client terminal\'s size', async () => {
-    const cmd = `stty cols 123 rows 45; ${kubectlPath} --cache-dir=${cluster().dataDir}/kube-cache exec -it streams -- sh -c 'tty; stty size; exit 4'`;
+  it('exec -it gives the command a terminal that takes the client terminal\'s size', async () => {
+    const cmd = `stty cols 123 rows 45; ${kubectlPath} --cache-dir=${cluster().dataDir}/kube-cache exec -it streams -c app -- sh /tmp/size.sh`;
     const r = await inTerminal(cmd, '');
     assert.match(r.stdout, /\/dev\/pts\/\d+/);
-    assert.ok(r.stdout.includes('45 123\r\n'), r.stdout);
+    assert.match(r.stdout, /size=45 123\r\n/);
     assert.equal(r.code, 4, r.stdout);
   });
 
@@ -173,11 +182,12 @@ describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2
 
   const versions = versionedKubectls();
   for (const { version, path } of versions) {
-    it(`kubectl ${version}: exec -i with the end of input, exit code, cp in and out`, async () => {
+    it(`kubectl ${version}: exec -i with the end of input, stdout, stderr and exit code, cp in and out`, async () => {
       const wc = await kubectlWith(path, ['exec', '-i', 'streams', '--', 'wc', '-l'], 'a\nb\n');
       assert.deepEqual([wc.code, wc.stdout.trim()], [0, '2'], wc.stderr);
-      const exit3 = await kubectlWith(path, ['exec', 'streams', '--', 'sh', '-c', 'exit 3']);
-      assert.equal(exit3.code, 3, exit3.stderr);
+      const exit3 = await kubectlWith(path, ['exec', 'streams', '-c', 'app', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+      assert.deepEqual([exit3.code, exit3.stdout], [3, 'out\n'], exit3.stderr);
+      assert.match(exit3.stderr, /^err\n/);
       const file = join(work, `skew-${version}.bin`);
       const data = randomBytes(300_000);
       writeFileSync(file, data);
@@ -192,11 +202,11 @@ describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2
 
   const spdy = versions.filter((k) => Number(k.version.split('.')[1]) < 30);
   for (const { version, path } of spdy) {
-    it(`kubectl ${version} (SPDY) exec -it gives the command a terminal of the client terminal's size`, async () => {
-      const cmd = `stty cols 99 rows 33; ${path} --cache-dir=${cluster().dataDir}/kube-cache exec -it streams -- sh -c 'tty; stty size; exit 4'`;
+    it(`kubectl ${version} (SPDY) exec -it gives the command a terminal that takes the client terminal's size`, async () => {
+      const cmd = `stty cols 99 rows 33; ${path} --cache-dir=${cluster().dataDir}/kube-cache exec -it streams -c app -- sh /tmp/size.sh`;
       const tty = await inTerminal(cmd, '');
       assert.match(tty.stdout, /\/dev\/pts\/\d+/);
-      assert.ok(tty.stdout.includes('33 99\r\n'), tty.stdout);
+      assert.match(tty.stdout, /size=33 99\r\n/);
       assert.equal(tty.code, 4, tty.stdout);
     });
   }
