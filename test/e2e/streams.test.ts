@@ -82,7 +82,7 @@ spec:
 `;
 
 const SIZE_SCRIPT = `tty
-until s=$(stty size 2>/dev/null) && [ "$s" != "0 0" ]; do sleep 0.1; done
+until s=$(stty size 2>/dev/null) && [ -n "$s" ] && [ "$s" != "0 0" ]; do sleep 0.1; done
 echo "size=$s"
 exit 4
 `;

@@ -11,9 +11,11 @@ export const DEFAULT_WINDOW = 64 * 1024;
 const MAX_DATA_CHUNK = 32 * 1024;
 /**
  * Bytes a stream holds unread before the session stops reading its socket (back-pressure by TCP: spdystream
- * peers ignore SPDY windows). Reading resumes when any stream's reader asks for more.
+ * peers ignore SPDY windows). Reading resumes once every such stream's reader asked for more.
  */
 const STREAM_READ_BUFFER = 256 * 1024;
+/** Bytes of DATA frames read but not yet handed to their streams (frames wait behind header inflation) before reading stops. */
+const PENDING_DATA_LIMIT = 1024 * 1024;
 
 /** A SYN_STREAM, SYN_REPLY or HEADERS frame without its (not yet compressed) header block. */
 type HeaderFrameFields = Extract<SpdyFrame, { headerBlock: Buffer }> extends infer F ? (F extends unknown ? Omit<F, 'headerBlock'> : never) : never;
@@ -96,7 +98,7 @@ export class SpdyStream extends Duplex {
   }
 
   override _read(): void {
-    this.session.resumeReading();
+    this.session.resumeReading(this);
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -136,6 +138,9 @@ export class SpdySession extends EventEmitter {
   private sessionSendWindow = DEFAULT_WINDOW;
   private sessionRecvUnacked = 0;
   private windowWaiters: (() => void)[] = [];
+  /** Streams whose readers hold a full buffer. */
+  private readonly fullStreams = new Set<SpdyStream>();
+  private pendingDataBytes = 0;
   private closed = false;
   /** True once the peer sent GOAWAY. */
   goneAway = false;
@@ -225,14 +230,26 @@ export class SpdySession extends EventEmitter {
     } while (off < data.length);
   }
 
-  /** @internal a stream's reader wants more: read the socket again (after back-pressure paused it). */
-  resumeReading(): void {
-    if (!this.closed && this.socket.isPaused()) this.socket.resume();
+  /** @internal a stream's reader wants more: read the socket again unless another stream or the frame queue is full. */
+  resumeReading(s: SpdyStream): void {
+    this.fullStreams.delete(s);
+    this.updateReading();
   }
 
   /** @internal drops a fully closed (or reset) stream. */
   forget(id: number): void {
+    const s = this.streams.get(id);
+    if (s) this.fullStreams.delete(s);
     this.streams.delete(id);
+    this.updateReading();
+  }
+
+  /** Reads the socket only while no stream's buffer is full and the queue of unhandled DATA is short. */
+  private updateReading(): void {
+    if (this.closed) return;
+    const stop = this.fullStreams.size > 0 || this.pendingDataBytes > PENDING_DATA_LIMIT;
+    if (stop && !this.socket.isPaused()) this.socket.pause();
+    else if (!stop && this.socket.isPaused()) this.socket.resume();
   }
 
   private enqueue(build: () => Buffer | Promise<Buffer>): Promise<void> {
@@ -254,8 +271,10 @@ export class SpdySession extends EventEmitter {
       return;
     }
     for (const f of frames) {
+      if (f.type === 'data') this.pendingDataBytes += f.data.length;
       this.inbound = this.inbound.then(() => this.handle(f)).catch((err: unknown) => this.protocolError(err));
     }
+    this.updateReading();
   }
 
   private protocolError(err: unknown): void {
@@ -301,13 +320,18 @@ export class SpdySession extends EventEmitter {
         return;
       }
       case 'data': {
+        this.pendingDataBytes -= f.data.length;
         const s = this.streams.get(f.streamId);
-        if (!s || s.remoteFin) return;
+        if (!s || s.remoteFin) {
+          this.updateReading();
+          return;
+        }
         if (f.data.length) {
-          if (!s.push(f.data)) this.socket.pause();
+          if (!s.push(f.data)) this.fullStreams.add(s);
           if (this.opts.enforceSendWindow) this.grant(s, f.data.length);
         }
         if (f.fin) s.onRemoteFin();
+        this.updateReading();
         return;
       }
       case 'rst_stream': {
