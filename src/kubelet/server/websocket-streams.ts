@@ -15,31 +15,36 @@ const STDIN_HIGH_WATER_MARK = 256 * 1024;
  * Wraps an accepted WebSocket: sends the kubelet's readiness message (an empty frame on the lowest
  * writable channel: stdout, else stderr, else error) at once, then demultiplexes the client's frames into
  * `stdin` (when asked for; it ends at the v5 close signal or when the client leaves) and `resize` (under
- * tty), and multiplexes `stdout`, `stderr` and `error` writes into frames. A write completes when its frame
- * reached the socket. The error frame and the close each go out after a pause of one timer tick, in their
- * own TLS record: clients that wait on the raw socket before reading each frame (the Python client's
- * WSClient) would otherwise leave them unread in their TLS buffer. Frames for other channels, and a close
- * signal under v4, are ignored, as wsstream does.
+ * tty), and multiplexes `stdout`, `stderr` and `error` writes into frames, in write order. A write completes
+ * when its frame reached the socket. The error frame and the close each go out after a pause of one timer
+ * tick, in their own TLS record, and so does every frame for clients without the v5 close signal: clients
+ * that wait on the raw socket before reading each frame (the Python client's WSClient, v4) would otherwise
+ * leave frames that arrived together unread in their TLS buffer, the status among them. Frames for other
+ * channels, and a close signal under v4, are ignored, as wsstream does.
  */
 export function acceptWebSocket(ws: WebSocket, protocol: RemoteCommandProtocol, p: ExecParams): RemoteCommandStreams {
   const traits = protocolTraits(protocol);
   const abort = new AbortController();
+  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+  // Frames leave one at a time, in the order written; `paced` ones a timer tick after the previous one.
   let lastSend: Promise<void> = Promise.resolve();
-  const send = (channel: number, payload: Buffer): Promise<void> => {
-    const sent = new Promise<void>((resolve) => {
-      if (ws.readyState !== WebSocket.OPEN) return resolve();
+  const send = (channel: number, payload: Buffer, paced: boolean): Promise<void> => {
+    const sent = lastSend.then(async () => {
+      if (paced) await tick();
+      if (ws.readyState !== WebSocket.OPEN) return;
       const message = traits.base64 ? frameBase64(channel, payload) : frame(channel, payload);
-      ws.send(message, { binary: !traits.base64 }, () => resolve());
+      await new Promise<void>((resolve) => ws.send(message, { binary: !traits.base64 }, () => resolve()));
     });
     lastSend = sent;
     return sent;
   };
-  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
-  const output = (channel: number, paced = false): Writable =>
+  // Clients without the close signal are the ones known to poll the socket once per frame (v4: the Python
+  // client): every frame gets its own record there. v5 clients read what arrives; only the end is paced.
+  const pacedData = !traits.closeSignal;
+  const output = (channel: number, paced: boolean): Writable =>
     new Writable({
       write(chunk: Buffer, _enc, cb) {
-        const go = paced ? tick().then(() => send(channel, chunk)) : send(channel, chunk);
-        void go.then(() => cb());
+        void send(channel, chunk, paced).then(() => cb());
       },
     });
 
@@ -71,7 +76,7 @@ export function acceptWebSocket(ws: WebSocket, protocol: RemoteCommandProtocol, 
   });
   ws.on('error', () => undefined);
 
-  void send(p.stdout ? STDOUT : p.stderr ? STDERR : ERROR, Buffer.alloc(0));
+  void send(p.stdout ? STDOUT : p.stderr ? STDERR : ERROR, Buffer.alloc(0), false);
   const streams: RemoteCommandStreams = {
     protocol,
     statusEncoding: traits.status,
@@ -85,7 +90,7 @@ export function acceptWebSocket(ws: WebSocket, protocol: RemoteCommandProtocol, 
   };
   if (stdin) streams.stdin = stdin;
   if (resize) streams.resize = resize;
-  if (p.stdout) streams.stdout = output(STDOUT);
-  if (p.stderr) streams.stderr = output(STDERR);
+  if (p.stdout) streams.stdout = output(STDOUT, pacedData);
+  if (p.stderr) streams.stderr = output(STDERR, pacedData);
   return streams;
 }
