@@ -6,10 +6,10 @@
  * `kubectl.1.NN` found beside the default kubectl running the same scenario (exec -i with end of input, exit
  * code, cp in and out).
  */
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, type CommandResult } from './harness.js';
@@ -90,6 +90,7 @@ exit 4
 describe('exec, attach and cp: stdin with its end, terminals, files', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-streams' });
   const work = mkdtempSync(join(tmpdir(), 'k1s-streams-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: cluster().kubeconfig });
   const kubectlWith = (path: string, args: string[], input?: string, timeoutMs = 60_000): Promise<CommandResult> =>
     run(path, [`--cache-dir=${join(cluster().dataDir, 'kube-cache')}`, ...args], { env: env(), ...(input !== undefined ? { input } : {}), timeoutMs });
