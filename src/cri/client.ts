@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type {
+  AttachRequest,
   ContainerConfig,
   ContainerFilter,
   ContainerStats,
@@ -223,6 +224,10 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
     },
     async exec(request: ExecRequest) {
       const r = await rt('Exec', request as unknown as Message);
+      return r['url'] as string;
+    },
+    async attach(request: AttachRequest) {
+      const r = await rt('Attach', request as unknown as Message);
       return r['url'] as string;
     },
     async status() {

@@ -235,6 +235,15 @@ export interface ExecRequest {
   stderr?: boolean;
 }
 
+/** runtime.v1 AttachRequest: `tty` must match the container's config; `stderr` must be false under tty. */
+export interface AttachRequest {
+  containerId: string;
+  stdin?: boolean;
+  tty?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
 export interface CriImage {
   id: string;
   repoTags: string[];
@@ -340,8 +349,10 @@ export interface RuntimeService {
   containerStatus(containerId: string): Promise<CriContainerStatus>;
   /** `timeoutSeconds` 0 = no timeout. */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
-  /** Returns the streaming URL (containerd's streaming server) for an interactive exec. */
+  /** Returns the streaming URL (containerd's streaming server) of an exec session. */
   exec(request: ExecRequest): Promise<string>;
+  /** Returns the streaming URL of an attach to the container's process (fails unless it is running). */
+  attach(request: AttachRequest): Promise<string>;
   /** Runtime conditions (RuntimeReady, NetworkReady). */
   status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
   /** CPU and memory of the runtime's containers (every state; a container without a task has no cpu/memory). */

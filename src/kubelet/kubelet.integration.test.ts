@@ -31,13 +31,14 @@ async function until<T>(what: string, fn: () => T | undefined | false | Promise<
   }
 }
 
-function exec(port: number, pod: string, container: string, query: string, stdin?: string): Promise<{ out: string; status: string }> {
+function exec(port: number, pod: string, container: string, query: string, stdin?: string, closeStdin = false): Promise<{ out: string; status: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/exec/default/${pod}/${container}?${query}`, ['v5.channel.k8s.io']);
     let out = '';
     let status = '';
     ws.on('open', () => {
       if (stdin !== undefined) ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
+      if (closeStdin) ws.send(Buffer.from([255, 0]));
     });
     ws.on('message', (data: Buffer) => {
       const f = unframe(data);
@@ -133,6 +134,8 @@ describe('kubelet on containerd', { skip: runnable ? false : 'needs root and /us
     assert.equal(JSON.parse(e1.status).details.causes[0].message, '4');
     const e2 = await exec(kubelet.port, 'multi', 'reader', 'command=sh&stdin=true&stdout=true&tty=true', 'echo $((6*7)); exit\n');
     assert.match(e2.out, /42/);
+    const e3 = await exec(kubelet.port, 'multi', 'app', 'command=wc&command=-l&stdin=true&stdout=true&stderr=true', 'a\nb\n', true);
+    assert.deepEqual([e3.out.trim(), e3.status], ['2', '{"metadata":{},"status":"Success"}']);
 
     const deleting = api.find<Pod>('pods', 'default', 'multi')!;
     deleting.metadata.deletionTimestamp = new Date().toISOString();

@@ -3,19 +3,19 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { Writable, type Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { Pod } from '../../api/types.js';
 import type { CriContainer, RuntimeService } from '../../cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
 import { RESOURCE_METRICS_CONTENT_TYPE } from '../stats/resource-metrics.js';
 import { parseLogQuery } from './cri-log.js';
 import { containerLogStatusError } from './log-status.js';
-import { execSyncSession, parseExecQuery, relaySession } from './exec.js';
 import { streamLogFile } from './log-stream.js';
-import { acceptSpdy, isSpdyUpgrade, negotiateSpdyProtocol, relaySpdy, SPDY_STREAM_PROTOCOLS } from './spdy-remote-command.js';
-import { attachStreams, execSyncStreams, finish } from './stream-session.js';
-import { ERROR, errorStatusPayload, frame, negotiateProtocol, STDOUT, type RemoteCommandProtocol } from './remote-command.js';
+import { negotiateProtocol } from './remote-command.js';
+import { acceptSpdy, isSpdyUpgrade, negotiateSpdyProtocol, SPDY_STREAM_PROTOCOLS } from './spdy-remote-command.js';
+import { parseExecQuery, runStreamSession, type ExecParams, type StreamKind } from './stream-session.js';
+import { acceptWebSocket } from './websocket-streams.js';
 
 /** Options of {@link startKubeletServer}. */
 export interface KubeletServerOptions {
@@ -107,59 +107,31 @@ async function runningInstance(opts: KubeletServerOptions, ns: string, podName: 
   return running.id;
 }
 
-/** Attach without a CRI Attach call: follows the container's log output from now on (no stdin). */
-async function attachSession(opts: KubeletServerOptions, ws: WebSocket, protocol: RemoteCommandProtocol, containerId: string, wantStdin: boolean): Promise<void> {
-  if (wantStdin) {
-    ws.send(frame(ERROR, errorStatusPayload(protocol, 'attach with stdin is not supported by this node')));
-    ws.close(1000);
-    return;
-  }
-  ws.send(frame(STDOUT));
-  const status = await opts.runtime.containerStatus(containerId);
-  const abort = new AbortController();
-  ws.on('close', () => abort.abort());
-  const out = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      ws.send(frame(STDOUT, chunk), cb);
-    },
-  });
-  await streamLogFile(status.logPath, { follow: true, timestamps: false, tailLines: 0 }, out, {
-    signal: abort.signal,
-    isRunning: async () => (await opts.runtime.containerStatus(containerId).catch(() => undefined))?.state === 'CONTAINER_RUNNING',
-  });
-  if (ws.readyState === ws.OPEN) {
-    ws.send(frame(ERROR, Buffer.from(protocol === 'channel.k8s.io' ? '' : JSON.stringify({ metadata: {}, status: 'Success' }))));
-    ws.close(1000);
-  }
-}
-
 /**
  * exec/attach over SPDY/3.1: refuses before the upgrade (plain 4xx) when no offered protocol is served or
- * the container is not running, then runs the same sessions as WebSocket on the client's streams.
+ * the container is not running, then relays the client's streams to the runtime.
  */
-function spdyUpgrade(opts: KubeletServerOptions, req: http.IncomingMessage, socket: Duplex, head: Buffer, parts: string[], query: URLSearchParams, reject: (code: number, msg: string) => void): void {
+function spdyUpgrade(opts: KubeletServerOptions, req: http.IncomingMessage, socket: Duplex, head: Buffer, kind: StreamKind, target: SessionTarget, reject: (code: number, msg: string) => void): void {
   const log = opts.log ?? (() => {});
   const protocol = negotiateSpdyProtocol(req);
   if (protocol === undefined) return reject(403, `unable to upgrade: unable to negotiate protocol: client supports ${String(req.headers['x-stream-protocol-version'])}, server supports ${SPDY_STREAM_PROTOCOLS.join(', ')}`);
-  const params = parseExecQuery(query);
-  const [kind, ns = '', podName = '', container = ''] = parts;
-  runningInstance(opts, ns, podName, container)
+  runningInstance(opts, target.namespace, target.pod, target.container)
     .then(async (containerId) => {
-      const streams = await acceptSpdy(socket, head, protocol, params);
-      try {
-        if (kind === 'attach') return await attachStreams(streams, opts.runtime, containerId, params);
-        if (!params.stdin && !params.tty) return await execSyncStreams(streams, opts.runtime, containerId, params);
-        const streamUrl = opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
-        return await relaySpdy(streams, streamUrl);
-      } catch (err) {
-        log(`${kind ?? ''} ${ns}/${podName}/${container} (spdy): ${(err as Error).message}`);
-        await finish(streams, errorStatusPayload(streams.statusProtocol, (err as { details?: string }).details || (err as Error).message)).catch(() => socket.destroy());
-      }
+      const streams = await acceptSpdy(socket, head, protocol, target.params);
+      await runStreamSession(kind, streams, opts.runtime, containerId, target.params, log);
     }, (err: unknown) => reject(err instanceof HttpError ? err.code : 500, (err as Error).message))
     .catch((err: unknown) => {
-      log(`${kind ?? ''} ${ns}/${podName}/${container} (spdy): ${(err as Error).message}`);
+      log(`${kind} ${target.namespace}/${target.pod}/${target.container} (spdy): ${(err as Error).message}`);
       socket.destroy();
     });
+}
+
+/** The container and options of one exec/attach request. */
+interface SessionTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+  params: ExecParams;
 }
 
 /**
@@ -217,30 +189,23 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(msg)}\r\nConnection: close\r\n\r\n${msg}`);
     };
     if ((parts[0] !== 'exec' && parts[0] !== 'attach') || parts.length !== 4) return reject(404, '404 page not found');
-    if (isSpdyUpgrade(req)) return spdyUpgrade(opts, req, socket, head, parts, url.searchParams, reject);
+    const kind: StreamKind = parts[0];
+    const [, namespace = '', pod = '', container = ''] = parts;
+    let params: ExecParams;
+    try {
+      params = parseExecQuery(url.searchParams);
+    } catch (err) {
+      return reject(400, (err as Error).message);
+    }
+    const target = { namespace, pod, container, params };
+    if (isSpdyUpgrade(req)) return spdyUpgrade(opts, req, socket, head, kind, target, reject);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',');
     const protocol = negotiateProtocol(offered);
-    if (!protocol) return reject(400, `unable to upgrade: no supported protocol among ${offered.join(', ')}`);
-    const params = parseExecQuery(url.searchParams);
-    const [, ns = '', podName = '', container = ''] = parts;
-    runningInstance(opts, ns, podName, container).then(
+    if (protocol === undefined) return reject(400, `unable to upgrade: no supported protocol among ${offered.join(', ')}`);
+    runningInstance(opts, namespace, pod, container).then(
       (containerId) => {
         wss.handleUpgrade(req, socket, head, (ws) => {
-          const session = async (): Promise<void> => {
-            if (parts[0] === 'attach') return attachSession(opts, ws, protocol, containerId, params.stdin);
-            if (!params.stdin && !params.tty) return execSyncSession(ws, protocol, opts.runtime, containerId, params);
-            const streamUrl = opts.runtime.exec({ containerId, cmd: params.command, tty: params.tty, stdin: params.stdin, stdout: params.stdout, stderr: params.stderr && !params.tty });
-            return relaySession(ws, protocol, streamUrl);
-          };
-          session().catch((err: unknown) => {
-            log(`${parts[0]} ${ns}/${podName}/${container}: ${(err as Error).message}`);
-            try {
-              ws.send(frame(ERROR, errorStatusPayload(protocol, (err as { details?: string }).details || (err as Error).message)));
-              ws.close(1000);
-            } catch {
-              ws.terminate();
-            }
-          });
+          void runStreamSession(kind, acceptWebSocket(ws, protocol, params), opts.runtime, containerId, params, log);
         });
       },
       (err: unknown) => reject(err instanceof HttpError ? err.code : 500, (err as Error).message),

@@ -23,16 +23,18 @@ before(async () => {
   const labels = { 'io.kubernetes.pod.uid': 'uid-web', 'io.kubernetes.container.name': 'app' };
   await cri.startContainer(await cri.createContainer(sb, { metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox' }, labels, logPath: 'app/0.log' }, sandbox));
   const pod = makePod('web', ['app']);
+  await cri.startStreaming();
   server = await startKubeletServer({ host: '127.0.0.1', port: 0, runtime: cri, getPod: (ns, name) => (ns === 'default' && name === 'web' ? pod : undefined) });
 });
 
 after(async () => {
   await server?.close();
+  await cri.stopStreaming();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Upgrades like client-go's SPDY executor and opens `types` streams; returns each stream's bytes once the server closed them. */
-async function execOverSpdy(protocols: string[], query: string, types: string[]): Promise<{ status: number; protocol: string; out: Record<string, string> }> {
+async function execOverSpdy(protocols: string[], query: string, types: string[], stdin = ''): Promise<{ status: number; protocol: string; out: Record<string, string> }> {
   const req = http.request(`http://127.0.0.1:${server.port}/exec/default/web/app?${query}`, {
     method: 'POST',
     headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': protocols },
@@ -46,7 +48,7 @@ async function execOverSpdy(protocols: string[], query: string, types: string[])
       const s: SpdyStream = session.openStream({ streamtype: [t] });
       const chunks: Buffer[] = [];
       s.on('data', (c: Buffer) => chunks.push(c));
-      if (t === 'stdin') s.end();
+      if (t === 'stdin') s.end(stdin);
       await once(s, 'end');
       out[t] = Buffer.concat(chunks).toString();
     }),
@@ -65,6 +67,12 @@ test('kubelet server answers a SPDY upgrade with 101 and v4, then stdout, stderr
   const status = JSON.parse(r.out['error'] ?? '') as { status: string; reason: string; details: { causes: unknown[] } };
   assert.equal(status.reason, 'NonZeroExitCode');
   assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+});
+
+test('kubelet server passes the half-close of the stdin stream on as the end of stdin', async () => {
+  cri.execHandler = (_c, _cmd, stdin) => ({ stdout: Buffer.from(`${stdin.toString().split('\n').length - 1}\n`), stderr: Buffer.alloc(0), exitCode: 0 });
+  const r = await execOverSpdy(['v4.channel.k8s.io'], 'command=wc&command=-l&stdin=true&stdout=true&stderr=true', ['error', 'stdin', 'stdout', 'stderr'], 'a\nb\n');
+  assert.deepEqual([r.out['stdout'], r.out['error']], ['2\n', '{"metadata":{},"status":"Success"}']);
 });
 
 test('kubelet server writes v3 failures as plain text and nothing on success', async () => {

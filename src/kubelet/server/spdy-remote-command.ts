@@ -1,15 +1,13 @@
 /**
  * exec and attach over SPDY/3.1 (the transport of kubectl ≤ 1.29 and client-go's remotecommand): the
- * upgrade handshake, waiting for the client's typed streams, and the relay of interactive sessions to the
- * runtime's streaming server over a SPDY connection of our own. Mirrors kubelet
- * `pkg/kubelet/cri/streaming/remotecommand/httpstream.go` and apimachinery `httpstream.Handshake`.
+ * upgrade handshake and waiting for the client's typed streams, which become a {@link RemoteCommandStreams}.
+ * Mirrors kubelet `pkg/kubelet/cri/streaming/remotecommand/httpstream.go` and apimachinery `httpstream.Handshake`.
  */
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { RemoteCommandProtocol } from './remote-command.js';
+import type { StatusEncoding } from './remote-command.js';
 import { SpdySession, type SpdyStream } from './spdy/session.js';
-import type { RemoteCommandStreams } from './stream-session.js';
-import type { ExecParams } from './exec.js';
+import type { ExecParams, RemoteCommandStreams } from './stream-session.js';
 
 /** Protocols served over SPDY, most preferred first (remotecommand `SupportedStreamingProtocols`). */
 export const SPDY_STREAM_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'] as const;
@@ -33,9 +31,9 @@ export function negotiateSpdyProtocol(req: http.IncomingMessage): string | undef
   return offered.find((p) => (SPDY_STREAM_PROTOCOLS as readonly string[]).includes(p));
 }
 
-/** How the status is written: JSON Status on v4, plain failure text on v1–v3. */
-function statusProtocolOf(protocol: string): RemoteCommandProtocol {
-  return protocol === 'v4.channel.k8s.io' ? 'v4.channel.k8s.io' : 'channel.k8s.io';
+/** How the status is written: JSON Status on v4, plain failure text on v1–v3 (httpstream.go `v1WriteStatusFunc`). */
+function statusEncodingOf(protocol: string): StatusEncoding {
+  return protocol === 'v4.channel.k8s.io' ? 'v4' : 'v1';
 }
 
 /** The stream types the client opens for these parameters (httpstream.go `expectedStreams`). */
@@ -84,7 +82,7 @@ export function acceptSpdy(socket: Duplex, head: Buffer, protocol: string, p: Ex
       const writable = [got.get('stdout'), got.get('stderr'), got.get('error')].filter((x): x is SpdyStream => !!x);
       const streams: RemoteCommandStreams = {
         protocol,
-        statusProtocol: statusProtocolOf(protocol),
+        statusEncoding: statusEncodingOf(protocol),
         error: got.get('error')!,
         signal: abort.signal,
         close: async () => {
@@ -103,71 +101,4 @@ export function acceptSpdy(socket: Duplex, head: Buffer, protocol: string, p: Ex
       resolve(streams);
     });
   });
-}
-
-/** Opens a SPDY connection to the runtime's streaming `url` (POST + upgrade, as client-go's SPDY executor does). */
-function dialSpdy(url: string, protocol: string): Promise<SpdySession> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Connection: 'Upgrade', Upgrade: 'SPDY/3.1' };
-    if (protocol) headers['X-Stream-Protocol-Version'] = protocol;
-    const req = http.request(url, { method: 'POST', headers });
-    req.on('upgrade', (res, socket, head) => {
-      const got = String(res.headers['x-stream-protocol-version'] ?? '');
-      if (protocol && got !== protocol) {
-        socket.destroy();
-        reject(new Error(`runtime streaming server chose protocol "${got}", want "${protocol}"`));
-        return;
-      }
-      if (head.length) socket.unshift(head);
-      const session = new SpdySession(socket, { isServer: false });
-      resolve(session);
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => reject(new Error(`runtime streaming server answered ${res.statusCode ?? 0}: ${Buffer.concat(chunks).toString().trim()}`)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/**
- * Relays an interactive session to the runtime's streaming server (containerd's, which speaks the same
- * protocols over SPDY): one upstream stream per client stream, in kubectl's order (error, stdin, stdout,
- * stderr, resize). Bytes pass unchanged; the client's stdin half-close becomes a FIN upstream, which
- * closes the process's stdin; the exit status comes from the runtime. Rejects when the dial fails.
- */
-export async function relaySpdy(s: RemoteCommandStreams, streamUrl: Promise<string>): Promise<void> {
-  const up = await dialSpdy(await streamUrl, s.protocol);
-  s.signal.addEventListener('abort', () => up.destroy());
-  const open = (type: string): SpdyStream => up.openStream({ streamtype: [type] });
-  const upError = open('error');
-  const upStdin = s.stdin ? open('stdin') : undefined;
-  const upStdout = s.stdout ? open('stdout') : undefined;
-  const upStderr = s.stderr ? open('stderr') : undefined;
-  const upResize = s.resize ? open('resize') : undefined;
-  await Promise.all([upError, upStdin, upStdout, upStderr, upResize].filter((x): x is SpdyStream => !!x).map((x) => x.waitReply()));
-  if (upStdin) s.stdin?.pipe(upStdin);
-  if (upResize) s.resize?.pipe(upResize);
-  const drained: Promise<void>[] = [];
-  const forward = (from: SpdyStream | undefined, to: NodeJS.WritableStream | undefined): void => {
-    if (!from || !to) return;
-    drained.push(
-      new Promise<void>((resolve) => {
-        from.on('data', (c: Buffer) => to.write(c));
-        from.on('end', () => resolve());
-        from.on('close', () => resolve());
-      }),
-    );
-  };
-  forward(upStdout, s.stdout);
-  forward(upStderr, s.stderr);
-  forward(upError, s.error);
-  // When the runtime's connection closes first, let the data its streams already hold (the exit status on
-  // the error stream) be delivered before the client's streams are closed: one turn of the event loop.
-  const upClosed = new Promise<void>((resolve) => up.once('close', () => setImmediate(resolve)));
-  await Promise.race([Promise.all(drained), upClosed]);
-  await s.close();
-  up.destroy();
 }

@@ -3,6 +3,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
+  AttachRequest,
   ContainerConfig,
   ContainerFilter,
   ContainerState,
@@ -21,7 +22,9 @@ import type {
   PodSandboxStatus,
   RuntimeService,
 } from '../../cri/types.js';
+import type { RemoteCommandStreams } from '../server/stream-session.js';
 import type { Clock } from '../util/clock.js';
+import { FakeStreamingServer, type FakeStreamRequest } from './fake-streaming-server.js';
 
 /** A fake sandbox. */
 export interface FakeSandbox {
@@ -74,7 +77,11 @@ export class FakeRuntime implements RuntimeService, ImageService {
   readonly calls: string[] = [];
   readonly pullFailures = new Map<string, string>();
   onStart: (c: FakeContainer) => void = () => {};
-  execHandler: (c: FakeContainer, cmd: string[]) => ExecSyncResponse = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 });
+  /** What a command does, for ExecSync and for streamed exec sessions (`stdin`: all the client sent, up to its end). */
+  execHandler: (c: FakeContainer, cmd: string[], stdin: Buffer) => ExecSyncResponse = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 });
+  /** Streamed sessions served so far: the CRI Exec/Attach requests, in order. */
+  readonly streamRequests: FakeStreamRequest[] = [];
+  private streaming: FakeStreamingServer | undefined;
   stopExitCode = 137;
   failRunSandbox: string | undefined;
   private seq = 0;
@@ -251,11 +258,63 @@ export class FakeRuntime implements RuntimeService, ImageService {
     const c = this.containers.get(id);
     if (!c) throw grpcNotFound(`container ${id}`);
     this.calls.push(`ExecSync ${c.config.metadata.name} ${cmd.join(' ')}`);
-    return this.execHandler(c, cmd);
+    return this.execHandler(c, cmd, Buffer.alloc(0));
+  }
+
+  /**
+   * Starts a streaming server for exec and attach sessions (until {@link stopStreaming}); without it their
+   * URLs point at a closed port. An exec reads stdin to its end, runs `execHandler`, writes its output and a
+   * v4 Status (NonZeroExitCode as the kubelet words it); an attach echoes stdin to stdout until stdin ends.
+   */
+  async startStreaming(): Promise<void> {
+    this.streaming ??= await FakeStreamingServer.start((session, streams) => this.serveStream(session, streams));
+  }
+
+  async stopStreaming(): Promise<void> {
+    await this.streaming?.close();
+    this.streaming = undefined;
   }
 
   async exec(request: ExecRequest): Promise<string> {
-    return `http://127.0.0.1:1/exec/${request.containerId}`;
+    const c = this.containers.get(request.containerId);
+    if (!c || c.state !== 'CONTAINER_RUNNING') throw grpcNotFound(`container ${request.containerId}`);
+    this.calls.push(`Exec ${c.config.metadata.name} ${request.cmd.join(' ')}`);
+    return this.streaming ? this.streaming.register({ kind: 'exec', request }) : `http://127.0.0.1:1/exec/${request.containerId}`;
+  }
+
+  async attach(request: AttachRequest): Promise<string> {
+    const c = this.containers.get(request.containerId);
+    if (!c || c.state !== 'CONTAINER_RUNNING') throw grpcNotFound(`container ${request.containerId}`);
+    this.calls.push(`Attach ${c.config.metadata.name}`);
+    return this.streaming ? this.streaming.register({ kind: 'attach', request }) : `http://127.0.0.1:1/attach/${request.containerId}`;
+  }
+
+  private async serveStream(session: FakeStreamRequest, s: RemoteCommandStreams): Promise<void> {
+    this.streamRequests.push(session);
+    const write = (w: NodeJS.WritableStream | undefined, data: Buffer): Promise<void> => new Promise((resolve) => (w && data.length ? w.write(data, () => resolve()) : resolve()));
+    if (session.kind === 'attach') {
+      if (s.stdin) for await (const chunk of s.stdin) await write(s.stdout, chunk as Buffer);
+      await write(s.error, Buffer.from(JSON.stringify({ metadata: {}, status: 'Success' })));
+      return s.close();
+    }
+    const chunks: Buffer[] = [];
+    if (s.stdin) for await (const chunk of s.stdin) chunks.push(chunk as Buffer);
+    const c = this.containers.get(session.request.containerId);
+    const res = c ? this.execHandler(c, session.request.cmd, Buffer.concat(chunks)) : { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 126 };
+    await write(s.stdout, res.stdout);
+    await write(session.request.tty ? s.stdout : s.stderr, res.stderr);
+    const status =
+      res.exitCode === 0
+        ? { metadata: {}, status: 'Success' }
+        : {
+            metadata: {},
+            status: 'Failure',
+            message: `command terminated with non-zero exit code: error executing command [${session.request.cmd.join(' ')}], exit code ${res.exitCode}`,
+            reason: 'NonZeroExitCode',
+            details: { causes: [{ reason: 'ExitCode', message: String(res.exitCode) }] },
+          };
+    await write(s.error, Buffer.from(JSON.stringify(status)));
+    await s.close();
   }
 
   async status() {

@@ -9,6 +9,13 @@ import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header
 export const DEFAULT_WINDOW = 64 * 1024;
 /** Data frames are cut to this size, bytes. */
 const MAX_DATA_CHUNK = 32 * 1024;
+/**
+ * Bytes a stream holds unread before the session stops reading its socket (back-pressure by TCP: spdystream
+ * peers ignore SPDY windows). Reading resumes once every such stream's reader asked for more.
+ */
+const STREAM_READ_BUFFER = 256 * 1024;
+/** Bytes of DATA frames read but not yet handed to their streams (frames wait behind header inflation) before reading stops. */
+const PENDING_DATA_LIMIT = 1024 * 1024;
 
 /** A SYN_STREAM, SYN_REPLY or HEADERS frame without its (not yet compressed) header block. */
 type HeaderFrameFields = Extract<SpdyFrame, { headerBlock: Buffer }> extends infer F ? (F extends unknown ? Omit<F, 'headerBlock'> : never) : never;
@@ -18,9 +25,12 @@ export interface SpdySessionOptions {
   /** Server sessions open even-numbered streams and pings, clients odd-numbered ones (§2.3.2). */
   isServer: boolean;
   /**
-   * When true, data is only sent within the peer's stream and session windows (waiting for WINDOW_UPDATE).
-   * Off by default: moby/spdystream (client-go, containerd) never sends WINDOW_UPDATE and ignores the
-   * frames it receives, so a sender honouring windows would stall after 64 KiB against it.
+   * When true, the session does SPDY flow control: data is only sent within the peer's stream and session
+   * windows (waiting for WINDOW_UPDATE), and received data is granted back with WINDOW_UPDATE. Off by
+   * default: moby/spdystream (client-go, containerd) never sends WINDOW_UPDATE and ignores the frames it
+   * receives, so a sender honouring windows would stall after 64 KiB against it; and grants sent to it while
+   * it finishes would be bytes it never reads before closing, so its close would reset the connection and
+   * the end of its output, still unread here, would be lost.
    */
   enforceSendWindow?: boolean;
 }
@@ -48,7 +58,7 @@ export class SpdyStream extends Duplex {
     readonly headers: SpdyHeaders,
     sendWindow: number,
   ) {
-    super({ allowHalfOpen: true });
+    super({ allowHalfOpen: true, readableHighWaterMark: STREAM_READ_BUFFER });
     this.sendWindow = sendWindow;
     this.on('error', () => undefined);
   }
@@ -87,7 +97,9 @@ export class SpdyStream extends Duplex {
     if (this.localFin) this.session.forget(this.id);
   }
 
-  override _read(): void {}
+  override _read(): void {
+    this.session.resumeReading(this);
+  }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.session.sendData(this, chunk, false).then(() => cb(), cb);
@@ -126,6 +138,9 @@ export class SpdySession extends EventEmitter {
   private sessionSendWindow = DEFAULT_WINDOW;
   private sessionRecvUnacked = 0;
   private windowWaiters: (() => void)[] = [];
+  /** Streams whose readers hold a full buffer. */
+  private readonly fullStreams = new Set<SpdyStream>();
+  private pendingDataBytes = 0;
   private closed = false;
   /** True once the peer sent GOAWAY. */
   goneAway = false;
@@ -215,9 +230,26 @@ export class SpdySession extends EventEmitter {
     } while (off < data.length);
   }
 
+  /** @internal a stream's reader wants more: read the socket again unless another stream or the frame queue is full. */
+  resumeReading(s: SpdyStream): void {
+    this.fullStreams.delete(s);
+    this.updateReading();
+  }
+
   /** @internal drops a fully closed (or reset) stream. */
   forget(id: number): void {
+    const s = this.streams.get(id);
+    if (s) this.fullStreams.delete(s);
     this.streams.delete(id);
+    this.updateReading();
+  }
+
+  /** Reads the socket only while no stream's buffer is full and the queue of unhandled DATA is short. */
+  private updateReading(): void {
+    if (this.closed) return;
+    const stop = this.fullStreams.size > 0 || this.pendingDataBytes > PENDING_DATA_LIMIT;
+    if (stop && !this.socket.isPaused()) this.socket.pause();
+    else if (!stop && this.socket.isPaused()) this.socket.resume();
   }
 
   private enqueue(build: () => Buffer | Promise<Buffer>): Promise<void> {
@@ -239,8 +271,10 @@ export class SpdySession extends EventEmitter {
       return;
     }
     for (const f of frames) {
+      if (f.type === 'data') this.pendingDataBytes += f.data.length;
       this.inbound = this.inbound.then(() => this.handle(f)).catch((err: unknown) => this.protocolError(err));
     }
+    this.updateReading();
   }
 
   private protocolError(err: unknown): void {
@@ -286,13 +320,18 @@ export class SpdySession extends EventEmitter {
         return;
       }
       case 'data': {
+        this.pendingDataBytes -= f.data.length;
         const s = this.streams.get(f.streamId);
-        if (!s || s.remoteFin) return;
+        if (!s || s.remoteFin) {
+          this.updateReading();
+          return;
+        }
         if (f.data.length) {
-          s.push(f.data);
-          this.grant(s, f.data.length);
+          if (!s.push(f.data)) this.fullStreams.add(s);
+          if (this.opts.enforceSendWindow) this.grant(s, f.data.length);
         }
         if (f.fin) s.onRemoteFin();
+        this.updateReading();
         return;
       }
       case 'rst_stream': {

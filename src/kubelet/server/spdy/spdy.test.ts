@@ -149,3 +149,37 @@ test('a sender honouring windows stops at 64 KiB when the receiver grants nothin
   assert.equal(Buffer.concat(received).length, 64 * 1024);
   done();
 });
+
+test('a stream nobody reads stops the session reading its socket, and reading it again resumes', async () => {
+  const { client, server, done } = await sessionPair();
+  const big = Buffer.alloc(8 * 1024 * 1024, 'r');
+  server.on('stream', (s: SpdyStream) => {
+    void s.reply({}).then(() => s.end(big));
+  });
+  const s = client.openStream({ streamtype: ['stdout'] });
+  s.end();
+  await s.waitReply();
+  await new Promise((r) => setTimeout(r, 200));
+  // At most its buffer plus the frames read while the reply's headers were inflated (1 MiB), not all 8 MiB.
+  assert.ok(s.readableLength < 2 * 1024 * 1024, `held ${s.readableLength} bytes unread`);
+  assert.equal((await readAll(s)).length, big.length);
+  done();
+});
+
+test('a session without flow control sends no WINDOW_UPDATE for what it receives', async () => {
+  const { client, server, done } = await sessionPair();
+  const sent: string[] = [];
+  const send = client.sendFrame.bind(client);
+  client.sendFrame = (f: SpdyFrame) => {
+    sent.push(f.type);
+    return send(f);
+  };
+  server.on('stream', (s: SpdyStream) => {
+    void s.reply({}).then(() => s.end(Buffer.alloc(256 * 1024, 'w')));
+  });
+  const s = client.openStream({ streamtype: ['stdout'] });
+  s.end();
+  assert.equal((await readAll(s)).length, 256 * 1024);
+  assert.ok(!sent.includes('window_update'), sent.join(' '));
+  done();
+});
