@@ -126,6 +126,8 @@ export async function runServer(argv: string[]): Promise<void> {
       const containerd = await startContainerd({
         dataDir,
         clusterCidr: flags.clusterCidr,
+        // The node's pod CIDR derived once above: the bridge, the API listener and the DNS use its gateway.
+        podCidr,
         ...(registries !== undefined ? { registriesYaml: registries } : {}),
         disableDefaultRegistryEndpoint: flags.disableDefaultRegistryEndpoint,
         // SIGKILL after 3 s, inside the shutdown step's budget: containerd is never left behind.
@@ -143,8 +145,7 @@ export async function runServer(argv: string[]): Promise<void> {
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
       // The pod bridge exists from start-up, so pods reach the API and DNS on its gateway from their first packet.
-      const prefix = containerd.podCidr.split('/')[1] ?? '24';
-      await ensureBridge(containerd.bridge, `${gatewayOf(containerd.podCidr)}/${prefix}`);
+      await ensureBridge(containerd.bridge, `${gateway}/${podCidr.split('/')[1] ?? '24'}`);
       // Pods reach the API server through the `kubernetes` Service, whose endpoint is this address; only
       // addresses of the cluster CIDR (pods) are served there.
       await api.listenAlso(gateway, api.port, (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')));
