@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what k1s needs and is missing: Debian packages (containerd, runc, CNI plugins, catatonit,
 # iptables, conntrack (the service proxy clears stale UDP flows), busybox-static and curl for test images,
-# python3-kubernetes for the Python client e2e), Debian's nginx downloaded (not installed) for the nginx
+# python3-kubernetes for the Python client e2e, chromium for the dashboard browser e2e, etcd-server for the
+# etcd datastore e2e), Debian's nginx downloaded (not installed) for the nginx
 # test images, npm dependencies, and the TypeScript build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # curl, bash and the libraries of nginx are copied into the e2e test images (test/images/).
-pkgs=(containerd runc containernetworking-plugins catatonit iptables conntrack busybox-static python3-kubernetes curl bash libpcre2-8-0 libssl3 zlib1g libcrypt1)
+pkgs=(containerd runc containernetworking-plugins catatonit iptables conntrack busybox-static python3-kubernetes curl bash libpcre2-8-0 libssl3 zlib1g libcrypt1 chromium etcd-server)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
