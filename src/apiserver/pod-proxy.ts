@@ -1,8 +1,10 @@
 /**
- * The kubelet proxy of connect subresources (pods/log, exec, attach): a log location is fetched as a streamed
- * HTTPS GET (served as plain HTTP or, when asked, as a WebSocket); exec and attach upgrade requests (WebSocket
- * or SPDY) are piped byte for byte to the kubelet after the request line and headers are rewritten. Which
- * container and which node is the registry's decision (`ConnectSubresource.location`, src/registry/pods/subresources.ts).
+ * The kubelet proxy of connect subresources (pods/log, exec, attach, portforward): a log location is fetched
+ * as a streamed HTTPS GET (served as plain HTTP or, when asked, as a WebSocket); exec, attach and portforward
+ * upgrade requests (WebSocket or SPDY) are piped byte for byte to the kubelet after the request line and
+ * headers are rewritten, and a WebSocket tunnelling SPDY (port-forward from kubectl ≥ 1.31) becomes a SPDY
+ * upgrade towards the kubelet (stream-tunnel.ts). Which container and which node is the registry's decision
+ * (`ConnectSubresource.location`, src/registry/pods/subresources.ts).
  *
  * Mirrors kube-apiserver `pkg/registry/generic/rest/streamer.go` (LocationStreamer, non-2xx kubelet answers
  * become a Status carrying the kubelet's text), `pkg/kubelet/client` (the node's kubelet address) and
@@ -11,10 +13,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { internalError, notFound, StatusError } from '../api/errors.js';
 import type { KubeObject, Node, StatusReason } from '../api/types.js';
 import type { ConnectLocation } from '../registry/strategy.js';
+import { joinConnections } from './join-connections.js';
+import { tunnelSpdyOverWebSocket } from './stream-tunnel.js';
 import { copyToWebSocket } from './wsstream.js';
 
 /** The API server's TLS identity towards kubelets. */
@@ -133,18 +137,25 @@ export class KubeletProxy {
     await copyToWebSocket(req, socket, head, kres);
   }
 
-  /**
-   * exec/attach over an upgraded connection: writes the rewritten request head (`loc.path?query`) to the
-   * kubelet over TLS and pipes both sockets (the kubelet answers the 101 itself).
-   */
-  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, loc: ConnectLocation): Promise<void> {
+  /** A TLS connection to the kubelet of `loc`; rejects with 500 `error dialing backend` when it cannot be made. */
+  private async dial(loc: ConnectLocation): Promise<{ backend: TLSSocket; kubelet: KubeletLocation }> {
     const kubelet = await this.locate(loc);
-    const path = `${loc.path}?${loc.query.toString()}`;
     const backend = tlsConnect({ ...this.tlsOptions(), host: kubelet.host, port: kubelet.port });
     await new Promise<void>((resolve, reject) => {
       backend.once('secureConnect', resolve);
       backend.once('error', (err) => reject(internalError(`error dialing backend: ${err.message}`, err)));
     });
+    backend.setNoDelay(true);
+    return { backend, kubelet };
+  }
+
+  /**
+   * exec/attach/portforward over an upgraded connection: writes the rewritten request head (`loc.path?query`)
+   * to the kubelet over TLS and pipes both sockets (the kubelet answers the 101 itself).
+   */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, loc: ConnectLocation): Promise<void> {
+    const { backend, kubelet } = await this.dial(loc);
+    const path = `${loc.path}?${loc.query.toString()}`;
     const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${kubelet.host}:${kubelet.port}`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const k = req.rawHeaders[i] ?? '';
@@ -154,12 +165,25 @@ export class KubeletProxy {
     }
     backend.write(lines.join('\r\n') + '\r\n\r\n');
     if (head.length) backend.write(head);
-    backend.on('error', () => socket.destroy());
-    socket.on('error', () => backend.destroy());
-    backend.on('close', () => socket.destroy());
-    socket.on('close', () => backend.destroy());
-    backend.pipe(socket);
-    socket.pipe(backend);
+    (socket as Partial<TLSSocket>).setNoDelay?.(true);
+    joinConnections(socket, backend);
+  }
+
+  /**
+   * A WebSocket carrying SPDY (subprotocols `SPDY/3.1+<p>`, `spdyProtocols` = the `<p>`s): a SPDY upgrade to
+   * the kubelet at `loc`, then the tunnel (stream-tunnel.ts). Rejects with 500 when the kubelet cannot be
+   * reached or closes before answering.
+   */
+  async tunnel(req: IncomingMessage, socket: Duplex, head: Buffer, loc: ConnectLocation, spdyProtocols: string[]): Promise<void> {
+    const { backend, kubelet } = await this.dial(loc);
+    const query = loc.query.toString();
+    (socket as Partial<TLSSocket>).setNoDelay?.(true);
+    try {
+      await tunnelSpdyOverWebSocket(req, socket, head, backend, query ? `${loc.path}?${query}` : loc.path, `${kubelet.host}:${kubelet.port}`, spdyProtocols);
+    } catch (err) {
+      backend.destroy();
+      throw internalError(`error proxying to the kubelet: ${(err as Error).message}`, err);
+    }
   }
 
   private tlsOptions(): Record<string, unknown> {

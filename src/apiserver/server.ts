@@ -26,6 +26,7 @@ import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { KubeletProxy, type KubeletClientTls } from './pod-proxy.js';
 import { ReadOnlyResources } from './read-only-handler.js';
+import { tunnelingSpdyProtocols } from './stream-tunnel.js';
 import { isWebSocketRequest } from './wsstream.js';
 import { handleResource, notFoundPath, type HandlerContext } from './resource-handler.js';
 import { Resources } from './resources.js';
@@ -208,8 +209,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (handler?.kind !== 'connect' || (!handler.upgradeRequired && !wsStream)) throw badRequest('Upgrade request required');
     const obj = await gs.get(info.namespace, info.name);
     const loc = handler.location(obj, url.searchParams);
+    const tunneled = handler.tunnelsSpdyOverWebSocket && isWebSocketRequest(req) ? tunnelingSpdyProtocols(req) : [];
     if (!handler.upgradeRequired) await kubelet.streamWebSocket(req, socket, head, loc);
     else if (!loc) throw badRequest(`${info.resource} ${info.name} has no location`);
+    else if (tunneled.length) await kubelet.tunnel(req, socket, head, loc, tunneled);
     else await kubelet.upgrade(req, socket, head, loc);
   };
 

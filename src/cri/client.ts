@@ -230,6 +230,10 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
       const r = await rt('Attach', request as unknown as Message);
       return r['url'] as string;
     },
+    async portForward(podSandboxId, ports) {
+      const r = await rt('PortForward', { podSandboxId, port: ports });
+      return r['url'] as string;
+    },
     async status() {
       const r = await rt('Status', { verbose: false });
       const st = (r['status'] ?? { conditions: [] }) as { conditions: { type: string; status: boolean; reason: string; message: string }[] };

@@ -353,6 +353,12 @@ export interface RuntimeService {
   exec(request: ExecRequest): Promise<string>;
   /** Returns the streaming URL of an attach to the container's process (fails unless it is running). */
   attach(request: AttachRequest): Promise<string>;
+  /**
+   * Returns the streaming URL (containerd's streaming server) that forwards connections to ports inside the
+   * sandbox's network namespace (CRI PortForward). `ports` are those a WebSocket client will use (the URL's
+   * data/error channel pairs); SPDY clients name the port on each stream and may pass none.
+   */
+  portForward(podSandboxId: string, ports: number[]): Promise<string>;
   /** Runtime conditions (RuntimeReady, NetworkReady). */
   status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
   /** CPU and memory of the runtime's containers (every state; a container without a task has no cpu/memory). */

@@ -208,6 +208,12 @@ export interface ConnectSubresource {
   /** true: only upgraded connections (exec, attach; else 400 `Upgrade request required`); false: a streamed GET (log). */
   upgradeRequired: boolean;
   /**
+   * true: a WebSocket asking for a `SPDY/3.1+<protocol>` subprotocol carries a SPDY/3.1 connection to the
+   * kubelet inside its binary messages (pods/portforward: kube-apiserver's TunnelingHandler, feature
+   * PortForwardWebsockets, what kubectl ≥ 1.31 sends).
+   */
+  tunnelsSpdyOverWebSocket?: boolean;
+  /**
    * The kubelet location of a request on `obj` with the request's query; undefined when the object has no
    * node yet (an empty answer). Throws a StatusError (400) for invalid options.
    */

@@ -1,4 +1,4 @@
-// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket or SPDY/3.1), /metrics/resource, /healthz.
+// The kubelet's HTTPS API (pkg/kubelet/server/server.go): /containerLogs, /exec and /attach (WebSocket or SPDY/3.1), /portForward, /metrics/resource, /healthz.
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -12,6 +12,7 @@ import { RESOURCE_METRICS_CONTENT_TYPE } from '../stats/resource-metrics.js';
 import { parseLogQuery } from './cri-log.js';
 import { containerLogStatusError } from './log-status.js';
 import { streamLogFile } from './log-stream.js';
+import { PortForwardError, servePortForward } from './port-forward.js';
 import { negotiateProtocol } from './remote-command.js';
 import { acceptSpdy, isSpdyUpgrade, negotiateSpdyProtocol, SPDY_STREAM_PROTOCOLS } from './spdy-remote-command.js';
 import { parseExecQuery, runStreamSession, type ExecParams, type StreamKind } from './stream-session.js';
@@ -167,7 +168,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       handleLogs(opts, req, res, parts.slice(1), url.searchParams).catch(fail);
       return;
     }
-    if (parts[0] === 'exec' || parts[0] === 'attach') {
+    if (parts[0] === 'exec' || parts[0] === 'attach' || parts[0] === 'portForward') {
       fail(new HttpError(400, 'Upgrade request required'));
       return;
     }
@@ -188,6 +189,13 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     const reject = (code: number, msg: string): void => {
       socket.end(`HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(msg)}\r\nConnection: close\r\n\r\n${msg}`);
     };
+    if (parts[0] === 'portForward' && (parts.length === 3 || parts.length === 4)) {
+      servePortForward(opts, req, socket, head, parts.slice(1), url.searchParams).catch((err: unknown) => {
+        log(`portForward ${parts[1] ?? ''}/${parts[2] ?? ''}: ${(err as Error).message}`);
+        reject(err instanceof PortForwardError ? err.code : 500, (err as Error).message);
+      });
+      return;
+    }
     if ((parts[0] !== 'exec' && parts[0] !== 'attach') || parts.length !== 4) return reject(404, '404 page not found');
     const kind: StreamKind = parts[0];
     const [, namespace = '', pod = '', container = ''] = parts;

@@ -317,6 +317,15 @@ export class FakeRuntime implements RuntimeService, ImageService {
     await s.close();
   }
 
+  /** Base of the URLs PortForward returns (a test points it at its own streaming server). */
+  streamingBaseUrl = 'http://127.0.0.1:1';
+
+  async portForward(podSandboxId: string, ports: number[]): Promise<string> {
+    if (!this.sandboxes.has(podSandboxId)) throw grpcNotFound(`sandbox ${podSandboxId}`);
+    this.calls.push(`PortForward ${podSandboxId} ${ports.join(',')}`);
+    return `${this.streamingBaseUrl}/portforward/${podSandboxId}`;
+  }
+
   async status() {
     return { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] };
   }

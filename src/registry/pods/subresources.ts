@@ -1,10 +1,11 @@
 /**
  * The pod subresources beyond status: pods/binding (assigns the pod to a node) and the kubelet-served
- * pods/log, pods/exec, pods/attach (which container, which node, which kubelet path), plus pods/portforward,
- * refused until it is supported. The API server does the decoding and proxying (src/apiserver/pod-proxy.ts).
+ * pods/log, pods/exec, pods/attach, pods/portforward (which container, which node, which kubelet path). The
+ * API server does the decoding and proxying (src/apiserver/pod-proxy.ts).
  *
  * Mirrors kube-apiserver `pkg/registry/core/pod/storage/storage.go` (BindingREST.Create, setPodHostAndAnnotations)
- * and `pkg/registry/core/pod/strategy.go` (LogLocation, ExecLocation, AttachLocation, validateContainer).
+ * and `pkg/registry/core/pod/strategy.go` (LogLocation, ExecLocation, AttachLocation, PortForwardLocation,
+ * validateContainer).
  */
 import { badRequest, conflict } from '../../api/errors.js';
 import { rfc3339 } from '../../api/meta.js';
@@ -115,13 +116,43 @@ export async function bindPod(ctx: SubresourceContext, value: unknown): Promise<
   return { code: 201, body: ok };
 }
 
+/**
+ * The `ports` of a PodPortForwardOptions query: repeated and/or comma-separated decimal ports, as core/v1's
+ * `Convert_Slice_string_To_Slice_int32` reads them; 400 for a value that is not a 16-bit unsigned number.
+ */
+export function parsePortForwardPorts(q: URLSearchParams): number[] {
+  const ports: number[] = [];
+  for (const raw of q.getAll('ports')) {
+    for (const v of raw.split(',')) {
+      if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw badRequest(`cannot convert to []int32: strconv.ParseUint: parsing ${JSON.stringify(v)}: ${/^\d+$/.test(v) ? 'value out of range' : 'invalid syntax'}`);
+      ports.push(Number(v));
+    }
+  }
+  return ports;
+}
+
+/**
+ * pods/portforward (PortForwardLocation): `/portForward/{ns}/{pod}` with one `port` parameter a requested
+ * port (WebSocket clients name their ports here; SPDY clients name one on each stream); 400 before the pod
+ * has a node.
+ */
+export function portForwardLocation(obj: KubeObject, q: URLSearchParams): ConnectLocation {
+  const pod = obj as Pod;
+  const ports = parsePortForwardPorts(q);
+  const nodeName = pod.spec?.nodeName ?? '';
+  if (!nodeName) throw badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);
+  const query = new URLSearchParams();
+  for (const p of ports) query.append('port', String(p));
+  const path = `/portForward/${encodeURIComponent(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}`;
+  return { nodeName, path, query };
+}
+
 const portForward: ConnectSubresource = {
   kind: 'connect',
   verbs: ['get', 'create'],
   upgradeRequired: true,
-  location() {
-    throw badRequest('port forwarding is not supported by this server yet');
-  },
+  tunnelsSpdyOverWebSocket: true,
+  location: portForwardLocation,
 };
 
 /** The pod subresources the API server serves through the Strategy hook (status is generic). */
