@@ -52,8 +52,8 @@ const LINGER_MS = 5_000;
 
 /**
  * Pipes `a` and `b` both ways. An end on one side ends the other's writable side once what was read before
- * is written; when one side closes, the other is ended (flushing) and destroyed at the latest after 5 s; an
- * error destroys both at once.
+ * is written, and both are destroyed 5 s later; when one side closes, the other is ended (flushing) and
+ * destroyed at the latest after 5 s; an error destroys both at once.
  */
 export function joinConnections(a: Duplex, b: Duplex): void {
   const closed = (from: Duplex, to: Duplex) => (hadError: boolean) => {
@@ -65,10 +65,20 @@ export function joinConnections(a: Duplex, b: Duplex): void {
     if (!to.writableEnded) to.end();
     setTimeout(() => to.destroy(), LINGER_MS).unref();
   };
+  // SPDY and WebSocket peers never half-close: the end of one side's input ends the session, so both
+  // connections get the linger time to flush and are then destroyed.
+  const ended = (): void => {
+    setTimeout(() => {
+      a.destroy();
+      b.destroy();
+    }, LINGER_MS).unref();
+  };
   a.on('error', () => b.destroy());
   b.on('error', () => a.destroy());
   a.on('close', closed(a, b));
   b.on('close', closed(b, a));
+  a.once('end', ended);
+  b.once('end', ended);
   a.pipe(b);
   b.pipe(a);
 }

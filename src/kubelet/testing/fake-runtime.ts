@@ -319,10 +319,13 @@ export class FakeRuntime implements RuntimeService, ImageService {
 
   /** Base of the URLs PortForward returns (a test points it at its own streaming server). */
   streamingBaseUrl = 'http://127.0.0.1:1';
+  /** The ports of the latest PortForward call per sandbox. */
+  readonly portForwardPorts = new Map<string, number[]>();
 
   async portForward(podSandboxId: string, ports: number[]): Promise<string> {
     if (!this.sandboxes.has(podSandboxId)) throw grpcNotFound(`sandbox ${podSandboxId}`);
     this.calls.push(`PortForward ${podSandboxId} ${ports.join(',')}`);
+    this.portForwardPorts.set(podSandboxId, ports);
     return `${this.streamingBaseUrl}/portforward/${podSandboxId}`;
   }
 

@@ -57,20 +57,28 @@ export function startPortForward(kubectl: string, args: string[], env: NodeJS.Pr
   });
 }
 
+/** Where and how long: `host` defaults to 127.0.0.1, `timeoutMs` to 30 s. */
+export interface ExchangeOptions {
+  host?: string;
+  timeoutMs?: number;
+}
+
 /**
- * Connects to 127.0.0.1:`port`, writes `data` and resolves with what was read once `done(bytesSoFar)` says it
+ * Connects to `host`:`port`, writes `data` and resolves with what was read once `done(bytesSoFar)` says it
  * is complete (then closes, as a client that got its answer does) or the other side closes. The connection is
  * not half-closed: containerd ends a forwarded connection 1 s after the client stops sending. Rejects on a
- * connection error or after `timeoutMs`.
+ * connection error or after the timeout.
  */
-export function tcpExchange(port: number, data: Buffer | string, done: (got: Buffer) => boolean = () => false, timeoutMs = 30_000): Promise<Buffer> {
+export function tcpExchange(port: number, data: Buffer | string, done: (got: Buffer) => boolean = () => false, options: ExchangeOptions = {}): Promise<Buffer> {
+  const host = options.host ?? '127.0.0.1';
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = connect({ host, port });
     const chunks: Buffer[] = [];
     let n = 0;
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new Error(`no answer from 127.0.0.1:${port} in ${timeoutMs} ms (read ${n} bytes)`));
+      reject(new Error(`no answer from ${host}:${port} in ${timeoutMs} ms (read ${n} bytes)`));
     }, timeoutMs);
     const finish = (): void => {
       clearTimeout(timer);
@@ -107,14 +115,14 @@ function completeHttp(buf: Buffer): boolean {
 }
 
 /**
- * An HTTP/1.1 GET of `path` on 127.0.0.1:`port`, read as curl reads it: up to Content-Length (or the server's
- * close), then the connection is closed. Rejects on a connection error or an unparsable answer.
+ * An HTTP/1.1 GET of `path` on `host` (127.0.0.1):`port`, read as curl reads it: up to Content-Length (or the
+ * server's close), then the connection is closed. Rejects on a connection error or an unparsable answer.
  */
-export async function httpGet(port: number, path: string, timeoutMs = 30_000): Promise<HttpAnswer> {
-  const raw = await tcpExchange(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, completeHttp, timeoutMs);
+export async function httpGet(port: number, path: string, options: ExchangeOptions = {}): Promise<HttpAnswer> {
+  const raw = await tcpExchange(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, completeHttp, options);
   const end = raw.indexOf('\r\n\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(raw.toString('latin1', 0, Math.max(0, end)));
-  if (end === -1 || !m) throw new Error(`not an HTTP answer from 127.0.0.1:${port}: ${JSON.stringify(raw.toString('latin1', 0, 200))}`);
+  if (end === -1 || !m) throw new Error(`not an HTTP answer from ${options.host ?? '127.0.0.1'}:${port}: ${JSON.stringify(raw.toString('latin1', 0, 200))}`);
   const headers: Record<string, string> = {};
   for (const line of raw.toString('latin1', 0, end).split('\r\n').slice(1)) {
     const i = line.indexOf(':');

@@ -1,0 +1,216 @@
+/**
+ * `kubectl port-forward` end to end on one shared cluster (issue 7): pod/, deployment/ and service/ targets,
+ * several ports at once (one of them a sidecar listening only on the pod's localhost, which only the pod's
+ * network namespace reaches), random local ports, many concurrent connections, the upstream error for a port
+ * nothing listens on, kubectl 1.32 (SPDY tunnelled through a WebSocket) and kubectl 1.29/1.27 (SPDY/3.1), the
+ * @kubernetes/client-node PortForward (WebSocket channel protocol), and a throughput figure against a direct
+ * connection to the pod IP. Traffic goes only to 127.0.0.1 and the pod.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
+import { freeLocalPort } from '../../src/containerd/supervisor.js';
+import { httpGet, startPortForward, tcpExchange, type PortForwardProcess } from '../../src/kubelet/testing/kubectl-port-forward.js';
+import { applyAndWait, e2eSkip, kubectlPath, useCluster, type Cluster } from './harness.js';
+
+const WELCOME = /Welcome to nginx!/;
+const BIG_MB = 64;
+const OLD_KUBECTLS = ['1.29', '1.27'].map((v) => ({ version: v, path: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.path));
+
+/** A pod whose nginx serves a 64 MB file and whose sidecar's httpd listens on 127.0.0.1:9000 only. */
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: pf-pod
+spec:
+  initContainers:
+  - name: fill
+    image: busybox:1.36
+    command: ['sh', '-c', 'dd if=/dev/urandom of=/data/big bs=1M count=${BIG_MB} 2>/dev/null && echo sidecar-on-localhost > /www/index.html']
+    volumeMounts: [{name: data, mountPath: /data}, {name: www, mountPath: /www}]
+  containers:
+  - name: web
+    image: nginx
+    ports: [{containerPort: 80, name: http}]
+    volumeMounts: [{name: data, mountPath: /usr/share/nginx/html/data}]
+  - name: local-only
+    image: busybox:1.36
+    command: ['httpd', '-f', '-p', '127.0.0.1:9000', '-h', '/www']
+    volumeMounts: [{name: www, mountPath: /www}]
+  volumes: [{name: data, emptyDir: {}}, {name: www, emptyDir: {}}]
+`;
+
+const DEPLOYMENT_AND_SERVICE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: pf-web
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: pf-web}}
+  template:
+    metadata: {labels: {app: pf-web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 80, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: pf-web
+spec:
+  selector: {app: pf-web}
+  ports: [{port: 8080, targetPort: http}]
+`;
+
+describe('kubectl port-forward', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-pf' });
+  const running: PortForwardProcess[] = [];
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: cluster().kubeconfig });
+  const args = (a: string[]): string[] => [`--cache-dir=${join(cluster().dataDir, 'kube-cache')}`, ...a];
+  /** Starts `kubectl port-forward ARGS` (kubectl 1.32 unless `kubectl` says otherwise) and waits for its forwarding lines. */
+  const forward = async (a: string[], remote: number[], kubectl = kubectlPath!): Promise<PortForwardProcess> => {
+    const pf = await startPortForward(kubectl, args(['port-forward', ...a]), env(), remote);
+    running.push(pf);
+    return pf;
+  };
+
+  before(async () => {
+    await applyAndWait(cluster(), POD, 'pf-pod', /^Running$/, 180_000);
+    await cluster().kubectlOk(['apply', '-f', '-'], { input: DEPLOYMENT_AND_SERVICE });
+    await cluster().kubectlOk(['rollout', 'status', 'deployment/pf-web', '--timeout=120s'], { timeoutMs: 130_000 });
+  });
+
+  after(async () => {
+    for (const pf of running) await pf.stop();
+  });
+
+  it("kubectl port-forward pod/pf-pod L:80 serves the pod's nginx on 127.0.0.1:L", async () => {
+    const local = await freeLocalPort();
+    const pf = await forward(['pod/pf-pod', `${local}:80`], [80]);
+    assert.equal(pf.local.get(80), local);
+    assert.match(pf.stdout(), new RegExp(`^Forwarding from 127\\.0\\.0\\.1:${local} -> 80\\nForwarding from \\[::1\\]:${local} -> 80\\n`));
+    const got = await httpGet(local, '/');
+    assert.equal(got.status, 200);
+    assert.match(got.body.toString(), WELCOME);
+    await pf.stop();
+  });
+
+  it("forwards several ports at once, random local ports included, into the pod's network namespace (a sidecar on its localhost)", async () => {
+    const pf = await forward(['pf-pod', ':80', ':9000'], [80, 9000]);
+    const [web, sidecar] = [pf.local.get(80)!, pf.local.get(9000)!];
+    assert.notEqual(web, sidecar);
+    assert.match((await httpGet(web, '/')).body.toString(), WELCOME);
+    assert.equal((await httpGet(sidecar, '/')).body.toString(), 'sidecar-on-localhost\n');
+    // The sidecar listens on the pod's loopback only: the pod IP does not reach it.
+    const podIP = (await cluster().kubectlOk(['get', 'pod', 'pf-pod', '-o', 'jsonpath={.status.podIP}'])).trim();
+    const direct = await new Promise<string>((resolve) => {
+      const s = connect({ host: podIP, port: 9000 });
+      s.on('connect', () => resolve('connected'));
+      s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    assert.equal(direct, 'ECONNREFUSED');
+    await pf.stop();
+  });
+
+  it('serves 100 concurrent connections through one kubectl port-forward', async () => {
+    const pf = await forward(['pod/pf-pod', ':80'], [80]);
+    const local = pf.local.get(80)!;
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => httpGet(local, `/?c=${i}`)));
+    assert.deepEqual(answers.map((a) => a.status), Array.from({ length: 100 }, () => 200));
+    assert.ok(answers.every((a) => WELCOME.test(a.body.toString())));
+    const logs = await cluster().kubectlOk(['logs', 'pf-pod', '-c', 'web']);
+    for (const i of [0, 42, 99]) assert.match(logs, new RegExp(`"GET /\\?c=${i} HTTP/1\\.1" 200`));
+    await pf.stop();
+  });
+
+  it('resolves deployment/ and service/ targets to a pod (service port 8080 → targetPort http → 80)', async () => {
+    const dep = await forward(['deployment/pf-web', ':80'], [80]);
+    assert.match((await httpGet(dep.local.get(80)!, '/')).body.toString(), WELCOME);
+    await dep.stop();
+    const svc = await forward(['service/pf-web', ':8080'], [80]);
+    assert.match(svc.stdout(), /^Forwarding from 127\.0\.0\.1:\d+ -> 80$/m);
+    assert.match((await httpGet(svc.local.get(80)!, '/')).body.toString(), WELCOME);
+    await svc.stop();
+  });
+
+  it('reports a port nothing listens on as a Kubernetes cluster does', async () => {
+    const local = await freeLocalPort();
+    const pf = await forward(['pod/pf-pod', `${local}:81`], [81]);
+    const got = await tcpExchange(local, 'GET / HTTP/1.0\r\n\r\n');
+    assert.equal(got.length, 0);
+    await cluster().waitFor('kubectl to print the forwarding error', async () => /an error occurred forwarding/.test(pf.stderr()), 10_000);
+    assert.match(
+      pf.stderr(),
+      new RegExp(`an error occurred forwarding ${local} -> 81: error forwarding port 81 to pod [0-9a-f]{64}, uid : failed to execute portforward in network namespace "[^"]+": failed to connect to localhost:81 inside namespace "[0-9a-f]{64}", IPv4: dial tcp4 127\\.0\\.0\\.1:81: connect: connection refused`),
+    );
+    await pf.stop();
+  });
+
+  for (const { version, path } of OLD_KUBECTLS) {
+    it(`kubectl ${version} port-forwards over SPDY/3.1: two ports, concurrent connections`, async () => {
+      const pf = await forward(['pod/pf-pod', ':80', ':9000'], [80, 9000], path);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => httpGet(pf.local.get(80)!, '/')));
+      assert.ok(answers.every((a) => a.status === 200 && WELCOME.test(a.body.toString())));
+      assert.equal((await httpGet(pf.local.get(9000)!, '/')).body.toString(), 'sidecar-on-localhost\n');
+      await pf.stop();
+    });
+  }
+
+  it('@kubernetes/client-node PortForward carries a connection over the WebSocket channel protocol', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(cluster().kubeconfig);
+    const pfw = new PortForward(kc);
+    const server: Server = createServer((socket: Socket) => {
+      void pfw.portForward('default', 'pf-pod', [9000], socket, null, socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const got = await httpGet(port, '/');
+      assert.equal(got.status, 200);
+      assert.equal(got.body.toString(), 'sidecar-on-localhost\n');
+      const web = createServer((socket: Socket) => void pfw.portForward('default', 'pf-pod', [80], socket, null, socket));
+      await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      const big = await httpGet((web.address() as AddressInfo).port, '/data/big', { timeoutMs: 120_000 });
+      web.close();
+      assert.equal(big.body.length, BIG_MB * 1024 * 1024);
+    } finally {
+      server.close();
+    }
+  });
+
+  it(`moves ${BIG_MB} MB through kubectl port-forward (figure: MB/s against a direct connection to the pod IP)`, async () => {
+    const c: Cluster = cluster();
+    const podIP = (await c.kubectlOk(['get', 'pod', 'pf-pod', '-o', 'jsonpath={.status.podIP}'])).trim();
+    const pf = await forward(['pod/pf-pod', ':80'], [80]);
+    const local = pf.local.get(80)!;
+    const bytes = BIG_MB * 1024 * 1024;
+    const rate = async (get: () => Promise<{ body: Buffer }>): Promise<number> => {
+      let best = 0;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const got = await get();
+        const s = (performance.now() - t0) / 1000;
+        assert.equal(got.body.length, bytes);
+        best = Math.max(best, bytes / 1e6 / s);
+      }
+      return best;
+    };
+    const direct = await rate(() => httpGet(80, '/data/big', { host: podIP, timeoutMs: 120_000 }));
+    const forwarded = await rate(() => httpGet(local, '/data/big', { timeoutMs: 120_000 }));
+    for (const [name, p] of OLD_KUBECTLS.slice(0, 1).map((k) => [k.version, k.path] as const)) {
+      const old = await forward(['pod/pf-pod', ':80'], [80], p);
+      const spdy = await rate(() => httpGet(old.local.get(80)!, '/data/big', { timeoutMs: 120_000 }));
+      console.log(`# figure: port-forward ${BIG_MB} MB, kubectl ${name} (SPDY/3.1): ${spdy.toFixed(0)} MB/s`);
+      await old.stop();
+    }
+    console.log(`# figure: port-forward ${BIG_MB} MB, kubectl 1.32 (SPDY over WebSocket): ${forwarded.toFixed(0)} MB/s; direct to the pod IP: ${direct.toFixed(0)} MB/s; ratio ${(forwarded / direct).toFixed(2)}`);
+    assert.ok(forwarded > 0 && direct > 0);
+    await pf.stop();
+  });
+});
