@@ -64,12 +64,12 @@ export interface ExchangeOptions {
 }
 
 /**
- * Connects to `host`:`port`, writes `data` and resolves with what was read once `done(bytesSoFar)` says it
- * is complete (then closes, as a client that got its answer does) or the other side closes. The connection is
+ * Connects to `host`:`port`, writes `data` and resolves with what was read once `done(chunk, bytesSoFar)` says
+ * it is complete (then closes, as a client that got its answer does) or the other side closes. The connection is
  * not half-closed: containerd ends a forwarded connection 1 s after the client stops sending. Rejects on a
  * connection error or after the timeout.
  */
-export function tcpExchange(port: number, data: Buffer | string, done: (got: Buffer) => boolean = () => false, options: ExchangeOptions = {}): Promise<Buffer> {
+export function tcpExchange(port: number, data: Buffer | string, done: (chunk: Buffer, total: number) => boolean = () => false, options: ExchangeOptions = {}): Promise<Buffer> {
   const host = options.host ?? '127.0.0.1';
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
@@ -89,7 +89,7 @@ export function tcpExchange(port: number, data: Buffer | string, done: (got: Buf
     sock.on('data', (c: Buffer) => {
       chunks.push(c);
       n += c.length;
-      if (done(chunks.length === 1 ? c : Buffer.concat(chunks))) finish();
+      if (done(c, n)) finish();
     });
     sock.on('error', (err) => {
       clearTimeout(timer);
@@ -106,12 +106,22 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
-/** True once `buf` holds a whole HTTP response with a Content-Length body. */
-function completeHttp(buf: Buffer): boolean {
-  const end = buf.indexOf('\r\n\r\n');
-  if (end === -1) return false;
-  const m = /\r\ncontent-length:\s*(\d+)/i.exec(buf.subarray(0, end).toString('latin1'));
-  return m !== null && buf.length - end - 4 >= Number(m[1]);
+/** A `done` for {@link tcpExchange}: true once a whole HTTP response with a Content-Length body was read. */
+function completeHttp(): (chunk: Buffer, total: number) => boolean {
+  let head = Buffer.alloc(0);
+  let want = -1;
+  return (chunk, total) => {
+    if (want < 0) {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return false;
+      const m = /\r\ncontent-length:\s*(\d+)/i.exec(head.subarray(0, end).toString('latin1'));
+      // Without Content-Length the body ends when the server closes.
+      want = m ? end + 4 + Number(m[1]) : Infinity;
+      head = Buffer.alloc(0);
+    }
+    return total >= want;
+  };
 }
 
 /**
@@ -119,7 +129,7 @@ function completeHttp(buf: Buffer): boolean {
  * server's close), then the connection is closed. Rejects on a connection error or an unparsable answer.
  */
 export async function httpGet(port: number, path: string, options: ExchangeOptions = {}): Promise<HttpAnswer> {
-  const raw = await tcpExchange(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, completeHttp, options);
+  const raw = await tcpExchange(port, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, completeHttp(), options);
   const end = raw.indexOf('\r\n\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(raw.toString('latin1', 0, Math.max(0, end)));
   if (end === -1 || !m) throw new Error(`not an HTTP answer from ${options.host ?? '127.0.0.1'}:${port}: ${JSON.stringify(raw.toString('latin1', 0, 200))}`);
