@@ -6,7 +6,8 @@
  *    Then the cost of authorization on the API path: get pod with AlwaysAllow against Node,RBAC, as system:masters (a
  *    client certificate) and as a ServiceAccount a RoleBinding lets read pods (bearer token checked, RBAC evaluated).
  * 2. A real cluster (bin/k1s server + containerd + runc + CNI): server start → ready, apply → Running of the
- *    seed 004 sidecar pod (observed through a watch), delete → gone, and the server's resident memory.
+ *    seed 004 sidecar pod (observed through a watch), delete → gone, the server's resident memory, and
+ *    port-forward throughput against a direct connection to the pod IP (port-forward.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { ensurePki } from '../../src/pki/pki.js';
 import { coreStrategies } from '../../src/registry/index.js';
 import { SqliteStore } from '../../src/storage/sqlite.js';
 import { canRunContainers, startCluster } from '../e2e/harness.js';
+import { benchPortForward } from './port-forward.js';
 import { repoRoot } from '../e2e/paths.js';
 import { benchServices } from './services.js';
 
@@ -242,6 +244,7 @@ async function benchCluster(rounds: number): Promise<void> {
     record('cluster: delete (grace 1 s; sh and tail ignore SIGTERM) → containers stopped, object gone', summary(gone));
     record('cluster: k1s server RSS (API server + kubelet + scheduler; containerd not included)', await rssOfServer(cluster.dataDir));
     await benchServices(cluster, record);
+    await benchPortForward(cluster, record);
   } finally {
     c.close();
     const left = await cluster.stop();

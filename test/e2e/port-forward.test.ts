@@ -3,7 +3,8 @@
  * several ports at once (one of them a sidecar listening only on the pod's localhost, which only the pod's
  * network namespace reaches), random local ports, many concurrent connections, the upstream error for a port
  * nothing listens on, kubectl 1.32 (SPDY tunnelled through a WebSocket) and kubectl 1.29/1.27 (SPDY/3.1), the
- * @kubernetes/client-node PortForward (WebSocket channel protocol), and a throughput figure against a direct
+ * @kubernetes/client-node PortForward and the Python client's portforward (WebSocket channel protocol), and a
+ * throughput figure against a direct
  * connection to the pod IP. Traffic goes only to 127.0.0.1 and the pod.
  */
 import assert from 'node:assert/strict';
@@ -14,34 +15,12 @@ import { after, before, describe, it } from 'node:test';
 import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { freeLocalPort } from '../../src/containerd/supervisor.js';
 import { httpGet, startPortForward, tcpExchange, type PortForwardProcess } from '../../src/kubelet/testing/kubectl-port-forward.js';
-import { applyAndWait, e2eSkip, kubectlPath, useCluster, type Cluster } from './harness.js';
+import { BENCH_FILE_MB, benchPodManifest, describeThroughput, measurePortForward } from '../bench/port-forward.js';
+import { applyAndWait, e2eSkip, kubectlPath, run, useCluster } from './harness.js';
+import { repoRoot } from './paths.js';
 
 const WELCOME = /Welcome to nginx!/;
-const BIG_MB = 64;
 const OLD_KUBECTLS = ['1.29', '1.27'].map((v) => ({ version: v, path: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.path));
-
-/** A pod whose nginx serves a 64 MB file and whose sidecar's httpd listens on 127.0.0.1:9000 only. */
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: pf-pod
-spec:
-  initContainers:
-  - name: fill
-    image: busybox:1.36
-    command: ['sh', '-c', 'dd if=/dev/urandom of=/data/big bs=1M count=${BIG_MB} 2>/dev/null && echo sidecar-on-localhost > /www/index.html']
-    volumeMounts: [{name: data, mountPath: /data}, {name: www, mountPath: /www}]
-  containers:
-  - name: web
-    image: nginx
-    ports: [{containerPort: 80, name: http}]
-    volumeMounts: [{name: data, mountPath: /usr/share/nginx/html/data}]
-  - name: local-only
-    image: busybox:1.36
-    command: ['httpd', '-f', '-p', '127.0.0.1:9000', '-h', '/www']
-    volumeMounts: [{name: www, mountPath: /www}]
-  volumes: [{name: data, emptyDir: {}}, {name: www, emptyDir: {}}]
-`;
 
 const DEPLOYMENT_AND_SERVICE = `apiVersion: apps/v1
 kind: Deployment
@@ -80,7 +59,7 @@ describe('kubectl port-forward', { skip: e2eSkip }, () => {
   };
 
   before(async () => {
-    await applyAndWait(cluster(), POD, 'pf-pod', /^Running$/, 180_000);
+    await applyAndWait(cluster(), benchPodManifest('pf-pod'), 'pf-pod', /^Running$/, 180_000);
     await cluster().kubectlOk(['apply', '-f', '-'], { input: DEPLOYMENT_AND_SERVICE });
     await cluster().kubectlOk(['rollout', 'status', 'deployment/pf-web', '--timeout=120s'], { timeoutMs: 130_000 });
   });
@@ -178,39 +157,27 @@ describe('kubectl port-forward', { skip: e2eSkip }, () => {
       await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
       const big = await httpGet((web.address() as AddressInfo).port, '/data/big', { timeoutMs: 120_000 });
       web.close();
-      assert.equal(big.body.length, BIG_MB * 1024 * 1024);
+      assert.equal(big.body.length, BENCH_FILE_MB * 1024 * 1024);
     } finally {
       server.close();
     }
   });
 
-  it(`moves ${BIG_MB} MB through kubectl port-forward (figure: MB/s against a direct connection to the pod IP)`, async () => {
-    const c: Cluster = cluster();
-    const podIP = (await c.kubectlOk(['get', 'pod', 'pf-pod', '-o', 'jsonpath={.status.podIP}'])).trim();
-    const pf = await forward(['pod/pf-pod', ':80'], [80]);
-    const local = pf.local.get(80)!;
-    const bytes = BIG_MB * 1024 * 1024;
-    const rate = async (get: () => Promise<{ body: Buffer }>): Promise<number> => {
-      let best = 0;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        const got = await get();
-        const s = (performance.now() - t0) / 1000;
-        assert.equal(got.body.length, bytes);
-        best = Math.max(best, bytes / 1e6 / s);
-      }
-      return best;
-    };
-    const direct = await rate(() => httpGet(80, '/data/big', { host: podIP, timeoutMs: 120_000 }));
-    const forwarded = await rate(() => httpGet(local, '/data/big', { timeoutMs: 120_000 }));
-    for (const [name, p] of OLD_KUBECTLS.slice(0, 1).map((k) => [k.version, k.path] as const)) {
-      const old = await forward(['pod/pf-pod', ':80'], [80], p);
-      const spdy = await rate(() => httpGet(old.local.get(80)!, '/data/big', { timeoutMs: 120_000 }));
-      console.log(`# figure: port-forward ${BIG_MB} MB, kubectl ${name} (SPDY/3.1): ${spdy.toFixed(0)} MB/s`);
-      await old.stop();
-    }
-    console.log(`# figure: port-forward ${BIG_MB} MB, kubectl 1.32 (SPDY over WebSocket): ${forwarded.toFixed(0)} MB/s; direct to the pod IP: ${direct.toFixed(0)} MB/s; ratio ${(forwarded / direct).toFixed(2)}`);
-    assert.ok(forwarded > 0 && direct > 0);
-    await pf.stop();
+  it("the Python client's portforward reaches two ports of the pod over one WebSocket", { skip: existsSync('/usr/lib/python3/dist-packages/kubernetes/stream/ws_client.py') ? false : 'needs python3-kubernetes' }, async () => {
+    const script = join(repoRoot, 'test', 'e2e', 'python', 'port_forward_check.py');
+    const r = await run('/usr/bin/python3', [script, cluster().kubeconfig, 'pf-pod', '80,9000'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const seen = JSON.parse(r.stdout) as Record<string, { status: string; body: string; error: string | null }>;
+    assert.equal(seen['80']?.status, 'HTTP/1.1 200 OK');
+    assert.match(seen['80']?.body ?? '', WELCOME);
+    assert.deepEqual(seen['9000'], { status: 'HTTP/1.1 200 OK', body: 'sidecar-on-localhost\n', error: null });
+    assert.equal(seen['80']?.error, null);
+  });
+
+  it(`moves ${BENCH_FILE_MB} MiB through kubectl port-forward (figure: MB/s against a direct connection to the pod IP)`, async () => {
+    const kubectls = [{ label: 'kubectl 1.32 (SPDY over WebSocket)', path: kubectlPath! }, ...OLD_KUBECTLS.slice(0, 1).map((k) => ({ label: `kubectl ${k.version} (SPDY/3.1)`, path: k.path }))];
+    const figures = await measurePortForward(cluster(), 'pf-pod', kubectls);
+    console.log(`# figure: port-forward of ${BENCH_FILE_MB} MiB, best of 3: ${describeThroughput(figures)}`);
+    assert.equal(figures.length, kubectls.length + 1);
   });
 });
