@@ -138,4 +138,19 @@ describe('kubelet /portForward', () => {
     const plain = await fetch(`http://127.0.0.1:${kubelet.port}/portForward/default/web`, { method: 'POST' });
     assert.deepEqual([plain.status, await plain.text()], [400, 'Upgrade request required']);
   });
+
+  it('close() ends open port-forward sessions instead of waiting for them', async () => {
+    const k3 = await startKubeletServer({ host: '127.0.0.1', port: 0, runtime: cri, getPod: () => pod });
+    const socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
+      const req = http.request(`http://127.0.0.1:${k3.port}/portForward/default/web`, { method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' } });
+      req.on('upgrade', (_res, s) => resolve(s));
+      req.on('error', reject);
+      req.end();
+    });
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const t0 = Date.now();
+    await k3.close();
+    await closed;
+    assert.ok(Date.now() - t0 < 2000, `closed in ${Date.now() - t0} ms`);
+  });
 });

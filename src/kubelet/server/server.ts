@@ -183,7 +183,12 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     handleProtocols: (protocols) => negotiateProtocol(protocols) ?? false,
   });
 
+  // Upgraded connections leave the HTTP server's bookkeeping: tracked here so close() ends them (a kubectl
+  // port-forward can hold one for hours).
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const url = new URL(req.url ?? '/', 'http://kubelet');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const reject = (code: number, msg: string): void => {
@@ -230,6 +235,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
+        for (const s of upgraded) s.destroy();
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
