@@ -73,6 +73,7 @@ describe('kubectl port-forward', { skip: e2eSkip }, () => {
     const local = await freeLocalPort();
     const pf = await forward(['pod/pf-pod', `${local}:80`], [80]);
     assert.equal(pf.local.get(80), local);
+    await cluster().waitFor('the [::1] forwarding line', async () => pf.stdout().includes('[::1]'), 5_000);
     assert.match(pf.stdout(), new RegExp(`^Forwarding from 127\\.0\\.0\\.1:${local} -> 80\\nForwarding from \\[::1\\]:${local} -> 80\\n`));
     const got = await httpGet(local, '/');
     assert.equal(got.status, 200);
@@ -118,22 +119,24 @@ describe('kubectl port-forward', { skip: e2eSkip }, () => {
     await svc.stop();
   });
 
-  it('reports a port nothing listens on as a Kubernetes cluster does', async () => {
-    const local = await freeLocalPort();
-    const pf = await forward(['pod/pf-pod', `${local}:81`], [81]);
-    const got = await tcpExchange(local, 'GET / HTTP/1.0\r\n\r\n');
-    assert.equal(got.length, 0);
-    await cluster().waitFor('kubectl to print the forwarding error', async () => /an error occurred forwarding/.test(pf.stderr()), 10_000);
-    // kubectl 1.32 logs it through klog's structured HandleError (quotes escaped), older ones as plain text.
-    const q = '\\\\?"';
-    assert.match(
-      pf.stderr(),
-      new RegExp(`an error occurred forwarding ${local} -> 81: error forwarding port 81 to pod [0-9a-f]{64}, uid : failed to execute portforward in network namespace ${q}[^"\\\\]+${q}: failed to connect to localhost:81 inside namespace ${q}[0-9a-f]{64}${q}, IPv4: dial tcp4 127\\.0\\.0\\.1:81: connect: connection refused`),
-    );
-    await new Promise((r) => setTimeout(r, 1000));
-    console.log('DEBUG exit', pf.child.exitCode, JSON.stringify(pf.stderr()), JSON.stringify(pf.stdout()));
-    await pf.stop();
-  });
+  const erroring = [{ version: '1.32', path: kubectlPath! }, ...VERSIONED_KUBECTLS.filter((k) => k.version === '1.29')];
+  for (const { version, path } of erroring) {
+    it(`kubectl ${version} reports a port nothing listens on as on a Kubernetes cluster, then gives up`, async () => {
+      const local = await freeLocalPort();
+      const pf = await forward(['pod/pf-pod', `${local}:81`], [81], path);
+      assert.equal((await tcpExchange(local, 'GET / HTTP/1.0\r\n\r\n')).length, 0);
+      // kubectl 1.29 and 1.32 end the whole forward when a connection reports an error.
+      assert.equal(await pf.exited, 1);
+      // kubectl 1.32 logs through klog's structured HandleError (quotes escaped), 1.29 as plain text.
+      const q = '\\\\?"';
+      assert.match(
+        pf.stderr(),
+        new RegExp(`an error occurred forwarding ${local} -> 81: error forwarding port 81 to pod [0-9a-f]{64}, uid : failed to execute portforward in network namespace ${q}[^"\\\\]+${q}: failed to connect to localhost:81 inside namespace ${q}[0-9a-f]{64}${q}, IPv4: dial tcp4 127\\.0\\.0\\.1:81: connect: connection refused`),
+      );
+      assert.match(pf.stderr(), /\nerror: lost connection to pod\n$/);
+      assert.match(pf.stdout(), new RegExp(`Handling connection for ${local}\n$`));
+    });
+  }
 
   for (const { version, path } of VERSIONED_KUBECTLS) {
     it(`kubectl ${version} port-forwards two ports with concurrent connections`, async () => {

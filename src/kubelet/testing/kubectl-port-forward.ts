@@ -12,6 +12,8 @@ export interface PortForwardProcess {
   local: Map<number, number>;
   stdout(): string;
   stderr(): string;
+  /** Resolves with kubectl's exit code once it exited by itself or was stopped (null when killed by a signal). */
+  exited: Promise<number | null>;
   /** SIGTERM (by pid), then resolves with the exit code once kubectl exited. */
   stop(): Promise<number | null>;
 }
@@ -31,6 +33,7 @@ export function startPortForward(kubectl: string, args: string[], env: NodeJS.Pr
     local,
     stdout: () => out,
     stderr: () => err,
+    exited,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
