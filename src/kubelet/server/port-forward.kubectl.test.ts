@@ -124,7 +124,7 @@ describe('kubectl port-forward through the API server and the kubelet', { skip: 
   }
 
   it('kubectl forwards several ports at once', async () => {
-    const pf = await startPortForward(KUBECTLS[0]!.path, kubectlArgs(['port-forward', 'web', `:${appPort}`, `0:${appPort}`]), env(), [appPort]);
+    const pf = await startPortForward(KUBECTLS[0]!.path, kubectlArgs(['port-forward', 'web', `:${appPort}`, `0:${appPort}`]), env(), [appPort, appPort]);
     try {
       const locals = [...pf.stdout().matchAll(/^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)$/gm)].map((m) => Number(m[1]));
       assert.equal(new Set(locals).size, 2);

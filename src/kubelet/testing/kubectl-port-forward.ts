@@ -20,7 +20,7 @@ export interface PortForwardProcess {
 
 /**
  * Runs `kubectl ARGS` (`port-forward ...`) with `env` and resolves once it printed a forwarding line for each of
- * `remotePorts`; rejects (after killing it) when it exits first or 30 s pass, with what it printed.
+ * `remotePorts` (a port listed twice waits for two lines: `:80 0:80` forwards two local ports to 80); rejects (after killing it) when it exits first or 30 s pass, with what it printed.
  */
 export function startPortForward(kubectl: string, args: string[], env: NodeJS.ProcessEnv, remotePorts: number[]): Promise<PortForwardProcess> {
   const child = spawn(kubectl, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,8 +46,9 @@ export function startPortForward(kubectl: string, args: string[], env: NodeJS.Pr
     }, 30_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      for (const m of out.matchAll(/^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)$/gm)) local.set(Number(m[2]), Number(m[1]));
-      if (remotePorts.every((p) => local.has(p))) {
+      const lines = [...out.matchAll(/^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)$/gm)];
+      for (const m of lines) local.set(Number(m[2]), Number(m[1]));
+      if (lines.length >= remotePorts.length && remotePorts.every((p) => local.has(p))) {
         clearTimeout(timer);
         resolve(proc);
       }
