@@ -7,7 +7,8 @@
  *    client certificate) and as a ServiceAccount a RoleBinding lets read pods (bearer token checked, RBAC evaluated).
  * 2. A real cluster (bin/k1s server + containerd + runc + CNI): server start → ready, apply → Running of the
  *    seed 004 sidecar pod (observed through a watch), delete → gone, the server's resident memory, and
- *    port-forward throughput against a direct connection to the pod IP (port-forward.ts).
+ *    port-forward throughput against a direct connection to the pod IP (port-forward.ts), and exec round trip,
+ *    `kubectl logs -f` throughput and `kubectl cp` of 100 MiB (streams.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { canRunContainers, startCluster } from '../e2e/harness.js';
 import { benchPortForward } from './port-forward.js';
 import { repoRoot } from '../e2e/paths.js';
 import { benchServices } from './services.js';
+import { benchStreams } from './streams.js';
 
 interface Figure {
   what: string;
@@ -245,6 +247,7 @@ async function benchCluster(rounds: number): Promise<void> {
     record('cluster: k1s server RSS (API server + kubelet + scheduler; containerd not included)', await rssOfServer(cluster.dataDir));
     await benchServices(cluster, record);
     await benchPortForward(cluster, record);
+    await benchStreams(cluster, record);
   } finally {
     c.close();
     const left = await cluster.stop();
