@@ -49,6 +49,16 @@ const crashPod = stringify({
   spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'crash', image: 'busybox:1.36', command: ['sh', '-c', 'echo starting; exit 3'] }] },
 });
 
+const unreadyPod = stringify({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'unready' },
+  spec: {
+    terminationGracePeriodSeconds: 1,
+    containers: [{ name: 'web', image: 'busybox:1.36', command: ['sleep', '3600'], readinessProbe: { exec: { command: ['sh', '-c', 'echo not ready; exit 1'] }, periodSeconds: 1 } }],
+  },
+});
+
 /** Starts `bin/k1s dashboard` on the cluster's kubeconfig and resolves with its process and the login URL it prints. */
 function startDashboard(kubeconfig: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [k1sBin, 'dashboard', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,6 +94,7 @@ describe('k1s dashboard in chromium', { skip, timeout: 150_000 }, () => {
     // The crash-looping pod first: its first restart comes after a 10 s back-off.
     await c.kubectlOk(['apply', '-f', '-'], { input: crashPod });
     await c.kubectlOk(['apply', '-f', '-'], { input: initPod });
+    await c.kubectlOk(['apply', '-f', '-'], { input: unreadyPod });
     await c.kubectlOk(['apply', '-f', '-'], { input: seed004Pod() });
     const d = await startDashboard(c.kubeconfig);
     dashboard = d.child;
@@ -176,15 +187,23 @@ describe('k1s dashboard in chromium', { skip, timeout: 150_000 }, () => {
     assert.ok(reasons.includes('BackOff'), `the BackOff event is on the axis: ${reasons.join(',')}`);
   });
 
+  it("marks a failing readiness probe on its container's row, from the pod's Unhealthy events", async () => {
+    await page.goto(`${base}/#/namespaces/default/pods/unready`);
+    const failures = page.locator('[data-testid=timeline-row][data-container=web] [data-testid=probe-failure]');
+    await failures.first().waitFor({ state: 'attached', timeout: 30_000 });
+    assert.match(await failures.first().locator('title').textContent() ?? '', /Warning Unhealthy.*Readiness probe failed: not ready/);
+    assert.equal(await page.locator('[data-testid=container-box][data-container=web] .c-state').textContent(), 'Running');
+  });
+
   it("lists the namespace's pods with kubectl's columns READY, STATUS, RESTARTS, AGE", async () => {
     await page.goto(`${base}/#/namespaces/default`);
     const table = page.getByTestId('pod-table');
     await table.locator('tr[data-pod=sidecar-pod]').waitFor();
     assert.deepEqual(await table.locator('th').allTextContents(), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
-    for (const name of ['sidecar-pod', 'init-steps']) {
+    for (const name of ['sidecar-pod', 'init-steps', 'unready']) {
       const kubectl = (await podRow(cluster(), name))!;
       const cells = await table.locator(`tr[data-pod=${name}] td`).allTextContents();
-      assert.deepEqual(cells.slice(0, 3), [name, kubectl.ready, kubectl.status]);
+      assert.deepEqual(cells.slice(0, 4), [name, kubectl.ready, kubectl.status, kubectl.restarts]);
     }
     await cluster().waitFor('the crasher row to show CrashLoopBackOff', async () => (await table.locator('tr[data-pod=crasher] td[data-column=STATUS]').textContent()) === 'CrashLoopBackOff', 30_000);
   });
