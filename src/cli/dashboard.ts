@@ -40,7 +40,7 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
   try {
     dashboard = await startDashboard({ access, port: run.port });
   } catch (err) {
-    throw new StartupError(`k1s dashboard: cannot listen on 127.0.0.1:${run.port}: ${errorLine(err)}`, { cause: err });
+    throw new StartupError(`k1s dashboard: cannot start on 127.0.0.1:${run.port}: ${errorLine(err)}`, { cause: err });
   }
   console.log(`k1s dashboard for ${access.server} (kubeconfig ${path})`);
   console.log(`open ${dashboard.url}`);
