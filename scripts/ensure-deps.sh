@@ -3,7 +3,7 @@
 # iptables, conntrack (the service proxy clears stale UDP flows), busybox-static and curl for test images,
 # python3-kubernetes for the Python client e2e, chromium for the dashboard browser e2e, etcd-server for the
 # etcd datastore e2e), Debian's nginx downloaded (not installed) for the nginx
-# test images, npm dependencies, and the TypeScript build.
+# test images, npm dependencies, the TypeScript build and the dashboard bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,3 +57,5 @@ fi
 
 echo "k1s: building"
 npx tsc -p tsconfig.json
+# The dashboard's front end (preact + xterm.js, esbuild): dist/dashboard/, served by `k1s dashboard`.
+node scripts/build-dashboard.mjs

@@ -28,7 +28,9 @@ const allowed: Record<string, string[]> = {
   // metrics-server's role: an API client of pods, nodes and kubelets, offering read-only resources (registry/read-only.ts) to the API server.
   metrics: ['api', 'client', 'registry'],
   lint: ['api'],
-  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'metrics', 'lint'],
+  // An API client like kubectl: the public API over HTTP only; the front end reuses lint/ for the pod's warnings.
+  dashboard: ['api', 'client', 'lint'],
+  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'metrics', 'lint', 'dashboard'],
 };
 
 function sources(dir: string): string[] {

@@ -153,6 +153,34 @@ const lintCommand: CommandDef = {
   flags: [],
 };
 
+const dashboardCommand: CommandDef = {
+  name: 'dashboard',
+  summary: 'serve a web dashboard on 127.0.0.1 that draws each pod: containers, volumes, lifecycle timeline, logs, exec',
+  description:
+    'Talks only to the public Kubernetes API, with the credentials of --kubeconfig (else of --data-dir given on the\n' +
+    "command line, else $KUBECONFIG, else DATA_DIR/kubeconfig.yaml), so it works against any cluster. Prints a URL with a\n" +
+    'one-time login token (a session cookie after the first visit; without it the API answers 401); append\n' +
+    '`#/namespaces/NS/pods/NAME` for a pod\'s page. Runs until SIGINT or SIGTERM.',
+  flags: [
+    CONFIG_FLAG,
+    DEBUG_FLAG,
+    DATA_DIR_FLAG,
+    { name: 'kubeconfig', kind: 'string', valueName: 'FILE', env: false, defaultText: 'DATA_DIR/kubeconfig.yaml', usage: 'the cluster to show: current context of this kubeconfig', validate: validateNonEmpty },
+    {
+      name: 'port',
+      kind: 'string',
+      valueName: 'PORT',
+      default: '0',
+      defaultText: 'a free port',
+      env: 'K1S_DASHBOARD_PORT',
+      configurable: false,
+      usage: 'dashboard port (on 127.0.0.1)',
+      validate: (v) => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : 'must be a port number (0 for a free one)'),
+    },
+    { name: 'open', kind: 'boolean', default: false, env: false, configurable: false, usage: 'open the URL in a browser (xdg-open)' },
+  ],
+};
+
 const installCommand: CommandDef = {
   name: 'install',
   summary: 'write the k1s.service systemd unit and its env file; enable and start it when systemd runs',
@@ -189,7 +217,7 @@ const helpCommand: CommandDef = {
 };
 
 /** Every top-level command, in `k1s --help` order. */
-export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, lintCommand, installCommand, uninstallCommand, versionCommand, helpCommand];
+export const COMMANDS: readonly CommandDef[] = [serverCommand, checkConfigCommand, imagesCommand, killallCommand, kubectlCommand, ctrCommand, crictlCommand, lintCommand, dashboardCommand, installCommand, uninstallCommand, versionCommand, helpCommand];
 
 function allCommands(list: readonly CommandDef[] = COMMANDS): CommandDef[] {
   return list.flatMap((c) => [c, ...allCommands(c.subcommands ?? [])]);

@@ -10,7 +10,7 @@ import { SERVER_FLAGS } from './server-command.js';
 
 /** The generated blocks by marker name: `commands`, `server-flags`, `other-flags`. */
 export function readmeBlocks(): Map<string, string> {
-  const others = [['images'], ['killall'], ['kubectl'], ['ctr'], ['crictl'], ['install'], ['uninstall']].map((w) => findCommand(w)!);
+  const others = [['images'], ['killall'], ['kubectl'], ['ctr'], ['crictl'], ['dashboard'], ['install'], ['uninstall']].map((w) => findCommand(w)!);
   // install also takes every server flag (they go into the unit's ExecStart): listed once, in the server table.
   const withoutServerFlags = others.map((c) => (c.name === 'install' ? { ...c, flags: c.flags.filter((f) => !SERVER_FLAGS.includes(f)) } : c));
   return new Map([

@@ -95,6 +95,19 @@ async function lint({ flags }: RunContext): Promise<void> {
   process.exitCode = runLint(flags.positionals);
 }
 
+/** `k1s dashboard`: runs until SIGINT/SIGTERM (dashboard.ts). */
+async function dashboard({ flags }: RunContext): Promise<void> {
+  const { runDashboard } = await import('./dashboard.js');
+  await runDashboard({
+    kubeconfig: stringFlag(flags, 'kubeconfig'),
+    dataDir: dataDirOf(flags),
+    dataDirFromFlag: flags.sources.get('data-dir') === 'flag',
+    port: Number(stringFlag(flags, 'port')),
+    open: booleanFlag(flags, 'open'),
+    env: process.env,
+  });
+}
+
 async function install({ flags }: RunContext): Promise<void> {
   const { serverFlagsFrom } = await import('./server-flags.js');
   const { SERVER_FLAGS } = await import('./server-command.js');
@@ -143,6 +156,7 @@ export const RUNNERS: Readonly<Record<string, (ctx: RunContext) => Promise<void>
   ctr,
   ...Object.fromEntries(['pods', 'ps', 'images', 'inspect', 'inspectp', 'logs', 'stats', 'exec'].map((s) => [`crictl ${s}`, crictl])),
   lint,
+  dashboard,
   install,
   uninstall,
   version,
