@@ -1,8 +1,8 @@
 /**
- * apps/v1 Deployment and ReplicaSet, autoscaling/v1 Scale: the shapes shared by the registry and the
- * ReplicaSet, Deployment and garbage-collector controllers.
+ * apps/v1 Deployment and ReplicaSet, core/v1 ReplicationController, autoscaling/v1 Scale: the shapes shared by the
+ * registry and the ReplicaSet, replication, Deployment and garbage-collector controllers.
  *
- * Mirrors k8s.io/api `apps/v1/types.go` and `autoscaling/v1/types.go` at v1.32.
+ * Mirrors k8s.io/api `apps/v1/types.go`, `core/v1/types.go` (ReplicationController) and `autoscaling/v1/types.go` at v1.32.
  */
 import type { WorkloadCondition } from './services.js';
 import type { IntOrString, KubeObject, ObjectMeta, PodSpec } from './types.js';
@@ -84,7 +84,24 @@ export interface Deployment extends KubeObject {
   status?: DeploymentStatus;
 }
 
-/** autoscaling/v1 Scale (the `scale` subresource of Deployments and ReplicaSets). */
+/** core/v1 ReplicationControllerSpec: a ReplicaSet spec whose selector is a plain label map. */
+export interface ReplicationControllerSpec {
+  /** Default 1. */
+  replicas?: number;
+  /** Seconds; default 0. */
+  minReadySeconds?: number;
+  /** Equality-based selector; defaults to the template's labels. */
+  selector?: Record<string, string>;
+  template?: PodTemplateSpec;
+}
+
+/** core/v1 ReplicationController (status fields as ReplicaSetStatus). */
+export interface ReplicationController extends KubeObject {
+  spec: ReplicationControllerSpec;
+  status?: ReplicaSetStatus;
+}
+
+/** autoscaling/v1 Scale (the `scale` subresource of Deployments, ReplicaSets and ReplicationControllers). */
 export interface Scale extends KubeObject {
   spec?: { replicas?: number };
   status?: { replicas: number; selector?: string };

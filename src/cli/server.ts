@@ -31,6 +31,7 @@ import { startEndpointSliceController } from '../controllers/endpoints/endpoints
 import { startGarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
 import { startDeploymentController } from '../controllers/deployment/controller.js';
 import { startReplicaSetController } from '../controllers/replicaset/controller.js';
+import { REPLICATION_CONTROLLER } from '../controllers/replicaset/kind.js';
 import { startPersistentVolumeController } from '../controllers/persistentvolume/controller.js';
 import { startPVCProtectionController, startPVProtectionController } from '../controllers/volume-protection.js';
 import { startLocalPathProvisioner } from '../controllers/local-path/provisioner.js';
@@ -226,6 +227,9 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => slices.stop(), 'endpointslice controller', 1_000);
     const replicaSets = startReplicaSetController({ client: kcm, onError: (err) => log.warn('replicaset controller', err) });
     stops.push(() => replicaSets.stop(), 'replicaset controller', 1_000);
+    // The replication manager: the ReplicaSet controller's logic over core/v1 ReplicationControllers.
+    const replication = startReplicaSetController({ client: kcm, kind: REPLICATION_CONTROLLER, onError: (err) => log.warn('replication controller', err) });
+    stops.push(() => replication.stop(), 'replication controller', 1_000);
     const deployments = startDeploymentController({ client: kcm, onError: (err) => log.warn('deployment controller', err) });
     stops.push(() => deployments.stop(), 'deployment controller', 1_000);
     const gc = startGarbageCollector({ client: kcm, onError: (err) => log.warn('garbage collector', err) });

@@ -15,6 +15,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['', 'serviceaccounts', 'ServiceAccount', true, 'sa'],
     ['', 'services', 'Service', true, 'svc'],
     ['', 'endpoints', 'Endpoints', true, 'ep'],
+    ['', 'replicationcontrollers', 'ReplicationController', true, 'rc'],
     ['apps', 'deployments', 'Deployment', true, 'deploy'],
     ['apps', 'replicasets', 'ReplicaSet', true, 'rs'],
     ['discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, ''],
@@ -33,7 +34,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['storage.k8s.io', 'storageclasses', 'StorageClass', false, 'sc'],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
-  assert.deepEqual(all, ['pods', 'services', 'deployments', 'replicasets']);
+  assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);
   const pods = coreStrategies()[0];
   assert.deepEqual(pods?.info.categories, ['all']);
   assert.deepEqual(pods?.info.subresources, ['status', 'log', 'exec', 'binding', 'attach', 'portforward']);

@@ -6,6 +6,7 @@ import { parseCidr } from '../api/ipv4.js';
 import type { KubeObject } from '../api/types.js';
 import { deploymentStrategy } from './apps/deployments.js';
 import { replicaSetStrategy } from './apps/replicasets.js';
+import { replicationControllerStrategy } from './replicationcontrollers.js';
 import { endpointSliceStrategy, endpointsStrategy } from './services/endpoints.js';
 import { serviceStrategy } from './services/services.js';
 import { configMapStrategy } from './configmaps.js';
@@ -61,8 +62,8 @@ export function parsePortRange(s: string): { min: number; max: number } {
  * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims (core/v1),
  * deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings
  * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), and the reviews served without storage
- * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments and
- * replicasets send its warnings on create and update.
+ * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments,
+ * replicasets and replicationcontrollers send its warnings on create and update.
  * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
  * invalid `config`.
  */
@@ -79,7 +80,7 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     : serviceAccountStrategy;
   const all = [
     podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
-    services, endpointsStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
+    services, endpointsStrategy, replicationControllerStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
     ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
     persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy,
   ];

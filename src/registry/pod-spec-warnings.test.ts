@@ -25,8 +25,8 @@ test("a workload's template warns on create and on updates that move the generat
   assert.deepEqual(warn(d(2), d(1)), ['spec.template.spec.containers[1]: extra "b"']);
 });
 
-test('coreStrategies sets warnings on pods, deployments and replicasets only when podSpecWarnings is given', () => {
+test('coreStrategies sets warnings on pods, replicationcontrollers, deployments and replicasets only when podSpecWarnings is given', () => {
   const withHook = (list: ReturnType<typeof coreStrategies>) => list.filter((s) => s.warnings).map((s) => `${s.info.group}/${s.info.resource}`);
   assert.deepEqual(withHook(coreStrategies()), []);
-  assert.deepEqual(withHook(coreStrategies({ ...DEFAULT_REGISTRY_CONFIG, podSpecWarnings: check })), ['/pods', 'apps/deployments', 'apps/replicasets']);
+  assert.deepEqual(withHook(coreStrategies({ ...DEFAULT_REGISTRY_CONFIG, podSpecWarnings: check })), ['/pods', '/replicationcontrollers', 'apps/deployments', 'apps/replicasets']);
 });

@@ -40,7 +40,7 @@ export function podSpecWarningsOfTemplate<T extends TemplateWorkload>(check: Pod
 }
 
 /**
- * `strategies` with `warnings` from `check` on pods, deployments and replicasets (matched by group and resource);
+ * `strategies` with `warnings` from `check` on pods, deployments, replicasets and replicationcontrollers (matched by group and resource);
  * the others unchanged. The strategies given are not modified.
  */
 export function withPodSpecWarnings(strategies: Strategy[], check: PodSpecWarnings): Strategy[] {
@@ -49,7 +49,7 @@ export function withPodSpecWarnings(strategies: Strategy[], check: PodSpecWarnin
   return strategies.map((s): Strategy => {
     const { group, resource } = s.info;
     if (group === '' && resource === 'pods') return { ...s, warnings: podSpecWarningsOfPod(check) as unknown as Hook };
-    if (group === 'apps' && (resource === 'deployments' || resource === 'replicasets')) {
+    if ((group === 'apps' && (resource === 'deployments' || resource === 'replicasets')) || (group === '' && resource === 'replicationcontrollers')) {
       return { ...s, warnings: podSpecWarningsOfTemplate(check) as unknown as Hook };
     }
     return s;

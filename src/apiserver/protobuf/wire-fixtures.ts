@@ -214,6 +214,15 @@ const REPLICA_SET = {
   status: { replicas: 0, fullyLabeledReplicas: 1, observedGeneration: 4, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: TIME, reason: 'FailedCreate', message: 'quota' }] },
 };
 
+/** core/v1 ReplicationController: a label-map selector, a pointer replicas of 0, the ReplicaSet status fields. */
+const REPLICATION_CONTROLLER = {
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  metadata: { ...META, labels: { app: 'web' } },
+  spec: { replicas: 0, minReadySeconds: 5, selector: { app: 'web' }, template: TEMPLATE },
+  status: { replicas: 0, fullyLabeledReplicas: 1, observedGeneration: 4, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', lastTransitionTime: TIME, reason: 'FailedCreate', message: 'quota' }] },
+};
+
 /** discovery.k8s.io/v1 EndpointSlice: pointer bools that are false, a core/v1 targetRef, hints. */
 const ENDPOINT_SLICE = {
   apiVersion: 'discovery.k8s.io/v1',
@@ -365,6 +374,8 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
   DeploymentList: { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '9' }, items: [item(DEPLOYMENT), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} }, strategy: {} }, status: {} }] },
   ReplicaSet: REPLICA_SET,
   ReplicaSetList: { apiVersion: 'apps/v1', kind: 'ReplicaSetList', metadata: { resourceVersion: '9' }, items: [item(REPLICA_SET), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} } }, status: { replicas: 0 } }] },
+  ReplicationController: REPLICATION_CONTROLLER,
+  ReplicationControllerList: { apiVersion: 'v1', kind: 'ReplicationControllerList', metadata: { resourceVersion: '9' }, items: [item(REPLICATION_CONTROLLER), { metadata: { name: 'min' }, spec: {}, status: { replicas: 0 } }] },
   Scale: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'ns1', resourceVersion: '12' }, spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } },
   EndpointSlice: ENDPOINT_SLICE,
   EndpointSliceList: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSliceList', metadata: { resourceVersion: '1' }, items: [item(ENDPOINT_SLICE), { metadata: { name: 'web-empty' }, addressType: 'IPv6' }] },

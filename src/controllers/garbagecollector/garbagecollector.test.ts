@@ -169,6 +169,7 @@ describe('garbage collector', () => {
       '/api/v1/namespaces',
       '/api/v1/nodes',
       '/api/v1/pods',
+      '/api/v1/replicationcontrollers',
       '/api/v1/services',
       '/apis/apps/v1/deployments',
       '/apis/apps/v1/replicasets',

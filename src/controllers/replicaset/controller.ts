@@ -2,10 +2,11 @@
  * The ReplicaSet controller: keeps spec.replicas pods of each apps/v1 ReplicaSet, as kube-controller-manager's
  * `replicaset-controller` does (`pkg/controller/replicaset/replica_set.go`). It is an API client: informers on
  * ReplicaSets and pods feed a work queue of `ns/name` keys (level-triggered, no polling); each sync claims
- * pods by selector, creates or deletes pods, and writes the status subresource.
+ * pods by selector, creates or deletes pods, and writes the status subresource. With `kind` REPLICATION_CONTROLLER the
+ * same logic is the replication manager (`pkg/controller/replication`) over core/v1 ReplicationControllers.
  */
 import { labelSelectorFromSpec } from '../../api/labels.js';
-import type { Pod } from '../../api/types.js';
+import type { KubeObject, Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
 import { createObjectEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
@@ -18,7 +19,7 @@ import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
 import { createWorkQueue } from '../workqueue.js';
 import { isPodReady } from './active-pods.js';
-import { REPLICASET_KIND } from './pod-control.js';
+import { REPLICASET, type ReplicaKind } from './kind.js';
 import { keyOf, syncReplicaSet, type SyncContext } from './sync.js';
 
 /** Options of {@link startReplicaSetController}. */
@@ -30,6 +31,8 @@ export interface ReplicaSetControllerOptions {
   clock?: Clock;
   /** Longest wait before a failed sync is retried, ms (default 1000); retries start at 5 ms and double. */
   retryDelayMs?: number;
+  /** The kind managed (default apps/v1 ReplicaSet; REPLICATION_CONTROLLER for the replication manager). */
+  kind?: ReplicaKind;
 }
 
 /** A running controller. */
@@ -46,16 +49,18 @@ export interface ReplicaSetController {
  */
 export function startReplicaSetController(options: ReplicaSetControllerOptions): ReplicaSetController {
   const { client } = options;
+  const kind = options.kind ?? REPLICASET;
   const onError = options.onError ?? (() => {});
   const clock = options.clock ?? realClock;
   const abort = new AbortController();
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
   const expectations = new Expectations(clock);
-  const recorder = createObjectEventRecorder({ client, component: 'replicaset-controller', clock, onError, kind: REPLICASET_KIND });
+  const recorder = createObjectEventRecorder({ client, component: kind.component, clock, onError, kind: kind.ref });
 
   const ctx: SyncContext = {
     client,
+    kind,
     recorder,
     expectations,
     clock,
@@ -87,7 +92,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
   /** `resolveControllerRef`: the cached ReplicaSet a pod's controllerRef names, if kind, name and uid match. */
   const ownerOf = (pod: Pod): ReplicaSet | undefined => {
     const ref = controllerOf(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (!ref || ref.kind !== kind.ref.kind) return undefined;
     const rs = rsCache.byName(pod.metadata.namespace ?? '', ref.name);
     return rs?.metadata.uid === ref.uid ? rs : undefined;
   };
@@ -146,12 +151,14 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
     if (labelChanged || refChanged) for (const rs of matching(cur)) enqueue(keyOf(rs));
   };
 
-  const replicaSets = runInformer<ReplicaSet>({
+  const replicaSets = runInformer<KubeObject>({
     client,
-    path: '/apis/apps/v1/replicasets',
+    path: kind.listPath,
     signal: abort.signal,
     handlers: {
-      onEvent(type, rs, old) {
+      onEvent(type, obj, prev) {
+        const rs = kind.toReplicaSet(obj);
+        const old = prev && kind.toReplicaSet(prev);
         if (type === 'DELETED') {
           rsCache.delete(rs);
           expectations.forget(keyOf(rs));

@@ -1,4 +1,4 @@
-// Creating and deleting a ReplicaSet's pods through the API, with the events kube-controller-manager records for them.
+// Creating and deleting a ReplicaSet's (or ReplicationController's) pods through the API, with the events kube-controller-manager records for them.
 
 import { isNotFound } from '../../api/errors.js';
 import type { Pod } from '../../api/types.js';
@@ -6,9 +6,13 @@ import type { ReplicaSet } from '../../api/workloads.js';
 import type { ObjectEventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import { isNamespaceTerminating, newControllerRef } from '../controller-ref.js';
+import { REPLICASET } from './kind.js';
 
 /** apps/v1 ReplicaSet as a controller kind. */
-export const REPLICASET_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+export const REPLICASET_KIND = REPLICASET.ref;
+
+/** apiVersion and kind of a controller (its owner references). */
+export type OwnerKind = { apiVersion: string; kind: string };
 
 /** The pods collection of `namespace`. */
 export function podsPath(namespace: string): string {
@@ -18,14 +22,14 @@ export function podsPath(namespace: string): string {
 /**
  * `controller.GetPodFromTemplate`: a pod named by `generateName: <rs>-` (the API server appends 5 random
  * characters), with the template's labels, annotations and finalizers, a controlling ownerReference to the
- * ReplicaSet (blockOwnerDeletion) and a copy of the template's spec.
+ * ReplicaSet (or the `owner` kind: blockOwnerDeletion) and a copy of the template's spec.
  */
-export function podFromTemplate(rs: ReplicaSet): Pod {
+export function podFromTemplate(rs: ReplicaSet, owner: OwnerKind = REPLICASET_KIND): Pod {
   const t = rs.spec.template ?? {};
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { generateName: `${rs.metadata.name ?? ''}-`, ownerReferences: [newControllerRef(rs, REPLICASET_KIND)] },
+    metadata: { generateName: `${rs.metadata.name ?? ''}-`, ownerReferences: [newControllerRef(rs, owner)] },
     spec: structuredClone(t.spec ?? { containers: [] }),
   };
   const labels = t.metadata?.labels;
@@ -40,10 +44,10 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
 /**
  * `RealPodControl.CreatePods`: POSTs a pod from the template. Records `SuccessfulCreate` ("Created pod: NAME")
  * or, unless the namespace is terminating, `FailedCreate` ("Error creating: ERR"). Throws the API error, or
- * `unable to create pods, no labels` for a template without labels.
+ * `unable to create pods, no labels` for a template without labels. `owner` is the controller's kind.
  */
-export async function createPod(client: ApiClient, recorder: ObjectEventRecorder, rs: ReplicaSet): Promise<Pod> {
-  const pod = podFromTemplate(rs);
+export async function createPod(client: ApiClient, recorder: ObjectEventRecorder, rs: ReplicaSet, owner: OwnerKind = REPLICASET_KIND): Promise<Pod> {
+  const pod = podFromTemplate(rs, owner);
   if (!pod.metadata.labels) throw new Error('unable to create pods, no labels');
   try {
     const created = await client.create<Pod>(podsPath(rs.metadata.namespace ?? ''), pod);

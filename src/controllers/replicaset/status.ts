@@ -1,4 +1,4 @@
-// A ReplicaSet's status from its pods, and the status write (replica_set_utils.go).
+// A ReplicaSet's (or ReplicationController's) status from its pods, and the status write (replica_set_utils.go).
 
 import { rfc3339 } from '../../api/meta.js';
 import type { Pod } from '../../api/types.js';
@@ -6,10 +6,11 @@ import type { WorkloadCondition } from '../../api/services.js';
 import type { ReplicaSet, ReplicaSetStatus } from '../../api/workloads.js';
 import type { ApiClient } from '../../client/types.js';
 import { isPodAvailable, isPodReady } from './active-pods.js';
+import { REPLICASET, type ReplicaKind } from './kind.js';
 
 /** The collection path of ReplicaSets in `namespace`. */
 export function replicaSetsPath(namespace: string): string {
-  return `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
+  return REPLICASET.collectionPath(namespace);
 }
 
 /** spec.replicas with its default (1). */
@@ -80,21 +81,21 @@ function sameStatus(rs: ReplicaSet, s: ReplicaSetStatus): boolean {
  * `updateReplicaSetStatus`: nothing to do when counts, conditions and observedGeneration (= generation) already
  * hold; otherwise PUTs `/status` with observedGeneration = metadata.generation, and on failure GETs the
  * ReplicaSet once and tries again (statusUpdateRetries = 1). Returns the ReplicaSet as written (or as it was);
- * throws the last API error.
+ * throws the last API error. `kind` says where the object lives and converts it for the write (ReplicationControllers).
  */
-export async function updateReplicaSetStatus(client: ApiClient, rs: ReplicaSet, status: ReplicaSetStatus): Promise<ReplicaSet> {
+export async function updateReplicaSetStatus(client: ApiClient, rs: ReplicaSet, status: ReplicaSetStatus, kind: ReplicaKind = REPLICASET): Promise<ReplicaSet> {
   if (sameStatus(rs, status)) return rs;
   const next: ReplicaSetStatus = { ...status };
   if (rs.metadata.generation) next.observedGeneration = rs.metadata.generation;
   else delete next.observedGeneration;
-  const path = `${replicaSetsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
+  const path = `${kind.collectionPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
   let cur = rs;
   for (let i = 0; ; i++) {
     try {
-      return await client.update<ReplicaSet>(`${path}/status`, { ...cur, status: next });
+      return kind.toReplicaSet(await client.update(`${path}/status`, kind.fromReplicaSet({ ...cur, status: next })));
     } catch (err) {
       if (i >= 1) throw err;
-      cur = await client.get<ReplicaSet>(path);
+      cur = kind.toReplicaSet(await client.get(path));
     }
   }
 }

@@ -1,4 +1,5 @@
-// syncReplicaSet: claim the pods, create or delete pods to match spec.replicas, write status (replica_set.go).
+// syncReplicaSet: claim the pods, create or delete pods to match spec.replicas, write status (replica_set.go); for
+// ReplicaSets and, through ctx.kind's conversion, ReplicationControllers.
 
 import { isNotFound } from '../../api/errors.js';
 import { labelSelectorFromSpec, type LabelSelector } from '../../api/labels.js';
@@ -10,8 +11,9 @@ import type { Clock } from '../clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
 import type { Expectations } from '../expectations.js';
 import { isPodActive, podsToDelete } from './active-pods.js';
-import { createPod, deletePod, podsPath, REPLICASET_KIND } from './pod-control.js';
-import { calculateStatus, replicaSetsPath, specReplicas, updateReplicaSetStatus } from './status.js';
+import type { ReplicaKind } from './kind.js';
+import { createPod, deletePod, podsPath } from './pod-control.js';
+import { calculateStatus, specReplicas, updateReplicaSetStatus } from './status.js';
 
 /** Upstream BurstReplicas: at most this many pods are created or deleted in one sync. */
 export const BURST_REPLICAS = 500;
@@ -19,6 +21,8 @@ export const BURST_REPLICAS = 500;
 /** What a sync reads and writes: the API, the informers' caches and the controller's bookkeeping. */
 export interface SyncContext {
   client: ApiClient;
+  /** The kind synced (ReplicaSet, or ReplicationController seen as a ReplicaSet). */
+  kind: ReplicaKind;
   recorder: ObjectEventRecorder;
   expectations: Expectations;
   clock: Clock;
@@ -92,7 +96,7 @@ async function manageReplicas(ctx: SyncContext, rs: ReplicaSet, pods: Pod[]): Pr
     ctx.expectations.expectCreations(key, n);
     const { successes, error } = await slowStartBatch(n, async () => {
       try {
-        await createPod(ctx.client, ctx.recorder, rs);
+        await createPod(ctx.client, ctx.recorder, rs, ctx.kind.ref);
       } catch (err) {
         if (!isNamespaceTerminating(err)) throw err;
       }
@@ -121,14 +125,14 @@ async function manageReplicas(ctx: SyncContext, rs: ReplicaSet, pods: Pod[]): Pr
 
 /** `claimPods`: adopts matching orphans and releases owned pods that no longer match; throws the first failure. */
 async function claimPods(ctx: SyncContext, rs: ReplicaSet, selector: LabelSelector, pods: Pod[]): Promise<Pod[]> {
-  const path = `${replicaSetsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
+  const path = `${ctx.kind.collectionPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
   const podPath = (pod: Pod): string => `${podsPath(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}`;
   const { claimed, errors } = await claimObjects(pods, {
     controller: rs,
     selector,
-    canAdopt: async () => recheckDeletionTimestamp('ReplicaSet', rs, await ctx.client.get<ReplicaSet>(path)),
+    canAdopt: async () => recheckDeletionTimestamp(ctx.kind.ref.kind, rs, ctx.kind.toReplicaSet(await ctx.client.get(path))),
     adopt: async (pod) => {
-      await ctx.client.patch(podPath(pod), adoptPatch(rs, REPLICASET_KIND, pod), 'strategic');
+      await ctx.client.patch(podPath(pod), adoptPatch(rs, ctx.kind.ref, pod), 'strategic');
     },
     release: async (pod) => {
       try {
@@ -175,7 +179,7 @@ export async function syncReplicaSet(ctx: SyncContext, key: string): Promise<voi
     }
   }
   const status = calculateStatus(rs, pods, manageError, ctx.clock.now());
-  const updated = await updateReplicaSetStatus(ctx.client, rs, status);
+  const updated = await updateReplicaSetStatus(ctx.client, rs, status, ctx.kind);
   const minReady = updated.spec.minReadySeconds ?? 0;
   const replicas = specReplicas(updated);
   if (manageError === undefined && minReady > 0 && (updated.status?.readyReplicas ?? 0) === replicas && (updated.status?.availableReplicas ?? 0) !== replicas) {

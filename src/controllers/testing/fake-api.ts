@@ -37,6 +37,7 @@ export const DEFAULT_FAKE_RESOURCES: FakeResource[] = [
   { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
   { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+  { group: '', version: 'v1', resource: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
 ];
 
@@ -55,7 +56,7 @@ interface Watcher {
 }
 
 /** Resources whose strategy keeps generation and separates spec from status as apps/v1's do. */
-const APPS_STRATEGY = new Set(['apps/deployments', 'apps/replicasets']);
+const APPS_STRATEGY = new Set(['apps/deployments', 'apps/replicasets', '/replicationcontrollers']);
 
 /** Characters of generated name suffixes (apimachinery `rand.String`). */
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';

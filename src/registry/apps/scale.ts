@@ -1,9 +1,11 @@
 /**
- * The `scale` subresource of Deployments and ReplicaSets: an autoscaling/v1 Scale view of `spec.replicas`,
- * `status.replicas` and the selector.
+ * The `scale` subresource of Deployments, ReplicaSets and ReplicationControllers: an autoscaling/v1 Scale view of
+ * `spec.replicas`, `status.replicas` and the selector.
  *
  * Mirrors kube-apiserver `pkg/registry/apps/{deployment,replicaset}/storage/storage.go` ScaleREST
- * (scaleFromDeployment / scaleFromReplicaSet) and `pkg/apis/autoscaling/validation` ValidateScale.
+ * (scaleFromDeployment / scaleFromReplicaSet), `pkg/registry/core/replicationcontroller/storage/storage.go`
+ * (scaleFromRC: the selector is `labels.SelectorFromSet(spec.selector)`) and `pkg/apis/autoscaling/validation`
+ * ValidateScale.
  */
 import type { FieldError } from '../../api/errors.js';
 import * as field from '../../api/field-errors.js';
@@ -12,22 +14,32 @@ import type { KubeObject } from '../../api/types.js';
 import type { LabelSelector, Scale } from '../../api/workloads.js';
 import type { ViewSubresource } from '../strategy.js';
 
-/** A parent with `spec.replicas`, `spec.selector` and `status.replicas` (Deployment, ReplicaSet). */
+/** A parent with `spec.replicas`, `spec.selector` and `status.replicas` (Deployment, ReplicaSet, ReplicationController). */
 interface Scalable extends KubeObject {
-  spec: { replicas?: number; selector?: LabelSelector };
+  spec: { replicas?: number; selector?: unknown };
   status?: { replicas?: number };
 }
 
-function selectorString(sel: LabelSelector | undefined): string {
+/** The Scale's `status.selector` of a parent with a meta/v1 LabelSelector (`app=web,tier in (a,b)`); '' when invalid. */
+export function labelSelectorString(obj: KubeObject): string {
   try {
-    return labelSelectorFromSpec(sel).toString();
+    return labelSelectorFromSpec((obj as Scalable).spec?.selector as LabelSelector | undefined).toString();
   } catch {
     return '';
   }
 }
 
-/** The Scale view of `obj`: name, namespace, uid, resourceVersion and creationTimestamp of the parent. */
-export function scaleOf(obj: KubeObject): Scale {
+/** The Scale's `status.selector` of a parent whose `spec.selector` is a label map (ReplicationController: `app=web`). */
+export function labelMapSelectorString(obj: KubeObject): string {
+  const sel = (obj as Scalable).spec?.selector as Record<string, string> | undefined;
+  return labelSelectorString({ ...obj, spec: { selector: { matchLabels: sel ?? {} } } } as KubeObject);
+}
+
+/**
+ * The Scale view of `obj`: name, namespace, uid, resourceVersion and creationTimestamp of the parent, its replica
+ * counts, and `selectorOf(obj)` as `status.selector` (default: a meta/v1 LabelSelector's string form).
+ */
+export function scaleOf(obj: KubeObject, selectorOf: (obj: KubeObject) => string = labelSelectorString): Scale {
   const o = obj as Scalable;
   const m = o.metadata;
   return {
@@ -41,7 +53,7 @@ export function scaleOf(obj: KubeObject): Scale {
       ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
     },
     spec: { replicas: o.spec?.replicas ?? 0 },
-    status: { replicas: o.status?.replicas ?? 0, selector: selectorString(o.spec?.selector) },
+    status: { replicas: o.status?.replicas ?? 0, selector: selectorOf(obj) },
   };
 }
 
@@ -53,21 +65,29 @@ export function validateScale(scale: Scale): FieldError[] {
   return [];
 }
 
-/** The scale ViewSubresource: writing a Scale sets the parent's spec.replicas and bumps its generation when it changes. */
-export const scaleSubresource: ViewSubresource = {
-  kind: 'view',
-  bodyKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-  get: scaleOf,
-  apply(obj, view) {
-    const scale = view as Scale;
-    const errs = validateScale(scale);
-    if (errs.length) return errs;
-    const o = obj as Scalable;
-    const replicas = scale.spec?.replicas ?? 0;
-    if (o.spec.replicas !== replicas) {
-      o.spec.replicas = replicas;
-      o.metadata.generation = (o.metadata.generation ?? 0) + 1;
-    }
-    return [];
-  },
-};
+/**
+ * A scale ViewSubresource whose Scale carries `selectorOf(parent)`: writing a Scale sets the parent's spec.replicas
+ * and bumps its generation when it changes.
+ */
+export function scaleSubresourceFor(selectorOf: (obj: KubeObject) => string): ViewSubresource {
+  return {
+    kind: 'view',
+    bodyKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    get: (obj) => scaleOf(obj, selectorOf),
+    apply(obj, view) {
+      const scale = view as Scale;
+      const errs = validateScale(scale);
+      if (errs.length) return errs;
+      const o = obj as Scalable;
+      const replicas = scale.spec?.replicas ?? 0;
+      if (o.spec.replicas !== replicas) {
+        o.spec.replicas = replicas;
+        o.metadata.generation = (o.metadata.generation ?? 0) + 1;
+      }
+      return [];
+    },
+  };
+}
+
+/** The scale subresource of Deployments and ReplicaSets (meta/v1 LabelSelector). */
+export const scaleSubresource: ViewSubresource = scaleSubresourceFor(labelSelectorString);
