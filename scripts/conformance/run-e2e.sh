@@ -20,8 +20,9 @@
 #   E2E_STRICT  1 = the suite exactly as upstream runs it: protobuf bodies, wait for each test
 #               namespace's "default" ServiceAccount, and the kube-system/Service pre-checks.
 #               Default 0 relaxes those three, each of which alone stops every spec on a cluster
-#               without a ServiceAccount controller, ReplicationControllers and Services, or
-#               protobuf Pod bodies: JSON bodies (--kube-api-content-type=application/json),
+#               without legacy ServiceAccount token Secrets (the v1.20 wait wants one listed in the
+#               "default" ServiceAccount; Kubernetes 1.24+ creates none), ReplicationControllers and
+#               Services, or protobuf bodies: JSON bodies (--kube-api-content-type=application/json),
 #               --e2e-verify-service-account=false, E2E_SKIP_SYSTEM_PRECHECKS=1.
 set -uo pipefail
 kc=${1:?usage: run-e2e-nodeconformance.sh KUBECONFIG [e2e.test flags]}; shift
