@@ -3,12 +3,14 @@
  * opens the one-time login URL `bin/k1s dashboard` prints against a real k1s server, and checks what a person
  * sees: seed 004's sidecar pod drawn with both containers and the shared volume and a Running timeline; an
  * init-container pod's init phases in order; a crash-looping pod's restarts; an exec terminal that runs `echo`;
- * the namespace page's kubectl columns; and no data without the token. Saves screenshots to docs/screenshots/.
+ * the namespace page's kubectl columns; and no data without the token. Saves screenshots of the pod pages:
+ * to docs/screenshots/ (the README's) when K1S_UPDATE_SCREENSHOTS=1, else to a temporary folder.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { stringify } from 'yaml';
@@ -18,7 +20,7 @@ import { seedDocuments } from './seed-manifests.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const skip = e2eSkip || (existsSync(chromiumPath) ? false : 'needs /usr/bin/chromium');
-const screenshots = join(repoRoot, 'docs', 'screenshots');
+const screenshots = process.env.K1S_UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : join(tmpdir(), `k1s-dashboard-screenshots-${process.pid}`);
 
 /** Seed 004's sidecar pod exactly as the seed writes it (main-container + sidecar-container sharing shared-logs). */
 function seed004Pod(): string {
@@ -110,6 +112,7 @@ describe('k1s dashboard in chromium', { skip, timeout: 150_000 }, () => {
   after(async () => {
     await browser?.close();
     dashboard?.kill('SIGTERM');
+    if (process.env.K1S_UPDATE_SCREENSHOTS !== '1') rmSync(screenshots, { recursive: true, force: true });
     console.log(`# figure: dashboard suite ${Date.now() - t0} ms after the cluster started`);
   });
 
