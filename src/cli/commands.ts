@@ -134,8 +134,12 @@ const crictlCommand: CommandDef = {
     {
       name: 'crictl exec',
       args: 'CONTAINER-ID COMMAND [ARG…]',
-      summary: 'run a command in a running container and exit with its exit code (no stdin or tty: ExecSync)',
-      flags: crictlFlags,
+      summary: 'run a command in a running container and exit with its exit code (ExecSync; -i/-t stream it as crictl does)',
+      flags: [
+        ...crictlFlags,
+        { name: 'interactive', short: 'i', kind: 'boolean', env: false, configurable: false, usage: "keep stdin open: this terminal's input goes to the command, its end closes the command's stdin" },
+        { name: 'tty', short: 't', kind: 'boolean', env: false, configurable: false, usage: 'allocate a terminal for the command (this terminal in raw mode, its size passed on)' },
+      ],
       flagsEndAtFirstArg: true,
     },
   ],

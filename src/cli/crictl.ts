@@ -188,6 +188,10 @@ export interface CrictlOptions {
   dataDir: string;
   args: string[];
   all?: boolean;
+  /** `exec -i`: stream this process's stdin to the command. */
+  interactive?: boolean;
+  /** `exec -t`: give the command a terminal. */
+  tty?: boolean;
   tail?: number;
   /** `stats`: seconds between the two samples CPU % is computed from (crictl's --seconds, default 1). */
   seconds?: number;
@@ -244,6 +248,11 @@ export async function runCrictl(sub: string, options: CrictlOptions): Promise<vo
         const [prefix, ...cmd] = options.args;
         const id = await containerId(prefix);
         if (cmd.length === 0) throw new UsageError('k1s crictl exec: give the command to run after the container id');
+        if (options.interactive || options.tty) {
+          const { streamExec } = await import('./crictl-exec-stream.js');
+          process.exitCode = await streamExec(runtime, id, cmd, { interactive: options.interactive ?? false, tty: options.tty ?? false });
+          return;
+        }
         const r = await runtime.execSync(id, cmd, 0);
         process.stdout.write(r.stdout);
         process.stderr.write(r.stderr);

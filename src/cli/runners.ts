@@ -84,6 +84,8 @@ async function crictl({ command, flags, passThrough }: RunContext): Promise<void
     dataDir: dataDirOf(flags),
     args: [...flags.positionals, ...passThrough],
     all: booleanFlag(flags, 'all'),
+    interactive: booleanFlag(flags, 'interactive'),
+    tty: booleanFlag(flags, 'tty'),
     ...(tail !== undefined ? { tail: Number(tail) } : {}),
     ...(seconds !== undefined ? { seconds: Number(seconds) } : {}),
   });

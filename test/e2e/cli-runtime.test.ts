@@ -1,6 +1,6 @@
 /**
  * The debugging commands against a real node, run as a user runs them: `k1s crictl pods|ps|images|inspect|
- * logs|exec` and `k1s ctr` list the pod kubectl created, read its log and run a command in it; a second
+ * logs|exec` (also -i and -it) and `k1s ctr` list the pod kubectl created, read its log and run a command in it; a second
  * `k1s server` on the same data dir and port refuses in one line.
  */
 import { describe, it } from 'node:test';
@@ -11,7 +11,11 @@ import { k1sBin } from './paths.js';
 describe('k1s crictl and ctr on a running node', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-cli' });
   const k1s = (args: string[]) => run(process.execPath, [k1sBin, ...args, '--data-dir', cluster().dataDir]);
-  const k1sExec = (args: string[]) => run(process.execPath, [k1sBin, 'crictl', 'exec', '--data-dir', cluster().dataDir, ...args]);
+  const k1sExec = (args: string[], input?: string) => {
+    const flags = args.filter((a) => a === '-i' || a === '-t');
+    const rest = args.filter((a) => a !== '-i' && a !== '-t');
+    return run(process.execPath, [k1sBin, 'crictl', 'exec', ...flags, '--data-dir', cluster().dataDir, ...rest], input !== undefined ? { input } : {});
+  };
 
   it('lists the pod sandbox and its container, reads its log and runs a command in it', async () => {
     await cluster().kubectlOk(['run', 'talker', '--image=busybox:1.36', '--restart=Never', '--', 'sh', '-c', 'echo out-line; echo err-line >&2; sleep 3600']);
@@ -45,6 +49,16 @@ describe('k1s crictl and ctr on a running node', { skip: e2eSkip }, () => {
     const exec = await k1sExec([containerId, 'sh', '-c', 'echo from-exec; exit 3']);
     assert.equal(exec.code, 3);
     assert.equal(exec.stdout, 'from-exec\n');
+
+    // -i streams stdin (its end closes the command's stdin); -it gives the command a terminal (under script(1),
+    // which gives k1s one, as a user's shell would).
+    const piped = await k1sExec(['-i', containerId, 'sh', '-c', 'wc -l; exit 2'], 'one\ntwo\nthree\n');
+    assert.equal(piped.stdout, '3\n');
+    assert.equal(piped.code, 2);
+    const dataDir = cluster().dataDir;
+    const tty = await run('/usr/bin/script', ['-qec', `${process.execPath} ${k1sBin} crictl exec -it --data-dir ${dataDir} ${containerId} sh`, '/dev/null'], { input: 'tty; exit 5\n', timeoutMs: 30_000 });
+    assert.equal(tty.code, 5, tty.stdout + tty.stderr);
+    assert.match(tty.stdout, /^\/dev\/pts\/\d+\r?$/m);
 
     const images = await k1s(['crictl', 'images']);
     assert.match(images.stdout, /^docker\.io\/library\/busybox +1\.36 +[0-9a-f]{13} +\S+$/m);
