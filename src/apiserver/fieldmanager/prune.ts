@@ -3,7 +3,7 @@
  * (the applier's new set included) owns them or anything below them.
  *
  * Mirrors what structured-merge-diff's `Updater.prune` achieves (remove the last applied set, add back what
- * others own); implemented here as a walk over the previous set's paths, deepest first.
+ * others own); implemented here as a walk over the previous set's paths, shallowest first (an item goes before its fields).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Path, PathElement } from './path.js';
@@ -25,7 +25,7 @@ export function prune(merged: unknown, lastSet: FieldSet, owned: FieldSet, t: Fi
       candidates.set(JSON.stringify(prefix), prefix);
     }
   }
-  const paths = [...candidates.values()].sort((a, b) => b.length - a.length);
+  const paths = [...candidates.values()].sort((a, b) => a.length - b.length);
   let out = structuredClone(merged);
   for (const p of paths) {
     if (owned.has(p) || owned.hasDescendants(p)) continue;
