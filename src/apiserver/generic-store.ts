@@ -32,7 +32,7 @@ import {
   storagePrefix,
   validateName,
 } from './object-meta.js';
-import { apply as applyConfiguration, recordUpdate, sameManagedFields, type FieldManagerScope } from './fieldmanager/index.js';
+import { admissionChanges, apply as applyConfiguration, recordUpdate, sameManagedFields, type FieldManagerScope, type FieldSet } from './fieldmanager/index.js';
 import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
 import { watchStore, type WatchItem } from './watch.js';
 
@@ -65,6 +65,8 @@ export interface WriteOptions {
   manager?: string;
   /** A create by server-side apply: the applied configuration, owned by `manager` with operation Apply. */
   applied?: KubeObject;
+  /** A create's object as decoded, before mutating admission: what admission added is owned by no manager. */
+  beforeAdmission?: KubeObject;
 }
 
 /** Result of a delete: the object to return and whether it is gone from storage. */
@@ -160,6 +162,7 @@ export class GenericStore {
   /** POST: creates `obj` in `namespace` (rest.BeforeCreate + store.Create). */
   async create(namespace: string, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
     const obj = this.withType(deepCopy(input));
+    const admitted = options.beforeAdmission && options.manager !== undefined ? admissionChanges(this.withType(deepCopy(options.beforeAdmission)), obj, this.gvk) : undefined;
     this.checkNamespace(obj, namespace);
     if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     const meta = obj.metadata;
@@ -171,7 +174,7 @@ export class GenericStore {
     if (generated) meta.name = generateName(meta.generateName ?? '');
     this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
-    this.recordCreate(obj, options);
+    this.recordCreate(obj, options, admitted);
     this.recordWarnings(obj, undefined, options);
     await this.requireNamespace(obj.metadata.namespace ?? namespace);
     return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
@@ -185,7 +188,7 @@ export class GenericStore {
   }
 
   /** managedFields of a new object: the applier's configuration (Apply) or the whole object (Update). */
-  private recordCreate(obj: KubeObject, options: WriteOptions): void {
+  private recordCreate(obj: KubeObject, options: WriteOptions, notOwned: FieldSet | undefined): void {
     if (options.manager === undefined) return;
     if (options.applied) {
       obj.metadata.managedFields = applyConfiguration(undefined, options.applied, { manager: options.manager, force: true }, this.scope(undefined)).metadata.managedFields ?? [];
@@ -193,7 +196,7 @@ export class GenericStore {
       return;
     }
     const given = obj.metadata.managedFields;
-    recordUpdate(undefined, obj, options.manager, this.scope(undefined));
+    recordUpdate(undefined, obj, options.manager, this.scope(undefined), notOwned);
     if (Array.isArray(given) && given.length > 0 && !obj.metadata.managedFields) obj.metadata.managedFields = given;
   }
 

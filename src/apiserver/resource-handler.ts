@@ -157,8 +157,9 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
         if (!ctx.review) throw methodNotSupported();
         return sendWithWarnings(res, 201, await virtual(obj, { ...ctx.review, namespace: ns, user: requestUser(req), now: ctx.clock() }), warnings);
       }
+      const beforeAdmission = structuredClone(obj);
       await ctx.admit?.({ operation: 'CREATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      const created = await gs.create(ns, obj, { ...opts, warn: collect(warnings) });
+      const created = await gs.create(ns, obj, { ...opts, beforeAdmission, warn: collect(warnings) });
       return sendWithWarnings(res, 201, created, warnings);
     }
     case 'update': {
@@ -249,10 +250,11 @@ async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
   if (kind === 'apply' && !subresource) {
     const existing = await gs.get(ns, name).catch(() => undefined);
     if (!existing) {
+      // The applier owns what it sent, not what defaulting or admission adds.
+      const applied = structuredClone(value) as KubeObject;
       const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
       if (obj.metadata.name === undefined) obj.metadata.name = name;
       await ctx.admit?.({ operation: 'CREATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      const applied = structuredClone(value) as KubeObject;
       return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, applied, warn: collect(warnings) }), warnings);
     }
   }

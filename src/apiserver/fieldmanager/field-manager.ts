@@ -76,9 +76,10 @@ function liveManagers(live: KubeObject | undefined): Managers {
  * Records an Update by `manager` of `obj` over `live` (undefined for a create): sets `obj.metadata.managedFields`.
  * The base is the managedFields `obj` carries when it has decodable ones (a client may edit them; not on the
  * status subresource), else the live object's; an explicit empty list resets them (no tracking for this write).
- * Other managers lose the fields this write changed or removed; the writer gains what it added or changed.
+ * Other managers lose the fields this write changed or removed; the writer gains what it added or changed,
+ * except `notOwned` (what admission added to a create).
  */
-export function recordUpdate(live: KubeObject | undefined, obj: KubeObject, manager: string, scope: FieldManagerScope): void {
+export function recordUpdate(live: KubeObject | undefined, obj: KubeObject, manager: string, scope: FieldManagerScope, notOwned?: FieldSet): void {
   const incoming = obj.metadata.managedFields;
   if (Array.isArray(incoming) && incoming.length === 0) {
     obj.metadata.managedFields = [];
@@ -98,7 +99,7 @@ export function recordUpdate(live: KubeObject | undefined, obj: KubeObject, mana
   const added = ownable(cmp.added, scope);
   const modified = ownable(cmp.modified, scope);
   const removed = ownable(cmp.removed, scope);
-  const changed = added.union(modified);
+  const changed = notOwned ? added.union(modified).difference(notOwned) : added.union(modified);
   const key = managerKey({ manager, operation: 'Update', apiVersion: scope.apiVersion, ...(scope.subresource ? { subresource: scope.subresource } : {}) });
   for (const [k, m] of managers) {
     if (k === key) continue;
@@ -118,6 +119,16 @@ function setManagedFields(obj: KubeObject, managers: Managers): void {
   const encoded: ManagedFieldsEntry[] = encodeManagers(managers);
   if (encoded.length > 0) obj.metadata.managedFields = encoded;
   else delete obj.metadata.managedFields;
+}
+
+/**
+ * The fields mutating admission added or changed on a create (`before` is the decoded request, `after` the
+ * object admission let through): kube-apiserver records the creator's fields before admission runs, so these
+ * belong to no manager.
+ */
+export function admissionChanges(before: KubeObject, after: KubeObject, gvk: GroupVersionKind): FieldSet {
+  const c = compare(withoutManagedFields(before), withoutManagedFields(after), rootType(gvk));
+  return c.added.union(c.modified);
 }
 
 /** Options of one apply. */
