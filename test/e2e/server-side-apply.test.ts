@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import type { ManagedFieldsEntry } from '../../src/api/types.js';
 import { e2eSkip, useCluster } from './harness.js';
 
-function manifest(image: string, labels: Record<string, string>): string {
+function manifest(image: string, labels: Record<string, string>, name = 'ssa-web'): string {
   const lines = Object.entries(labels).map(([k, v]) => `    ${k}: ${v}\n`).join('');
   return `apiVersion: v1
 kind: Pod
 metadata:
-  name: ssa-web
+  name: ${name}
   labels:
 ${lines}spec:
   terminationGracePeriodSeconds: 1
@@ -31,8 +31,8 @@ type Fields = Record<string, Record<string, unknown>>;
 describe('server-side apply', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-ssa' });
 
-  const managedFields = async (): Promise<ManagedFieldsEntry[]> => {
-    const out = await cluster().kubectlOk(['get', 'pod', 'ssa-web', '-o', 'json', '--show-managed-fields']);
+  const managedFields = async (name = 'ssa-web'): Promise<ManagedFieldsEntry[]> => {
+    const out = await cluster().kubectlOk(['get', 'pod', name, '-o', 'json', '--show-managed-fields']);
     return (JSON.parse(out) as { metadata: { managedFields?: ManagedFieldsEntry[] } }).metadata.managedFields ?? [];
   };
   const containerFields = (e: ManagedFieldsEntry | undefined): Record<string, unknown> | undefined =>
@@ -102,7 +102,28 @@ describe('server-side apply', { skip: e2eSkip }, () => {
     assert.equal(await image(), 'busybox:1.35');
   });
 
-  it('deletes the pod', async () => {
-    await cluster().kubectlOk(['delete', 'pod', 'ssa-web', '--wait=true']);
+  it('records the kubelet as the Update manager of the status subresource', async () => {
+    await cluster().waitFor('pod ssa-web Running', async () => (await cluster().kubectlOk(['get', 'pod', 'ssa-web', '-o', 'jsonpath={.status.phase}'])) === 'Running');
+    const kubelet = (await managedFields()).find((e) => e.manager === 'kubelet');
+    assert.equal(kubelet?.operation, 'Update');
+    assert.equal(kubelet?.subresource, 'status');
+    assert.deepEqual(Object.keys(kubelet?.fieldsV1 as object), ['f:status']);
+  });
+
+  it('moves a pod created by client-side apply to server-side apply (kubectl migrates its managedFields)', async () => {
+    await cluster().kubectlOk(['apply', '-f', '-'], { input: manifest('busybox:1.36', { app: 'csa', tier: 'front' }, 'csa-web') });
+    const created = (await managedFields('csa-web')).map((e) => `${e.manager ?? ''}/${e.operation ?? ''}`);
+    assert.ok(created.includes('kubectl-client-side-apply/Update'), created.join(' '));
+    await cluster().kubectlOk(['apply', '--server-side', '-f', '-'], { input: manifest('busybox:1.36', { app: 'csa', tier: 'front' }, 'csa-web') });
+    const migrated = (await managedFields('csa-web')).map((e) => `${e.manager ?? ''}/${e.operation ?? ''}`);
+    assert.ok(migrated.includes('kubectl/Apply'), migrated.join(' '));
+    assert.ok(!migrated.includes('kubectl-client-side-apply/Update'), migrated.join(' '));
+    await cluster().kubectlOk(['apply', '--server-side', '-f', '-'], { input: manifest('busybox:1.36', { app: 'csa' }, 'csa-web') });
+    const labels = await cluster().kubectlOk(['get', 'pod', 'csa-web', '-o', 'jsonpath={.metadata.labels}']);
+    assert.deepEqual(JSON.parse(labels), { app: 'csa' });
+  });
+
+  it('deletes the pods', async () => {
+    await cluster().kubectlOk(['delete', 'pod', 'ssa-web', 'csa-web', '--wait=true']);
   });
 });
