@@ -180,8 +180,8 @@ export class GenericStore {
     return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
   }
 
-  /** The field manager's view of a write to this resource. */
-  private scope(subresource: 'status' | undefined): FieldManagerScope {
+  /** The field manager's view of a write to this resource or one of its subresources (view-subresource.ts). */
+  scope(subresource: string | undefined): FieldManagerScope {
     const scope: FieldManagerScope = { gvk: this.gvk, apiVersion: apiVersionOf(this.gvk), hasStatus: this.strategy.info.subresources.includes('status'), now: this.deps.clock() };
     if (subresource) scope.subresource = subresource;
     return scope;

@@ -317,7 +317,7 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       return sendJson(res, 200, await handler.update(subresourceContext(gs, ns, info.name, opts, ctx), value));
     }
     case 'view': {
-      const opts = writeOptions(q);
+      const opts = writeOptions(q, req);
       let body: unknown;
       let patchKind: PatchKind | undefined;
       if (info.verb === 'update' || info.verb === 'patch') {
@@ -331,7 +331,7 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
           body = mt === PROTOBUF_MEDIA_TYPE ? decodeProtobufBody(raw, handler.bodyKind) : parseBody(raw.toString('utf8'), mt, ctx.patch).value;
         }
       }
-      const view = await serveView(gs, handler, { verb: info.verb, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
+      const view = await serveView(gs, handler, { verb: info.verb, subresource: sub, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
       return sendJson(res, 200, view);
     }
     case 'connect': {

@@ -27,8 +27,8 @@ export interface FieldManagerScope {
   gvk: GroupVersionKind;
   /** `v1`, `apps/v1`. */
   apiVersion: string;
-  /** 'status' for writes to the status subresource. */
-  subresource?: 'status';
+  /** The subresource written: `status` (owns status alone), `scale` (a view of the parent's spec). */
+  subresource?: string;
   /** Whether the kind has a status subresource (then main-resource writes never own `status`). */
   hasStatus: boolean;
   now: Date;
@@ -82,7 +82,7 @@ function liveManagers(live: KubeObject | undefined): Managers {
 export function recordUpdate(live: KubeObject | undefined, obj: KubeObject, manager: string, scope: FieldManagerScope, notOwned?: FieldSet): void {
   const incoming = obj.metadata.managedFields;
   if (Array.isArray(incoming) && incoming.length === 0) {
-    obj.metadata.managedFields = [];
+    delete obj.metadata.managedFields;
     return;
   }
   let managers: Managers | undefined;
