@@ -132,3 +132,16 @@ test('apply refuses a configuration carrying managedFields', () => {
   config.metadata.managedFields = [];
   assert.throws(() => apply(undefined, config, { manager: 'kubectl', force: false }, scope()), { message: 'metadata.managedFields must be nil' });
 });
+
+test('a kubectl apply rewrites an existing last-applied annotation from the configuration; other managers leave it', () => {
+  const ann = 'kubectl.kubernetes.io/last-applied-configuration';
+  const live = pod([{ name: 'app', image: 'v1' }]);
+  live.metadata.annotations = { [ann]: '{"old":true}\n' };
+  const config = pod([{ name: 'app', image: 'v2' }]);
+  const out = apply(live, config, { manager: 'kubectl', force: true }, scope(1));
+  assert.equal(
+    out.metadata.annotations?.[ann],
+    '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"default"},"spec":{"containers":[{"image":"v2","name":"app"}]}}\n',
+  );
+  assert.equal(apply(live, config, { manager: 'other', force: true }, scope(1)).metadata.annotations?.[ann], '{"old":true}\n');
+});

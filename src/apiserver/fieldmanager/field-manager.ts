@@ -15,6 +15,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/types.js';
 import { compare } from './compare.js';
 import { conflictError, type Conflict } from './conflict.js';
 import { decodeManagers, encodeManagers, managerKey, type Manager, type Managers } from './managers.js';
+import { syncLastApplied } from './last-applied.js';
 import { dropNulls, merge } from './merge.js';
 import { fieldPath, type Path } from './path.js';
 import { prune } from './prune.js';
@@ -143,6 +144,7 @@ export interface ApplyOptions {
  * merged object with its managedFields. The applier's set becomes exactly the fields `config` mentions; fields it
  * applied last time and now omits are removed unless another manager owns them; changing a field another
  * manager owns is a conflict (409 with kube's message) unless `force`, which moves the field to the applier.
+ * For the manager `kubectl`, an existing last-applied-configuration annotation is rewritten (last-applied.ts).
  * Throws 400 when `config` carries managedFields.
  */
 export function apply(live: KubeObject | undefined, config: KubeObject, options: ApplyOptions, scope: FieldManagerScope): KubeObject {
@@ -181,6 +183,7 @@ export function apply(live: KubeObject | undefined, config: KubeObject, options:
   const out = dropNulls(merged) as KubeObject;
   out.metadata ??= {};
   setManagedFields(out, managers);
+  syncLastApplied(out, config, options.manager);
   return out;
 }
 
