@@ -32,6 +32,7 @@ import {
   storagePrefix,
   validateName,
 } from './object-meta.js';
+import { admissionChanges, apply as applyConfiguration, recordUpdate, sameManagedFields, type FieldManagerScope, type FieldSet } from './fieldmanager/index.js';
 import type { Gvk, PatchKind, PatchOps } from './patch-adapter.js';
 import { watchStore, type WatchItem } from './watch.js';
 
@@ -57,6 +58,15 @@ export interface WriteOptions {
    * the response's `Warning` headers (the request context's warning recorder of k8s.io/apiserver `rest.BeforeCreate`).
    */
   warn?: (text: string) => void;
+  /**
+   * The field manager of the write (`fieldManager`, else the user agent's product): when set, the write is
+   * recorded in `metadata.managedFields` (fieldmanager/); internal writes without one keep the stored entries.
+   */
+  manager?: string;
+  /** A create by server-side apply: the applied configuration, owned by `manager` with operation Apply. */
+  applied?: KubeObject;
+  /** A create's object as decoded, before mutating admission: what admission added is owned by no manager. */
+  beforeAdmission?: KubeObject;
 }
 
 /** Result of a delete: the object to return and whether it is gone from storage. */
@@ -152,6 +162,7 @@ export class GenericStore {
   /** POST: creates `obj` in `namespace` (rest.BeforeCreate + store.Create). */
   async create(namespace: string, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
     const obj = this.withType(deepCopy(input));
+    const admitted = options.beforeAdmission && options.manager !== undefined ? admissionChanges(this.withType(deepCopy(options.beforeAdmission)), obj, this.gvk) : undefined;
     this.checkNamespace(obj, namespace);
     if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     const meta = obj.metadata;
@@ -163,9 +174,30 @@ export class GenericStore {
     if (generated) meta.name = generateName(meta.generateName ?? '');
     this.strategy.prepareForCreate(obj);
     this.validateCreate(obj);
+    this.recordCreate(obj, options, admitted);
     this.recordWarnings(obj, undefined, options);
     await this.requireNamespace(obj.metadata.namespace ?? namespace);
     return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
+  }
+
+  /** The field manager's view of a write to this resource or one of its subresources (view-subresource.ts). */
+  scope(subresource: string | undefined): FieldManagerScope {
+    const scope: FieldManagerScope = { gvk: this.gvk, apiVersion: apiVersionOf(this.gvk), hasStatus: this.strategy.info.subresources.includes('status'), now: this.deps.clock() };
+    if (subresource) scope.subresource = subresource;
+    return scope;
+  }
+
+  /** managedFields of a new object: the applier's configuration (Apply) or the whole object (Update). */
+  private recordCreate(obj: KubeObject, options: WriteOptions, notOwned: FieldSet | undefined): void {
+    if (options.manager === undefined) return;
+    if (options.applied) {
+      obj.metadata.managedFields = applyConfiguration(undefined, options.applied, { manager: options.manager, force: true }, this.scope(undefined)).metadata.managedFields ?? [];
+      if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
+      return;
+    }
+    const given = obj.metadata.managedFields;
+    recordUpdate(undefined, obj, options.manager, this.scope(undefined), notOwned);
+    if (Array.isArray(given) && given.length > 0 && !obj.metadata.managedFields) obj.metadata.managedFields = given;
   }
 
   /** Hands the strategy's warnings about `obj` (created when `old` is undefined, else updated) to `options.warn`. */
@@ -237,7 +269,7 @@ export class GenericStore {
   }
 
   /** Applies BeforeUpdate rules to `obj` against `current` and writes it (compare-and-swap on current's revision). */
-  private async replace(current: StoredObject, obj: KubeObject, options: WriteOptions & { subresource?: 'status' }): Promise<KubeObject> {
+  private async replace(current: StoredObject, obj: KubeObject, options: WriteOptions & { subresource?: 'status'; tracked?: boolean }): Promise<KubeObject> {
     const old = current.object;
     const name = old.metadata.name ?? '';
     const meta = obj.metadata;
@@ -262,6 +294,8 @@ export class GenericStore {
       errs.push(...this.strategy.validateUpdate(obj, old));
     }
     if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
+    if (options.manager !== undefined && !options.tracked) recordUpdate(old, obj, options.manager, this.scope(options.subresource));
+    else if (obj.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) obj.metadata.managedFields = old.metadata.managedFields;
     if (options.subresource !== 'status') this.recordWarnings(obj, old, options);
     if (options.subresource !== 'status' && this.strategy.allocate) {
       return this.allocating(obj, old, () => this.commitReplace(current, obj, options));
@@ -273,7 +307,7 @@ export class GenericStore {
     const old = current.object;
     const name = old.metadata.name ?? '';
     const meta = obj.metadata;
-    if (semanticallyEqual(obj, old)) return this.withType(old);
+    if (semanticallyEqual(obj, old) && sameManagedFields(obj, old)) return this.withType(old);
     if (options.dryRun) {
       obj.metadata.resourceVersion = String(current.modRevision);
       return obj;
@@ -304,12 +338,15 @@ export class GenericStore {
     name: string,
     patch: unknown,
     kind: PatchKind,
-    options: WriteOptions & { subresource?: 'status'; checkFields?: (obj: KubeObject) => void },
+    options: WriteOptions & { subresource?: 'status'; checkFields?: (obj: KubeObject) => void; force?: boolean },
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(namespace, name);
       const original = this.withType(deepCopy(current.object));
-      const patched = this.deps.patch.applyPatch(original, patch, kind, this.gvk);
+      const patched =
+        kind === 'apply' && options.manager !== undefined
+          ? this.applyPatch(original, patch, options.manager, options.force ?? false, options.subresource)
+          : this.deps.patch.applyPatch(original, patch, kind, this.gvk);
       if (typeof patched !== 'object' || patched === null || typeof patched.metadata !== 'object' || patched.metadata === null) {
         throw badRequest('the patch produced an object without metadata');
       }
@@ -322,12 +359,18 @@ export class GenericStore {
       options.checkFields?.(obj);
       this.checkNamespace(obj, namespace);
       try {
-        return await this.replace(current, obj, options);
+        return await this.replace(current, obj, { ...options, tracked: kind === 'apply' && options.manager !== undefined });
       } catch (err) {
         if (attempt < 5 && !rv && (err as { reason?: string }).reason === 'Conflict') continue;
         throw err;
       }
     }
+  }
+
+  /** Server-side apply of `config` over `live` (fieldmanager/): 400 for a configuration that is not an object. */
+  private applyPatch(live: KubeObject, config: unknown, manager: string, force: boolean, subresource: 'status' | undefined): KubeObject {
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding patch: the apply configuration must be an object');
+    return applyConfiguration(live, config as KubeObject, { manager, force }, this.scope(subresource));
   }
 
   private async remove(key: string, obj: KubeObject, expected: number): Promise<KubeObject> {

@@ -6,7 +6,7 @@
  * `pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, methodNotSupported, notFound, unsupportedMediaType, type StatusError } from '../api/errors.js';
+import { badRequest, invalid, methodNotSupported, notFound, unsupportedMediaType, type FieldError, type StatusError } from '../api/errors.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
 import { resolveDeleteOptions } from './delete-options.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
@@ -69,10 +69,33 @@ export function notFoundPath(): StatusError {
   return e;
 }
 
-function writeOptions(q: URLSearchParams): WriteOptions {
+function writeOptions(q: URLSearchParams, req?: IncomingMessage): WriteOptions {
   const dry = q.getAll('dryRun');
   for (const d of dry) if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  return { dryRun: dry.length > 0 };
+  const opts: WriteOptions = { dryRun: dry.length > 0 };
+  if (req) opts.manager = managerOf(req, q);
+  return opts;
+}
+
+/**
+ * The field manager of a write: `fieldManager`, else the user agent's product (`kubectl/v1.32.0 (...)` →
+ * `kubectl`), at most 128 characters (k8s.io/apiserver handlers `managerOrUserAgent`).
+ */
+function managerOf(req: IncomingMessage, q: URLSearchParams): string {
+  const given = q.get('fieldManager');
+  if (given) return given;
+  const agent = req.headers['user-agent'] ?? '';
+  return (agent.split('/')[0] ?? '').slice(0, 128);
+}
+
+/** PatchOptions validation (apimachinery `ValidatePatchOptions`): `force` only for apply, apply needs `fieldManager`. */
+function validatePatchOptions(q: URLSearchParams, kind: PatchKind): void {
+  const errs: FieldError[] = [];
+  if (kind !== 'apply' && q.has('force')) errs.push({ type: 'FieldValueForbidden', field: 'force', detail: 'Forbidden: may not be specified for non-apply patch' });
+  if (kind === 'apply' && !q.get('fieldManager')) errs.push({ type: 'FieldValueRequired', field: 'fieldManager', detail: 'Required value: is required for apply patch' });
+  const manager = q.get('fieldManager') ?? '';
+  if (manager.length > 128) errs.push({ type: 'FieldValueTooLong', field: 'fieldManager', detail: `Too long: may not be more than 128 bytes` });
+  if (errs.length) throw invalid('PatchOptions', 'meta.k8s.io', '', errs);
 }
 
 function mediaTypeOf(req: IncomingMessage): string {
@@ -127,19 +150,20 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return watch(req, res, gs, ns, url, ctx, info.name);
     case 'create': {
       if (info.name !== '') throw methodNotSupported();
-      const opts = writeOptions(q);
+      const opts = writeOptions(q, req);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
       const virtual = gs.strategy.createWithoutStorage;
       if (virtual) {
         if (!ctx.review) throw methodNotSupported();
         return sendWithWarnings(res, 201, await virtual(obj, { ...ctx.review, namespace: ns, user: requestUser(req), now: ctx.clock() }), warnings);
       }
+      const beforeAdmission = structuredClone(obj);
       await ctx.admit?.({ operation: 'CREATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      const created = await gs.create(ns, obj, { ...opts, warn: collect(warnings) });
+      const created = await gs.create(ns, obj, { ...opts, beforeAdmission, warn: collect(warnings) });
       return sendWithWarnings(res, 201, created, warnings);
     }
     case 'update': {
-      const opts = writeOptions(q);
+      const opts = writeOptions(q, req);
       const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
       if (ctx.admitsUpdatesOf?.(info.group, info.resource)) {
         await ctx.admit?.({ operation: 'UPDATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, name: info.name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
@@ -214,31 +238,36 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
 }
 
 async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext, subresource: 'status' | undefined): Promise<void> {
-  const opts = writeOptions(q);
+  const opts = writeOptions(q, req);
   const mt = mediaTypeOf(req);
   const kind = patchKindOf(mt);
   if (!kind) throw unsupportedMediaType(mt);
+  validatePatchOptions(q, kind);
+  const force = kind === 'apply' && queryBool(q, 'force');
   const validation = parseFieldValidation(q.get('fieldValidation') ?? undefined);
   const text = (await readBody(req)).toString('utf8');
   const { value, duplicates } = parseBody(text, mt, ctx.patch);
   if (kind === 'apply' && !subresource) {
     const existing = await gs.get(ns, name).catch(() => undefined);
     if (!existing) {
+      // The applier owns what it sent, not what defaulting or admission adds.
+      const applied = structuredClone(value) as KubeObject;
       const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
       if (obj.metadata.name === undefined) obj.metadata.name = name;
       await ctx.admit?.({ operation: 'CREATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, warn: collect(warnings) }), warnings);
+      return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, applied, warn: collect(warnings) }), warnings);
     }
   }
   if (!subresource && ctx.admitsUpdatesOf?.(gs.gr.group, gs.gr.resource)) {
     // Admission judges the patched object: preview it (dry run), then patch for real.
-    const preview = await gs.patch(ns, name, value, kind, { dryRun: true });
+    const preview = await gs.patch(ns, name, value, kind, { dryRun: true, ...(opts.manager !== undefined ? { manager: opts.manager } : {}), force });
     await ctx.admit?.({ operation: 'UPDATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: preview, user: requestUser(req), dryRun: opts.dryRun });
   }
   // Each attempt of the patch starts over: its field warnings, then the strategy's.
   let warnings: string[] = [];
   const out = await gs.patch(ns, name, value, kind, {
     ...opts,
+    force,
     ...(subresource ? { subresource } : {}),
     warn: (text) => collect(warnings)(text),
     checkFields: (obj) => {
@@ -259,7 +288,7 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
         return sendJson(res, 200, await gs.get(ns, info.name));
       case 'update': {
         const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
-        const r = await gs.update(ns, info.name, obj, { ...writeOptions(q), subresource: 'status' });
+        const r = await gs.update(ns, info.name, obj, { ...writeOptions(q, req), subresource: 'status' });
         return sendWithWarnings(res, 200, r.object, warnings);
       }
       case 'patch':
@@ -288,7 +317,7 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       return sendJson(res, 200, await handler.update(subresourceContext(gs, ns, info.name, opts, ctx), value));
     }
     case 'view': {
-      const opts = writeOptions(q);
+      const opts = writeOptions(q, req);
       let body: unknown;
       let patchKind: PatchKind | undefined;
       if (info.verb === 'update' || info.verb === 'patch') {
@@ -302,7 +331,7 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
           body = mt === PROTOBUF_MEDIA_TYPE ? decodeProtobufBody(raw, handler.bodyKind) : parseBody(raw.toString('utf8'), mt, ctx.patch).value;
         }
       }
-      const view = await serveView(gs, handler, { verb: info.verb, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
+      const view = await serveView(gs, handler, { verb: info.verb, subresource: sub, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
       return sendJson(res, 200, view);
     }
     case 'connect': {

@@ -10,6 +10,7 @@ import { conflict, invalid, methodNotSupported } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { ViewSubresource } from '../registry/strategy.js';
 import { OPTIMISTIC_LOCK_MSG, type GenericStore, type WriteOptions } from './generic-store.js';
+import { recordUpdate } from './fieldmanager/index.js';
 import { deepCopy } from './object-meta.js';
 import type { PatchKind, PatchOps } from './patch-adapter.js';
 
@@ -23,6 +24,8 @@ export interface ViewRequest {
   patchKind?: PatchKind;
   options: WriteOptions;
   patch: PatchOps;
+  /** The subresource's name (`scale`), recorded in the writer's managedFields entry. */
+  subresource: string;
 }
 
 /**
@@ -41,11 +44,14 @@ export async function serveView(gs: GenericStore, handler: ViewSubresource, req:
     return req.patch.applyPatch(current, req.body, req.patchKind ?? 'merge', bodyKind);
   };
   const mutate = (parent: KubeObject): void => {
+    const before = deepCopy(parent);
     const view = newView(parent);
     const rv = view.metadata?.resourceVersion;
     if (rv && rv !== parent.metadata.resourceVersion) throw conflict(gr, name, OPTIMISTIC_LOCK_MSG);
     const errs = handler.apply(parent, view);
     if (errs.length) throw invalid(bodyKind.kind, bodyKind.group, name, errs);
+    // The writer owns what it changed through the view, as an Update of the subresource (e.g. spec.replicas).
+    if (req.options.manager !== undefined) recordUpdate(before, parent, req.options.manager, gs.scope(req.subresource));
   };
   if (req.options.dryRun) {
     const parent = deepCopy(await gs.get(namespace, name));
