@@ -1,7 +1,8 @@
 /**
  * The allowed-import table of ARCHITECTURE.md, checked: cli → apiserver/kubelet/controllers →
  * registry/storage/cri/client → api. The kubelet never imports the apiserver or storage (it must run
- * against any API server), nothing imports cli, and src/api stays free of `node:` imports.
+ * against any API server), nothing imports cli, and src/api stays free of `node:` imports. Test support lives in
+ * testing/ folders and only tests import it.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,10 +37,10 @@ const allowed: Record<string, string[]> = {
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    // Test support (x.test.ts, test-*.ts, testing/) may reach across folders to assemble real parts.
+    // Test support (x.test.ts, testing/) may reach across folders to assemble real parts.
     if (name === 'testing') return [];
     if (statSync(p).isDirectory()) return sources(p);
-    return p.endsWith('.ts') && !p.endsWith('.test.ts') && !name.startsWith('test-') ? [p] : [];
+    return p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
   });
 }
 
@@ -61,6 +62,20 @@ describe('architecture', () => {
         if (!(allowed[from] ?? []).includes(to)) violations.push(`${relative(srcDir, file)} imports ${to}/ (${m[1]})`);
       }
       if (from === 'api' && /from\s+['"]node:/.test(text)) violations.push(`${relative(srcDir, file)}: src/api must not import node: modules`);
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it('keeps test support in testing/ folders, imported only by tests and other test support', () => {
+    const violations: string[] = [];
+    for (const file of sources(srcDir)) {
+      const name = relative(srcDir, file);
+      if (/(^|\/)test-[^/]*\.ts$/.test(name)) violations.push(`${name}: test support belongs in a testing/ folder`);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = relative(srcDir, resolve(dirname(file), m[1]!));
+        if (target.split(sep).includes('testing') || /\.test\.js$/.test(target)) violations.push(`${name} imports test support (${m[1]})`);
+      }
     }
     assert.deepEqual(violations, []);
   });

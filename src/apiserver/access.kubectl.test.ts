@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { renderKubeconfig } from '../pki/pki.js';
 import { ServiceAccountTokens } from './authn/service-account-tokens.js';
-import { startTestServer, type KubectlResult, type TestServer } from './test-server.js';
+import { startTestServer, type KubectlResult, type TestServer } from './testing/test-server.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 

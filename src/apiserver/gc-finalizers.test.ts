@@ -6,7 +6,7 @@ import { SqliteStore } from '../storage/sqlite.js';
 import { deletionFinalizersForGarbageCollection } from './gc-finalizers.js';
 import { GenericStore } from './generic-store.js';
 import { defaultPatchOps } from './patch-adapter.js';
-import { testStrategies } from './test-strategies.js';
+import { coreStrategies } from '../registry/index.js';
 
 describe('deletionFinalizersForGarbageCollection', () => {
   const cases: { name: string; finalizers: string[]; options: DeleteOptions; want: string[]; changed: boolean }[] = [
@@ -44,7 +44,7 @@ describe('GenericStore delete leaves the garbage collector its finalizers', () =
       patch: defaultPatchOps,
       getNamespace: async (name: string): Promise<KubeObject> => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } }),
     };
-    const strategies = testStrategies();
+    const strategies = coreStrategies();
     const find = (resource: string): Strategy => strategies.find((s) => s.info.resource === resource)!;
     configmaps = new GenericStore(find('configmaps'), deps);
     pods = new GenericStore(find('pods'), deps);

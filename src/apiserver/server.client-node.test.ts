@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
 let lib: ClientNode | undefined;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, startTestServer, type TestServer } from './test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 
 const POD = `apiVersion: v1
 kind: Pod

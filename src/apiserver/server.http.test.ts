@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { call, startTestServer, type TestServer } from './test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 
 const pod = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   apiVersion: 'v1',

@@ -1,7 +1,7 @@
 /** End-to-end tests of the API server driven by the real kubectl (/usr/bin/kubectl) over HTTPS with client certs. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
 
 const POD = `apiVersion: v1
 kind: Pod

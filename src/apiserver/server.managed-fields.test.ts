@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ManagedFieldsEntry } from '../api/types.js';
-import { call, startTestServer, type TestServer } from './test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 
 const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
 const CM = '/api/v1/namespaces/default/configmaps';

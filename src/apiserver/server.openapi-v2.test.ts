@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeOpenAPIV2, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_DEPRECATED } from './openapi/index.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
 
 interface Reply {
   code: number;

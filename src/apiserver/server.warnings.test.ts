@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { podSpecWarningTexts } from '../lint/lint.js';
 import { coreStrategies, DEFAULT_REGISTRY_CONFIG } from '../registry/index.js';
-import { call, startTestServer, type TestServer } from './test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 
 /** Seed 001's "THIS WILL FAIL" pod, named. */
 const TWO_PORTS = `apiVersion: v1

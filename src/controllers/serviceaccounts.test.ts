@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../apiserver/test-server.js';
+import { startTestServer, type TestServer } from '../apiserver/testing/test-server.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startServiceAccountsController, type ServiceAccountsController } from './serviceaccounts.js';
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, call, type TestServer } from '../apiserver/test-server.js';
+import { startTestServer, call, type TestServer } from '../apiserver/testing/test-server.js';
 import { createApiClient } from '../client/rest-client.js';
 import { renderResourceMetrics } from '../kubelet/stats/resource-metrics.js';
 import type { PodStats } from '../kubelet/stats/summary.js';

@@ -10,7 +10,7 @@ import type { ResourceInfo, Strategy } from '../../registry/strategy.js';
 import { decodeEnvelope } from '../protobuf/envelope.js';
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/codec.js';
 import { decodeMessage } from '../protobuf/wire-codec.js';
-import { call, startTestServer, strategiesForTest, type TestServer } from '../test-server.js';
+import { call, startTestServer, strategiesForTest, type TestServer } from '../testing/test-server.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 

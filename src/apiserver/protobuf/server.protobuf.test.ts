@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../test-server.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { decodeProtobufBody, encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './codec.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 import { decodeMessage, encodeMessage } from './wire-codec.js';

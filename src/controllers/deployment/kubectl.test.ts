@@ -4,7 +4,7 @@ import { isNotFound } from '../../api/errors.js';
 import { rfc3339 } from '../../api/meta.js';
 import type { Pod } from '../../api/types.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
-import { startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 import { createApiClient } from '../../client/rest-client.js';
 import type { ApiClient } from '../../client/types.js';
 import { startReplicaSetController, type ReplicaSetController } from '../replicaset/controller.js';

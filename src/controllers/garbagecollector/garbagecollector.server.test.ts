@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { call, startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 import { createApiClient, type RestClient } from '../../client/rest-client.js';
 import { startGarbageCollector, type GarbageCollector } from './garbagecollector.js';
 

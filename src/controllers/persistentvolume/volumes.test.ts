@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 import { createApiClient } from '../../client/rest-client.js';
 import type { ApiClient } from '../../client/types.js';
 import { startLocalPathProvisioner, type LocalPathProvisioner } from '../local-path/provisioner.js';

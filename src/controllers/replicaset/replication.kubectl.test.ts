@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Pod } from '../../api/types.js';
 import type { ReplicationController } from '../../api/workloads.js';
-import { startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 import { createApiClient } from '../../client/rest-client.js';
 import type { ApiClient } from '../../client/types.js';
 import { startReplicaSetController, type ReplicaSetController } from './controller.js';

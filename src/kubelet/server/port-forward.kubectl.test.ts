@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Pod } from '../../api/types.js';
-import { call, startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { call, startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 import { FakeRuntime } from '../testing/fake-runtime.js';
 import { startFakePortForwardServer, type FakePortForwardServer } from '../testing/fake-port-forward-server.js';
 import { httpGet, startPortForward } from '../testing/kubectl-port-forward.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../../apiserver/test-server.js';
+import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
 
 const MANIFESTS = `
 apiVersion: storage.k8s.io/v1

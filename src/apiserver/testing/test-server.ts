@@ -7,19 +7,18 @@ import { request } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePki, renderKubeconfig, type ClusterPki } from '../pki/pki.js';
-import { createApiClient } from '../client/rest-client.js';
-import { startNamespaceController } from '../controllers/namespace.js';
-import type { ReadOnlyResource } from '../registry/read-only.js';
-import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
-import { startRootCAPublisher } from '../controllers/root-ca.js';
-import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregation.js';
-import { coreStrategies, DEFAULT_REGISTRY_CONFIG } from '../registry/index.js';
-import { ServiceAccountTokens } from './authn/service-account-tokens.js';
-import type { Strategy } from '../registry/strategy.js';
-import { SqliteStore } from '../storage/sqlite.js';
-import { startApiServer, type ApiServer } from './server.js';
-import { testStrategies } from './test-strategies.js';
+import { ensurePki, renderKubeconfig, type ClusterPki } from '../../pki/pki.js';
+import { createApiClient } from '../../client/rest-client.js';
+import { startNamespaceController } from '../../controllers/namespace.js';
+import type { ReadOnlyResource } from '../../registry/read-only.js';
+import { startServiceAccountsController } from '../../controllers/serviceaccounts.js';
+import { startRootCAPublisher } from '../../controllers/root-ca.js';
+import { startClusterRoleAggregation } from '../../controllers/clusterrole-aggregation.js';
+import { coreStrategies, DEFAULT_REGISTRY_CONFIG } from '../../registry/index.js';
+import { ServiceAccountTokens } from '../authn/service-account-tokens.js';
+import type { Strategy } from '../../registry/strategy.js';
+import { SqliteStore } from '../../storage/sqlite.js';
+import { startApiServer, type ApiServer } from '../server.js';
 
 /** Result of one kubectl run. */
 export interface KubectlResult {
@@ -46,16 +45,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The registry's coreStrategies() when present, else the local test strategies. */
+/** The registry's real strategies (coreStrategies()): API-server tests run what the server runs. */
 export async function strategiesForTest(): Promise<Strategy[]> {
-  try {
-    const spec = '../registry/index.js';
-    const mod = (await import(spec)) as { coreStrategies?: () => Strategy[] };
-    if (typeof mod.coreStrategies === 'function') return mod.coreStrategies();
-  } catch {
-    // registry not written yet
-  }
-  return testStrategies();
+  return coreStrategies();
 }
 
 /** Options of {@link startTestServer}. */
