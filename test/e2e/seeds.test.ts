@@ -124,8 +124,12 @@ const checks: Record<string, (c: Cluster, p: SeedPod) => Promise<void>> = {
   '002:multi-container-pod': async (c) => {
     await c.waitFor('init logs', async () => (await c.kubectlOk(['logs', 'multi-container-pod', '-c', 'init-demoapp-container'])).includes('Initialization complete.'));
     await c.waitFor('app logs', async () => (await c.kubectlOk(['logs', 'multi-container-pod', '-c', 'demoapp-container'])).includes('Running the main application...'));
-    const env = await c.kubectl(['exec', 'multi-container-pod', '-c', 'demoapp-container', '--', 'sh', '-c', 'echo $DEMO_ENV']);
-    if (env.code === 0) assert.equal(env.stdout.trim(), 'dev');
+    // The app sleeps 10 s, exits and is restarted (restartPolicy Always): exec while a run of it is up.
+    const env = await c.waitFor('exec into a running demoapp-container', async () => {
+      const r = await c.kubectl(['exec', 'multi-container-pod', '-c', 'demoapp-container', '--', 'sh', '-c', 'echo $DEMO_ENV']);
+      return r.code === 0 ? r.stdout : undefined;
+    }, 30_000);
+    assert.equal(env.trim(), 'dev');
   },
 };
 
