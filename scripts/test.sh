@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+# The linter (.oxlintrc.json: typescript-eslint's no-floating-promises, no-misused-promises and await-thenable, run
+# type-aware by oxlint on TypeScript 7's checker) fails the run on any finding.
+npm run --silent lint
 start=$(date +%s)
 # One run, one file at a time: the e2e suites and the runtime integration test share this machine's
 # containerd binaries and CNI, and their figures are only meaningful undisturbed.

@@ -116,7 +116,7 @@ export async function relayToRuntime(s: RemoteCommandStreams, streamUrl: Promise
     await Promise.all(outputs);
     // Everything the runtime sent is handed to the client's streams; let them write it all out before
     // the status (their writes may still be queued) so nothing is cut off by the close.
-    await Promise.all([upStdout && s.stdout, upStderr && s.stderr].map((w) => (w ? flushed(w) : undefined)));
+    await Promise.all([upStdout && s.stdout, upStderr && s.stderr].map((w) => (w ? flushed(w) : Promise.resolve())));
     if (s.signal.aborted) return await s.close();
     const payload = encodeStatus(s.statusEncoding, Buffer.concat(status));
     if (payload) await new Promise<void>((resolve) => s.error.write(payload, () => resolve()));

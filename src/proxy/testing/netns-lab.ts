@@ -155,7 +155,7 @@ export async function createNetnsLab(options: NetnsLabOptions): Promise<NetnsLab
   await removeLab(options);
   const destroy = async (): Promise<string[]> => {
     for (const a of agents.values()) a.child.kill('SIGKILL');
-    await Promise.all([...agents.values()].map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r)) : undefined)));
+    await Promise.all([...agents.values()].map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r)) : Promise.resolve())));
     agents.clear();
     return removeLab(options);
   };
