@@ -47,10 +47,19 @@ export function toStatusError(err: unknown): StatusError {
   return internalError(msg, err);
 }
 
+/** The Status message each error response was sent with (for the server's log of 5xx answers). */
+const sentMessages = new WeakMap<ServerResponse, string>();
+
 /** Writes an error as a meta/v1 Status body with its code. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const se = toStatusError(err);
+  sentMessages.set(res, se.status.message ?? '');
   sendJson(res, se.status.code, se.status);
+}
+
+/** The message of the Status {@link sendError} answered `res` with, if it did. */
+export function sentErrorMessage(res: ServerResponse): string | undefined {
+  return sentMessages.get(res);
 }
 
 /**

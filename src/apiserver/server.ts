@@ -21,7 +21,7 @@ import type { Store } from '../storage/store.js';
 import { setUpAccess, type AccessOptions } from './access.js';
 import { bootstrapNamespaces, recreateSystemNamespace } from './bootstrap.js';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, DISCOVERY_V2_CONTENT_TYPE, DISCOVERY_V2BETA1_CONTENT_TYPE, wantsAggregated } from './discovery.js';
-import { parseAccept, sendError, sendJson, toStatusError } from './http.js';
+import { parseAccept, sendError, sendJson, sentErrorMessage, toStatusError } from './http.js';
 import { serveOpenAPIV2, serveOpenAPIV3 } from './openapi/index.js';
 import { defaultPatchOps, type PatchOps } from './patch-adapter.js';
 import { KubeletProxy, type KubeletClientTls } from './pod-proxy.js';
@@ -56,6 +56,11 @@ export interface ApiServerOptions extends AccessOptions {
    * group (the component answers 503 until it is ready). Throws when one is also a stored kind.
    */
   readOnly?: ReadOnlyResource[];
+  /**
+   * Called once for every answer with a 5xx code, with the request line and the Status message, e.g.
+   * `GET /api/v1/pods 500: etcdserver: request timed out` (kube-apiserver logs these too); default: not logged.
+   */
+  onServerError?: (line: string) => void;
 }
 
 /** A running API server. */
@@ -228,6 +233,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (options.onServerError) {
+      const report = options.onServerError;
+      res.once('finish', () => {
+        if (res.statusCode >= 500) report(`${req.method ?? ''} ${req.url ?? ''} ${res.statusCode}: ${sentErrorMessage(res) ?? ''}`);
+      });
+    }
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();

@@ -112,6 +112,7 @@ export async function runServer(argv: string[]): Promise<void> {
       tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
       kubeletClient: { caPem: pki.caPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
       readOnly: metricsServer.resources,
+      onServerError: (line) => log.error(`API server answered ${line}`),
     });
     stops.push(() => api.close(), 'API server', 2_000);
     const serverUrl = `https://127.0.0.1:${api.port}`;

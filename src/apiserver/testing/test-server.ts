@@ -62,6 +62,8 @@ export interface TestServerOptions {
    * ClusterRole aggregation controllers. Overrides `strategies`.
    */
   access?: boolean;
+  /** ApiServerOptions.onServerError: called with each 5xx answer's request line and message. */
+  onServerError?: (line: string) => void;
 }
 
 /** Starts a server for tests. */
@@ -78,6 +80,7 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     tls: { caPem: pki.caPem, certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem },
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
+    ...(options.onServerError ? { onServerError: options.onServerError } : {}),
     ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['ServiceAccount' as const, 'DefaultStorageClass' as const] } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
