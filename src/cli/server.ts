@@ -24,7 +24,7 @@ import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
 import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
 import { ensureBridge } from '../containerd/bridge.js';
-import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
+import { BRIDGE_NAME_PREFIX, gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { startSystemServicesController } from '../controllers/system-services/controller.js';
 import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { startEndpointSliceController } from '../controllers/endpoints/endpointslice-controller.js';
@@ -35,7 +35,7 @@ import { REPLICATION_CONTROLLER } from '../controllers/replicaset/kind.js';
 import { startPersistentVolumeController } from '../controllers/persistentvolume/controller.js';
 import { startPVCProtectionController, startPVProtectionController } from '../controllers/volume-protection.js';
 import { startLocalPathProvisioner } from '../controllers/local-path/provisioner.js';
-import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
+import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy, type ProxyScope } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
 import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
 import { createMetricsServer } from '../metrics/index.js';
@@ -43,6 +43,7 @@ import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import { preflight } from './check-config.js';
 import { errorLine } from './error-line.js';
+import { chainPrefixFor } from './host-network.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
 import { parseServerFlags } from './server-flags.js';
@@ -121,6 +122,10 @@ export async function runServer(argv: string[]): Promise<void> {
 
     /** The cluster DNS pods get; none with an external runtime (no bridge of ours to serve it on). */
     const clusterDNS: string[] = [];
+    // This data dir's iptables chains (KUBE-* for the default data dir, K1Sxxxx-* otherwise; host-network.ts).
+    const chainPrefix = chainPrefixFor(dataDir);
+    /** The proxy captures forwarded packets from our bridge and from outside, not another k1s node's pods'. */
+    let proxyScope: ProxyScope | undefined;
     let endpoint = flags.containerRuntimeEndpoint;
     if (!endpoint) {
       const registries = flags.privateRegistry ? await readFile(flags.privateRegistry, 'utf8') : undefined;
@@ -151,7 +156,8 @@ export async function runServer(argv: string[]): Promise<void> {
       // addresses of the cluster CIDR (pods) are served there.
       await api.listenAlso(gateway, api.port, (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')));
       // Service traffic no proxy rule translated is rejected, never routed off the machine (proxy/guard.ts).
-      await ensureServiceCidrGuard([flags.serviceCidr]);
+      await ensureServiceCidrGuard([flags.serviceCidr], { chainPrefix });
+      proxyScope = { podBridgeInterface: containerd.bridge, otherBridgesPrefix: BRIDGE_NAME_PREFIX };
       // The cluster DNS (kubernetes/dns specification) on the gateway, behind the kube-dns Service.
       const dns = await startClusterDns({
         client: createApiClient({ server: serverUrl, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'coredns' }),
@@ -253,11 +259,13 @@ export async function runServer(argv: string[]): Promise<void> {
       client: adminClient('kube-proxy'),
       clusterCIDR: flags.clusterCidr,
       serviceCIDRs: [flags.serviceCidr],
+      chainPrefix,
+      ...(proxyScope ? { scope: proxyScope } : {}),
       onError: (err) => log.warn('service proxy', err),
     });
     stops.push(async () => {
       await proxy.stop();
-      for (const e of (await cleanupProxyRules()).errors) log.warn(`service proxy cleanup: ${e}`);
+      for (const e of (await cleanupProxyRules({ chainPrefix })).errors) log.warn(`service proxy cleanup: ${e}`);
     }, 'service proxy', 2_000);
     // metrics-server's role: scrapes the kubelets' /metrics/resource every 15 s (kubectl top).
     metricsServer.start(adminClient('metrics-server'));

@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { waitForCri } from '../cri/client.js';
-import { chooseBridgeName, CNI_CONFLIST_NAME, conflistSubnet, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
+import { chooseBridgeName, CNI_CONFLIST_NAME, conflistNetworkName, conflistSubnet, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
 import { renderContainerdConfig } from './config.js';
 import { PAUSE_IMAGE } from './pause-image.js';
 import { runtimePaths, type RuntimePaths } from './paths.js';
@@ -216,7 +216,9 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     (existingConflist !== undefined ? conflistSubnet(existingConflist) : undefined) ??
     nodePodCidr(DEFAULT_CLUSTER_CIDR);
   const bridge = options.bridge ?? chooseBridgeName(resolve(options.dataDir), existingConflist);
-  await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge }));
+  // The CNI network is named after the bridge for a new data dir ("k1s-1a2b3c4d"); an existing conflist keeps its name.
+  const networkName = (existingConflist !== undefined ? conflistNetworkName(existingConflist) : undefined) ?? bridge;
+  await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge, networkName }));
 
   const streamPort = await freeLocalPort();
   const runcPath = existsSync('/usr/sbin/runc') ? '/usr/sbin/runc' : '';
