@@ -2,7 +2,8 @@
  * `k1s server`: one foreground process running the API server, the controllers, the kubelet, a metrics
  * server and (unless `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
  *
- * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
+ * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → airgap images
+ * (DATA_DIR/agent/images) → kubelet →
  * scheduler and controllers → proxy → metrics server (its metrics.k8s.io group served by the API server from the start). SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
  * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
  * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
@@ -41,6 +42,7 @@ import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
 import { createMetricsServer } from '../metrics/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
+import { airgapImagesDir, importAirgapImages } from './airgap.js';
 import { preflight } from './check-config.js';
 import { errorLine } from './error-line.js';
 import { chainPrefixFor } from './host-network.js';
@@ -179,6 +181,11 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => cri.close(), 'CRI client', 1_000);
     const tPause = Date.now();
     if (await ensurePauseImage({ endpoint, dataDir })) log.info(`built and imported the pause image in ${Date.now() - tPause} ms`);
+    // k3s's airgap directory: archives in DATA_DIR/agent/images are in the runtime before the kubelet starts.
+    for (const r of await importAirgapImages(endpoint, dataDir)) {
+      if (r.error !== undefined) log.warn(`airgap images (${airgapImagesDir(dataDir)}): ${r.error}`);
+      else log.info(`airgap images: imported ${r.images.join(', ') || 'no images'} from ${r.file} in ${r.elapsedMs} ms`);
+    }
 
     const kubeletClient = createApiClient({
       server: serverUrl,
