@@ -24,7 +24,7 @@ import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregat
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
 import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
-import { ensureBridge } from '../containerd/bridge.js';
+import { assertPodCidrFree, ensureBridge } from '../containerd/bridge.js';
 import { BRIDGE_NAME_PREFIX, gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { startSystemServicesController } from '../controllers/system-services/controller.js';
 import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
@@ -152,6 +152,8 @@ export async function runServer(argv: string[]): Promise<void> {
       const childIndex = childPids.push(containerd.pid) - 1;
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
+      // A second server on the same subnet would take the first one's routes: refuse instead.
+      await assertPodCidrFree(podCidr, containerd.bridge);
       // The pod bridge exists from start-up, so pods reach the API and DNS on its gateway from their first packet.
       await ensureBridge(containerd.bridge, `${gateway}/${podCidr.split('/')[1] ?? '24'}`);
       // Pods reach the API server through the `kubernetes` Service, whose endpoint is this address; only
