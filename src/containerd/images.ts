@@ -151,8 +151,9 @@ export function importedImageName(ctrName: string, file: string, repository?: st
 }
 
 /**
- * Imports OCI image-layout and docker-archive (`docker save`) tars into the `k8s.io` namespace of the
- * containerd at `endpointOrSocket`, unpacked into overlayfs so CRI can start containers from them at once.
+ * Imports OCI image-layout and docker-archive (`docker save`) tars, plain, gzip or zstd compressed (see
+ * inspectImageArchive; compressed ones reach `ctr images import -` decompressed on its stdin), into the `k8s.io`
+ * namespace of the containerd at `endpointOrSocket`, unpacked into overlayfs so CRI can start containers from them at once.
  * Names come from the archive (io.containerd.image.name / RepoTags; ctr normalises docker-archive names
  * like "busybox:1.36" to docker.io/library/busybox:1.36). Then waits until CRI's image cache lists each
  * imported name. Returns the imported names. Throws `cannot import image archive "<file>": ...`.

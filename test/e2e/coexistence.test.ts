@@ -123,12 +123,15 @@ describe('two servers on one machine', { skip: e2eSkip, timeout: 240_000 }, () =
       const podIP = (await cluster.kubectlOk(['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).trim();
       assert.match(podIP, cidr);
       assert.equal(await httpGet(podIP, 8080), name, `host → ${cluster.nodeName} pod IP`);
-      // Through the cluster DNS (10.43.0.10 on both servers) and the Service's cluster IP, from inside the pod.
-      const viaService = await cluster.waitFor(`${cluster.nodeName}'s Service answering`, async () => {
-        const r = await cluster.kubectl(['exec', 'web', '--', 'wget', '-qO-', '-T', '3', 'http://web.default.svc.cluster.local']);
-        return r.code === 0 ? r.stdout.trim() : undefined;
-      }, 30_000);
-      assert.equal(viaService, name, `${cluster.nodeName}'s pod → its own Service`);
+      // Through the Service's cluster IP, then by name through the cluster DNS (10.43.0.10 on both servers).
+      const clusterIP = (await cluster.kubectlOk(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+      for (const url of [`http://${clusterIP}/`, 'http://web.default.svc.cluster.local/']) {
+        const got = await cluster.waitFor(`${cluster.nodeName}'s Service answering at ${url}`, async () => {
+          const r = await cluster.kubectl(['exec', 'web', '--', 'timeout', '5', 'wget', '-qO-', url]);
+          return r.code === 0 ? r.stdout.trim() : undefined;
+        }, 20_000);
+        assert.equal(got, name, `${cluster.nodeName}'s pod → its own Service at ${url}`);
+      }
     }
   });
 
@@ -157,6 +160,21 @@ describe('two servers on one machine', { skip: e2eSkip, timeout: 240_000 }, () =
     );
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: { name: imported }\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n${containers.join('\n')}\n`;
     await applyAndWait(b!, pod, 'imported', /^Running$/, 60_000);
+
+    // A bigger archive (the ~11 MB nginx test image): plain, then zstd-compressed (decompressed into ctr's stdin).
+    const nginx = b!.images.archives.find((x) => x.name === 'nginx');
+    assert.ok(nginx);
+    const nginxZst = join(work, 'nginx.tar.zst');
+    await writeArchive(nginxZst, readFileSync(nginx.file));
+    const timed = async (file: string): Promise<number> => {
+      const t1 = Date.now();
+      const r = await run(process.execPath, [k1sBin, 'images', 'import', '--data-dir', b!.dataDir, file]);
+      assert.equal(r.code, 0, r.stderr);
+      return Date.now() - t1;
+    };
+    const plainMs = await timed(nginx.file);
+    const zstMs = await timed(nginxZst);
+    console.log(`# figure: k1s images import of nginx (${(nginx.bytes / 1e6).toFixed(1)} MB): plain .tar ${plainMs} ms, .tar.zst ${zstMs} ms (content already present)`);
 
     const notImage = join(work, 'notes.tar');
     await writeFile(notImage, 'no tar at all');
@@ -190,7 +208,7 @@ describe('two servers on one machine', { skip: e2eSkip, timeout: 240_000 }, () =
     assert.deepEqual((await chainsOf(prefixB)).sort(), [...chainsB].sort(), `B's chains are untouched`);
     assert.equal((await podRow(b!, 'web'))?.status, 'Running');
     assert.equal((await podRow(b!, 'imported'))?.status, 'Running');
-    const r = await b!.kubectl(['exec', 'web', '--', 'wget', '-qO-', '-T', '3', 'http://web.default.svc.cluster.local']);
+    const r = await b!.kubectl(['exec', 'web', '--', 'timeout', '5', 'wget', '-qO-', 'http://web.default.svc.cluster.local/']);
     assert.equal(r.stdout.trim(), 'from-b', r.stderr);
   });
 });
