@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # curl, bash and the libraries of nginx are copied into the e2e test images (test/images/).
-pkgs=(containerd runc containernetworking-plugins catatonit iptables conntrack busybox-static python3-kubernetes curl bash libpcre2-8-0 libssl3 zlib1g libcrypt1 chromium etcd-server)
+pkgs=(containerd runc containernetworking-plugins catatonit iptables conntrack busybox-static python3-kubernetes curl bash libpcre2-8-0 libssl3 zlib1g libcrypt1 chromium etcd-server zstd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,8 +13,10 @@ const imagesImportCommand: CommandDef = {
   args: 'FILE…',
   summary: "import OCI-archive or docker-archive tars into the runtime (`k8s.io` namespace); prints each image's name",
   description:
-    'An image the archive names by tag only (`org.opencontainers.image.ref.name: 1.36`, as umoci and skopeo\n' +
-    'write) becomes `REPO:1.36`, REPO defaulting to the file name (`busybox.tar` → `docker.io/library/busybox:1.36`).',
+    'Plain, gzip or zstd compressed (.tar, .tar.gz, .tar.zst). An image the archive names by tag only\n' +
+    '(`org.opencontainers.image.ref.name: 1.36`, as umoci and skopeo write) becomes `REPO:1.36`, REPO defaulting to\n' +
+    'the file name (`busybox.tar` → `docker.io/library/busybox:1.36`). `k1s server` imports DATA_DIR/agent/images/*\n' +
+    'the same way at start (k3s airgap images).',
   flags: [
     CONFIG_FLAG,
     DEBUG_FLAG,
@@ -50,7 +52,9 @@ const killallCommand: CommandDef = {
   summary: 'stop and remove every pod sandbox, stop containerd, unmount, remove the pod network',
   description:
     "Like k3s-killall.sh for one data dir; run it after stopping the server. The pod network is the data dir's\n" +
-    'own bridge, named in its CNI conflist: `k1s-<hash of the data dir>`, or `k1s0` for data dirs created before.',
+    'own bridge, named in its CNI conflist: `k1s-<hash of the data dir>`, or `k1s0` for data dirs created before;\n' +
+    'its iptables chains are `KUBE-*` for /var/lib/k1s and `K1S<4 characters of the data dir hash>-*` otherwise.\n' +
+    'Servers on other data dirs keep running with their pods, bridges and chains.',
   flags: [CONFIG_FLAG, DEBUG_FLAG, DATA_DIR_FLAG],
 };
 

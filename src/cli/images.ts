@@ -1,12 +1,14 @@
 /**
  * `k1s images import [--name REPOSITORY] FILE…` and `k1s images list`: the runtime's image store, for
- * machines with no registry. Images an OCI archive names by tag only (`org.opencontainers.image.ref.name:
+ * machines with no registry. Archives are OCI image layouts or `docker save` tars, plain, gzip or zstd
+ * compressed (.tar, .tar.gz/.tgz, .tar.zst/.tzst). Images an OCI archive names by tag only (`org.opencontainers.image.ref.name:
  * 1.36`, as umoci and skopeo write) are imported as REPOSITORY:TAG, REPOSITORY defaulting to the file's
  * base name (busybox.tar → docker.io/library/busybox:1.36); see importedImageName.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { importImagesDetailed } from '../containerd/images.js';
+import { inspectImageArchive, type ArchiveContents } from '../containerd/image-archive.js';
+import { importImagesDetailed, normalizeRepository } from '../containerd/images.js';
 import { errorLine, StartupError } from './error-line.js';
 import { UsageError } from './flags.js';
 import { createImportProgress } from './import-progress.js';
@@ -41,6 +43,7 @@ export interface ImagesOptions {
  */
 export async function runImages(sub: 'import' | 'list', options: ImagesOptions): Promise<void> {
   const { dataDir } = options;
+  const inspected = new Map<string, ArchiveContents>();
   if (sub === 'import') {
     if (options.files.length === 0) throw new UsageError("k1s images import: no image archive given; see 'k1s images import --help'");
     for (const file of options.files) {
@@ -48,6 +51,21 @@ export async function runImages(sub: 'import' | 'list', options: ImagesOptions):
         throw new StartupError(`k1s images import: cannot read image archive "${file}": ${errorLine(err).replace(/^stat "[^"]*": /, '')}`, { cause: err });
       });
       if (!s.isFile()) throw new StartupError(`k1s images import: "${file}" is not a file: give OCI-archive or docker-archive tars`);
+    }
+    if (options.name !== undefined) {
+      try {
+        normalizeRepository(options.name);
+      } catch (err) {
+        throw new StartupError(`k1s images import: --name: ${errorLine(err)}`, { cause: err });
+      }
+    }
+    // Each archive is recognised before the runtime is reached: a refusal is one line and costs no containerd start.
+    for (const file of options.files.map((f) => resolve(f))) {
+      try {
+        inspected.set(file, await inspectImageArchive(file));
+      } catch (err) {
+        throw new StartupError(`k1s images import: cannot import image archive "${file}": ${errorLine(err)}`, { cause: err });
+      }
     }
   }
   const session = await openRuntimeSession(dataDir);
@@ -59,7 +77,7 @@ export async function runImages(sub: 'import' | 'list', options: ImagesOptions):
         const progress = createImportProgress();
         let imported;
         try {
-          imported = await importImagesDetailed(session.endpoint, [file], { onProgress: (e) => progress.report(e), ...(options.name !== undefined ? { repository: options.name } : {}) });
+          imported = await importImagesDetailed(session.endpoint, [file], { onProgress: (e) => progress.report(e), inspected, ...(options.name !== undefined ? { repository: options.name } : {}) });
         } finally {
           progress.stop();
         }

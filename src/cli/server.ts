@@ -2,7 +2,8 @@
  * `k1s server`: one foreground process running the API server, the controllers, the kubelet, a metrics
  * server and (unless `--container-runtime-endpoint` is given) containerd as a child, like `k3s server`.
  *
- * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → kubelet →
+ * Start order: PKI → SQLite store → API server → admin kubeconfig → containerd → pause image → airgap images
+ * (DATA_DIR/agent/images) → kubelet →
  * scheduler and controllers → proxy → metrics server (its metrics.k8s.io group served by the API server from the start). SIGINT/SIGTERM stop them in reverse; pods' containers keep running in their shims, and the
  * next start on the same data dir adopts them (the kubelet rebuilds its state from CRI). A containerd that
  * exits on its own (crash, OOM kill, kill -9) is restarted with back-off on the same socket and state (see
@@ -23,8 +24,8 @@ import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregat
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
 import { addressAt, parseCidr, rangeContains } from '../api/ipv4.js';
-import { ensureBridge } from '../containerd/bridge.js';
-import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
+import { assertPodCidrFree, ensureBridge } from '../containerd/bridge.js';
+import { BRIDGE_NAME_PREFIX, gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { startSystemServicesController } from '../controllers/system-services/controller.js';
 import { startEndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { startEndpointSliceController } from '../controllers/endpoints/endpointslice-controller.js';
@@ -35,14 +36,16 @@ import { REPLICATION_CONTROLLER } from '../controllers/replicaset/kind.js';
 import { startPersistentVolumeController } from '../controllers/persistentvolume/controller.js';
 import { startPVCProtectionController, startPVProtectionController } from '../controllers/volume-protection.js';
 import { startLocalPathProvisioner } from '../controllers/local-path/provisioner.js';
-import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy } from '../proxy/index.js';
+import { cleanupProxyRules, ensureServiceCidrGuard, startServiceProxy, type ProxyScope } from '../proxy/index.js';
 import { startClusterDns } from '../dns/index.js';
 import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
 import { createMetricsServer } from '../metrics/index.js';
 import { coreStrategies } from '../registry/index.js';
 import { SqliteStore } from '../storage/sqlite.js';
+import { airgapImagesDir, importAirgapImages } from './airgap.js';
 import { preflight } from './check-config.js';
 import { errorLine } from './error-line.js';
+import { chainPrefixFor } from './host-network.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
 import { parseServerFlags } from './server-flags.js';
@@ -122,6 +125,10 @@ export async function runServer(argv: string[]): Promise<void> {
 
     /** The cluster DNS pods get; none with an external runtime (no bridge of ours to serve it on). */
     const clusterDNS: string[] = [];
+    // This data dir's iptables chains (KUBE-* for the default data dir, K1Sxxxx-* otherwise; host-network.ts).
+    const chainPrefix = chainPrefixFor(dataDir);
+    /** The proxy captures forwarded packets from our bridge and from outside, not another k1s node's pods'. */
+    let proxyScope: ProxyScope | undefined;
     let endpoint = flags.containerRuntimeEndpoint;
     if (!endpoint) {
       const registries = flags.privateRegistry ? await readFile(flags.privateRegistry, 'utf8') : undefined;
@@ -146,13 +153,16 @@ export async function runServer(argv: string[]): Promise<void> {
       const childIndex = childPids.push(containerd.pid) - 1;
       endpoint = containerd.endpoint;
       log.info(`containerd running (pid ${containerd.pid}) at ${endpoint}`);
+      // A second server on the same subnet would take the first one's routes: refuse instead.
+      await assertPodCidrFree(podCidr, containerd.bridge);
       // The pod bridge exists from start-up, so pods reach the API and DNS on its gateway from their first packet.
       await ensureBridge(containerd.bridge, `${gateway}/${podCidr.split('/')[1] ?? '24'}`);
       // Pods reach the API server through the `kubernetes` Service, whose endpoint is this address; only
       // addresses of the cluster CIDR (pods) are served there.
       await api.listenAlso(gateway, api.port, (remote) => rangeContains(clusterRange, remote.replace(/^::ffff:/, '')));
       // Service traffic no proxy rule translated is rejected, never routed off the machine (proxy/guard.ts).
-      await ensureServiceCidrGuard([flags.serviceCidr]);
+      await ensureServiceCidrGuard([flags.serviceCidr], { chainPrefix });
+      proxyScope = { podBridgeInterface: containerd.bridge, otherBridgesPrefix: BRIDGE_NAME_PREFIX };
       // The cluster DNS (kubernetes/dns specification) on the gateway, behind the kube-dns Service.
       const dns = await startClusterDns({
         client: createApiClient({ server: serverUrl, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, userAgent: 'coredns' }),
@@ -174,6 +184,11 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => cri.close(), 'CRI client', 1_000);
     const tPause = Date.now();
     if (await ensurePauseImage({ endpoint, dataDir })) log.info(`built and imported the pause image in ${Date.now() - tPause} ms`);
+    // k3s's airgap directory: archives in DATA_DIR/agent/images are in the runtime before the kubelet starts.
+    for (const r of await importAirgapImages(endpoint, dataDir)) {
+      if (r.error !== undefined) log.warn(`airgap images (${airgapImagesDir(dataDir)}): ${r.error}`);
+      else log.info(`airgap images: imported ${r.images.join(', ') || 'no images'} from ${r.file} in ${r.elapsedMs} ms`);
+    }
 
     const kubeletClient = createApiClient({
       server: serverUrl,
@@ -254,11 +269,13 @@ export async function runServer(argv: string[]): Promise<void> {
       client: adminClient('kube-proxy'),
       clusterCIDR: flags.clusterCidr,
       serviceCIDRs: [flags.serviceCidr],
+      chainPrefix,
+      ...(proxyScope ? { scope: proxyScope } : {}),
       onError: (err) => log.warn('service proxy', err),
     });
     stops.push(async () => {
       await proxy.stop();
-      for (const e of (await cleanupProxyRules()).errors) log.warn(`service proxy cleanup: ${e}`);
+      for (const e of (await cleanupProxyRules({ chainPrefix })).errors) log.warn(`service proxy cleanup: ${e}`);
     }, 'service proxy', 2_000);
     // metrics-server's role: scrapes the kubelets' /metrics/resource every 15 s (kubectl top).
     metricsServer.start(adminClient('metrics-server'));

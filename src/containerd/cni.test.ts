@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bridgeNameFor, chooseBridgeName, conflistBridge, conflistSubnet, gatewayOf, LEGACY_BRIDGE_NAME, nodePodCidr, renderCniConflist } from './cni.js';
+import { BRIDGE_NAME_PREFIX, bridgeNameFor, chooseBridgeName, conflistBridge, conflistNetworkName, conflistSubnet, gatewayOf, LEGACY_BRIDGE_NAME, nodePodCidr, renderCniConflist } from './cni.js';
 
 describe('nodePodCidr', () => {
   it('takes the first /24 of k3s default cluster CIDR', () => {
@@ -88,5 +88,23 @@ describe('conflistSubnet', () => {
     assert.equal(conflistSubnet(renderCniConflist({ ipamDataDir: '/x', podCidr: '10.77.0.0/24' })), '10.77.0.0/24');
     assert.equal(conflistSubnet('{}'), undefined);
     assert.equal(conflistSubnet('nope'), undefined);
+  });
+});
+
+describe('conflistNetworkName', () => {
+  it('reads the network name a conflist was written with', () => {
+    assert.equal(conflistNetworkName(renderCniConflist({ ipamDataDir: '/x', networkName: 'k1s-0badf00d' })), 'k1s-0badf00d');
+    assert.equal(conflistNetworkName(renderCniConflist({ ipamDataDir: '/x' })), 'k1s');
+  });
+
+  it('is undefined for text that is no conflist', () => {
+    assert.equal(conflistNetworkName('{not json'), undefined);
+    assert.equal(conflistNetworkName('{}'), undefined);
+  });
+});
+
+describe('BRIDGE_NAME_PREFIX', () => {
+  it('begins every bridge name k1s gives, legacy and derived', () => {
+    for (const name of [LEGACY_BRIDGE_NAME, bridgeNameFor('/srv/a'), bridgeNameFor('/var/lib/k1s')]) assert.ok(name.startsWith(BRIDGE_NAME_PREFIX), name);
   });
 });

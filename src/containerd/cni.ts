@@ -57,6 +57,9 @@ export function gatewayOf(cidr: string): string {
   return formatIp(address - (address % 2 ** (32 - prefix)) + 1);
 }
 
+/** What every k1s bridge name starts with ("k1s0", "k1s-1a2b3c4d"): the proxy's `k1s+` interface match. */
+export const BRIDGE_NAME_PREFIX = 'k1s';
+
 /**
  * A bridge name unique to a data dir: "k1s-" + 8 hex digits of sha256(dataDir) (12 bytes ≤ IFNAMSIZ),
  * so servers on different data dirs never share a bridge.
@@ -133,6 +136,20 @@ export function conflistBridge(conflistText: string): string | undefined {
  */
 export function chooseBridgeName(dataDir: string, existingConflist: string | undefined): string {
   return (existingConflist !== undefined ? conflistBridge(existingConflist) : undefined) ?? bridgeNameFor(dataDir);
+}
+
+/**
+ * The CNI network name (`name`) of a conflist's JSON text, or undefined when there is none. Never throws.
+ * The bridge plugin names its per-sandbox masquerade chains and rule comments after it, so a data dir keeps
+ * the name its conflist has (a sandbox set up under one name is torn down under the same).
+ */
+export function conflistNetworkName(conflistText: string): string | undefined {
+  try {
+    const name = (JSON.parse(conflistText) as { name?: unknown }).name;
+    return typeof name === 'string' && name !== '' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

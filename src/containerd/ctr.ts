@@ -15,6 +15,8 @@ export interface CtrOptions {
   /** Kill ctr after this many ms; default 120 000. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Piped to ctr's stdin (e.g. a decompressed archive for `ctr images import -`); default: none. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /**
@@ -26,14 +28,18 @@ export async function runCtr(endpointOrSocket: string, args: string[], options: 
   const argv = ['-a', socket, '-n', options.namespace ?? CRI_NAMESPACE, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(options.ctrPath ?? '/usr/bin/ctr', argv, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (options.stdin && child.stdin) {
+      child.stdin.on('error', () => undefined); // ctr exiting early (bad archive) closes its stdin: its exit says why
+      options.stdin.pipe(child.stdin);
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
     child.once('error', (e) => reject(new Error(`ctr ${args.join(' ')}: ${e.message}`, { cause: e })));
     child.once('close', (code, signal) => {
       const stdout = Buffer.concat(out).toString('utf8');

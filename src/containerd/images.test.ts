@@ -51,6 +51,9 @@ describe('importedImageName (tag-only OCI refs)', () => {
     assert.equal(defaultRepositoryFor('/a/busybox.tar'), 'busybox');
     assert.equal(defaultRepositoryFor('nginx.tgz'), 'nginx');
     assert.equal(defaultRepositoryFor('my-app_1.oci'), 'my-app_1');
+    assert.equal(defaultRepositoryFor('/x/agent/images/pause.tar.zst'), 'pause');
+    assert.equal(defaultRepositoryFor('alpine.tzst'), 'alpine');
+    assert.equal(defaultRepositoryFor('redis.tar.gz'), 'redis');
   });
 });
 

@@ -1,10 +1,8 @@
 // Imports image archives into containerd's CRI namespace and lists images through CRI.
 
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
 import { createCriClient } from '../cri/client.js';
+import { inspectImageArchive, openArchive, type ArchiveContents } from './image-archive.js';
 import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME } from './oci-archive.js';
 import type { CriImage } from '../cri/types.js';
 import { runCtr, type CtrOptions } from './ctr.js';
@@ -56,6 +54,8 @@ export interface ImportOptions extends CtrOptions {
    * "busybox" or "registry.local/team/app"; default {@link defaultRepositoryFor}(file). See {@link importedImageName}.
    */
   repository?: string;
+  /** Archives already inspected by the caller (inspectImageArchive), by file path, so they are not read again. */
+  inspected?: ReadonlyMap<string, ArchiveContents>;
 }
 
 /** How an archive's OCI index names its images (see {@link ociIndexNaming}). */
@@ -87,36 +87,6 @@ export function ociIndexNaming(indexJson: string): IndexNaming {
   return naming;
 }
 
-/** The text of index.json in an (optionally gzipped) tar, or undefined (e.g. a docker-archive). */
-async function readArchiveIndex(file: string): Promise<string | undefined> {
-  const head = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    createReadStream(file, { start: 0, end: 1 }).on('data', (c) => chunks.push(Buffer.from(c))).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
-  const extract = tarExtract();
-  let found: string | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      const wanted = header.type === 'file' && header.name.replace(/^\.\//, '') === 'index.json';
-      stream.on('data', (c: unknown) => {
-        if (wanted) chunks.push(Buffer.from(c as Uint8Array));
-      });
-      stream.on('end', () => {
-        if (wanted) found = Buffer.concat(chunks).toString('utf8');
-        next();
-      });
-      stream.resume();
-    });
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
-  const input = createReadStream(file);
-  (head[0] === 0x1f && head[1] === 0x8b ? input.pipe(createGunzip()) : input).pipe(extract as unknown as NodeJS.WritableStream);
-  await done;
-  return found;
-}
-
 /** One image an import created: its final name, and the tag-only ref it came from (if any). */
 export interface ImportedImage {
   name: string;
@@ -138,14 +108,14 @@ const REPOSITORY_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /**
  * The default repository for tag-only images of `file`: its base name without `.tar`, `.tar.gz`,
- * `.tgz`, `.oci` (so busybox.tar with ref.name 1.36 becomes docker.io/library/busybox:1.36, the name
+ * `.tgz`, `.tar.zst`, `.tzst`, `.oci` (so busybox.tar with ref.name 1.36 becomes docker.io/library/busybox:1.36, the name
  * `docker load`/kubectl users expect). Throws when the base name is not a valid repository name.
  */
 export function defaultRepositoryFor(file: string): string {
   let base = file.slice(file.lastIndexOf('/') + 1);
   for (let prev = ''; prev !== base; ) {
     prev = base;
-    base = base.replace(/\.(tar|tgz|gz|oci)$/i, '');
+    base = base.replace(/\.(tar|tgz|gz|tzst|zst|oci)$/i, '');
   }
   if (!REPOSITORY_COMPONENT.test(base)) {
     throw new Error(`cannot name the images of "${file}" that its index names by tag only: "${base}" is not a repository name; give one with --name REPOSITORY`);
@@ -181,8 +151,9 @@ export function importedImageName(ctrName: string, file: string, repository?: st
 }
 
 /**
- * Imports OCI image-layout and docker-archive (`docker save`) tars into the `k8s.io` namespace of the
- * containerd at `endpointOrSocket`, unpacked into overlayfs so CRI can start containers from them at once.
+ * Imports OCI image-layout and docker-archive (`docker save`) tars, plain, gzip or zstd compressed (see
+ * inspectImageArchive; compressed ones reach `ctr images import -` decompressed on its stdin), into the `k8s.io`
+ * namespace of the containerd at `endpointOrSocket`, unpacked into overlayfs so CRI can start containers from them at once.
  * Names come from the archive (io.containerd.image.name / RepoTags; ctr normalises docker-archive names
  * like "busybox:1.36" to docker.io/library/busybox:1.36). Then waits until CRI's image cache lists each
  * imported name. Returns the imported names. Throws `cannot import image archive "<file>": ...`.
@@ -206,14 +177,27 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
     options.onProgress?.({ kind: 'archive-start', file, totalBytes: bytes });
     const done = () => options.onProgress?.({ kind: 'archive-done', file, images: imported.length - before, bytes, elapsedMs: Date.now() - t0 });
     try {
+      // What the archive is, read before ctr sees it: one clear line for what ctr could not import.
+      const contents = options.inspected?.get(file) ?? (await inspectImageArchive(file));
+      const naming = contents.format === 'oci' && contents.indexJson !== undefined ? ociIndexNaming(contents.indexJson) : undefined;
+      if (naming && naming.fullNames.length === 0 && naming.tagOnly.length === 0) {
+        throw new Error('its index.json names no image (no org.opencontainers.image.ref.name or io.containerd.image.name annotation)');
+      }
       // An archive naming its images by tag only: let ctr name them <repository>:<tag> itself
       // (--base-name), so no "import-<date>:<tag>" image ever exists. Mixed archives are renamed below.
-      const naming = await readArchiveIndex(file).then((t) => (t !== undefined ? ociIndexNaming(t) : undefined));
       let baseName: string[] = [];
       if (naming && naming.tagOnly.length > 0 && naming.fullNames.length === 0) {
         baseName = ['--base-name', normalizeRepository(options.repository ?? defaultRepositoryFor(file))];
       }
-      output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', ...baseName, file], options);
+      // A compressed archive reaches ctr decompressed on its stdin (ctr reads plain tars only).
+      const opened = contents.compression === 'none' ? undefined : openArchive(file, contents.compression);
+      try {
+        output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', ...baseName, opened ? '-' : file], { ...options, ...(opened ? { stdin: opened.stream } : {}) });
+        await opened?.done;
+      } catch (err) {
+        opened?.close();
+        throw await (opened?.done ?? Promise.resolve()).then(() => err, (e: unknown) => e);
+      }
       if (baseName.length > 0) {
         for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {
           if (m[1]) imported.push({ name: m[1], file, tagOnlyRef: m[1].slice(baseName[1]!.length + 1) });
@@ -222,7 +206,8 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
         continue;
       }
     } catch (err) {
-      throw new Error(`cannot import image archive "${file}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      const why = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, '; ');
+      throw new Error(`cannot import image archive "${file}": ${why}`, { cause: err });
     }
     // ctr prints "unpacking <name> (sha256:...)...done" for each image.
     for (const m of output.matchAll(/^unpacking (\S+) \(sha256:[0-9a-f]+\)/gm)) {

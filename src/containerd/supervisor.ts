@@ -6,7 +6,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { waitForCri } from '../cri/client.js';
-import { chooseBridgeName, CNI_CONFLIST_NAME, conflistSubnet, DEFAULT_CLUSTER_CIDR, nodePodCidr, renderCniConflist } from './cni.js';
+import { bridgeHeldByOther } from './bridge.js';
+import { bridgeNameFor, chooseBridgeName, CNI_CONFLIST_NAME, conflistNetworkName, conflistSubnet, DEFAULT_CLUSTER_CIDR, gatewayOf, nodePodCidr, renderCniConflist } from './cni.js';
 import { renderContainerdConfig } from './config.js';
 import { PAUSE_IMAGE } from './pause-image.js';
 import { runtimePaths, type RuntimePaths } from './paths.js';
@@ -215,8 +216,16 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     (options.clusterCidr !== undefined ? nodePodCidr(options.clusterCidr) : undefined) ??
     (existingConflist !== undefined ? conflistSubnet(existingConflist) : undefined) ??
     nodePodCidr(DEFAULT_CLUSTER_CIDR);
-  const bridge = options.bridge ?? chooseBridgeName(resolve(options.dataDir), existingConflist);
-  await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge }));
+  let bridge = options.bridge ?? chooseBridgeName(resolve(options.dataDir), existingConflist);
+  // Two data dirs made before bridges were per data dir both name "k1s0": the second one to start takes its own.
+  const gatewayCidr = `${gatewayOf(podCidr)}/${podCidr.split('/')[1] ?? '24'}`;
+  if (options.bridge === undefined && bridge !== bridgeNameFor(resolve(options.dataDir)) && (await bridgeHeldByOther(bridge, gatewayCidr))) {
+    options.onEvent?.(`bridge "${bridge}" named in ${conflistPath} carries another server's address; this data dir moves to "${bridgeNameFor(resolve(options.dataDir))}"`);
+    bridge = bridgeNameFor(resolve(options.dataDir));
+  }
+  // The CNI network is named after the bridge for a new data dir ("k1s-1a2b3c4d"); an existing conflist keeps its name.
+  const networkName = (existingConflist !== undefined ? conflistNetworkName(existingConflist) : undefined) ?? bridge;
+  await writeFile(conflistPath, renderCniConflist({ ipamDataDir: paths.cniIpamDir, podCidr, bridge, networkName }));
 
   const streamPort = await freeLocalPort();
   const runcPath = existsSync('/usr/sbin/runc') ? '/usr/sbin/runc' : '';

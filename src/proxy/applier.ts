@@ -4,7 +4,7 @@
  * keeps the jumps from the built-in chains in place, and clears stale UDP conntrack entries — the
  * acting half of kube-proxy's syncProxyRules.
  */
-import { chainNames, isServiceChainName, jumpRules } from './chains.js';
+import { chainNames, isServiceChainName, jumpRules, type ProxyScope } from './chains.js';
 import { clearStaleConntrack } from './conntrack.js';
 import { ensureJump, iptablesRestore, listChains, runCommand, type CommandRunner } from './iptables.js';
 import { renderRestore, type ProxyPlan } from './planner.js';
@@ -15,6 +15,8 @@ export interface ProxyApplierOptions {
   run?: CommandRunner;
   /** Chain prefix, as given to the planner (default `KUBE`). */
   chainPrefix?: string;
+  /** Which forwarded packets are this proxy's (see {@link ProxyScope}); default: all. */
+  scope?: ProxyScope;
 }
 
 /** What one {@link ProxyApplier.apply} did. */
@@ -55,7 +57,7 @@ function udpSignature(plan: ProxyPlan): string {
 export function createProxyApplier(options: ProxyApplierOptions = {}): ProxyApplier {
   const run = options.run ?? runCommand;
   const names = chainNames(options.chainPrefix);
-  const jumps = jumpRules(names);
+  const jumps = jumpRules(names, options.scope);
   let lastInput = '';
   /** Per-service nat chains the last written plan declared. */
   let lastChains = new Set<string>();

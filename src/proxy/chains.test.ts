@@ -36,6 +36,22 @@ describe('chain names', () => {
     assert.throws(() => chainNames('kube'), /invalid chain prefix/);
   });
 
+  it('with a scope, hooks PREROUTING traffic from its own bridge and from outside the k1s bridges only', () => {
+    const nat = jumpRules(chainNames('K1SAB12'), { podBridgeInterface: 'k1s-0badf00d', otherBridgesPrefix: 'k1s' })
+      .filter((j) => j.table === 'nat' && j.from === 'PREROUTING')
+      .map((j) => j.args.join(' '));
+    assert.deepEqual(nat, [
+      '! -i k1s+ -m comment --comment kubernetes service portals -j K1SAB12-SERVICES',
+      '-i k1s-0badf00d -m comment --comment kubernetes service portals -j K1SAB12-SERVICES',
+    ]);
+    assert.throws(() => jumpRules(chainNames(), { podBridgeInterface: 'a-name-longer-than-15', otherBridgesPrefix: 'k1s' }), /invalid proxy scope/);
+  });
+
+  it('names the service-CIDR guard after the prefix', () => {
+    assert.equal(chainNames().guard, 'KUBE-SERVICE-GUARD');
+    assert.equal(chainNames('K1SAB12').guard, 'K1SAB12-SERVICE-GUARD');
+  });
+
   it('hooks KUBE-SERVICES into nat PREROUTING and OUTPUT and KUBE-POSTROUTING into POSTROUTING', () => {
     const nat = jumpRules(chainNames()).filter((j) => j.table === 'nat').map((j) => `${j.from} ${j.args.join(' ')}`);
     assert.deepEqual(nat, [

@@ -26,6 +26,8 @@ export interface ChainNames {
   markMasq: string;
   /** filter: accepts marked and established forwarded traffic. */
   forward: string;
+  /** filter: k1s's service-CIDR guard (see guard.ts), `<prefix>-SERVICE-GUARD`. */
+  guard: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function chainNames(prefix: string = DEFAULT_CHAIN_PREFIX): ChainNames {
     postrouting: `${prefix}-POSTROUTING`,
     markMasq: `${prefix}-MARK-MASQ`,
     forward: `${prefix}-FORWARD`,
+    guard: `${prefix}-SERVICE-GUARD`,
   };
 }
 
@@ -111,11 +114,32 @@ export interface JumpRule {
 }
 
 /**
+ * Which forwarded packets belong to this proxy when several node agents share the host (one per data dir),
+ * like kube-proxy's `--detect-local-mode=BridgeInterface --pod-bridge-interface`: packets entering through
+ * `podBridgeInterface` (this node's pods), and packets entering through any interface not named
+ * `otherBridgesPrefix`* (the outside world: node ports, external IPs). Packets from another node's pod
+ * bridge (same prefix, other name) are left to that node's proxy, so two clusters with overlapping service
+ * CIDRs each capture their own pods' traffic.
+ */
+export interface ProxyScope {
+  /** This node's pod bridge, e.g. `k1s-1a2b3c4d`. */
+  podBridgeInterface: string;
+  /** Name prefix of every k1s pod bridge on the host, e.g. `k1s` (matched as iptables `k1s+`). */
+  otherBridgesPrefix: string;
+}
+
+/**
  * The jump rules of one proxy, in kube-proxy's form ("kubernetes service portals", ...), each inserted
  * first in its built-in chain. The filter KUBE-NODEPORTS (health check node ports) and
- * KUBE-PROXY-FIREWALL (loadBalancerSourceRanges) chains are not created, so they have no jumps.
+ * KUBE-PROXY-FIREWALL (loadBalancerSourceRanges) chains are not created, so they have no jumps. With a
+ * `scope`, the nat PREROUTING jump to KUBE-SERVICES becomes two (`-i <bridge>` and `! -i <prefix>+`); the
+ * host's own traffic (nat OUTPUT) cannot be told apart and is captured by every proxy, the one inserted last
+ * first. Throws on an interface name iptables would refuse.
  */
-export function jumpRules(names: ChainNames): JumpRule[] {
+export function jumpRules(names: ChainNames, scope?: ProxyScope): JumpRule[] {
+  if (scope && !(/^[A-Za-z0-9_.-]{1,15}$/.test(scope.podBridgeInterface) && /^[A-Za-z0-9_.-]{1,14}$/.test(scope.otherBridgesPrefix))) {
+    throw new Error(`invalid proxy scope: bridge "${scope.podBridgeInterface}", prefix "${scope.otherBridgesPrefix}"`);
+  }
   const newConn = ['-m', 'conntrack', '--ctstate', 'NEW'];
   const jump = (table: JumpRule['table'], from: string, to: string, comment: string, extra: string[] = []): JumpRule => ({
     table,
@@ -130,7 +154,12 @@ export function jumpRules(names: ChainNames): JumpRule[] {
     jump('filter', 'OUTPUT', names.services, 'kubernetes service portals', newConn),
     jump('filter', 'FORWARD', names.forward, 'kubernetes forwarding rules'),
     jump('nat', 'OUTPUT', names.services, 'kubernetes service portals'),
-    jump('nat', 'PREROUTING', names.services, 'kubernetes service portals'),
+    ...(scope
+      ? [
+          jump('nat', 'PREROUTING', names.services, 'kubernetes service portals', ['!', '-i', `${scope.otherBridgesPrefix}+`]),
+          jump('nat', 'PREROUTING', names.services, 'kubernetes service portals', ['-i', scope.podBridgeInterface]),
+        ]
+      : [jump('nat', 'PREROUTING', names.services, 'kubernetes service portals')]),
     jump('nat', 'POSTROUTING', names.postrouting, 'kubernetes postrouting rules'),
   ];
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createProxyApplier } from './applier.js';
-import { cleanupProxyRules, cleanupScript, proxyLeftovers } from './cleanup.js';
+import { cleanupProxyRules, cleanupScript, jumpsInto, proxyLeftovers, splitSaveArgs } from './cleanup.js';
+import { chainNames, jumpRules } from './chains.js';
+import { ensureJump } from './iptables.js';
 import { planProxyRules } from './planner.js';
 import { FakeIptables } from './testing/fake-iptables.js';
 import { endpoint, service, slice } from './testing/builders.js';
@@ -54,9 +56,24 @@ describe('cleanupProxyRules', () => {
     assert.ok(ipt.rules('nat', 'KUBE-SVC-XPGD46QRK7WJZT7O'));
   });
 
+  it('removes the jumps of a scoped proxy and those an unscoped earlier version left', async () => {
+    const ipt = new FakeIptables();
+    const scope = { podBridgeInterface: 'k1s-0badf00d', otherBridgesPrefix: 'k1s' };
+    const svc = service('ns1', 'svc1', '10.20.30.41', [{ name: 'p80', port: 80 }]);
+    const eps = slice('ns1', 'svc1', [{ name: 'p80', port: 80 }], [endpoint('10.180.0.1')]);
+    await createProxyApplier({ run: ipt.run, chainPrefix: 'K1SAB12', scope }).apply(planProxyRules({ services: [svc], endpointSlices: [eps] }, { chainPrefix: 'K1SAB12' }));
+    for (const j of jumpRules(chainNames('K1SAB12'))) await ensureJump(ipt.run, j);
+    assert.equal(ipt.rules('nat', 'PREROUTING')?.length, 3);
+    const r = await cleanupProxyRules({ run: ipt.run, chainPrefix: 'K1SAB12' });
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.removedJumps, 10);
+    assert.deepEqual(ipt.chains('nat').filter((c) => c.startsWith('K1SAB12-')), []);
+    for (const c of ['PREROUTING', 'OUTPUT', 'POSTROUTING']) assert.deepEqual(ipt.rules('nat', c), [], c);
+  });
+
   it('reports, rather than throws, when iptables cannot be run', async () => {
     const r = await cleanupProxyRules({ run: async () => Promise.reject(new Error('spawn iptables ENOENT')) });
-    assert.equal(r.errors.length, 3);
+    assert.equal(r.errors.length, 2);
     assert.match(r.errors[0] ?? '', /spawn iptables ENOENT/);
   });
 
@@ -84,5 +101,29 @@ describe('proxyLeftovers', () => {
   it('says so, rather than throws, when iptables-save cannot be run', async () => {
     const left = await proxyLeftovers({ run: async () => Promise.reject(new Error('spawn iptables-save ENOENT')) });
     assert.deepEqual(left, ['iptables filter: cannot list chains: spawn iptables-save ENOENT', 'iptables nat: cannot list chains: spawn iptables-save ENOENT']);
+  });
+});
+
+describe('splitSaveArgs and jumpsInto', () => {
+  it('splits an iptables-save rule at spaces outside double quotes', () => {
+    assert.deepEqual(splitSaveArgs('-A PREROUTING ! -i k1s+ -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'), [
+      '-A', 'PREROUTING', '!', '-i', 'k1s+', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES',
+    ]);
+    assert.deepEqual(splitSaveArgs('-A X -m comment --comment "say \\"hi\\"" -j Y'), ['-A', 'X', '-m', 'comment', '--comment', 'say "hi"', '-j', 'Y']);
+  });
+
+  it('finds the rules of other chains that jump into the given ones, and none inside them', () => {
+    const save = [
+      '*nat',
+      ':PREROUTING ACCEPT [0:0]',
+      ':K1SAB12-SERVICES - [0:0]',
+      '-A PREROUTING -i k1s-0badf00d -m comment --comment "kubernetes service portals" -j K1SAB12-SERVICES',
+      '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-A K1SAB12-SERVICES -j K1SAB12-NODEPORTS',
+      'COMMIT',
+    ].join('\n');
+    assert.deepEqual(jumpsInto(save, new Set(['K1SAB12-SERVICES', 'K1SAB12-NODEPORTS'])), [
+      { chain: 'PREROUTING', args: ['-i', 'k1s-0badf00d', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'K1SAB12-SERVICES'] },
+    ]);
   });
 });

@@ -3,5 +3,5 @@ export { startServiceProxy, type ServiceProxy, type ServiceProxyOptions } from '
 export { cleanupProxyRules, proxyLeftovers, type CleanupOptions, type CleanupReport } from './cleanup.js';
 export { createProxyApplier, type ApplyResult, type ProxyApplier } from './applier.js';
 export { planProxyRules, renderRestore, type PlannerOptions, type ProxyPlan } from './planner.js';
-export { DEFAULT_CHAIN_PREFIX } from './chains.js';
-export { ensureServiceCidrGuard, removeServiceCidrGuard, GUARD_CHAIN } from './guard.js';
+export { chainNames, DEFAULT_CHAIN_PREFIX, type ProxyScope } from './chains.js';
+export { ensureServiceCidrGuard, removeServiceCidrGuard, GUARD_CHAIN, type GuardOptions } from './guard.js';

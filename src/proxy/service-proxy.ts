@@ -8,6 +8,7 @@ import type { EndpointSlice, Service } from '../api/services.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { createProxyApplier, type ApplyResult, type ProxyApplier } from './applier.js';
+import type { ProxyScope } from './chains.js';
 import { planProxyRules, type PlannerOptions, type ProxyPlan } from './planner.js';
 import { createSyncRunner, type RunnerTimers } from './sync-runner.js';
 
@@ -28,6 +29,11 @@ export interface ServiceProxyOptions {
   nodePortAddresses?: string[];
   /** Chain prefix (default `KUBE`); a second proxy on the same machine needs its own. */
   chainPrefix?: string;
+  /**
+   * Which forwarded packets are this proxy's when several nodes share the host: those from its pod bridge and
+   * those not from any pod bridge (see ProxyScope). Default: every packet, as kube-proxy.
+   */
+  scope?: ProxyScope;
   /** Least time between two syncs, ms (kube-proxy's --iptables-min-sync-period). Default 150. */
   minSyncIntervalMs?: number;
   /** Periodic full sync, ms (kube-proxy's --iptables-sync-period). Default 30 000. */
@@ -69,7 +75,9 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
   const { client } = options;
   const onError = options.onError ?? (() => {});
   const readSysctl = options.readSysctl ?? procSysctl;
-  const applier = options.applier ?? createProxyApplier(options.chainPrefix !== undefined ? { chainPrefix: options.chainPrefix } : {});
+  const applier =
+    options.applier ??
+    createProxyApplier({ ...(options.chainPrefix !== undefined ? { chainPrefix: options.chainPrefix } : {}), ...(options.scope ? { scope: options.scope } : {}) });
   const syncPeriodMs = options.syncPeriodMs ?? 30_000;
   const planner: PlannerOptions = {
     clusterCIDR: options.clusterCIDR,

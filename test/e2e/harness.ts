@@ -12,7 +12,9 @@ import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CNI_CONFLIST_NAME, conflistBridge } from '../../src/containerd/cni.js';
 import { runtimePaths } from '../../src/containerd/paths.js';
+import { chainPrefixFor } from '../../src/cli/host-network.js';
 import { freeLocalPort } from '../../src/containerd/supervisor.js';
 import { testImages, type TestImages } from '../images/test-images.js';
 import { startOciRegistry, type OciRegistry } from '../registry/oci-registry.js';
@@ -112,6 +114,10 @@ export interface ClusterOptions {
   extraArgs?: string[];
   /** More registries.yaml mirrors (host → endpoints) besides docker.io's local mirror; read when the cluster starts. */
   mirrors?: Record<string, string[]>;
+  /** `--cluster-cidr`; default a random 10.1xx.0.0/16. */
+  clusterCidr?: string;
+  /** Runs on the fresh data dir before the server starts (e.g. to fill DATA_DIR/agent/images). */
+  beforeStart?: (dataDir: string) => Promise<void>;
 }
 
 /**
@@ -140,7 +146,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   writeFileSync(registriesYaml, `mirrors:\n  docker.io:\n    endpoint:\n      - "${registry.url}"\n${extraMirrors}`);
   const out = openSync(logFile, 'a');
   // A /16 of its own, so that two clusters on this machine never share a bridge subnet.
-  const cidr = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
+  const cidr = options.clusterCidr ?? `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
+  await options.beforeStart?.(dataDir);
   const args = [
     k1sBin,
     'server',
@@ -238,16 +245,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         if (problem) left.push(problem);
       }
       await registry.close();
+      const bridge = conflistBridge(existsSync(join(runtimePaths(dataDir).cniConfDir, CNI_CONFLIST_NAME)) ? readFileSync(join(runtimePaths(dataDir).cniConfDir, CNI_CONFLIST_NAME), 'utf8') : '');
       const killall = await run(process.execPath, [k1sBin, 'killall', '--data-dir', dataDir], { timeoutMs: 60_000 });
       if (killall.code !== 0) left.push(`k1s killall failed: ${killall.stderr}`);
       const socket = runtimePaths(dataDir).socket;
       for (const pid of shimPidsFor(socket)) left.push(`process ${pid} still uses ${socket}`);
       for (const m of mountsUnder(dataDir)) left.push(`mount ${m}`);
       for (const ns of netnsList()) if (!netnsBefore.has(ns)) left.push(`netns ${ns}`);
+      // This data dir's chains only (KUBE-* for /var/lib/k1s, K1Sxxxx-* otherwise): other servers may be running.
+      const prefix = chainPrefixFor(dataDir);
       for (const table of ['nat', 'filter']) {
         const saved = await run('iptables-save', ['-t', table], { timeoutMs: 10_000 });
-        for (const chain of saved.stdout.match(/^:KUBE-\S+/gm) ?? []) left.push(`iptables ${table} chain ${chain.slice(1)}`);
+        for (const chain of saved.stdout.match(new RegExp(`^:${prefix}-\\S+`, 'gm')) ?? []) left.push(`iptables ${table} chain ${chain.slice(1)}`);
       }
+      if (bridge !== undefined && existsSync(`/sys/class/net/${bridge}`)) left.push(`bridge ${bridge}`);
       if (left.length === 0) await rm(dataDir, { recursive: true, force: true });
       return left;
     },
