@@ -6,6 +6,7 @@ import { inspectImageArchive, openArchive, type ArchiveContents } from './image-
 import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME } from './oci-archive.js';
 import type { CriImage } from '../cri/types.js';
 import { runCtr, type CtrOptions } from './ctr.js';
+import { watchLayers } from './layer-progress.js';
 
 /**
  * Normalises an image reference the way CRI/docker do (distribution/reference ParseDockerRef):
@@ -189,8 +190,15 @@ export async function importImagesDetailed(endpointOrSocket: string, files: stri
       if (naming && naming.tagOnly.length > 0 && naming.fullNames.length === 0) {
         baseName = ['--base-name', normalizeRepository(options.repository ?? defaultRepositoryFor(file))];
       }
-      // A compressed archive reaches ctr decompressed on its stdin (ctr reads plain tars only).
-      const opened = contents.compression === 'none' ? undefined : openArchive(file, contents.compression);
+      // A compressed archive reaches ctr decompressed on its stdin (ctr reads plain tars only); so does any archive
+      // whose layers' progress is asked for (read here on their way to ctr).
+      const progress = options.onProgress;
+      const opened = contents.compression === 'none' && !progress ? undefined : openArchive(file, contents.compression);
+      if (opened && progress) {
+        void watchLayers(opened.stream, (p) =>
+          progress({ kind: 'layer', file, layer: p.layer, doneBytes: p.doneBytes, totalBytes: p.totalBytes, ...(contents.compression === 'none' ? { archiveDoneBytes: p.archiveDoneBytes } : {}) }),
+        );
+      }
       try {
         output = await runCtr(endpointOrSocket, ['images', 'import', '--snapshotter', 'overlayfs', ...baseName, opened ? '-' : file], { ...options, ...(opened ? { stdin: opened.stream } : {}) });
         await opened?.done;

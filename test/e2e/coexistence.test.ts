@@ -152,6 +152,12 @@ describe('two servers on one machine', { skip: e2eSkip, timeout: 240_000 }, () =
     const imp2 = await run(process.execPath, [k1sBin, 'images', 'import', '--data-dir', b!.dataDir, plain]);
     assert.equal(imp2.code, 0, imp2.stderr);
     assert.match(imp2.stdout, /^imported docker\.io\/library\/coexist-box:3 /m);
+    // Progress on stderr (not a terminal: plain lines): each archive, and each layer once it has passed.
+    const esc = (f: string) => f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    for (const [r, f] of [[imp, tagOnly], [imp, docker], [imp2, plain]] as const) {
+      assert.match(r.stderr, new RegExp(`^importing ${esc(f)} \\(\\S+\\)$`, 'm'));
+      assert.match(r.stderr, new RegExp(`^${esc(f)}: layer (sha256:[0-9a-f]{12}|[^/ ]+/layer\\.tar) \\S+$`, 'm'));
+    }
     console.log(`# figure: k1s images import of a 1 MB .tar.gz + .tar.zst: ${importMs} ms; of a plain tag-only .tar: ${Date.now() - t2} ms`);
 
     // The imported names are what CRI resolves: a pod runs them with imagePullPolicy Never.
