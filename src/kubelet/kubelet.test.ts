@@ -225,6 +225,29 @@ test('a restarted kubelet adopts running containers and never re-runs completed 
   }
 });
 
+test('a restarted kubelet starts the container its predecessor created but never started, as the same instance', async () => {
+  const env = await setup();
+  bind(env.api, makePod('half', ['a', 'b']));
+  await until('both running', () => podStatus(env.api, 'half')?.containerStatuses?.every((c) => c.state?.running));
+  await env.kubelet.stop();
+  // as if the kubelet had been killed between CreateContainer and StartContainer of b
+  const b = env.cri.latest('b')!;
+  b.state = 'CONTAINER_CREATED';
+  b.startedAt = 0;
+  const callsBefore = env.cri.calls.length;
+  const again = await setup({ api: env.api, cri: env.cri, root: env.root, clock: env.clock });
+  try {
+    await until('b running again', () => podStatus(env.api, 'half')?.containerStatuses?.find((c) => c.name === 'b')?.state?.running && env.cri.latest('b')?.state === 'CONTAINER_RUNNING');
+    const newCalls = env.cri.calls.slice(callsBefore).filter((c) => /^(RunPodSandbox|CreateContainer|StartContainer|StopContainer|RemoveContainer)/.test(c));
+    assert.deepEqual(newCalls, ['StartContainer b']);
+    const st = podStatus(env.api, 'half')?.containerStatuses?.find((c) => c.name === 'b');
+    assert.equal(st?.containerID, `containerd://${b.id}`);
+    assert.equal(st?.restartCount, 0);
+  } finally {
+    await again.kubelet.stop();
+  }
+});
+
 test('kubelet reports CreateContainerConfigError for a missing configmap and starts once it exists', async () => {
   const env = await setup();
   try {

@@ -73,6 +73,12 @@ export interface Cluster {
    * Resolves with how long the old process took to exit after SIGTERM, ms.
    */
   restart(): Promise<{ stopMs: number }>;
+  /**
+   * Kills the server with SIGKILL (no shutdown step runs: containerd, the shims and the SQLite file are left
+   * exactly as they were at that instant) and starts it again at once on the same data dir and port. Resolves
+   * with how long the new process took to be ready, ms.
+   */
+  crash(): Promise<{ readyMs: number }>;
   /** Pid of the running `k1s server` process (for /proc/<pid>/stat), or undefined when it is not running. */
   serverPid(): number | undefined;
   /** The test images the cluster's docker.io mirror serves (busybox is also imported at start). */
@@ -235,6 +241,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       spawnServer();
       await cluster.waitFor('the server to be ready again', async () => existsSync(join(dataDir, 'ready')), 120_000);
       return { stopMs };
+    },
+    async crash() {
+      const s = server;
+      if (!s || exited) throw new Error('k1s server is not running');
+      const done = new Promise((r) => s.once('exit', r));
+      s.kill('SIGKILL');
+      await done;
+      const t0 = Date.now();
+      spawnServer();
+      await cluster.waitFor('the server to be ready after SIGKILL', async () => existsSync(join(dataDir, 'ready')), 120_000);
+      return { readyMs: Date.now() - t0 };
     },
     serverPid: () => (server && !exited ? server.pid : undefined),
     async stop() {
