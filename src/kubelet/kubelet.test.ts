@@ -83,6 +83,30 @@ test('kubelet registers its node with Ready, addresses and the server port', asy
   }
 });
 
+test('kubelet reports the node NotReady within seconds while its runtime is down, and Ready again after', async () => {
+  const env = await setup();
+  const ready = () => env.api.find<Node>('nodes', '', 'node1')?.status?.conditions?.find((c) => c.type === 'Ready');
+  try {
+    bind(env.api, makePod('stays', ['a']));
+    await until('running', () => podStatus(env.api, 'stays')?.containerStatuses?.[0]?.state?.running);
+    const id = podStatus(env.api, 'stays')?.containerStatuses?.[0]?.containerID;
+    await until('Ready', () => ready()?.status === 'True');
+    env.cri.down = true;
+    const notReady = await until('NotReady', () => (ready()?.status === 'False' ? ready() : undefined), 3_000);
+    assert.equal(notReady.reason, 'KubeletNotReady');
+    assert.equal(notReady.message, 'container runtime is down');
+    env.cri.down = false;
+    const back = await until('Ready again', () => (ready()?.status === 'True' ? ready() : undefined), 3_000);
+    assert.equal(back.reason, 'KubeletReady');
+    assert.equal(back.message, 'kubelet is posting ready status');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(podStatus(env.api, 'stays')?.containerStatuses?.[0]?.containerID, id);
+    assert.equal(env.cri.calls.filter((c) => c.startsWith('CreateContainer')).length, 1);
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
 test('kubelet runs a pod to Running and records Pulled, Created and Started events', async () => {
   const env = await setup();
   try {
@@ -307,6 +331,23 @@ test('kubelet probes readiness and restarts a container whose liveness probe fai
     const killing = [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'Killing').map((e) => e.message);
     assert.ok(killing.includes('Container a failed liveness probe, will be restarted'), killing.join());
     assert.ok(unhealthy().includes('Liveness probe failed: nope'));
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
+test('kubelet retries a failed RunPodSandbox with the next attempt number and records FailedCreatePodSandBox', async () => {
+  const env = await setup();
+  const reserved = 'failed to reserve sandbox name "retry_default_x_0": name "retry_default_x_0" is reserved for "4f2c"';
+  env.cri.failRunSandbox = reserved;
+  try {
+    bind(env.api, makePod('retry', ['a']));
+    await until('first attempt', () => env.cri.calls.includes('RunPodSandbox retry'));
+    env.cri.failRunSandbox = undefined;
+    await until('running', () => podStatus(env.api, 'retry')?.containerStatuses?.[0]?.state?.running, 5_000);
+    assert.deepEqual([...env.cri.sandboxes.values()].map((sb) => sb.config.metadata.attempt), [1]);
+    const events = [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'FailedCreatePodSandBox');
+    assert.deepEqual(events.map((e) => [e.type, e.message]), [['Warning', `Failed to create pod sandbox: ${reserved}`]]);
   } finally {
     await env.kubelet.stop();
   }

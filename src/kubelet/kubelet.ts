@@ -19,6 +19,7 @@ import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { hostCapacity, startNodeStatus } from './nodestatus/node-status.js';
 import { podDir, type KubeletPaths } from './paths.js';
 import { startPleg } from './pleg/pleg.js';
+import { RuntimeState, startRuntimeChecks } from './runtime-state.js';
 import { KubeletPodSyncer } from './pod-sync.js';
 import { PodWorkers } from './pod-workers/pod-workers.js';
 import { ProberManager } from './prober/prober-manager.js';
@@ -26,6 +27,7 @@ import { startKubeletServer } from './server/server.js';
 import { resourceMetricsText } from './stats/provider.js';
 import { StatusManager } from './status/status-manager.js';
 import { realClock, realTimers, type Clock, type Timers } from './util/clock.js';
+import { dedupingLog } from './util/log-dedup.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 
 /** Options of {@link startKubelet}. */
@@ -104,7 +106,8 @@ function apiObjects(client: ApiClient): ObjectSource {
  */
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const clock = options.clock ?? realClock;
-  const log = options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`));
+  // A dead runtime fails every relist, status check and sync: each distinct line prints once a minute, with a count.
+  const log = dedupingLog(options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`)), { timers: realTimers });
   const nodeIP = options.nodeIP ?? '127.0.0.1';
   const paths: KubeletPaths = { rootDir: options.rootDir, podLogsDir: options.podLogsDir };
   const { client, runtime } = options;
@@ -134,6 +137,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     crashBackoff: new Backoff(clock),
     reasons: new ReasonCache(),
     probes: prober,
+    failedSandboxAttempts: new Map(),
     log,
   };
   const statusManager = new StatusManager(client, log);
@@ -175,6 +179,26 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     resourceMetrics: () => resourceMetricsText({ runtime, nodeName: options.nodeName, clock }),
     log,
   });
+  // Runtime health (runtime.go) on the wall clock: whether the runtime answers is real time, whatever `clock` says.
+  const runtimeState = new RuntimeState({ clock: realClock });
+  const pleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log });
+  runtimeState.addHealthCheck({ name: 'PLEG', check: () => pleg.healthy() });
+  const runtimeChecks = startRuntimeChecks({ runtime, state: runtimeState, log });
+  await Promise.all([runtimeChecks.first, pleg.first]);
+  let downSince = runtimeState.runtimeUnavailable() ? Date.now() : 0;
+  runtimeState.onChange(() => {
+    nodeStatus.syncNow();
+    const unavailable = runtimeState.runtimeUnavailable();
+    if (unavailable && downSince === 0) {
+      downSince = Date.now();
+      log(`container runtime is down: node NotReady, pod syncs wait for it`);
+    } else if (!unavailable && downSince !== 0) {
+      log(`container runtime is up again after ${Date.now() - downSince} ms: syncing every pod`);
+      downSince = 0;
+      // Pods whose syncs failed meanwhile are in back-off: reconcile them all now (adopt or restart per restartPolicy).
+      workers.syncAll();
+    }
+  });
   const nodeStatus = startNodeStatus({
     client,
     runtime,
@@ -182,6 +206,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     nodeIP,
     kubeletPort: server.port,
     clock,
+    runtimeState,
     ...(options.nodeStatusPeriodMs !== undefined ? { periodMs: options.nodeStatusPeriodMs } : {}),
     log,
   });
@@ -241,13 +266,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       void cleanupOrphans().catch((err: unknown) => log(`cleanup: ${(err as Error).message}`));
     },
   });
-  const stopPleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log });
 
   return {
     port: server.port,
     async stop() {
       abort.abort();
-      stopPleg();
+      pleg.stop();
+      runtimeChecks.stop();
       workers.stop();
       prober.stop();
       nodeStatus.stop();
@@ -256,6 +281,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       await serviceWatch?.done;
       await server.close();
       await recorder.flush();
+      log.flush();
     },
   };
 }

@@ -178,6 +178,7 @@ export class KubeletPodSyncer implements PodSyncer {
     await this.d.volumes.tearDownPod(uid);
     await rm(podLogDir(ctx.paths, pod), { recursive: true, force: true });
     ctx.reasons.clearPod(uid);
+    ctx.failedSandboxAttempts?.delete(uid);
     this.d.prober?.forget(uid);
     ctx.crashBackoff.resetPrefix(`${pod.metadata.name}_${pod.metadata.namespace}_${uid}_`);
     if (!removedFromApi) await this.d.statusManager.deletePod(pod);

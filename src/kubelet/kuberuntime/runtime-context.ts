@@ -29,6 +29,11 @@ export interface RuntimeContext {
   crashBackoff: Backoff;
   reasons: ReasonCache;
   probes: ProbeResults;
+  /**
+   * Per pod uid, the attempt of the last RunPodSandbox that failed: the next try uses a higher one even when the
+   * failed attempt left nothing to list (containerd may still hold its name: "name ... is reserved for ...").
+   */
+  failedSandboxAttempts?: Map<string, number>;
   log(message: string): void;
 }
 

@@ -11,6 +11,7 @@ import { startContainer, StartError } from './container-start.js';
 import type { EnvFacts } from './env.js';
 import { errorText, formatPod, type RuntimeContext } from './runtime-context.js';
 import type { RuntimePodStatus } from './runtime-pod.js';
+import { POD_UID_LABEL } from './labels.js';
 import { generatePodSandboxConfig, writeEtcHosts } from './sandbox-config.js';
 
 /** Outcome of one sync: the plan, start failures, and when the worker should sync again (ms, 0 = normal resync; set at the end of a crash-loop window). */
@@ -29,6 +30,25 @@ async function pruneInstances(ctx: RuntimeContext, status: RuntimePodStatus, nam
     const n = (seen.get(c.name) ?? 0) + 1;
     seen.set(c.name, n);
     if (n > keep && c.state === 'exited') await ctx.runtime.removeContainer(c.id).catch(() => undefined);
+  }
+}
+
+/**
+ * After a failed RunPodSandbox: stops and removes whatever that attempt left in the runtime (a sandbox the
+ * runtime created before failing, or one whose status could not be read), so the retry starts clean.
+ * Errors are ignored: the next sync's plan sees what is left.
+ */
+async function removeFailedSandboxes(ctx: RuntimeContext, uid: string, attempt: number, createdId: string): Promise<void> {
+  try {
+    const leftovers = (await ctx.runtime.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } })).filter(
+      (sb) => sb.id === createdId || ((sb.metadata?.attempt ?? 0) === attempt && sb.state !== 'SANDBOX_READY'),
+    );
+    for (const sb of leftovers) {
+      await ctx.runtime.stopPodSandbox(sb.id).catch(() => undefined);
+      await ctx.runtime.removePodSandbox(sb.id).catch(() => undefined);
+    }
+  } catch {
+    // the runtime is unreachable: nothing to clean now
   }
 }
 
@@ -87,19 +107,25 @@ export async function syncPod(
       return result;
     }
   }
-  const sandboxConfig: PodSandboxConfig = generatePodSandboxConfig(pod, actions.attempt, ctx.paths, dnsConfig);
+  const uid = pod.metadata.uid ?? '';
+  const failedAttempt = ctx.failedSandboxAttempts?.get(uid);
+  const attempt = actions.createSandbox && failedAttempt !== undefined ? Math.max(actions.attempt, failedAttempt + 1) : actions.attempt;
+  const sandboxConfig: PodSandboxConfig = generatePodSandboxConfig(pod, attempt, ctx.paths, dnsConfig);
   if (actions.createSandbox) {
     await mkdir(podLogDir(ctx.paths, pod), { recursive: true });
     try {
       sandboxId = await ctx.runtime.runPodSandbox(sandboxConfig);
+      ctx.failedSandboxAttempts?.delete(uid);
       const sb = await ctx.runtime.podSandboxStatus(sandboxId);
       const ip = sb.network?.ip ?? '';
       podIPs = ip ? [ip, ...(sb.network?.additionalIps ?? []).map((x) => x.ip).filter((x) => x)] : [];
     } catch (err) {
       const msg = errorText(err);
       ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
-      ctx.log(`create sandbox for ${formatPod(pod)}: ${msg}`);
+      ctx.log(`create sandbox for ${formatPod(pod)} (attempt ${attempt}): ${msg}`);
       result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
+      ctx.failedSandboxAttempts?.set(uid, attempt);
+      await removeFailedSandboxes(ctx, uid, attempt, sandboxId === actions.sandboxId ? '' : sandboxId);
       return result;
     }
   }

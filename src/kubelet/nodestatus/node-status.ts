@@ -7,6 +7,7 @@ import type { Node, NodeCondition } from '../../api/types.js';
 import { KUBERNETES_VERSION } from '../../api/version.js';
 import type { ApiClient } from '../../client/types.js';
 import type { RuntimeService } from '../../cri/types.js';
+import type { RuntimeState } from '../runtime-state.js';
 import { rfc3339, type Clock } from '../util/clock.js';
 
 /** Version string the kubelet reports. */
@@ -23,6 +24,11 @@ export interface NodeStatusOptions {
   clock: Clock;
   /** Heartbeat period, ms (default 10 s). */
   periodMs?: number;
+  /**
+   * The kubelet's runtime health (runtime.go): its errors make Ready False with reason KubeletNotReady. Absent:
+   * the runtime is asked directly on each heartbeat (Status conditions; a failed call = `container runtime is down`).
+   */
+  runtimeState?: RuntimeState;
   log?: (msg: string) => void;
 }
 
@@ -61,21 +67,31 @@ export function hostCapacity(): Record<string, string> {
  */
 export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status'] | undefined): Promise<NonNullable<Node['status']>> {
   const now = rfc3339(opts.clock.now());
-  let runtimeVersion = '';
+  // The last known version stays while the runtime does not answer (upstream would print "Unknown").
+  let runtimeVersion = old?.nodeInfo?.containerRuntimeVersion ?? '';
   let ready = true;
   let message = 'kubelet is posting ready status';
   try {
     const v = await opts.runtime.version();
     runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
-    const st = await opts.runtime.status();
-    const bad = st.conditions.filter((c) => !c.status);
-    if (bad.length) {
-      ready = false;
-      message = `container runtime not ready: ${bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ')}`;
+    if (!opts.runtimeState) {
+      const st = await opts.runtime.status();
+      const bad = st.conditions.filter((c) => !c.status);
+      if (bad.length) {
+        ready = false;
+        message = `container runtime not ready: ${bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ')}`;
+      }
     }
   } catch (err) {
+    if (!opts.runtimeState) {
+      ready = false;
+      message = `container runtime is down: ${(err as Error).message}`;
+    }
+  }
+  const notReady = opts.runtimeState?.notReadyMessage();
+  if (notReady !== undefined) {
     ready = false;
-    message = `container runtime is down: ${(err as Error).message}`;
+    message = notReady;
   }
   const cond = (type: string, status: boolean, reason: string, msg: string): NodeCondition => {
     const prev = old?.conditions?.find((c) => c.type === type);
@@ -159,24 +175,48 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
   }
 }
 
-/** Registers the node and heartbeats every `periodMs`; returns a stop function. Errors are logged. */
-export function startNodeStatus(opts: NodeStatusOptions): { stop(): void; first: Promise<void> } {
+/**
+ * Registers the node and heartbeats every `periodMs`; `syncNow()` posts at once (the kubelet calls it when the
+ * runtime's health changes, so Ready follows within a second instead of the next heartbeat). Errors are logged.
+ */
+export function startNodeStatus(opts: NodeStatusOptions): { stop(): void; first: Promise<void>; syncNow(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
   const tick = async (): Promise<void> => {
+    clearTimeout(timer);
     try {
       await syncNodeStatus(opts);
     } catch (err) {
       opts.log?.(`node status: ${(err as Error).message}`);
     }
     if (!stopped) {
-      timer = setTimeout(() => void tick(), opts.periodMs ?? 10_000);
+      timer = setTimeout(() => void run(), opts.periodMs ?? 10_000);
       timer.unref?.();
     }
   };
-  const first = tick();
+  /** One sync at a time; a request during a sync runs one more right after it. */
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = tick().finally(() => {
+      running = undefined;
+      if (again && !stopped) {
+        again = false;
+        void run();
+      }
+    });
+    return running;
+  };
+  const first = run();
   return {
     first,
+    syncNow() {
+      if (!stopped) void run();
+    },
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -1,7 +1,9 @@
 // The generic PLEG: relists CRI sandboxes and containers every period and reports pods whose runtime state changed.
 
+import { goDuration } from '../../api/duration.js';
 import type { RuntimeService } from '../../cri/types.js';
 import { POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { realClock, type Clock } from '../util/clock.js';
 
 /** Options of {@link startPleg}. */
 export interface PlegOptions {
@@ -10,7 +12,24 @@ export interface PlegOptions {
   onPodChanged(uid: string): void;
   /** Relist period, ms (upstream 1 s). */
   periodMs?: number;
+  /** Unhealthy when the last successful relist is older than this, ms (upstream RelistThreshold, 3 min). */
+  relistThresholdMs?: number;
+  /** Called after every successful relist (the runtime answered). */
+  onRelisted?: () => void;
+  clock?: Clock;
   log?: (msg: string) => void;
+}
+
+/** A running PLEG. */
+export interface Pleg {
+  /** Resolves after the first relist attempt (successful or not). */
+  first: Promise<void>;
+  /**
+   * GenericPLEG.Healthy: undefined when the last successful relist is within the threshold, else why not:
+   * `pleg has yet to be successful` or `pleg was last seen active 3m5.2s ago; threshold is 3m0s`.
+   */
+  healthy(): string | undefined;
+  stop(): void;
 }
 
 /**
@@ -41,24 +60,38 @@ export async function relist(runtime: RuntimeService): Promise<Map<string, strin
   return out;
 }
 
-/** Starts relisting; returns a stop function. Errors are logged and the next relist tries again. */
-export function startPleg(options: PlegOptions): () => void {
+/** Starts relisting every period; errors are logged and the next relist tries again. */
+export function startPleg(options: PlegOptions): Pleg {
+  const clock = options.clock ?? realClock;
+  const thresholdMs = options.relistThresholdMs ?? 180_000;
   let prev = new Map<string, string>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let lastRelist = 0;
   const tick = async (): Promise<void> => {
     try {
       const next = await relist(options.runtime);
+      lastRelist = clock.now();
       for (const uid of diffFingerprints(prev, next)) options.onPodChanged(uid);
       prev = next;
+      options.onRelisted?.();
     } catch (err) {
       options.log?.(`PLEG relist: ${(err as Error).message}`);
     }
     if (!stopped) timer = setTimeout(() => void tick(), options.periodMs ?? 1000);
   };
-  void tick();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+  const first = tick();
+  return {
+    first,
+    healthy() {
+      if (lastRelist === 0) return 'pleg has yet to be successful';
+      const elapsed = clock.now() - lastRelist;
+      if (elapsed > thresholdMs) return `pleg was last seen active ${goDuration(elapsed / 1000)} ago; threshold is ${goDuration(thresholdMs / 1000)}`;
+      return undefined;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }

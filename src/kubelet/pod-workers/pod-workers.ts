@@ -122,6 +122,17 @@ export class PodWorkers {
     this.kick(uid);
   }
 
+  /**
+   * Syncs every pod now, ending error back-offs (the kubelet calls it when its container runtime is back: the
+   * syncs that failed meanwhile were no fault of the pods).
+   */
+  syncAll(): void {
+    for (const [uid, w] of this.workers) {
+      w.backOffUntil = 0;
+      this.kick(uid);
+    }
+  }
+
   /** Until when (ms since the epoch) pod `uid` is in error back-off; 0 when it is not. */
   backOffUntil(uid: string): number {
     const w = this.workers.get(uid);

@@ -84,6 +84,8 @@ export class FakeRuntime implements RuntimeService, ImageService {
   private streaming: FakeStreamingServer | undefined;
   stopExitCode = 137;
   failRunSandbox: string | undefined;
+  /** While true, Version, Status and the List calls fail as a dead containerd's socket does (gRPC UNAVAILABLE). */
+  down = false;
   private seq = 0;
   private tick = 0;
 
@@ -130,7 +132,12 @@ export class FakeRuntime implements RuntimeService, ImageService {
     appendFileSync(c.logPath, `${new Date(this.clock.now()).toISOString().replace('Z', '000000Z')} ${stream} ${partial ? 'P' : 'F'} ${text}\n`);
   }
 
+  private assertUp(): void {
+    if (this.down) throw Object.assign(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED'), { code: 14, details: 'No connection established. Last error: connect ECONNREFUSED' });
+  }
+
   async version() {
+    this.assertUp();
     return { version: '0.1.0', runtimeName: 'containerd', runtimeVersion: '1.6.20', runtimeApiVersion: 'v1' };
   }
 
@@ -172,6 +179,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
+    this.assertUp();
     return [...this.sandboxes.values()]
       .filter((s) => matches(s.config.labels ?? {}, filter?.labelSelector))
       .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: '' }));
@@ -217,6 +225,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async listContainers(filter?: ContainerFilter): Promise<CriContainer[]> {
+    this.assertUp();
     return [...this.containers.values()]
       .filter((c) => matches(c.config.labels ?? {}, filter?.labelSelector) && (!filter?.podSandboxId || c.sandboxId === filter.podSandboxId))
       .map((c) => ({
@@ -330,6 +339,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async status() {
+    this.assertUp();
     return { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] };
   }
 
