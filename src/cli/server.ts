@@ -179,7 +179,19 @@ export async function runServer(argv: string[]): Promise<void> {
       stops.push(() => dns.stop(), 'cluster DNS', 1_000);
       clusterDNS.push(flags.clusterDns);
     }
-    await waitForCri(endpoint);
+    if (flags.containerRuntimeEndpoint) {
+      // An external runtime is not ours to start: wait for it as long as it takes, as the kubelet does.
+      for (let waited = 0; ; waited++) {
+        try {
+          await waitForCri(endpoint, { timeoutMs: 30_000 });
+          break;
+        } catch (err) {
+          if (waited === 0) log.warn(`waiting for the container runtime at ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    } else {
+      await waitForCri(endpoint);
+    }
     const cri = createCriClient(endpoint);
     stops.push(() => cri.close(), 'CRI client', 1_000);
     const tPause = Date.now();

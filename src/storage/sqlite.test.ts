@@ -40,6 +40,12 @@ describe('SqliteStore', () => {
     s2.close();
   });
 
+  it('a file store journals in WAL mode and syncs every commit (synchronous FULL)', () => {
+    const s = new SqliteStore(join(dir, 'durability.db'), { compactIntervalMs: 0 });
+    assert.deepEqual(s.durability(), { journalMode: 'wal', synchronous: 2 });
+    s.close();
+  });
+
   it('a process killed without close keeps committed writes', async () => {
     const path = join(dir, 'crash.db');
     const { spawnSync } = await import('node:child_process');

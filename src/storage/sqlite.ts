@@ -1,5 +1,6 @@
 /**
- * SqliteStore: the embedded Store, a kine-like append-only revision log in one SQLite file (WAL mode).
+ * SqliteStore: the embedded Store, a kine-like append-only revision log in one SQLite file (WAL mode,
+ * synchronous=FULL: an acknowledged write is on disk).
  *
  * Every write appends a row whose AUTOINCREMENT id is the new global revision (= resourceVersion).
  * The latest row of a key is its current state; a row with `deleted = 1` is a tombstone carrying the
@@ -87,7 +88,11 @@ export class SqliteStore implements Store {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    // FULL: each commit is fsynced before the write is acknowledged, so a write the API answered survives a
+    // power loss or kernel crash as well as a kill -9 (NORMAL in WAL mode survives a process kill but may drop the
+    // last commits on power loss, and a client that saw them acknowledged would then act on lost state). etcd
+    // fsyncs every commit too; kine leaves SQLite's default, FULL. Cost measured here: ~0.33 ms a write vs 0.08.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.keep = options.keepRevisions ?? 10000;
@@ -116,6 +121,14 @@ export class SqliteStore implements Store {
 
   currentRevision(): number {
     return this.revision;
+  }
+
+  /** The connection's durability settings (`journal_mode`, `synchronous`: 2 = FULL). */
+  durability(): { journalMode: string; synchronous: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+    };
   }
 
   /** Oldest revision a watch may start from (revisions at or below it may have been compacted). */
