@@ -71,8 +71,17 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
   let runtimeVersion = old?.nodeInfo?.containerRuntimeVersion ?? '';
   let ready = true;
   let message = 'kubelet is posting ready status';
+  // The verdict as it stands when the update starts: a call to a dead runtime may hang until it is back.
+  const notReady = opts.runtimeState?.notReadyMessage();
   try {
-    const v = await opts.runtime.version();
+    if (opts.runtimeState?.runtimeUnavailable()) throw new Error('container runtime is down');
+    let deadline: NodeJS.Timeout | undefined;
+    const v = await Promise.race([
+      opts.runtime.version(),
+      new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new Error('Version: no answer within 2s')), 2_000);
+      }),
+    ]).finally(() => clearTimeout(deadline));
     runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
     if (!opts.runtimeState) {
       const st = await opts.runtime.status();
@@ -88,7 +97,6 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
       message = `container runtime is down: ${(err as Error).message}`;
     }
   }
-  const notReady = opts.runtimeState?.notReadyMessage();
   if (notReady !== undefined) {
     ready = false;
     message = notReady;
