@@ -249,7 +249,7 @@ test('a restarted kubelet adopts running containers and never re-runs completed 
   }
 });
 
-test('a restarted kubelet starts the container its predecessor created but never started, as the same instance', async () => {
+test('a restarted kubelet replaces the container its predecessor created but never started, without counting a restart', async () => {
   const env = await setup();
   bind(env.api, makePod('half', ['a', 'b']));
   await until('both running', () => podStatus(env.api, 'half')?.containerStatuses?.every((c) => c.state?.running));
@@ -263,10 +263,11 @@ test('a restarted kubelet starts the container its predecessor created but never
   try {
     await until('b running again', () => podStatus(env.api, 'half')?.containerStatuses?.find((c) => c.name === 'b')?.state?.running && env.cri.latest('b')?.state === 'CONTAINER_RUNNING');
     const newCalls = env.cri.calls.slice(callsBefore).filter((c) => /^(RunPodSandbox|CreateContainer|StartContainer|StopContainer|RemoveContainer)/.test(c));
-    assert.deepEqual(newCalls, ['StartContainer b']);
+    assert.deepEqual(newCalls, ['RemoveContainer b', 'CreateContainer b', 'StartContainer b']);
     const st = podStatus(env.api, 'half')?.containerStatuses?.find((c) => c.name === 'b');
-    assert.equal(st?.containerID, `containerd://${b.id}`);
+    assert.equal(st?.containerID, `containerd://${env.cri.latest('b')!.id}`);
     assert.equal(st?.restartCount, 0);
+    assert.equal(env.cri.latest('b')!.config.metadata.attempt, 0);
   } finally {
     await again.kubelet.stop();
   }

@@ -78,15 +78,15 @@ function doBackOff(ctx: RuntimeContext, spec: StartSpec): void {
 
 /**
  * True when `instance` is a created, never started instance of `spec.container` in the current sandbox with
- * the current spec hash: startContainer starts it instead of creating another.
+ * the current spec hash: startContainer replaces it without counting a restart.
  */
 export function isUnstartedInstance(instance: RuntimeContainerStatus, spec: Pick<StartSpec, 'container' | 'sandboxId'>): boolean {
   return instance.state === 'created' && instance.startedAt === 0 && instance.podSandboxId === spec.sandboxId && instance.hash === hashContainer(spec.container);
 }
 
 /**
- * Starts a new instance of `spec.container` (or the instance a previous sync created and never started, see
- * isUnstartedInstance). Records the outcome in the reason cache (cleared on success)
+ * Starts a new instance of `spec.container` (at the same restartCount when it replaces an instance a previous
+ * sync created and never started, see isUnstartedInstance). Records the outcome in the reason cache (cleared on success)
  * and emits Created/Started/Failed events. Throws StartError on any failure.
  */
 export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Promise<string> {
@@ -114,46 +114,44 @@ export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Prom
   }
 
   const prev = spec.status.containers.find((c) => c.name === container.name);
-  let id: string;
-  if (prev && isUnstartedInstance(prev, spec)) {
-    // Created for this sandbox and this spec but never started: a kubelet killed between CreateContainer and
-    // StartContainer (or a runtime that died in between) left it. It never ran, so starting it is no restart:
-    // its restartCount (the attempt in its name) stays, and no second instance is created beside it.
-    id = prev.id;
-  } else {
-    const restartCount = prev ? prev.restartCount + 1 : await restartCountFromLogs(ctx, pod, container.name);
-    if (prev && prev.state === 'created') await ctx.runtime.removeContainer(prev.id).catch(() => undefined);
+  // An instance created for this sandbox and spec but never started (the kubelet was killed between
+  // CreateContainer and StartContainer, or the runtime died in between) never ran: it is replaced at the same
+  // restartCount, not counted as a restart. It is not started as it is: a containerd restarted since has lost
+  // its IO pipes ("failed to start io pipe copy"). Upstream counts it as a restart (ShouldContainerBeRestarted).
+  const unstarted = prev !== undefined && isUnstartedInstance(prev, spec);
+  const restartCount = !prev ? await restartCountFromLogs(ctx, pod, container.name) : unstarted ? prev.restartCount : prev.restartCount + 1;
+  if (prev && prev.state === 'created') await ctx.runtime.removeContainer(prev.id).catch(() => undefined);
 
-    let config;
-    try {
-      const imageUser = await ctx.images.imageUser(imageRef);
-      config = await generateContainerConfig({
-        imageUser,
-        pod,
-        container,
-        restartCount,
-        imageRef,
-        volumes: spec.volumes,
-        objects: ctx.objects,
-        facts: spec.facts,
-        paths: ctx.paths,
-        ...(ctx.services ? { services: ctx.services } : {}),
-      });
-    } catch (err) {
-      const msg = errorText(err);
-      ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
-      throw fail('CreateContainerConfigError', msg);
-    }
-
-    try {
-      id = await ctx.runtime.createContainer(spec.sandboxId, config, spec.sandboxConfig);
-    } catch (err) {
-      const msg = errorText(err);
-      ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
-      throw fail('CreateContainerError', msg);
-    }
-    ctx.recorder.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, fieldPath);
+  let config;
+  try {
+    const imageUser = await ctx.images.imageUser(imageRef);
+    config = await generateContainerConfig({
+      imageUser,
+      pod,
+      container,
+      restartCount,
+      imageRef,
+      volumes: spec.volumes,
+      objects: ctx.objects,
+      facts: spec.facts,
+      paths: ctx.paths,
+      ...(ctx.services ? { services: ctx.services } : {}),
+    });
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('CreateContainerConfigError', msg);
   }
+
+  let id: string;
+  try {
+    id = await ctx.runtime.createContainer(spec.sandboxId, config, spec.sandboxConfig);
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('CreateContainerError', msg);
+  }
+  ctx.recorder.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, fieldPath);
 
   try {
     await ctx.runtime.startContainer(id);
