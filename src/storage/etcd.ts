@@ -41,6 +41,7 @@ export interface EtcdStoreOptions {
   compactIntervalMs?: number;
   /** Revisions `compact()` keeps when called without an argument (default 1000). */
   keepRevisions?: number;
+  /** Client TLS for https:// members; without it they are verified against the system roots. */
   tls?: EtcdTls;
   /** Milliseconds a call may take before it fails (default 10000). */
   timeoutMs?: number;
@@ -123,11 +124,13 @@ export class EtcdStore implements Store {
    */
   static async connect(hosts: string[], options: EtcdStoreOptions = {}): Promise<EtcdStore> {
     const clientOptions: IOptions = { hosts, dialTimeout: options.timeoutMs ?? 10_000 };
-    if (options.tls) {
+    const tls = options.tls;
+    if (tls && (tls.caPem || tls.certPem || tls.keyPem)) {
+      // No CA file = the system roots (grpc createSsl without a root certificate), as for https:// without files.
       clientOptions.credentials = {
-        rootCertificate: options.tls.caPem ?? Buffer.alloc(0),
-        ...(options.tls.keyPem ? { privateKey: options.tls.keyPem } : {}),
-        ...(options.tls.certPem ? { certChain: options.tls.certPem } : {}),
+        rootCertificate: tls.caPem as Buffer,
+        ...(tls.keyPem ? { privateKey: tls.keyPem } : {}),
+        ...(tls.certPem ? { certChain: tls.certPem } : {}),
       };
     }
     const store = new EtcdStore(new Etcd3(clientOptions), options);
