@@ -147,6 +147,36 @@ describe('API server over HTTP', () => {
     assert.match(ev.object.message, /^too old resource version: 1 \(\d+\)$/);
   });
 
+  it('lists at an exact or continued resourceVersion read that revision; compacted ones are 410 Expired like kube-apiserver', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const names = (l: { items: { metadata: { name: string } }[] }): string[] => l.items.map((i) => i.metadata.name);
+    for (let i = 0; i < 3; i++) await call(t, 'POST', path, { metadata: { name: `exact-${i}`, labels: { exact: 'y' } } });
+    const p1 = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2`)).json() as { items: { metadata: { name: string } }[]; metadata: { continue: string; resourceVersion: string } };
+    const rv = p1.metadata.resourceVersion;
+    await call(t, 'POST', path, { metadata: { name: 'exact-3', labels: { exact: 'y' } } });
+    const then = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&resourceVersion=${rv}&resourceVersionMatch=Exact`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(then), then.metadata.resourceVersion], [['exact-0', 'exact-1', 'exact-2'], rv]);
+    const p2 = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(p1.metadata.continue)}`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(p2), p2.metadata.resourceVersion], [['exact-2'], rv]);
+
+    const future = await call(t, 'GET', `${path}?resourceVersion=${t.store.currentRevision() + 1000}&resourceVersionMatch=Exact`);
+    assert.deepEqual([future.code, future.json()['reason'], future.json()['message']], [504, 'Timeout', `Timeout: Too large resource version: ${t.store.currentRevision() + 1000}, current: ${t.store.currentRevision()}`]);
+
+    await t.store.compact(0);
+    const exact = await call(t, 'GET', `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`);
+    assert.deepEqual([exact.code, exact.json()['reason'], exact.json()['message']], [410, 'Expired', 'The resourceVersion for the provided list is too old.']);
+    const legacy = await call(t, 'GET', `${path}?resourceVersion=${rv}&limit=2`);
+    assert.equal(legacy.code, 410);
+    const cont = await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(p1.metadata.continue)}`);
+    const status = cont.json() as { code: number; reason: string; message: string; metadata: { continue: string } };
+    assert.deepEqual([status.code, status.reason], [410, 'Expired']);
+    assert.match(status.message, /^The provided continue parameter is too old to display a consistent list result\. .* or use the continue token in this response to retrieve the remainder of the results\./);
+    const rest = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(status.metadata.continue)}`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(rest), rest.metadata.resourceVersion], [['exact-2', 'exact-3'], String(t.store.currentRevision())]);
+    const notOlder = await call(t, 'GET', `${path}?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`);
+    assert.equal(notOlder.code, 200);
+  });
+
   it('a watch with a label selector sees an object leave as DELETED', async () => {
     const c = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'sel', labels: { w: 'on' } } });
     const rv = (c.json()['metadata'] as { resourceVersion: string }).resourceVersion;
