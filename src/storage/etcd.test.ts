@@ -62,12 +62,19 @@ describe('EtcdStore', () => {
     t.after(() => s.close());
     const first = await s.create('/registry/configmaps/default/a', cm('a'));
     for (let i = 0; i < 3; i++) await s.update('/registry/configmaps/default/a', cm('a', String(i)));
+    const ac = new AbortController();
+    t.after(() => ac.abort());
+    const live = s.watch('/registry/', s.currentRevision(), ac.signal)[Symbol.asyncIterator]();
+    const next = live.next();
     const other = await EtcdStore.connect([etcd.endpoint], { keyPrefix: `/other${n}`, compactIntervalMs: 0 });
     await other.compact(0);
     other.close();
-    const ac = new AbortController();
     await assert.rejects(s.watch('/registry/', first.modRevision - 1, ac.signal)[Symbol.asyncIterator]().next(), { code: 'StoreCompacted' });
     await assert.rejects(s.list('/registry/', { revision: first.modRevision }), { code: 'StoreCompacted' });
+    // The failed watch shares the client's stream with the live one, which keeps delivering.
+    await s.create('/registry/configmaps/default/after', cm('after'));
+    const ev = await next;
+    assert.deepEqual([ev.value?.type, ev.value?.key], ['ADDED', '/registry/configmaps/default/after']);
   });
 
   it('the compactor compacts to the revision it saw one interval earlier', async () => {

@@ -363,6 +363,9 @@ export class EtcdStore implements Store {
         }
       });
       w.on('error', (err: Error) => {
+        // The client has dropped a watcher it reports an error for: cancelling it again would make etcd answer
+        // for a watch id the client no longer knows, which the client throws on ("Failed to find watcher").
+        watcher = undefined;
         // etcd cancels a watch whose start revision is compacted; the client drops compact_revision and the
         // (empty) reason, so the compacted revision is read back from compact_rev_key.
         if (!/^Watcher canceled: (.*compacted.*)?$/.test(err.message)) {
