@@ -138,7 +138,7 @@ describe('API server over HTTP', () => {
 
   it('watch from a compacted resourceVersion sends a 410 ERROR event', async () => {
     for (let i = 0; i < 5; i++) await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `w-${i}` } });
-    t.store.compact(2);
+    await t.store.compact(2);
     const r = await call(t, 'GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1');
     const ev = JSON.parse(r.body.trim().split('\n')[0] ?? '{}') as { type: string; object: { code: number; reason: string; message: string } };
     assert.equal(ev.type, 'ERROR');

@@ -125,7 +125,8 @@ export class SqliteStore implements Store {
     };
     const interval = options.compactIntervalMs ?? 300000;
     if (interval > 0) {
-      this.timer = setInterval(() => void this.compact(), interval);
+      // A failed compaction (a busy file) is retried at the next tick.
+      this.timer = setInterval(() => void this.compact().catch(() => undefined), interval);
       this.timer.unref();
     }
   }
@@ -212,28 +213,33 @@ export class SqliteStore implements Store {
    * compactor, `pkg/drivers/generic` compactSQL): in batches of 1000 revisions, deletes every row a later
    * row at or below the target superseded, and every tombstone at or below it; then frees the pages
    * (`incremental_vacuum`) and truncates the WAL. Watches from, and lists at, older revisions then fail
-   * with StoreCompactedError. The work is synchronous; resolves with the new compacted revision.
+   * with StoreCompactedError. A backlog of one batch is done before this returns; longer ones yield to the
+   * event loop between batches. Resolves with the new compacted revision.
    */
-  compact(keep = this.keep): Promise<number> {
-    if (this.closed) return Promise.resolve(this.compacted);
+  async compact(keep = this.keep): Promise<number> {
+    if (this.closed) return this.compacted;
     const target = this.revision - keep;
-    if (target <= this.compacted) return Promise.resolve(this.compacted);
+    if (target <= this.compacted) return this.compacted;
     const del = this.db.prepare(
       `DELETE FROM kine WHERE id IN (
          SELECT prev_revision FROM kine WHERE id > ? AND id <= ? AND prev_revision != 0
          UNION SELECT id FROM kine WHERE id > ? AND id <= ? AND deleted = 1)`,
     );
-    for (let from = this.compacted; from < target; from += COMPACT_BATCH) {
+    while (this.compacted < target) {
+      const from = this.compacted;
       const to = Math.min(from + COMPACT_BATCH, target);
       this.db.transaction(() => {
         del.run(from, to, from, to);
         this.stmts.setMeta.run('compact_rev', to);
       })();
       this.compacted = to;
+      // Other work (API requests, writes) runs between batches of a long backlog; a short one finishes at once.
+      if (to < target) await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return this.compacted;
     }
     this.db.pragma('incremental_vacuum');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return Promise.resolve(target);
+    return target;
   }
 
   close(): void {
