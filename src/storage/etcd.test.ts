@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../api/types.js';
 import { EtcdStore, etcdHosts } from './etcd.js';
 import { storeContract } from './store.contract.js';
-import { startEtcd, type EtcdProcess } from './testing/etcd-process.js';
+import { freePort, startEtcd, type EtcdProcess } from './testing/etcd-process.js';
 
 let etcd: EtcdProcess;
 let n = 0;
@@ -32,6 +32,11 @@ describe('EtcdStore', () => {
     assert.deepEqual(etcdHosts('etcd://10.0.0.1:2379,etcd://10.0.0.2:2379'), ['http://10.0.0.1:2379', 'http://10.0.0.2:2379']);
     assert.deepEqual(etcdHosts('https://h:2379'), ['https://h:2379']);
     assert.throws(() => etcdHosts('mysql://u@tcp(h)/db'), /scheme mysql: is not etcd's/);
+  });
+
+  it('connecting where no etcd listens fails, naming the endpoint', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    await assert.rejects(EtcdStore.connect([endpoint], { compactIntervalMs: 0, timeoutMs: 2000 }), { message: new RegExp(`^cannot reach etcd at ${endpoint.replace(/\./g, '\\.')}: `) });
   });
 
   it('objects are stored under their keys as JSON, visible to other etcd clients', async () => {
