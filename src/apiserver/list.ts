@@ -8,7 +8,7 @@
  * 410 Expired with kube-apiserver's messages (`pkg/storage/etcd3/errors.go` interpretListError), a
  * continue token then answering with a fresh token (rv -1) for the rest at the latest revision.
  */
-import { badRequest, gone, tooLargeResourceVersion } from '../api/errors.js';
+import { badRequest, gone, invalid, tooLargeResourceVersion, type FieldError } from '../api/errors.js';
 import { FieldSelector } from '../api/fields.js';
 import { everything } from '../api/labels.js';
 import type { KubeList } from '../api/types.js';
@@ -83,6 +83,30 @@ export function decodeContinue(token: string): { startAfter: string; rv: number 
 }
 
 /**
+ * ValidateListOptions' rules for resourceVersionMatch (apimachinery `pkg/apis/meta/internalversion/validation`):
+ * 422 `ListOptions.meta.k8s.io "" is invalid: ...`; and the etcd3 store's 400 for a continue token with a
+ * resourceVersion.
+ */
+function validateListQuery(query: ListQuery): void {
+  const rv = query.resourceVersion ?? '';
+  const match = query.resourceVersionMatch ?? '';
+  const errs: FieldError[] = [];
+  const forbidden = (detail: string): void => {
+    errs.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: `Forbidden: ${detail}` });
+  };
+  if (match !== '') {
+    if (rv === '') forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (query.continueToken) forbidden('resourceVersionMatch is forbidden when continue is provided');
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      errs.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', detail: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` });
+    }
+    if (match === 'Exact' && rv === '0') forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+  if (errs.length > 0) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
+  if (query.continueToken && rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+}
+
+/**
  * The revision a list without a continue token reads at, following the etcd3 store's GetList: `Exact` =
  * at resourceVersion; the legacy unset match with a limit = at resourceVersion unless it is "0"; otherwise
  * the latest (a cache at least as new as NotOlderThan asks). 400 on a malformed resourceVersion.
@@ -102,6 +126,7 @@ function readRevision(query: ListQuery): number | undefined {
 export async function listObjects(store: Store, strategy: Strategy, namespace: string, query: ListQuery): Promise<KubeList> {
   const info = strategy.info;
   const prefix = storagePrefix(info.resource, info.namespaced ? namespace : '');
+  validateListQuery(query);
   let startAfter: string | undefined;
   let continued: { startAfter: string; rv: number } | undefined;
   let revision: number | undefined;

@@ -177,6 +177,20 @@ describe('API server over HTTP', () => {
     assert.equal(notOlder.code, 200);
   });
 
+  it('resourceVersionMatch follows ValidateListOptions: 422 without resourceVersion, with continue, unknown, or Exact at 0', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const cases: [string, number, string][] = [
+      ['resourceVersionMatch=Exact', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      ['resourceVersion=1&resourceVersionMatch=Newest', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+      ['resourceVersion=0&resourceVersionMatch=Exact', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      ['limit=1&continue=eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiJhXHUwMDAwIn0&resourceVersion=5', 400, 'specifying resource version is not allowed when using continue'],
+    ];
+    for (const [q, code, message] of cases) {
+      const r = await call(t, 'GET', `${path}?${q}`);
+      assert.deepEqual([r.code, r.json()['message']], [code, message], q);
+    }
+  });
+
   it('a watch with a label selector sees an object leave as DELETED', async () => {
     const c = await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'sel', labels: { w: 'on' } } });
     const rv = (c.json()['metadata'] as { resourceVersion: string }).resourceVersion;
