@@ -129,6 +129,19 @@ export function gone(message: string): StatusError {
   return new StatusError(failure(410, 'Expired', message));
 }
 
+/**
+ * 504 Timeout `Timeout: Too large resource version: N, current: M` with the ResourceVersionTooLarge cause, for a
+ * read at a revision the store has not reached (apiserver `pkg/storage/errors.go` NewTooLargeResourceVersionError).
+ */
+export function tooLargeResourceVersion(requested: number, current: number, retryAfterSeconds = 1): StatusError {
+  return new StatusError(
+    failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds,
+    }),
+  );
+}
+
 /** 413 RequestEntityTooLarge. */
 export function tooLarge(message: string): StatusError {
   return new StatusError(failure(413, 'RequestEntityTooLarge', message));

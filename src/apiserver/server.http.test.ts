@@ -138,13 +138,57 @@ describe('API server over HTTP', () => {
 
   it('watch from a compacted resourceVersion sends a 410 ERROR event', async () => {
     for (let i = 0; i < 5; i++) await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `w-${i}` } });
-    t.store.compact(2);
+    await t.store.compact(2);
     const r = await call(t, 'GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1');
     const ev = JSON.parse(r.body.trim().split('\n')[0] ?? '{}') as { type: string; object: { code: number; reason: string; message: string } };
     assert.equal(ev.type, 'ERROR');
     assert.equal(ev.object.code, 410);
     assert.equal(ev.object.reason, 'Expired');
     assert.match(ev.object.message, /^too old resource version: 1 \(\d+\)$/);
+  });
+
+  it('lists at an exact or continued resourceVersion read that revision; compacted ones are 410 Expired like kube-apiserver', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const names = (l: { items: { metadata: { name: string } }[] }): string[] => l.items.map((i) => i.metadata.name);
+    for (let i = 0; i < 3; i++) await call(t, 'POST', path, { metadata: { name: `exact-${i}`, labels: { exact: 'y' } } });
+    const p1 = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2`)).json() as { items: { metadata: { name: string } }[]; metadata: { continue: string; resourceVersion: string } };
+    const rv = p1.metadata.resourceVersion;
+    await call(t, 'POST', path, { metadata: { name: 'exact-3', labels: { exact: 'y' } } });
+    const then = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&resourceVersion=${rv}&resourceVersionMatch=Exact`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(then), then.metadata.resourceVersion], [['exact-0', 'exact-1', 'exact-2'], rv]);
+    const p2 = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(p1.metadata.continue)}`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(p2), p2.metadata.resourceVersion], [['exact-2'], rv]);
+
+    const future = await call(t, 'GET', `${path}?resourceVersion=${t.store.currentRevision() + 1000}&resourceVersionMatch=Exact`);
+    assert.deepEqual([future.code, future.json()['reason'], future.json()['message']], [504, 'Timeout', `Timeout: Too large resource version: ${t.store.currentRevision() + 1000}, current: ${t.store.currentRevision()}`]);
+
+    await t.store.compact(0);
+    const exact = await call(t, 'GET', `${path}?resourceVersion=${rv}&resourceVersionMatch=Exact`);
+    assert.deepEqual([exact.code, exact.json()['reason'], exact.json()['message']], [410, 'Expired', 'The resourceVersion for the provided list is too old.']);
+    const legacy = await call(t, 'GET', `${path}?resourceVersion=${rv}&limit=2`);
+    assert.equal(legacy.code, 410);
+    const cont = await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(p1.metadata.continue)}`);
+    const status = cont.json() as { code: number; reason: string; message: string; metadata: { continue: string } };
+    assert.deepEqual([status.code, status.reason], [410, 'Expired']);
+    assert.match(status.message, /^The provided continue parameter is too old to display a consistent list result\. .* or use the continue token in this response to retrieve the remainder of the results\./);
+    const rest = (await call(t, 'GET', `${path}?labelSelector=exact%3Dy&limit=2&continue=${encodeURIComponent(status.metadata.continue)}`)).json() as { items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } };
+    assert.deepEqual([names(rest), rest.metadata.resourceVersion], [['exact-2', 'exact-3'], String(t.store.currentRevision())]);
+    const notOlder = await call(t, 'GET', `${path}?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`);
+    assert.equal(notOlder.code, 200);
+  });
+
+  it('resourceVersionMatch follows ValidateListOptions: 422 without resourceVersion, with continue, unknown, or Exact at 0', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const cases: [string, number, string][] = [
+      ['resourceVersionMatch=Exact', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      ['resourceVersion=1&resourceVersionMatch=Newest', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+      ['resourceVersion=0&resourceVersionMatch=Exact', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      ['limit=1&continue=eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiJhXHUwMDAwIn0&resourceVersion=5', 400, 'specifying resource version is not allowed when using continue'],
+    ];
+    for (const [q, code, message] of cases) {
+      const r = await call(t, 'GET', `${path}?${q}`);
+      assert.deepEqual([r.code, r.json()['message']], [code, message], q);
+    }
   });
 
   it('a watch with a label selector sees an object leave as DELETED', async () => {

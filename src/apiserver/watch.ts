@@ -59,7 +59,9 @@ export function watchStore(w: WatchSource): AsyncIterable<WatchItem> {
   const apiVersion = apiVersionOf({ group: info.group, version: info.version, kind: info.kind });
   return (async function* (): AsyncGenerator<WatchItem> {
     if (fromRevision === undefined || w.sendInitialEvents) {
-      const list = await listObjects(w.store, w.strategy, w.namespace, { ...w.query, limit: 0, continueToken: undefined });
+      // The initial state is the latest, whatever resourceVersion the watch asked for (NotOlderThan).
+      const { resourceVersion: _rv, resourceVersionMatch: _match, ...selectors } = w.query;
+      const list = await listObjects(w.store, w.strategy, w.namespace, { ...selectors, limit: 0, continueToken: undefined });
       for (const item of list.items) yield { type: 'ADDED', object: item, revision: undefined };
       fromRevision = Number(list.metadata.resourceVersion ?? '0');
       yield { type: 'SYNCED', revision: fromRevision };

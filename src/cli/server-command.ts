@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
+import { validateDatastoreEndpoint } from './datastore.js';
 import type { CommandDef, FlagDef } from './flags.js';
 import { addressInCidr, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
@@ -120,6 +121,42 @@ export const SERVER_FLAGS: FlagDef[] = [
     default: false,
     group: 'agent/runtime',
     usage: "never fall back to a registry's public endpoint",
+  },
+  {
+    name: 'datastore-endpoint',
+    kind: 'string',
+    valueName: 'URL',
+    group: 'database',
+    usage: 'sqlite://PATH, or etcd members http://H:P, https://H:P or etcd://H:P (comma-separated); empty = SQLite at db/state.db in --data-dir',
+    validate: validateDatastoreEndpoint,
+    normalize: (v) => v.trim(),
+  },
+  {
+    name: 'datastore-cafile',
+    kind: 'string',
+    valueName: 'FILE',
+    group: 'database',
+    usage: 'TLS certificate authority file that signs the etcd members (https://)',
+    validate: validateNonEmpty,
+    normalize: (v) => resolve(v),
+  },
+  {
+    name: 'datastore-certfile',
+    kind: 'string',
+    valueName: 'FILE',
+    group: 'database',
+    usage: 'TLS client certificate file for etcd',
+    validate: validateNonEmpty,
+    normalize: (v) => resolve(v),
+  },
+  {
+    name: 'datastore-keyfile',
+    kind: 'string',
+    valueName: 'FILE',
+    group: 'database',
+    usage: 'TLS client key file for etcd',
+    validate: validateNonEmpty,
+    normalize: (v) => resolve(v),
   },
   {
     name: 'container-runtime-endpoint',

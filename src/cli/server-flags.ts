@@ -27,6 +27,12 @@ export interface ServerFlags {
   privateRegistry?: string;
   disableDefaultRegistryEndpoint: boolean;
   containerRuntimeEndpoint?: string;
+  /** k3s --datastore-endpoint as given (validated); absent = SQLite in <data-dir>/db/state.db. */
+  datastoreEndpoint?: string;
+  /** k3s --datastore-cafile / --datastore-certfile / --datastore-keyfile, absolute. */
+  datastoreCafile?: string;
+  datastoreCertfile?: string;
+  datastoreKeyfile?: string;
   /** --debug: start-up errors print stack traces and causes. */
   debug: boolean;
   /** The config file that was read, if any. */
@@ -59,6 +65,14 @@ export function serverFlagsFrom(resolved: ResolvedFlags): ServerFlags {
   if (privateRegistry !== undefined) flags.privateRegistry = privateRegistry;
   const endpoint = stringFlag(resolved, 'container-runtime-endpoint');
   if (endpoint !== undefined) flags.containerRuntimeEndpoint = endpoint;
+  const datastoreEndpoint = stringFlag(resolved, 'datastore-endpoint');
+  if (datastoreEndpoint) flags.datastoreEndpoint = datastoreEndpoint;
+  const cafile = stringFlag(resolved, 'datastore-cafile');
+  if (cafile !== undefined) flags.datastoreCafile = cafile;
+  const certfile = stringFlag(resolved, 'datastore-certfile');
+  if (certfile !== undefined) flags.datastoreCertfile = certfile;
+  const keyfile = stringFlag(resolved, 'datastore-keyfile');
+  if (keyfile !== undefined) flags.datastoreKeyfile = keyfile;
   if (resolved.configFile !== undefined) flags.configFile = resolved.configFile;
   if (!cidrContains(flags.serviceCidr, flags.clusterDns)) {
     throw new UsageError(`k1s server: --cluster-dns ${flags.clusterDns} is outside --service-cidr ${flags.serviceCidr}: choose an address inside it`);

@@ -10,7 +10,7 @@
  * startContainerd), reconnecting to the surviving shims; shutdown stops it for good.
  */
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ServiceAccountTokens, startApiServer } from '../apiserver/index.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startContainerd } from '../containerd/supervisor.js';
@@ -41,9 +41,9 @@ import { startClusterDns } from '../dns/index.js';
 import { podLintEvents, podSpecWarningTexts } from '../lint/lint.js';
 import { createMetricsServer } from '../metrics/index.js';
 import { coreStrategies } from '../registry/index.js';
-import { SqliteStore } from '../storage/sqlite.js';
 import { airgapImagesDir, importAirgapImages } from './airgap.js';
 import { preflight } from './check-config.js';
+import { openDatastore, parseDatastoreEndpoint } from './datastore.js';
 import { errorLine } from './error-line.js';
 import { chainPrefixFor } from './host-network.js';
 import { log } from './log.js';
@@ -90,9 +90,15 @@ export async function runServer(argv: string[]): Promise<void> {
     const clusterRange = parseCidr(flags.clusterCidr);
     const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway] });
     log.info(`certificates ready in ${Date.now() - t0} ms (${join(dataDir, 'tls')})`);
-    await mkdir(join(dataDir, 'db'), { recursive: true });
-    const store = new SqliteStore(join(dataDir, 'db', 'state.db'));
+    const datastore = parseDatastoreEndpoint(flags.datastoreEndpoint ?? '', dataDir);
+    if (datastore.kind === 'sqlite') await mkdir(dirname(datastore.path), { recursive: true });
+    const store = await openDatastore(datastore, {
+      ...(flags.datastoreCafile !== undefined ? { cafile: flags.datastoreCafile } : {}),
+      ...(flags.datastoreCertfile !== undefined ? { certfile: flags.datastoreCertfile } : {}),
+      ...(flags.datastoreKeyfile !== undefined ? { keyfile: flags.datastoreKeyfile } : {}),
+    });
     stops.push(() => store.close(), 'storage');
+    log.info(datastore.kind === 'sqlite' ? `datastore: SQLite ${datastore.path}` : `datastore: etcd ${datastore.hosts.join(',')} (revision ${store.currentRevision()})`);
 
     // The metrics.k8s.io group is served from the start, as kube-aggregator serves a registered APIService
     // (503 until the metrics server runs), so no client caches a discovery without it.

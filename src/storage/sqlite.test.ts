@@ -1,6 +1,6 @@
 /** Tests of SqliteStore: the shared Store contract, compaction and crash safety of the database file. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -68,7 +68,7 @@ describe('SqliteStore', () => {
     for (let i = 0; i < 10; i++) await s.update('/registry/configmaps/default/a', cm('a', String(i)));
     await s.create('/registry/configmaps/default/gone', cm('gone'));
     await s.delete('/registry/configmaps/default/gone');
-    const compacted = s.compact();
+    const compacted = await s.compact();
     assert.equal(compacted, s.currentRevision() - 5);
     const ac = new AbortController();
     const old = s.watch('/registry/', 1, ac.signal)[Symbol.asyncIterator]();
@@ -79,6 +79,61 @@ describe('SqliteStore', () => {
     assert.deepEqual((await s.get('/registry/configmaps/default/a'))?.object.data, { v: '9' });
     ac.abort();
     s.close();
+  });
+
+  it('10k creates and deletes leave the file within 2x of the live objects once compacted', async () => {
+    // ~1 KiB objects: 2000 live, then 10000 create/delete pairs of others (20000 revisions) on the same file.
+    const blob = 'x'.repeat(1000);
+    const live = async (s: SqliteStore): Promise<void> => {
+      for (let i = 0; i < 2000; i++) await s.create(`/registry/configmaps/default/live-${i}`, cm(`live-${i}`, blob));
+    };
+    const fileSize = (path: string): number => {
+      const wal = (() => {
+        try {
+          return statSync(`${path}-wal`).size;
+        } catch {
+          return 0;
+        }
+      })();
+      return statSync(path).size + wal;
+    };
+    const livePath = join(dir, 'live.db');
+    const fresh = new SqliteStore(livePath, { compactIntervalMs: 0 });
+    await live(fresh);
+    fresh.close();
+    const liveSize = fileSize(livePath);
+
+    const path = join(dir, 'churn.db');
+    const s = new SqliteStore(path, { compactIntervalMs: 0 });
+    await live(s);
+    for (let i = 0; i < 10000; i++) {
+      const k = `/registry/configmaps/default/churn-${i}`;
+      await s.create(k, cm(`churn-${i}`, blob));
+      await s.delete(k);
+    }
+    const before = fileSize(path);
+    const compacted = await s.compact();
+    const after = fileSize(path);
+    assert.equal(compacted, s.currentRevision() - 1000);
+    assert.equal((await s.list('/registry/configmaps/')).items.length, 2000);
+    s.close();
+    assert.ok(after <= 2 * liveSize, `after compaction ${after} bytes, live ${liveSize} bytes`);
+    assert.ok(before > 2 * liveSize, `before compaction ${before} bytes, live ${liveSize} bytes`);
+    process.stdout.write(`# live ${liveSize} B, after 10k create/delete ${before} B, compacted ${after} B (${(after / liveSize).toFixed(2)}x live)\n`);
+  });
+
+  it('an existing file without auto_vacuum is converted on open', async () => {
+    const path = join(dir, 'legacy.db');
+    const Database = (await import('better-sqlite3')).default;
+    const legacy = new Database(path);
+    legacy.exec('CREATE TABLE t (x INTEGER)');
+    legacy.close();
+    const s = new SqliteStore(path, { compactIntervalMs: 0 });
+    await s.create('/registry/configmaps/default/a', cm('a'));
+    s.close();
+    const check = new Database(path);
+    assert.equal(check.pragma('auto_vacuum', { simple: true }), 2);
+    check.close();
   });
 
   it('lists 500 objects and fans out to 50 watchers quickly', async () => {

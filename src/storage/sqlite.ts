@@ -7,6 +7,10 @@
  * last state. better-sqlite3 is synchronous, so each write (compare-and-swap included) runs in one
  * transaction and its event is broadcast before any other JavaScript runs: a watch that replays
  * the log and then subscribes in the same tick sees every revision exactly once.
+ * Compaction deletes the rows kine's compactor deletes (superseded rows and tombstones at or below the
+ * target revision); the file uses `auto_vacuum = INCREMENTAL`, so each compaction hands the freed pages
+ * back to the file system (`PRAGMA incremental_vacuum`) and truncates the WAL: the file stays near
+ * the size of the live objects plus the kept window, whatever the churn.
  * Mirrors k3s-io/kine `pkg/logstructured/sqllog` and `pkg/drivers/generic`.
  */
 import Database from 'better-sqlite3';
@@ -15,6 +19,7 @@ import { Broadcaster } from './broadcaster.js';
 import {
   StoreCompactedError,
   StoreConflictError,
+  StoreFutureRevisionError,
   StoreKeyExistsError,
   StoreKeyNotFoundError,
   type ListOptions,
@@ -26,11 +31,14 @@ import {
 
 /** Options of `SqliteStore`. */
 export interface SqliteStoreOptions {
-  /** How many recent revisions to keep when compacting (default 10000). */
+  /** How many recent revisions to keep when compacting (default 1000, kine's `--compact-min-retain`). */
   keepRevisions?: number;
-  /** Milliseconds between automatic compactions; 0 disables the timer (default 60000). */
+  /** Milliseconds between automatic compactions; 0 disables the timer (default 300000, kine's `--compact-interval` 5m). */
   compactIntervalMs?: number;
 }
+
+/** Revisions compacted in one transaction, so a compaction never holds the write lock long (kine's batch size). */
+const COMPACT_BATCH = 1000;
 
 interface LogRow {
   id: number;
@@ -80,6 +88,7 @@ export class SqliteStore implements Store {
   private readonly stmts: {
     latest: Database.Statement<[string]>;
     latestRange: Database.Statement<[string, string]>;
+    latestRangeAt: Database.Statement<[string, string, number]>;
     insert: Database.Statement<[string, number, number, number, number, string]>;
     since: Database.Statement<[number, string, string]>;
     setMeta: Database.Statement<[string, number]>;
@@ -87,6 +96,8 @@ export class SqliteStore implements Store {
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
+    // Takes effect on a new file; an existing file without it is rebuilt once by VACUUM below.
+    this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     // FULL: each commit is fsynced before the write is acknowledged, so a write the API answered survives a
     // power loss or kernel crash as well as a kill -9 (NORMAL in WAL mode survives a process kill but may drop the
@@ -95,7 +106,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.keep = options.keepRevisions ?? 10000;
+    if (this.db.pragma('auto_vacuum', { simple: true }) !== 2) this.db.exec('VACUUM');
+    this.keep = options.keepRevisions ?? 1000;
     const seq = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'kine'`).get() as { seq: number } | undefined;
     this.revision = seq?.seq ?? 0;
     const meta = this.db.prepare(`SELECT v FROM kine_meta WHERE k = 'compact_rev'`).get() as { v: number } | undefined;
@@ -106,15 +118,20 @@ export class SqliteStore implements Store {
         `SELECT k.* FROM kine k JOIN (SELECT MAX(id) AS mid FROM kine WHERE name >= ? AND name < ? GROUP BY name) m
          ON k.id = m.mid WHERE k.deleted = 0 ORDER BY k.name`,
       ),
+      latestRangeAt: this.db.prepare(
+        `SELECT k.* FROM kine k JOIN (SELECT MAX(id) AS mid FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name) m
+         ON k.id = m.mid WHERE k.deleted = 0 ORDER BY k.name`,
+      ),
       insert: this.db.prepare(
         `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)`,
       ),
       since: this.db.prepare(`SELECT * FROM kine WHERE id > ? AND name >= ? AND name < ? ORDER BY id`),
       setMeta: this.db.prepare(`INSERT INTO kine_meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`),
     };
-    const interval = options.compactIntervalMs ?? 60000;
+    const interval = options.compactIntervalMs ?? 300000;
     if (interval > 0) {
-      this.timer = setInterval(() => this.compact(), interval);
+      // A failed compaction (a busy file) is retried at the next tick.
+      this.timer = setInterval(() => void this.compact().catch(() => undefined), interval);
       this.timer.unref();
     }
   }
@@ -146,13 +163,22 @@ export class SqliteStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
     const after = options.startAfter !== undefined && options.startAfter >= prefix ? options.startAfter : undefined;
-    const rows = this.stmts.latestRange.all(after ?? prefix, prefixEnd(prefix)) as LogRow[];
+    const at = options.revision;
+    if (at !== undefined) {
+      if (at < this.compacted) throw new StoreCompactedError(at, this.compacted);
+      if (at > this.revision) throw new StoreFutureRevisionError(at, this.revision);
+    }
+    const rows = (
+      at === undefined
+        ? this.stmts.latestRange.all(after ?? prefix, prefixEnd(prefix))
+        : this.stmts.latestRangeAt.all(after ?? prefix, prefixEnd(prefix), at)
+    ) as LogRow[];
     const inRange = rows.filter((r) => r.name.startsWith(prefix) && (after === undefined || r.name > after));
     const limit = options.limit ?? 0;
     const page = limit > 0 ? inRange.slice(0, limit) : inRange;
     const result: ListResult = {
       items: page.map((r) => ({ key: r.name, object: decode(r), modRevision: r.id })),
-      revision: this.revision,
+      revision: at ?? this.revision,
     };
     if (limit > 0 && inRange.length > limit) {
       const last = page[page.length - 1];
@@ -196,23 +222,36 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Deletes log rows older than `currentRevision - keepRevisions` that no longer hold a key's current
-   * state (superseded rows and tombstones), like kine's compactor. Watches from older revisions then
-   * fail with StoreCompactedError. Returns the new compacted revision.
+   * Compacts to `currentRevision - keepRevisions` like kine's compactor (`pkg/logstructured/sqllog`
+   * compactor, `pkg/drivers/generic` compactSQL): in batches of 1000 revisions, deletes every row a later
+   * row at or below the target superseded, and every tombstone at or below it; then frees the pages
+   * (`incremental_vacuum`) and truncates the WAL. Watches from, and lists at, older revisions then fail
+   * with StoreCompactedError. A backlog of one batch is done before this returns; longer ones yield to the
+   * event loop between batches. Resolves with the new compacted revision.
    */
-  compact(keep = this.keep): number {
+  async compact(keep = this.keep): Promise<number> {
     if (this.closed) return this.compacted;
     const target = this.revision - keep;
     if (target <= this.compacted) return this.compacted;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `DELETE FROM kine WHERE id <= ? AND (deleted = 1 OR id < (SELECT MAX(k2.id) FROM kine k2 WHERE k2.name = kine.name))`,
-        )
-        .run(target);
-      this.stmts.setMeta.run('compact_rev', target);
-    })();
-    this.compacted = target;
+    const del = this.db.prepare(
+      `DELETE FROM kine WHERE id IN (
+         SELECT prev_revision FROM kine WHERE id > ? AND id <= ? AND prev_revision != 0
+         UNION SELECT id FROM kine WHERE id > ? AND id <= ? AND deleted = 1)`,
+    );
+    while (this.compacted < target) {
+      const from = this.compacted;
+      const to = Math.min(from + COMPACT_BATCH, target);
+      this.db.transaction(() => {
+        del.run(from, to, from, to);
+        this.stmts.setMeta.run('compact_rev', to);
+      })();
+      this.compacted = to;
+      // Other work (API requests, writes) runs between batches of a long backlog; a short one finishes at once.
+      if (to < target) await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return this.compacted;
+    }
+    this.db.pragma('incremental_vacuum');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     return target;
   }
 

@@ -1,8 +1,9 @@
 /**
  * The shared Store contract suite: behaviour every Store implementation (SQLite, later etcd) must show.
  *
- * Call `storeContract(name, factory)` from an implementation's test file; the factory returns a fresh,
- * empty store. Mirrors the idea of k8s.io/apiserver `pkg/storage/testing/store_tests.go`.
+ * Call `storeContract(name, factory)` from an implementation's test file; the factory returns a fresh
+ * store whose keys are all empty (it may be async: the etcd store connects first). Revisions are only
+ * compared with each other, never with fixed numbers (an etcd shared by the suite has its own history). Mirrors the idea of k8s.io/apiserver `pkg/storage/testing/store_tests.go`.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -24,10 +25,10 @@ async function take(it: AsyncIterator<StoreEvent>, n: number): Promise<StoreEven
 }
 
 /** Registers the contract tests for one Store implementation. */
-export function storeContract(name: string, factory: () => Store): void {
+export function storeContract(name: string, factory: () => Store | Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     it('create assigns increasing revisions and sets resourceVersion', async () => {
-      const s = factory();
+      const s = await factory();
       const a = await s.create('/registry/configmaps/default/a', cm('a'));
       const b = await s.create('/registry/configmaps/default/b', cm('b'));
       assert.ok(b.modRevision > a.modRevision);
@@ -37,14 +38,14 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('create of an existing key throws StoreKeyExists', async () => {
-      const s = factory();
+      const s = await factory();
       await s.create('/registry/configmaps/default/a', cm('a'));
       await assert.rejects(s.create('/registry/configmaps/default/a', cm('a')), { code: 'StoreKeyExists' });
       s.close();
     });
 
     it('get returns the latest state and undefined after delete', async () => {
-      const s = factory();
+      const s = await factory();
       const k = '/registry/configmaps/default/a';
       await s.create(k, cm('a', { v: '1' }));
       const u = await s.update(k, cm('a', { v: '2' }));
@@ -60,7 +61,7 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('update with a stale expected revision throws StoreConflict', async () => {
-      const s = factory();
+      const s = await factory();
       const k = '/registry/configmaps/default/a';
       const c = await s.create(k, cm('a'));
       await s.update(k, cm('a', { v: '1' }), c.modRevision);
@@ -72,7 +73,7 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('list returns keys under the prefix in key order, with pages', async () => {
-      const s = factory();
+      const s = await factory();
       for (const n of ['c', 'a', 'b', 'd']) await s.create(`/registry/configmaps/default/${n}`, cm(n));
       await s.create('/registry/configmaps/other/x', cm('x'));
       await s.create('/registry/configmapsx/default/y', cm('y'));
@@ -92,7 +93,7 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('watch replays history after fromRevision, then delivers live events without gaps', async () => {
-      const s = factory();
+      const s = await factory();
       const k = '/registry/configmaps/default/a';
       const c = await s.create(k, cm('a'));
       await s.update(k, cm('a', { v: '1' }));
@@ -114,7 +115,7 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('watch from the current revision sees only later writes, each once', async () => {
-      const s = factory();
+      const s = await factory();
       await s.create('/registry/configmaps/default/a', cm('a'));
       const ac = new AbortController();
       const it = s.watch('/registry/configmaps/', s.currentRevision(), ac.signal)[Symbol.asyncIterator]();
@@ -127,12 +128,54 @@ export function storeContract(name: string, factory: () => Store): void {
     });
 
     it('many watchers each receive every event', async () => {
-      const s = factory();
+      const s = await factory();
       const ac = new AbortController();
       const its = Array.from({ length: 20 }, () => s.watch('/registry/', 0, ac.signal)[Symbol.asyncIterator]());
       const all = Promise.all(its.map((it) => take(it, 5)));
       for (let i = 0; i < 5; i++) await s.create(`/registry/configmaps/default/c${i}`, cm(`c${i}`));
       for (const evs of await all) assert.equal(evs.length, 5);
+      ac.abort();
+      s.close();
+    });
+    it('list at a past revision shows the keys as they were then', async () => {
+      const s = await factory();
+      const a = await s.create('/registry/configmaps/default/a', cm('a', { v: '1' }));
+      await s.update('/registry/configmaps/default/a', cm('a', { v: '2' }));
+      await s.create('/registry/configmaps/default/b', cm('b'));
+      await s.delete('/registry/configmaps/default/a');
+      const then = await s.list('/registry/configmaps/', { revision: a.modRevision });
+      assert.equal(then.revision, a.modRevision);
+      assert.deepEqual(then.items.map((i) => [i.object.metadata.name, i.object.data, i.modRevision]), [['a', { v: '1' }, a.modRevision]]);
+      const now = await s.list('/registry/configmaps/');
+      assert.deepEqual(now.items.map((i) => i.object.metadata.name), ['b']);
+      await assert.rejects(s.list('/registry/configmaps/', { revision: s.currentRevision() + 100 }), { code: 'StoreFutureRevision' });
+      s.close();
+    });
+
+    it('compaction keeps the current state and makes older watches and lists fail with StoreCompacted', async () => {
+      const s = await factory();
+      const k = '/registry/configmaps/default/a';
+      const first = await s.create(k, cm('a'));
+      for (let i = 0; i < 10; i++) await s.update(k, cm('a', { i: String(i) }));
+      await s.create('/registry/configmaps/default/gone', cm('gone'));
+      await s.delete('/registry/configmaps/default/gone');
+      const mid = await s.update(k, cm('a', { i: 'mid' }));
+      await s.create('/registry/configmaps/default/b', cm('b'));
+      await s.update(k, cm('a', { i: 'last' }));
+      const compacted = await s.compact(s.currentRevision() - mid.modRevision);
+      assert.equal(compacted, mid.modRevision);
+      assert.equal(s.compactedRevision(), compacted);
+      const ac = new AbortController();
+      const old = s.watch('/registry/configmaps/', first.modRevision, ac.signal)[Symbol.asyncIterator]();
+      await assert.rejects(old.next(), { code: 'StoreCompacted', message: `too old resource version: ${first.modRevision} (${compacted})` });
+      await assert.rejects(s.list('/registry/configmaps/', { revision: compacted - 1 }), { code: 'StoreCompacted' });
+      const at = await s.list('/registry/configmaps/', { revision: compacted });
+      assert.deepEqual(at.items.map((i) => [i.object.metadata.name, i.object.data]), [['a', { i: 'mid' }]]);
+      const ok = s.watch('/registry/configmaps/', compacted, ac.signal)[Symbol.asyncIterator]();
+      const evs = await take(ok, 2);
+      assert.deepEqual(evs.map((e) => [e.type, e.object.metadata.name, e.prevObject?.data]), [['ADDED', 'b', undefined], ['MODIFIED', 'a', { i: 'mid' }]]);
+      assert.deepEqual((await s.get(k))?.object.data, { i: 'last' });
+      assert.equal(await s.get('/registry/configmaps/default/gone'), undefined);
       ac.abort();
       s.close();
     });

@@ -65,7 +65,10 @@ export class StoreKeyNotFoundError extends Error {
   }
 }
 
-/** Thrown by `watch` when `fromRevision` was compacted away (the API turns it into 410 Gone). */
+/**
+ * Thrown by `watch` and by `list` at a past revision when the revision was compacted away (the API turns it
+ * into 410 Expired). `compacted` is the oldest revision still served.
+ */
 export class StoreCompactedError extends Error {
   readonly code = 'StoreCompacted';
   constructor(readonly requested: number, readonly compacted: number) {
@@ -79,9 +82,23 @@ export interface ListOptions {
   limit?: number;
   /** Return keys strictly after this one (from a previous page's `continueKey`). */
   startAfter?: string;
+  /**
+   * Read the keys as they were at this past revision (etcd's range `revision`); absent = latest. Throws
+   * StoreCompactedError when older than the compacted revision, StoreFutureRevisionError when newer than
+   * the current one.
+   */
+  revision?: number;
 }
 
-/** The storage contract: shared by the SQLite store and, later, an etcd one. */
+/** Thrown by `list` at a revision the store has not reached yet (kube-apiserver: 504 Too large resource version). */
+export class StoreFutureRevisionError extends Error {
+  readonly code = 'StoreFutureRevision';
+  constructor(readonly requested: number, readonly current: number) {
+    super(`Too large resource version: ${requested}, current: ${current}`);
+  }
+}
+
+/** The storage contract: shared by the SQLite store and the etcd one (store.contract.ts checks both). */
 export interface Store {
   /** Current (latest) revision of the whole store. */
   currentRevision(): number;
@@ -104,6 +121,17 @@ export interface Store {
    * on the first iteration) when `fromRevision` is older than the oldest kept revision.
    */
   watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
-  /** Closes the database. */
+  /**
+   * Oldest revision still served: watches from an older revision and lists at an older revision throw
+   * StoreCompactedError. 0 before the first compaction.
+   */
+  compactedRevision(): number;
+  /**
+   * Drops history older than `currentRevision() - keepRevisions` (kine's compactor; etcd's Compact) and
+   * returns the new compacted revision; the current state of every key survives. Each store also runs
+   * this on its own timer.
+   */
+  compact(keepRevisions?: number): Promise<number>;
+  /** Closes the database (or the client connection). */
   close(): void;
 }

@@ -4,6 +4,8 @@
  * stand-in: test/images/test-images.ts) from a local mirror of docker.io, drives it with the real kubectl
  * binary, and on teardown
  * deletes every pod, stops the server by pid, runs `k1s killall`, and reports anything left behind.
+ * With `K1S_E2E_DATASTORE=etcd` in the environment every cluster keeps its state in an etcd of its own
+ * (Debian's /usr/bin/etcd on 127.0.0.1, `--datastore-endpoint`), so any suite can be run against etcd.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { CNI_CONFLIST_NAME, conflistBridge } from '../../src/containerd/cni.js';
 import { runtimePaths } from '../../src/containerd/paths.js';
 import { chainPrefixFor } from '../../src/cli/host-network.js';
+import { startEtcd, type EtcdProcess } from '../../src/storage/testing/etcd-process.js';
 import { freeLocalPort } from '../../src/containerd/supervisor.js';
 import { testImages, type TestImages } from '../images/test-images.js';
 import { startOciRegistry, type OciRegistry } from '../registry/oci-registry.js';
@@ -170,6 +173,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     registriesYaml,
     ...(options.extraArgs ?? []),
   ];
+  let etcd: EtcdProcess | undefined;
+  if (process.env['K1S_E2E_DATASTORE'] === 'etcd' && !args.includes('--datastore-endpoint')) {
+    etcd = await startEtcd();
+    args.push('--datastore-endpoint', etcd.endpoint);
+  }
   let server: ChildProcess | undefined;
   let exited = false;
   let lastStopMs = 0;
@@ -265,6 +273,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const bridge = conflistBridge(existsSync(join(runtimePaths(dataDir).cniConfDir, CNI_CONFLIST_NAME)) ? readFileSync(join(runtimePaths(dataDir).cniConfDir, CNI_CONFLIST_NAME), 'utf8') : '');
       const killall = await run(process.execPath, [k1sBin, 'killall', '--data-dir', dataDir], { timeoutMs: 60_000 });
       if (killall.code !== 0) left.push(`k1s killall failed: ${killall.stderr}`);
+      await etcd?.stop();
       const socket = runtimePaths(dataDir).socket;
       for (const pid of shimPidsFor(socket)) left.push(`process ${pid} still uses ${socket}`);
       for (const m of mountsUnder(dataDir)) left.push(`mount ${m}`);
