@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
 import type { CommandDef, FlagDef } from './flags.js';
-import { addressInCidr, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
+import { addressInCidr, validateControllerManagerArg, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
 /** `--print-config`: print the effective configuration and exit (k1s's own; k3s has none). */
 export const PRINT_CONFIG_FLAG: FlagDef = {
@@ -120,6 +120,15 @@ export const SERVER_FLAGS: FlagDef[] = [
     default: false,
     group: 'agent/runtime',
     usage: "never fall back to a registry's public endpoint",
+  },
+  {
+    name: 'kube-controller-manager-arg',
+    kind: 'string',
+    valueName: 'ARG',
+    group: 'flags',
+    usage: 'kube-controller-manager flag; only feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false (a token Secret for every ServiceAccount, as before 1.24)',
+    validate: validateControllerManagerArg,
+    normalize: (v) => v.trim(),
   },
   {
     name: 'container-runtime-endpoint',
