@@ -11,8 +11,9 @@
 #                  prechecks (e.g. --relax prechecks: protobuf bodies and the ServiceAccount wait, no
 #                  kube-system/Service pre-checks). The v1.20 suite's ServiceAccount wait asks for a token
 #                  Secret listed in each namespace's `default` ServiceAccount, which Kubernetes stopped
-#                  creating in 1.24 (k1s serves v1.32): every spec then stops after 2 minutes, so strict runs
-#                  take --relax serviceaccount (docs/conformance.md)
+#                  creating in 1.24: the cluster runs with
+#                  --kube-controller-manager-arg=feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false
+#                  (docs/conformance.md)
 #   --out DIR      where the log, JUnit files, results.tsv and summary.md go (default conformance-results/)
 #
 # Builds or reuses the suite under $PEER_SRC (default /tmp/peer-src: ~6 min cold on 2 cores), starts a
@@ -33,7 +34,7 @@ while (($#)); do
     --relaxed) strict=0; shift ;;
     --relax) relax=$2; shift 2 ;;
     --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "conformance: unknown flag $1 (see --help)" >&2; exit 2 ;;
   esac
 done

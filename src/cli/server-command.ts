@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
 import { validateDatastoreEndpoint } from './datastore.js';
 import type { CommandDef, FlagDef } from './flags.js';
-import { addressInCidr, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
+import { addressInCidr, validateControllerManagerArg, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
 /** `--print-config`: print the effective configuration and exit (k1s's own; k3s has none). */
 export const PRINT_CONFIG_FLAG: FlagDef = {
@@ -157,6 +157,15 @@ export const SERVER_FLAGS: FlagDef[] = [
     usage: 'TLS client key file for etcd',
     validate: validateNonEmpty,
     normalize: (v) => resolve(v),
+  },
+  {
+    name: 'kube-controller-manager-arg',
+    kind: 'string',
+    valueName: 'ARG',
+    group: 'flags',
+    usage: 'kube-controller-manager flag; only feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false (a token Secret for every ServiceAccount, as before 1.24)',
+    validate: validateControllerManagerArg,
+    normalize: (v) => v.trim(),
   },
   {
     name: 'container-runtime-endpoint',

@@ -83,3 +83,23 @@ test('parseServerFlags refuses invalid and contradicting service and DNS flags i
     assert.throws(() => parseServerFlags(argv, inputs), (err: unknown) => err instanceof UsageError && pattern.test(err.message) && !err.message.includes('\n'), argv.join(' '));
   }
 });
+
+test('--kube-controller-manager-arg takes the LegacyServiceAccountTokenNoAutoGeneration feature gate, as k3s passes it on', () => {
+  assert.equal(parseServerFlags([], inputs).legacyServiceAccountTokenAutoGeneration, false);
+  const on = parseServerFlags(['--kube-controller-manager-arg=feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false'], inputs);
+  assert.equal(on.legacyServiceAccountTokenAutoGeneration, true);
+  const off = parseServerFlags(['--kube-controller-manager-arg', 'feature-gates=LegacyServiceAccountTokenNoAutoGeneration=true'], inputs);
+  assert.equal(off.legacyServiceAccountTokenAutoGeneration, false);
+  const fromEnv = parseServerFlags([], { ...inputs, env: { K1S_KUBE_CONTROLLER_MANAGER_ARG: 'feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false' } });
+  assert.equal(fromEnv.legacyServiceAccountTokenAutoGeneration, true);
+});
+
+test('--kube-controller-manager-arg refuses any other controller-manager flag or gate in one line', () => {
+  for (const value of ['node-monitor-grace-period=20s', 'feature-gates=SomeOtherGate=false', 'feature-gates=LegacyServiceAccountTokenNoAutoGeneration=maybe']) {
+    assert.throws(
+      () => parseServerFlags([`--kube-controller-manager-arg=${value}`], inputs),
+      (err: unknown) => err instanceof UsageError && /kube-controller-manager-arg.*takes only feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false/.test(err.message) && !err.message.includes('\n'),
+      value,
+    );
+  }
+});

@@ -5,7 +5,7 @@
 import { parseCommand, type ParseInputs } from './commands.js';
 import { booleanFlag, stringFlag, UsageError, type ResolvedFlags } from './flags.js';
 import { serverCommand } from './server-command.js';
-import { cidrContains, parseIPv4Cidr } from './validators.js';
+import { cidrContains, legacyTokenGate, parseIPv4Cidr } from './validators.js';
 
 /** Parsed `k1s server` flags (k3s names, camel-cased). Paths are absolute. */
 export interface ServerFlags {
@@ -33,6 +33,11 @@ export interface ServerFlags {
   datastoreCafile?: string;
   datastoreCertfile?: string;
   datastoreKeyfile?: string;
+  /**
+   * `--kube-controller-manager-arg=feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false`: the tokens
+   * controller gives every ServiceAccount a token Secret, as Kubernetes did before 1.24 (default false).
+   */
+  legacyServiceAccountTokenAutoGeneration: boolean;
   /** --debug: start-up errors print stack traces and causes. */
   debug: boolean;
   /** The config file that was read, if any. */
@@ -60,6 +65,7 @@ export function serverFlagsFrom(resolved: ResolvedFlags): ServerFlags {
     serviceNodePortRange: required(resolved, 'service-node-port-range'),
     disableDefaultRegistryEndpoint: booleanFlag(resolved, 'disable-default-registry-endpoint'),
     debug: booleanFlag(resolved, 'debug'),
+    legacyServiceAccountTokenAutoGeneration: legacyTokenGate(stringFlag(resolved, 'kube-controller-manager-arg') ?? '') === false,
   };
   const privateRegistry = stringFlag(resolved, 'private-registry');
   if (privateRegistry !== undefined) flags.privateRegistry = privateRegistry;

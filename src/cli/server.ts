@@ -20,6 +20,7 @@ import { startScheduler } from '../controllers/scheduler.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { startRootCAPublisher } from '../controllers/root-ca.js';
+import { startTokensController } from '../controllers/serviceaccount-tokens.js';
 import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregation.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
@@ -238,6 +239,16 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => scheduler.stop(), 'scheduler', 1_000);
     const serviceAccounts = startServiceAccountsController({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('serviceaccounts controller', err) });
     stops.push(() => serviceAccounts.stop(), 'serviceaccounts controller', 1_000);
+    // Token Secrets: filled and cleaned up always; one per ServiceAccount only with the legacy gate off (pre-1.24).
+    const tokensController = startTokensController({
+      client: adminClient('kube-controller-manager'),
+      generateToken: (c) => serviceAccountTokens.generateLegacy(c),
+      rootCA: pki.caPem,
+      autoGenerate: flags.legacyServiceAccountTokenAutoGeneration,
+      onError: (err) => log.warn('serviceaccount-token controller', err),
+    });
+    stops.push(() => tokensController.stop(), 'serviceaccount-token controller', 1_000);
+    if (flags.legacyServiceAccountTokenAutoGeneration) log.info('LegacyServiceAccountTokenNoAutoGeneration=false: every ServiceAccount gets a token Secret');
     const rootCA = startRootCAPublisher({ client: adminClient('kube-controller-manager'), rootCA: pki.caPem, onError: (err) => log.warn('root-ca-cert-publisher', err) });
     stops.push(() => rootCA.stop(), 'root-ca-cert-publisher', 1_000);
     const aggregation = startClusterRoleAggregation({ client: adminClient('kube-controller-manager'), onError: (err) => log.warn('clusterrole-aggregation controller', err) });

@@ -86,3 +86,24 @@ export function validateDnsDomain(value: string): string | undefined {
 export function validateNonEmpty(value: string): string | undefined {
   return value.trim() === '' ? 'must not be empty' : undefined;
 }
+
+/** The one kube-controller-manager feature gate k1s honours (its name in kube-controller-manager's --feature-gates). */
+export const LEGACY_TOKEN_GATE = 'LegacyServiceAccountTokenNoAutoGeneration';
+
+/**
+ * The value of LegacyServiceAccountTokenNoAutoGeneration in a k3s-style `--kube-controller-manager-arg` value
+ * (`feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false`, optional leading `--`), or undefined when `value`
+ * is anything else: k1s runs no separate kube-controller-manager, so this one gate is all it understands.
+ */
+export function legacyTokenGate(value: string): boolean | undefined {
+  const m = /^(?:--)?feature-gates=([A-Za-z0-9]+)=(true|false)$/i.exec(value.trim());
+  if (!m || m[1] !== LEGACY_TOKEN_GATE) return undefined;
+  return m[2]!.toLowerCase() === 'true';
+}
+
+/** A `--kube-controller-manager-arg` k1s understands: only feature-gates=LegacyServiceAccountTokenNoAutoGeneration=true|false. */
+export function validateControllerManagerArg(value: string): string | undefined {
+  return legacyTokenGate(value) === undefined
+    ? `k1s runs no separate kube-controller-manager and takes only feature-gates=${LEGACY_TOKEN_GATE}=false (or =true, the default)`
+    : undefined;
+}

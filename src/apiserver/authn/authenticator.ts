@@ -1,6 +1,7 @@
 /**
  * Request authentication: the user of a request from its verified client certificate (CN = user, O = groups), else
- * from a bearer ServiceAccount token (checked against the ServiceAccount, Pod or Secret it names), else anonymous;
+ * from a bearer ServiceAccount token (checked against the ServiceAccount, Pod or Secret it names; a legacy token, one
+ * kept in a token Secret, against that Secret and its ServiceAccount), else anonymous;
  * `system:authenticated` is added to every authenticated user.
  *
  * Mirrors kube-apiserver's authenticator union (`pkg/kubeapiserver/authenticator/config.go`): x509
@@ -14,6 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import { unauthorized } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { CREDENTIAL_ID_KEY, serviceAccountGroups, serviceAccountUsername, withAuthenticatedGroup, type UserInfo } from '../../api/user.js';
+import { legacyTokenProblem } from './legacy-tokens.js';
 import { LEEWAY_SECONDS, TokenInvalidError, type ServiceAccountTokens } from './service-account-tokens.js';
 
 /** user.Extra keys of ServiceAccount tokens bound to a Pod (serviceaccount.PodNameKey...). */
@@ -111,11 +113,25 @@ export class RequestAuthenticator {
     if (!tokens) return undefined;
     const now = this.deps.clock();
     let v;
+    let legacy;
     try {
-      v = tokens.verify(token, now, audiences);
+      legacy = tokens.verifyLegacy(token, audiences);
+      v = legacy ? undefined : tokens.verify(token, now, audiences);
     } catch (err) {
       if (err instanceof TokenInvalidError) return { error: err.message };
       throw err;
+    }
+    if (legacy) {
+      // A token kept in a Secret: valid while that Secret holds it and its ServiceAccount is the one it names.
+      const problem = await legacyTokenProblem(token, legacy, this.deps.getObject);
+      if (problem) return { error: problem };
+      const user: UserInfo = {
+        username: serviceAccountUsername(legacy.namespace, legacy.serviceAccount.name),
+        uid: legacy.serviceAccount.uid,
+        groups: serviceAccountGroups(legacy.namespace),
+        extra: {},
+      };
+      return { user, audiences: legacy.audiences };
     }
     if (!v) return undefined;
     const deletedBefore = now.getTime() - LEEWAY_SECONDS * 1000;

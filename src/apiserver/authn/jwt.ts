@@ -8,6 +8,11 @@
  */
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 
+/** A token that is ours (our issuer) but invalid: the message is logged, the client gets 401. */
+export class TokenInvalidError extends Error {
+  override readonly name = 'TokenInvalidError';
+}
+
 /** Unpadded base64url of `data`. */
 export function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');

@@ -9,7 +9,8 @@
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { TokenClaimsInput, TokenGenerator, TokenObjectRef } from '../../registry/serviceaccount-token.js';
 import { serviceAccountUsername } from '../../api/user.js';
-import { keyId, parseJwt, publicJwk, signJwt, verifyJwt } from './jwt.js';
+import { keyId, parseJwt, publicJwk, signJwt, TokenInvalidError, verifyJwt } from './jwt.js';
+import { LEGACY_ISSUER, legacyClaims, readLegacyClaims, type LegacyTokenClaims } from './legacy-tokens.js';
 
 /** go-jose's DefaultLeeway: how far exp, nbf and iat may be off, seconds. */
 export const LEEWAY_SECONDS = 60;
@@ -39,10 +40,7 @@ export interface VerifiedToken {
   audiences: string[];
 }
 
-/** A token that is ours (our issuer) but invalid: the message is logged, the client gets 401. */
-export class TokenInvalidError extends Error {
-  override readonly name = 'TokenInvalidError';
-}
+export { TokenInvalidError };
 
 function ref(v: unknown): TokenObjectRef | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
@@ -133,6 +131,26 @@ export class ServiceAccountTokens implements TokenGenerator {
     if (secret) out.secret = secret;
     if (node) out.node = node;
     return out;
+  }
+
+  /** Signs a legacy token (no expiry) for the token Secret `c.secretName` of a ServiceAccount (serviceaccount.LegacyClaims). */
+  generateLegacy(c: LegacyTokenClaims): string {
+    return signJwt(legacyClaims(c), this.privateKey, this.kid);
+  }
+
+  /**
+   * Checks a legacy bearer token for `requestedAudiences` (default the API server's): undefined when it is not one
+   * (not a JWT, or another issuer); throws TokenInvalidError for a bad signature, claims that do not add up, or
+   * audiences the API server's implicit ones do not meet (legacy tokens carry none); else its claims, still to be
+   * checked against its Secret and ServiceAccount (legacy-tokens.ts legacyTokenProblem).
+   */
+  verifyLegacy(token: string, requestedAudiences: readonly string[] = this.audiences): (LegacyTokenClaims & { audiences: string[] }) | undefined {
+    const jwt = parseJwt(token);
+    if (!jwt || jwt.payload['iss'] !== LEGACY_ISSUER) return undefined;
+    if (!this.publicKeys.some((k) => verifyJwt(jwt, k))) throw new TokenInvalidError('square/go-jose: error in cryptographic primitive');
+    const audiences = this.audiences.filter((a) => requestedAudiences.includes(a));
+    if (audiences.length === 0) throw new TokenInvalidError(`token audiences ${JSON.stringify(this.audiences)} is invalid for the target audiences ${JSON.stringify(requestedAudiences)}`);
+    return { ...readLegacyClaims(jwt.payload), audiences };
   }
 
   /** /openid/v1/jwks: the public keys, as a JSON Web Key Set. */
