@@ -7,6 +7,7 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, type CommandResult } from './harness.js';
 
 /** Two pods of one app (12 app lines, 2 side lines each) and a pod printing two lines 2 s apart. */
@@ -106,6 +107,16 @@ describe('kubectl debug, logs, events and wait', { skip: e2eSkip }, () => {
     assert.match(alone, /^\s+1 root\s+.*ps$/m);
     const events = await c.kubectlOk(['events', '--for', 'pod/web']);
     assert.match(events, /Normal\s+Started\s+Pod\/web\s+Started container probe/);
+  });
+
+  it('kubectl debug --profile=sysadmin runs a privileged ephemeral container in a pod created unprivileged', async () => {
+    const c = cluster();
+    const r = await c.kubectl(['debug', 'timed', '--image=busybox:1.36', '--profile=sysadmin', '-c', 'admin', '--', 'grep', 'CapEff', '/proc/self/status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await ephemeralExit('timed', 'admin'), '0');
+    const hostCaps = /^CapEff:.*$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[0];
+    assert.equal((await c.kubectlOk(['logs', 'timed', '-c', 'admin'])).trim(), hostCaps, 'every capability, as a privileged container has');
+    assert.equal(await jsonpath('timed', '{.spec.ephemeralContainers[0].securityContext.privileged}'), 'true');
   });
 
   it('kubectl debug -it --target=app -- sh gives a shell that sees the target\'s processes', async () => {

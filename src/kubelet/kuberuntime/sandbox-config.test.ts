@@ -15,11 +15,13 @@ const root = mkdtempSync(join(tmpdir(), 'k1s-sandbox-config-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const paths = { rootDir: root, podLogsDir: join(root, 'logs') };
 
-test('generatePodSandboxConfig makes the sandbox privileged when an app or init container is privileged', () => {
+test('generatePodSandboxConfig makes the sandbox privileged when an app, init or ephemeral container is privileged', () => {
   const app = makePod('p', [], { containers: [container('a', { securityContext: { privileged: true } })] });
   assert.equal(generatePodSandboxConfig(app, 0, paths, {}).linux?.securityContext?.privileged, true);
   const init = makePod('p', ['a'], { initContainers: [container('i', { securityContext: { privileged: true } })] });
   assert.equal(generatePodSandboxConfig(init, 0, paths, {}).linux?.securityContext?.privileged, true);
+  const debug = makePod('p', ['a'], { ephemeralContainers: [container('d', { securityContext: { privileged: true } })] });
+  assert.equal(generatePodSandboxConfig(debug, 0, paths, {}).linux?.securityContext?.privileged, true);
 });
 
 test('generatePodSandboxConfig leaves the sandbox unprivileged when no container is', () => {
