@@ -1,7 +1,7 @@
 /** HTTP-level tests of pods/ephemeralcontainers: GET is the pod, strategic merge PATCH adds, PUT conflicts and 422s. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, startTestServer, type TestServer } from './test-server.js';
+import { call, startTestServer, type TestServer } from './testing/test-server.js';
 
 const BASE = '/api/v1/namespaces/default/pods';
 const SMP = { 'Content-Type': 'application/strategic-merge-patch+json' };
