@@ -316,6 +316,14 @@ export interface Container {
   tty?: boolean;
 }
 
+/**
+ * core/v1 EphemeralContainer: a container added to a running pod through pods/ephemeralcontainers (kubectl debug);
+ * never restarted. `targetContainerName` names the app or init container whose process namespace it joins.
+ */
+export interface EphemeralContainer extends Container {
+  targetContainerName?: string;
+}
+
 export interface KeyToPath {
   key: string;
   path: string;
@@ -376,7 +384,7 @@ export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[];
   containers: Container[];
-  ephemeralContainers?: unknown[];
+  ephemeralContainers?: EphemeralContainer[];
   restartPolicy?: RestartPolicy;
   /** Seconds. Default 30. */
   terminationGracePeriodSeconds?: number;

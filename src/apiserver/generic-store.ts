@@ -242,14 +242,14 @@ export class GenericStore {
   }
 
   /**
-   * PUT of the main resource or its status subresource. Returns the stored object and whether it was created
+   * PUT of the main resource, its status subresource, or a strategy subresource (pods/ephemeralcontainers, by name). Returns the stored object and whether it was created
    * (create-on-update kinds only). 409 Conflict on a stale resourceVersion, 404 when missing.
    */
   async update(
     namespace: string,
     name: string,
     input: KubeObject,
-    options: WriteOptions & { subresource?: 'status' },
+    options: WriteOptions & { subresource?: string },
   ): Promise<{ object: KubeObject; created: boolean }> {
     const obj = this.withType(deepCopy(input));
     if (obj.metadata.name && obj.metadata.name !== name) {
@@ -269,7 +269,7 @@ export class GenericStore {
   }
 
   /** Applies BeforeUpdate rules to `obj` against `current` and writes it (compare-and-swap on current's revision). */
-  private async replace(current: StoredObject, obj: KubeObject, options: WriteOptions & { subresource?: 'status'; tracked?: boolean }): Promise<KubeObject> {
+  private async replace(current: StoredObject, obj: KubeObject, options: WriteOptions & { subresource?: string; tracked?: boolean }): Promise<KubeObject> {
     const old = current.object;
     const name = old.metadata.name ?? '';
     const meta = obj.metadata;
@@ -285,19 +285,25 @@ export class GenericStore {
     if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
     if (old.metadata.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.metadata.generateName;
-    if (options.subresource === 'status') {
+    const sub = options.subresource;
+    if (sub === 'status') {
       if (!this.strategy.prepareForStatusUpdate) throw notFound(this.gr, name);
       this.strategy.prepareForStatusUpdate(obj, deepCopy(old));
       errs.push(...(this.strategy.validateStatusUpdate?.(obj, old) ?? []));
+    } else if (sub) {
+      const handler = this.strategy.subresources?.[sub];
+      if (handler?.kind !== 'strategy') throw notFound(this.gr, name);
+      handler.prepareForUpdate(obj, deepCopy(old));
+      errs.push(...handler.validateUpdate(obj, old));
     } else {
       this.strategy.prepareForUpdate(obj, deepCopy(old));
       errs.push(...this.strategy.validateUpdate(obj, old));
     }
     if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
-    if (options.manager !== undefined && !options.tracked) recordUpdate(old, obj, options.manager, this.scope(options.subresource));
+    if (options.manager !== undefined && !options.tracked) recordUpdate(old, obj, options.manager, this.scope(sub));
     else if (obj.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) obj.metadata.managedFields = old.metadata.managedFields;
-    if (options.subresource !== 'status') this.recordWarnings(obj, old, options);
-    if (options.subresource !== 'status' && this.strategy.allocate) {
+    if (!sub) this.recordWarnings(obj, old, options);
+    if (!sub && this.strategy.allocate) {
       return this.allocating(obj, old, () => this.commitReplace(current, obj, options));
     }
     return this.commitReplace(current, obj, options);
@@ -329,7 +335,7 @@ export class GenericStore {
   }
 
   /**
-   * PATCH of the main resource or status: applies the patch to the current object and updates it, retrying
+   * PATCH of the main resource, status or a strategy subresource: applies the patch to the current object and updates it, retrying
    * on a concurrent write unless the patch itself carries a resourceVersion (then 409). `checkFields` runs
    * field validation on the patched object before the strategy (it may throw or strip unknown fields).
    */
@@ -338,7 +344,7 @@ export class GenericStore {
     name: string,
     patch: unknown,
     kind: PatchKind,
-    options: WriteOptions & { subresource?: 'status'; checkFields?: (obj: KubeObject) => void; force?: boolean },
+    options: WriteOptions & { subresource?: string; checkFields?: (obj: KubeObject) => void; force?: boolean },
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(namespace, name);
@@ -368,7 +374,7 @@ export class GenericStore {
   }
 
   /** Server-side apply of `config` over `live` (fieldmanager/): 400 for a configuration that is not an object. */
-  private applyPatch(live: KubeObject, config: unknown, manager: string, force: boolean, subresource: 'status' | undefined): KubeObject {
+  private applyPatch(live: KubeObject, config: unknown, manager: string, force: boolean, subresource: string | undefined): KubeObject {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding patch: the apply configuration must be an object');
     return applyConfiguration(live, config as KubeObject, { manager, force }, this.scope(subresource));
   }

@@ -237,7 +237,7 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   return resolveDeleteOptions(body, q);
 }
 
-async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext, subresource: 'status' | undefined): Promise<void> {
+async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore, ns: string, name: string, q: URLSearchParams, ctx: HandlerContext, subresource: string | undefined): Promise<void> {
   const opts = writeOptions(q, req);
   const mt = mediaTypeOf(req);
   const kind = patchKindOf(mt);
@@ -334,6 +334,20 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       const view = await serveView(gs, handler, { verb: info.verb, subresource: sub, namespace: ns, name: info.name, body, ...(patchKind ? { patchKind } : {}), options: opts, patch: ctx.patch });
       return sendJson(res, 200, view);
     }
+    case 'strategy':
+      switch (info.verb) {
+        case 'get':
+          return sendJson(res, 200, await gs.get(ns, info.name));
+        case 'update': {
+          const { obj, warnings } = await decodeRequest(req, gs, q, ctx.patch);
+          const r = await gs.update(ns, info.name, obj, { ...writeOptions(q, req), subresource: sub });
+          return sendWithWarnings(res, 200, r.object, warnings);
+        }
+        case 'patch':
+          return patch(req, res, gs, ns, info.name, q, ctx, sub);
+        default:
+          throw methodNotSupported();
+      }
     case 'connect': {
       if (!handler.verbs.includes(info.verb)) throw methodNotSupported();
       const obj = await gs.get(ns, info.name);

@@ -236,5 +236,20 @@ export interface ViewSubresource {
   apply(obj: KubeObject, view: KubeObject): FieldError[];
 }
 
+/**
+ * A subresource that reads and writes the parent object itself under its own update rules, as `status` does for the
+ * status: pods/ephemeralcontainers (kube-apiserver `EphemeralContainersREST` with podEphemeralContainersStrategy).
+ * The API server serves GET (the parent), PUT and PATCH (JSON, merge and strategic merge patches of the parent); the
+ * generic store keeps identity, resourceVersion conflicts and timestamps, then calls these instead of the kind's
+ * prepareForUpdate/validateUpdate, with no warnings and no allocation.
+ */
+export interface StrategySubresource {
+  kind: 'strategy';
+  /** Keeps of `obj` only what this subresource may change, taking the rest from `old` (mutates `obj` in place). */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
+  /** Field errors (a 422) of the update from `old` to `obj`. */
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+}
+
 /** A kind-specific subresource beyond `status`, served by the API server through this interface. */
-export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource | ViewSubresource;
+export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource | ViewSubresource | StrategySubresource;

@@ -15,9 +15,14 @@ export interface EventRecorder {
   flush(): Promise<void>;
 }
 
-/** The `fieldPath` of a container in `pod`: `spec.initContainers{x}` for init containers, else `spec.containers{x}`. */
+/**
+ * The `fieldPath` of a container in `pod`: `spec.initContainers{x}` for init containers, `spec.ephemeralContainers{x}`
+ * for ephemeral containers, else `spec.containers{x}`.
+ */
 export function containerFieldPath(pod: Pod, name: string): string {
-  return (pod.spec.initContainers ?? []).some((c) => c.name === name) ? `spec.initContainers{${name}}` : `spec.containers{${name}}`;
+  if ((pod.spec.initContainers ?? []).some((c) => c.name === name)) return `spec.initContainers{${name}}`;
+  if ((pod.spec.ephemeralContainers ?? []).some((c) => c.name === name)) return `spec.ephemeralContainers{${name}}`;
+  return `spec.containers{${name}}`;
 }
 
 /**

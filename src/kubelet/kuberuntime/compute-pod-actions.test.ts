@@ -155,3 +155,33 @@ check('kills and restarts a sidecar whose image changed', sidecars, runtimeStatu
   initContainersToStart: [1],
   killMessages: ['Init container side1 definition changed'],
 });
+
+// ---- ephemeral containers
+const debugged = makePod('p', ['app'], { ephemeralContainers: [{ ...container('debug-1'), targetContainerName: 'app' }, container('debug-2')] });
+
+check('starts ephemeral containers that never ran in a running pod', debugged, runtimeStatus(debugged, [sandbox()], [instance('app', 'running'), instance('debug-1', 'exited')]), {
+  ephemeralContainersToStart: [1],
+  containersToStart: [],
+  killPod: false,
+});
+
+check('never restarts an exited ephemeral container, even under restartPolicy Always', debugged, runtimeStatus(debugged, [sandbox()], [instance('app', 'running'), instance('debug-1', 'exited', { exitCode: 1 }), instance('debug-2', 'exited')]), {
+  ephemeralContainersToStart: [],
+  killPod: false,
+});
+
+check('starts ephemeral containers before initialization completes', makePod('p', ['app'], { initContainers: [container('init')], ephemeralContainers: [container('debug')] }), runtimeStatus(makePod('p', ['app']), [sandbox()], [instance('init', 'running')]), {
+  ephemeralContainersToStart: [0],
+  initContainersToStart: [],
+});
+
+check('a new sandbox starts no ephemeral container', debugged, runtimeStatus(debugged, [], []), {
+  createSandbox: true,
+  ephemeralContainersToStart: [],
+  containersToStart: [0],
+});
+
+const finished = makePod('p', ['app'], { restartPolicy: 'Never', ephemeralContainers: [container('debug')] });
+check('a running ephemeral container does not keep a finished pod alive', finished, runtimeStatus(finished, [sandbox()], [instance('app', 'exited'), instance('debug', 'running')]), {
+  killPod: true,
+});

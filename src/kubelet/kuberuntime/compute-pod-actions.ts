@@ -17,7 +17,7 @@ export interface ContainerToKill {
   reason: KillReason;
 }
 
-/** The plan for one sync (kuberuntime `podActions`). Indices refer to spec.initContainers / spec.containers. */
+/** The plan for one sync (kuberuntime `podActions`). Indices refer to spec.initContainers / spec.containers / spec.ephemeralContainers. */
 export interface PodActions {
   /** Stop every container and the sandbox. */
   killPod: boolean;
@@ -29,6 +29,8 @@ export interface PodActions {
   /** Init containers (regular and sidecars) to start, in spec order. */
   initContainersToStart: number[];
   containersToStart: number[];
+  /** Ephemeral containers never run yet (they are never restarted), started before init containers. */
+  ephemeralContainersToStart: number[];
   containersToKill: ContainerToKill[];
 }
 
@@ -189,7 +191,8 @@ function computeInitContainerActions(pod: Pod, status: RuntimePodStatus, actions
  * Plans one sync of `pod` against its runtime `status` (kuberuntime_manager.go `computePodActions`).
  * Pure: reads only its arguments. Sandbox recreation restarts from the first init container unless nothing
  * needs to run again; after initialization completed-init containers are never re-run; running containers
- * whose image changed are killed and restarted; a pod with nothing left to run or keep is killed.
+ * whose image changed are killed and restarted; a pod with nothing left to run or keep is killed. Ephemeral containers
+ * without any instance are started once the sandbox exists; they neither keep a pod alive nor restart.
  */
 export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: ProbeResults = noProbes): PodActions {
   const [createSandbox, attempt, sandboxId] = podSandboxChanged(pod, status);
@@ -200,6 +203,7 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
     attempt,
     initContainersToStart: [],
     containersToStart: [],
+    ephemeralContainersToStart: [],
     containersToKill: [],
   };
   const inits = pod.spec.initContainers ?? [];
@@ -229,6 +233,11 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
     actions.containersToStart = toStart;
     return actions;
   }
+
+  // Ephemeral containers may start before initialization completes; one that ever ran is never started again.
+  (pod.spec.ephemeralContainers ?? []).forEach((c, idx) => {
+    if (!findContainerStatus(status, c.name)) actions.ephemeralContainersToStart.push(idx);
+  });
 
   const initialized = computeInitContainerActions(pod, status, actions, probes);
   if (actions.killPod || !initialized) return actions;

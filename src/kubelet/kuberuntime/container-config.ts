@@ -28,6 +28,8 @@ export interface ContainerConfigInput {
   services?: ServiceLister;
   /** The image's default user (CRI ImageStatus); root when absent. */
   imageUser?: ImageUser;
+  /** Runtime id of the container whose process namespace an ephemeral container joins (`targetContainerName`). */
+  targetId?: string;
 }
 
 /** How long container start waits for a first Service list before failing, ms. */
@@ -98,7 +100,7 @@ export async function makeMounts(input: ContainerConfigInput, env: Map<string, s
 /**
  * Builds the CRI config of `input.container` at `restartCount`: env with `$(VAR)` expansion, expanded
  * command/args, working dir, mounts, labels/annotations for restart safety, log path `<name>/<n>.log`,
- * resources and security context (security-context.ts). Throws ContainerConfigError for CreateContainerConfigError
+ * resources and security context (security-context.ts), PID namespace TARGET for an ephemeral container's target. Throws ContainerConfigError for CreateContainerConfigError
  * cases, runAsNonRoot violations among them.
  */
 export async function generateContainerConfig(input: ContainerConfigInput): Promise<ContainerConfig> {
@@ -123,6 +125,12 @@ export async function generateContainerConfig(input: ContainerConfigInput): Prom
     tty: Boolean(container.tty),
     linux: { resources: linuxResources(container), securityContext: containerSecurityContext(pod, container, imageUser, join(input.paths.rootDir, 'seccomp')) },
   };
+  // An ephemeral container with a target shares that container's PID namespace unless the pod shares one already.
+  const ns = config.linux?.securityContext?.namespaceOptions;
+  if (input.targetId && ns?.pid === 'CONTAINER') {
+    ns.pid = 'TARGET';
+    ns.targetId = input.targetId;
+  }
   if (container.workingDir) config.workingDir = container.workingDir;
   return config;
 }

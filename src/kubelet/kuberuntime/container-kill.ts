@@ -66,9 +66,9 @@ export async function killContainer(ctx: RuntimeContext, pod: Pod, target: Conta
   }
 }
 
-/** The spec of a container by name (init or regular), or a stub for names no longer in the spec. */
+/** The spec of a container by name (init, regular or ephemeral), or a stub for names no longer in the spec. */
 function specOf(pod: Pod, name: string): Container {
-  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name) ?? { name };
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].find((c) => c.name === name) ?? { name };
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Container, Pod } from '../../api/types.js';
+import type { Container, EphemeralContainer, Pod } from '../../api/types.js';
 import type { PodSandboxConfig } from '../../cri/types.js';
 import { containerFieldPath } from '../events/recorder.js';
 import { ImageError } from '../images/image-manager.js';
@@ -15,7 +15,7 @@ import type { EnvFacts } from './env.js';
 import { hashContainer } from './labels.js';
 import { runLifecycleHandler } from './lifecycle.js';
 import { errorText, formatPod, stableKey, type RuntimeContext } from './runtime-context.js';
-import type { RuntimeContainerStatus, RuntimePodStatus } from './runtime-pod.js';
+import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod.js';
 
 /** A failed start: `reason` is the waiting reason (CrashLoopBackOff, ErrImagePull, RunContainerError...). */
 export class StartError extends Error {
@@ -39,6 +39,20 @@ export interface StartSpec {
   sandboxConfig: PodSandboxConfig;
   volumes: Map<string, MountedVolume>;
   facts: EnvFacts;
+  /** An ephemeral container (spec.ephemeralContainers): its `targetContainerName` must be running; it joins that process namespace. */
+  ephemeral?: boolean;
+}
+
+/**
+ * `startSpec.getTargetID`: the runtime id of the running container an ephemeral container targets, undefined without a
+ * target. Throws StartError CreateContainerConfigError `unable to find target container NAME` when it is not running.
+ */
+export function ephemeralTargetId(spec: StartSpec): string | undefined {
+  const target = spec.ephemeral ? (spec.container as EphemeralContainer).targetContainerName : undefined;
+  if (!target) return undefined;
+  const s = findContainerStatus(spec.status, target);
+  if (!s || s.state !== 'running') throw new StartError('CreateContainerConfigError', `unable to find target container ${target}`);
+  return s.id;
 }
 
 /** Highest `<n>.log` in the container's log dir + 1, or 0 (`calcRestartCountByLogDir`). */
@@ -122,6 +136,15 @@ export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Prom
   const restartCount = !prev ? await restartCountFromLogs(ctx, pod, container.name) : unstarted ? prev.restartCount : prev.restartCount + 1;
   if (prev && prev.state === 'created') await ctx.runtime.removeContainer(prev.id).catch(() => undefined);
 
+  let targetId: string | undefined;
+  try {
+    targetId = ephemeralTargetId(spec);
+  } catch (err) {
+    const msg = errorText(err);
+    ctx.recorder.event(pod, 'Warning', 'Failed', `Error: ${msg}`, fieldPath);
+    throw fail('CreateContainerConfigError', msg);
+  }
+
   let config;
   try {
     const imageUser = await ctx.images.imageUser(imageRef);
@@ -136,6 +159,7 @@ export async function startContainer(ctx: RuntimeContext, spec: StartSpec): Prom
       facts: spec.facts,
       paths: ctx.paths,
       ...(ctx.services ? { services: ctx.services } : {}),
+      ...(targetId ? { targetId } : {}),
     });
   } catch (err) {
     const msg = errorText(err);

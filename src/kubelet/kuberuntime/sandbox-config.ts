@@ -13,9 +13,12 @@ export function podHostname(pod: Pod): string {
   return (pod.spec.hostname || pod.metadata.name || '').slice(0, 63).replace(/[-.]+$/, '');
 }
 
-/** `HasPrivilegedContainer` (pkg/kubelet/container/helpers.go): some init or app container has `securityContext.privileged`. */
+/**
+ * `HasPrivilegedContainer` (pkg/kubelet/container/helpers.go): some init, app or ephemeral container has
+ * `securityContext.privileged` (the sandbox config sent with each CreateContainer then allows it, as containerd requires).
+ */
 export function hasPrivilegedContainer(pod: Pod): boolean {
-  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].some((c) => c.securityContext?.privileged === true);
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])].some((c) => c.securityContext?.privileged === true);
 }
 
 /**

@@ -54,7 +54,7 @@ async function removeFailedSandboxes(ctx: RuntimeContext, uid: string, attempt: 
 
 /**
  * Brings the runtime in line with `pod` for one pass (spec §4–§6): computes the plan, kills what must die
- * (recreating the sandbox purges init containers), creates the sandbox, then starts init containers in order
+ * (recreating the sandbox purges init containers), creates the sandbox, starts new ephemeral containers, then init containers in order
  * (a failing regular init container stops the pass) and the regular containers. Sandbox failures emit
  * FailedCreatePodSandBox. Start failures are recorded in the reason cache and returned.
  */
@@ -153,6 +153,17 @@ export async function syncPod(
     }
   };
 
+  // Ephemeral containers start before init containers, so a pod whose init container fails can still be debugged.
+  for (const idx of actions.ephemeralContainersToStart) {
+    const container = pod.spec.ephemeralContainers?.[idx];
+    if (!container) continue;
+    try {
+      await startContainer(ctx, { pod, container, status, sandboxId, sandboxConfig, volumes, facts: podFacts, ephemeral: true });
+    } catch (err) {
+      const e = err instanceof StartError ? err : new StartError('RunContainerError', errorText(err));
+      result.errors.push({ name: container.name, reason: e.reason, message: e.message });
+    }
+  }
   for (const idx of actions.initContainersToStart) {
     const ok = await start(idx, true);
     if (!ok && !isSidecar(inits[idx]!)) return result;

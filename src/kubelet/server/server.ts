@@ -57,7 +57,7 @@ async function instances(runtime: RuntimeService, uid: string, name: string): Pr
 function resolvePod(opts: KubeletServerOptions, ns: string, podName: string, container: string): Pod {
   const pod = opts.getPod(ns, podName);
   if (!pod) throw new HttpError(404, `pod "${podName}" cannot be found - no logs available`);
-  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...(pod.spec.ephemeralContainers ?? [])];
   if (!all.some((c) => c.name === container)) throw new HttpError(400, `container ${container} is not valid for pod ${podName}`);
   return pod;
 }
@@ -77,7 +77,7 @@ async function handleLogs(opts: KubeletServerOptions, req: http.IncomingMessage,
   const target = logOpts.previous ? list[1] : list[0];
   if (!target) {
     if (logOpts.previous) throw new HttpError(400, `previous terminated container "${container}" in pod "${podName}" not found`);
-    const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting;
+    const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting;
     throw new HttpError(400, `container "${container}" in pod "${podName}" is waiting to start: ${waiting?.reason || 'ContainerCreating'}`);
   }
   const status = await opts.runtime.containerStatus(target.id);

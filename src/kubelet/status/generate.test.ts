@@ -156,3 +156,21 @@ test('generateAPIPodStatus computes Guaranteed and Burstable QoS', () => {
   b.spec.containers = [container('a', { resources: { requests: { cpu: '100m' } } })];
   assert.equal(gen(b, [], []).qosClass, 'Burstable');
 });
+
+test('generateAPIPodStatus reports ephemeral containers in ephemeralContainerStatuses, never ready, outside phase and readiness', () => {
+  const pod = makePod('p', ['a'], { ephemeralContainers: [container('debug'), container('later')] });
+  const reasons = new ReasonCache();
+  reasons.set('uid-p', 'later', { reason: 'CreateContainerConfigError', message: 'unable to find target container gone' });
+  const s = gen(pod, [sandbox()], [instance('a', 'running'), instance('debug', 'exited', { exitCode: 0, id: 'dbg' })], { reasons });
+  assert.equal(s.phase, 'Running');
+  assert.equal(cond(s, 'Ready')?.status, 'True');
+  assert.deepEqual(s.containerStatuses?.map((c) => c.name), ['a']);
+  assert.deepEqual(s.ephemeralContainerStatuses?.map((c) => [c.name, c.ready, c.started]), [
+    ['debug', false, undefined],
+    ['later', false, undefined],
+  ]);
+  assert.equal(s.ephemeralContainerStatuses?.[0]?.containerID, 'containerd://dbg');
+  assert.equal(s.ephemeralContainerStatuses?.[0]?.state?.terminated?.exitCode, 0);
+  assert.deepEqual(s.ephemeralContainerStatuses?.[1]?.state, { waiting: { reason: 'CreateContainerConfigError', message: 'unable to find target container gone' } });
+  assert.equal(gen(makePod('p', ['a']), [sandbox()], [instance('a', 'running')]).ephemeralContainerStatuses, undefined);
+});

@@ -84,6 +84,9 @@ export function generateAPIPodStatus(opts: GenerateOptions): PodStatus {
   const inits = pod.spec.initContainers ?? [];
   const initStatuses = convertContainerStatuses(ctx, inits, old.initContainerStatuses, true);
   const statuses = convertContainerStatuses(ctx, pod.spec.containers, old.containerStatuses, false);
+  const ephemerals = pod.spec.ephemeralContainers ?? [];
+  // Ephemeral containers: converted like app containers, never ready nor probed, no part of phase or conditions.
+  const ephemeralStatuses = ephemerals.length > 0 ? convertContainerStatuses(ctx, ephemerals, old.ephemeralContainerStatuses, false) : [];
   fillReadiness(initStatuses, inits, opts.probes, true);
   fillReadiness(statuses, pod.spec.containers, opts.probes, false);
 
@@ -135,6 +138,7 @@ export function generateAPIPodStatus(opts: GenerateOptions): PodStatus {
   status.startTime = old.startTime ?? nowIso;
   if (inits.length > 0) status.initContainerStatuses = initStatuses;
   status.containerStatuses = statuses;
+  if (ephemerals.length > 0) status.ephemeralContainerStatuses = ephemeralStatuses;
   status.qosClass = old.qosClass ?? podQOSClass(pod);
   if (old.nominatedNodeName) status.nominatedNodeName = old.nominatedNodeName;
   return status;

@@ -126,6 +126,7 @@ export function applyPodDefaults(pod: Pod): void {
   const hostNetwork = spec.hostNetwork === true;
   for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork);
   for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c, hostNetwork);
   for (const v of spec.volumes ?? []) defaultVolume(v);
 }
 

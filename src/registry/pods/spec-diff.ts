@@ -25,9 +25,14 @@ function walk(a: unknown, b: unknown, path: string, out: string[]): void {
   if (b !== undefined) out.push(`+ \t${path}: ${JSON.stringify(b)},`);
 }
 
+/** Renders the differences from `oldValue` to `newValue` inside a `  core.<typeName>{` frame, one changed leaf per line. */
+export function objectDiff(typeName: string, oldValue: unknown, newValue: unknown): string {
+  const lines: string[] = [];
+  walk(oldValue, newValue, '', lines);
+  return [`  core.${typeName}{`, ...lines, '  }', ''].join('\n');
+}
+
 /** Renders the differences from `oldSpec` to `newSpec`, one changed leaf per line. */
 export function specDiff(oldSpec: PodSpec, newSpec: PodSpec): string {
-  const lines: string[] = [];
-  walk(oldSpec, newSpec, '', lines);
-  return ['  core.PodSpec{', ...lines, '  }', ''].join('\n');
+  return objectDiff('PodSpec', oldSpec, newSpec);
 }

@@ -9,6 +9,7 @@ import type { DeleteOptions, Pod } from '../../api/types.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { applyCreateAdmissionDefaults, applyPodDefaults, applyUpdateAdmissionDefaults } from './defaults.js';
 import { podTable } from './printer.js';
+import { ephemeralContainersSubresource } from './ephemeral-containers.js';
 import { podSubresources } from './subresources.js';
 import { computePodQOS } from './qos.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './validation.js';
@@ -24,7 +25,7 @@ export const podInfo: ResourceInfo = {
   shortNames: ['po'],
   categories: ['all'],
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: ['status', 'log', 'exec', 'binding', 'attach', 'portforward'],
+  subresources: ['status', 'log', 'exec', 'binding', 'attach', 'portforward', 'ephemeralcontainers'],
 };
 
 /**
@@ -103,7 +104,7 @@ export function preparePodForStatusUpdate(pod: Pod, old: Pod): void {
 export const podStrategy: Strategy<Pod> = {
   info: podInfo,
   returnDeletedObject: true,
-  subresources: podSubresources,
+  subresources: { ...podSubresources, ephemeralcontainers: ephemeralContainersSubresource },
   prepareForCreate: (pod) => preparePodForCreate(pod),
   prepareForUpdate(pod, old) {
     applyPodDefaults(pod);

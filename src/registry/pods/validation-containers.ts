@@ -1,15 +1,15 @@
 /**
- * Validation of init, sidecar and app containers: names, images, probes, lifecycle hooks, resources.
+ * Validation of init, sidecar, app and ephemeral containers: names, images, probes, lifecycle hooks, resources.
  *
  * Mirrors `pkg/apis/core/validation/validation.go` validateContainerCommon, validateContainers,
- * validateInitContainers, validateInitContainerRestartPolicy, validateProbe / validateLivenessProbe /
+ * validateInitContainers, validateInitContainerRestartPolicy, validateEphemeralContainers, validateFieldAllowList, validateProbe / validateLivenessProbe /
  * validateReadinessProbe / validateStartupProbe, validateHandler, validateLifecycle, validatePullPolicy
  * and ValidateResourceRequirements (default feature gates of v1.32).
  */
 import type { FieldError } from '../../api/errors.js';
 import * as field from '../../api/field-errors.js';
 import { compareQuantities, isQuantity, QUANTITY_FORMAT_ERROR } from '../../api/quantity.js';
-import type { Container, HTTPGetAction, IntOrString, LifecycleHandler, Probe, Volume } from '../../api/types.js';
+import type { Container, EphemeralContainer, HTTPGetAction, IntOrString, LifecycleHandler, Probe, Volume } from '../../api/types.js';
 import { isDNS1123Label, isHTTPHeaderName, isQualifiedName, isValidPortName, isValidPortNum } from '../../api/validation.js';
 import { checkHostPortConflicts, validateContainerPorts, validateEnv, validateEnvFrom } from './validation-env.js';
 import { validateVolumeMounts } from './validation-volumes.js';
@@ -236,6 +236,80 @@ export function validateInitContainers(
       if (c.readinessProbe) errs.push(field.forbidden(`${p}.readinessProbe`, initForbidden));
       if (c.startupProbe) errs.push(field.forbidden(`${p}.startupProbe`, initForbidden));
     }
+  });
+  return errs;
+}
+
+/**
+ * The EphemeralContainerCommon fields an ephemeral container may set (upstream `allowedEphemeralContainerFields`), in
+ * the struct's field order; any other field that is set is `Forbidden: cannot be set for an Ephemeral Container`.
+ */
+const EPHEMERAL_FIELDS: [string, boolean][] = [
+  ['name', true],
+  ['image', true],
+  ['command', true],
+  ['args', true],
+  ['workingDir', true],
+  ['ports', false],
+  ['envFrom', true],
+  ['env', true],
+  ['resources', false],
+  ['resizePolicy', false],
+  ['restartPolicy', false],
+  ['volumeMounts', true],
+  ['volumeDevices', true],
+  ['livenessProbe', false],
+  ['readinessProbe', false],
+  ['startupProbe', false],
+  ['lifecycle', false],
+  ['terminationMessagePath', true],
+  ['terminationMessagePolicy', true],
+  ['imagePullPolicy', true],
+  ['securityContext', true],
+  ['stdin', true],
+  ['stdinOnce', true],
+  ['tty', true],
+];
+
+const ephemeralForbidden = 'cannot be set for an Ephemeral Container';
+
+/** Go's zero value test of validateFieldAllowList on a decoded JSON field: absent, null, false, '', 0, or `resources: {}` (a struct). */
+function isZeroField(name: string, v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '' || v === 0) return true;
+  return name === 'resources' && typeof v === 'object' && Object.keys(v as object).length === 0;
+}
+
+/**
+ * validateEphemeralContainers: each ephemeral container passes the checks every container does (validateContainerCommon,
+ * no image whitespace), has a name unique across app, init and ephemeral containers, targets an existing app or init
+ * container, sets only allowed fields (no ports, resources, probes, lifecycle, restartPolicy) and no subPath or
+ * subPathExpr in its volume mounts.
+ */
+export function validateEphemeralContainers(
+  ephemerals: EphemeralContainer[] | undefined,
+  regular: Container[] | undefined,
+  inits: Container[] | undefined,
+  vols: Map<string, Volume>,
+  path: string,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  const others = new Set([...(regular ?? []), ...(inits ?? [])].map((c) => c.name));
+  const names = new Set(others);
+  (ephemerals ?? []).forEach((ec, i) => {
+    const p = `${path}[${i}]`;
+    errs.push(...validateContainerCommon(ec, vols, p));
+    if (ec.image && ec.image.trim() !== ec.image) errs.push(field.invalid(`${p}.image`, ec.image, 'must not have leading or trailing whitespace'));
+    if (names.has(ec.name)) errs.push(field.duplicate(`${p}.name`, ec.name));
+    else names.add(ec.name);
+    if (ec.targetContainerName && !others.has(ec.targetContainerName)) errs.push(field.notFound(`${p}.targetContainerName`, ec.targetContainerName));
+    const fields = ec as unknown as Record<string, unknown>;
+    for (const [name, allowed] of EPHEMERAL_FIELDS) {
+      if (!allowed && !isZeroField(name, fields[name])) errs.push(field.forbidden(`${p}.${name}`, ephemeralForbidden));
+    }
+    (ec.volumeMounts ?? []).forEach((vm, j) => {
+      if (vm.subPath) errs.push(field.forbidden(`${p}.volumeMounts[${j}].subPath`, ephemeralForbidden));
+      if (vm.subPathExpr) errs.push(field.forbidden(`${p}.volumeMounts[${j}].subPathExpr`, ephemeralForbidden));
+    });
   });
   return errs;
 }

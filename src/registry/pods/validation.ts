@@ -12,7 +12,7 @@ import type { ContainerStatus, Pod, PodSpec, RestartPolicy, Toleration } from '.
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../../api/validation.js';
 import { computePodQOS } from './qos.js';
 import { specDiff } from './spec-diff.js';
-import { validateContainers, validateInitContainers } from './validation-containers.js';
+import { validateContainers, validateEphemeralContainers, validateInitContainers } from './validation-containers.js';
 import { validatePodSecurityContext } from './validation-security.js';
 import { validateVolumes } from './validation-volumes.js';
 
@@ -76,6 +76,7 @@ export function validatePodSpec(spec: PodSpec, path = 'spec'): FieldError[] {
   errs.push(...volErrs);
   errs.push(...validateContainers(spec.containers, vols, grace, `${path}.containers`));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, vols, grace, `${path}.initContainers`));
+  errs.push(...validateEphemeralContainers(spec.ephemeralContainers, spec.containers, spec.initContainers, vols, `${path}.ephemeralContainers`));
   errs.push(...validateRestartPolicy(spec.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(spec, path));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
@@ -220,7 +221,7 @@ const phases = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
 /**
  * ValidatePodStatusUpdate: metadata update rules, nodeName unchanged, valid nominatedNodeName and
- * phase, immutable qosClass, and terminated containers that may not restart stay terminated.
+ * phase, immutable qosClass, and terminated containers that may not restart stay terminated (ephemeral containers never restart).
  */
 export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
@@ -239,5 +240,7 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   errs.push(
     ...validateStateTransitions(status.initContainerStatuses, oldStatus.initContainerStatuses, 'status.initContainerStatuses', policy, (n) => sidecars.has(n)),
   );
+  // The kubelet never restarts ephemeral containers: they transition as under restartPolicy Never.
+  errs.push(...validateStateTransitions(status.ephemeralContainerStatuses, oldStatus.ephemeralContainerStatuses, 'status.ephemeralContainerStatuses', 'Never', () => false));
   return errs;
 }
