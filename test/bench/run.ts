@@ -14,7 +14,8 @@
  * 4. `k1s server` cold start to node Ready, and the server's resident memory idle, with 50 and 110 pods and over a
  *    soak at 110 pods with churn (server-memory.ts; K1S_SOAK_MINUTES, default 30).
  *
- * K1S_BENCH selects sections (comma-separated: cold,api,authz,cluster,floor,memory; default all).
+ * K1S_BENCH selects sections (comma-separated: cold,api,authz,cluster,floor,memory; default all); K1S_FLOOR_ROUNDS the
+ * serial rounds of each floor workload (default 20).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -281,7 +282,7 @@ if (canRunContainers && sections.has('cold')) await benchColdStart(record);
 if (sections.has('api')) await benchApi(500);
 if (sections.has('authz')) await benchAuthorization(20, 100);
 if (canRunContainers && sections.has('cluster')) await benchCluster(10);
-if (canRunContainers && sections.has('floor')) await withCluster('k1s-bench-floor', (cluster) => benchFloor(cluster, record, 20, 20));
+if (canRunContainers && sections.has('floor')) await withCluster('k1s-bench-floor', (cluster) => benchFloor(cluster, record, Number(process.env['K1S_FLOOR_ROUNDS'] ?? '20'), 20));
 if (canRunContainers && sections.has('memory')) await withCluster('k1s-bench-memory', (cluster) => benchMemory(cluster, record, soakMinutes));
 console.log('| measurement | result |\n|---|---|');
 for (const f of figures) console.log(`| ${f.what} | ${f.value} |`);
