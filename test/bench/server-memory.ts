@@ -129,7 +129,7 @@ async function deleteAndWait(c: RestClient, name: string): Promise<void> {
  * over), sampled every 30 s: first, last, max and whether it grew (last more than 10 % above first).
  * Leaves the pods in place (cluster.stop() deletes them).
  */
-export async function benchMemory(cluster: Cluster, record: Record_, soakMinutes: number, settleMs = 10_000): Promise<void> {
+export async function benchMemory(cluster: Cluster, record: Record_, soakMinutes: number, settleMs = 5_000): Promise<void> {
   const c = await adminClient(cluster);
   try {
     await sleep(settleMs);
