@@ -35,7 +35,7 @@ interface Env {
   root: string;
 }
 
-async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; clock?: FakeClock; podWarnings?: (pod: Pod) => { reason: string; message: string; fieldPath?: string }[] } = {}): Promise<Env> {
+async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; clock?: FakeClock; resyncMs?: number; plegPeriodMs?: number; podWarnings?: (pod: Pod) => { reason: string; message: string; fieldPath?: string }[] } = {}): Promise<Env> {
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'kubelet-test-'));
   if (!opts.root) dirs.push(root);
   const clock = opts.clock ?? new FakeClock(Date.now());
@@ -51,7 +51,8 @@ async function setup(opts: { api?: FakeApi; cri?: FakeRuntime; root?: string; cl
     podLogsDir: join(root, 'pod-logs'),
     server: { host: '127.0.0.1', port: 0 },
     clock,
-    resyncMs: 100,
+    resyncMs: opts.resyncMs ?? 100,
+    ...(opts.plegPeriodMs !== undefined ? { plegPeriodMs: opts.plegPeriodMs } : {}),
     syncBackOffMs: 200,
     log: () => {},
     ...(opts.podWarnings ? { podWarnings: opts.podWarnings } : {}),
@@ -140,6 +141,21 @@ test('kubelet runs init containers one at a time in order, then the app containe
     const st = podStatus(env.api, 'p');
     assert.equal(st?.initContainerStatuses?.[1]?.state?.terminated?.reason, 'Completed');
     assert.equal(st?.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
+test('kubelet starts the app containers soon after a short init container exits, without waiting for a resync or the PLEG', async () => {
+  // resync and relist a minute apart: only the pod worker's own re-check after starting the init container sees it exit
+  const env = await setup({ resyncMs: 60_000, plegPeriodMs: 60_000 });
+  env.cri.onStart = (c) => {
+    if (c.config.metadata.name === 'init') setTimeout(() => env.cri.finish(c, 0), 200);
+  };
+  try {
+    bind(env.api, makePod('p', ['app'], { initContainers: [container('init')] }));
+    await until('app running', () => podStatus(env.api, 'p')?.containerStatuses?.[0]?.state?.running, 3000);
+    assert.deepEqual(env.cri.calls.filter((c) => c.startsWith('StartContainer')), ['StartContainer init', 'StartContainer app']);
   } finally {
     await env.kubelet.stop();
   }

@@ -52,6 +52,8 @@ export interface KubeletOptions {
   timers?: Timers;
   /** Node heartbeat period, ms (default 10 s). */
   nodeStatusPeriodMs?: number;
+  /** PLEG relist period, ms (default 1 s, upstream's `plegRelistPeriod`). */
+  plegPeriodMs?: number;
   /**
    * Cluster DNS server IPs pods with dnsPolicy ClusterFirst get (KubeletConfiguration `clusterDNS`, k3s
    * `--cluster-dns`). Default none: ClusterFirst pods then get the host's DNS with a MissingClusterDNS
@@ -181,7 +183,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   });
   // Runtime health (runtime.go) on the wall clock: whether the runtime answers is real time, whatever `clock` says.
   const runtimeState = new RuntimeState({ clock: realClock });
-  const pleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log });
+  const pleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log, ...(options.plegPeriodMs !== undefined ? { periodMs: options.plegPeriodMs } : {}) });
   runtimeState.addHealthCheck({ name: 'PLEG', check: () => pleg.healthy() });
   const runtimeChecks = startRuntimeChecks({ runtime, state: runtimeState, log });
   await Promise.all([runtimeChecks.first, pleg.first]);

@@ -9,6 +9,13 @@
  *    seed 004 sidecar pod (observed through a watch), delete → gone, the server's resident memory, and
  *    port-forward throughput against a direct connection to the pod IP (port-forward.ts), and exec round trip,
  *    `kubectl logs -f` throughput and `kubectl cp` of 100 MiB (streams.ts).
+ * 3. The floor (floor.ts): create → Ready of the seed 004 and seed 000 pods through k1s against the same work done by
+ *    direct CRI calls to the cluster's containerd, serially and 20 at once, as ratios.
+ * 4. `k1s server` cold start to node Ready, and the server's resident memory idle, with 50 and 110 pods and over a
+ *    soak at 110 pods with churn (server-memory.ts; K1S_SOAK_MINUTES, default 30).
+ *
+ * K1S_BENCH selects sections (comma-separated: cold,api,authz,cluster,floor,memory; default all); K1S_FLOOR_ROUNDS the
+ * serial rounds of each floor workload (default 20).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +31,8 @@ import { benchPortForward } from './port-forward.js';
 import { repoRoot } from '../e2e/paths.js';
 import { benchServices } from './services.js';
 import { benchStreams } from './streams.js';
+import { benchFloor } from './floor.js';
+import { benchColdStart, benchMemory } from './server-memory.js';
 
 interface Figure {
   what: string;
@@ -255,10 +264,26 @@ async function benchCluster(rounds: number): Promise<void> {
   }
 }
 
-await benchApi(500);
-await benchAuthorization(20, 100);
-if (canRunContainers) await benchCluster(10);
-else console.error('skipping the cluster benchmark: needs root, containerd and runc');
+/** Runs `fn` on a cluster of its own, stopped afterwards. */
+async function withCluster(nodeName: string, fn: (cluster: Awaited<ReturnType<typeof startCluster>>) => Promise<void>): Promise<void> {
+  const cluster = await startCluster({ nodeName });
+  try {
+    await fn(cluster);
+  } finally {
+    const left = await cluster.stop();
+    if (left.length) console.error(`left behind: ${left.join(', ')}`);
+  }
+}
+
+const sections = new Set((process.env['K1S_BENCH'] ?? 'cold,api,authz,cluster,floor,memory').split(',').map((s) => s.trim()));
+const soakMinutes = Number(process.env['K1S_SOAK_MINUTES'] ?? '30');
+if (!canRunContainers) console.error('skipping the cluster benchmarks: needs root, containerd and runc');
+if (canRunContainers && sections.has('cold')) await benchColdStart(record);
+if (sections.has('api')) await benchApi(500);
+if (sections.has('authz')) await benchAuthorization(20, 100);
+if (canRunContainers && sections.has('cluster')) await benchCluster(10);
+if (canRunContainers && sections.has('floor')) await withCluster('k1s-bench-floor', (cluster) => benchFloor(cluster, record, Number(process.env['K1S_FLOOR_ROUNDS'] ?? '20'), 20));
+if (canRunContainers && sections.has('memory')) await withCluster('k1s-bench-memory', (cluster) => benchMemory(cluster, record, soakMinutes));
 console.log('| measurement | result |\n|---|---|');
 for (const f of figures) console.log(`| ${f.what} | ${f.value} |`);
 process.exit(0);

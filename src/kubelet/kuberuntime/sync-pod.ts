@@ -21,6 +21,15 @@ export interface SyncPodResult {
   requeueAfterMs: number;
 }
 
+/**
+ * How soon to look again after starting a regular init container, ms; while it runs, the next look comes after a
+ * quarter of its age (at least this), until it is {@link INIT_WATCH_MS} old. Most init containers finish in well
+ * under a second; without this the next one (or the app containers) would wait for the PLEG's next relist (1 s).
+ * Past the window the PLEG alone notices the exit.
+ */
+export const INIT_RECHECK_MS = 50;
+/** See {@link INIT_RECHECK_MS}, ms. */
+export const INIT_WATCH_MS = 2_000;
 
 /** Removes exited instances beyond the newest `keep` of each container name (container GC, maxPerPodContainer). */
 async function pruneInstances(ctx: RuntimeContext, status: RuntimePodStatus, names: Set<string>, keep: number): Promise<void> {
@@ -164,9 +173,21 @@ export async function syncPod(
       result.errors.push({ name: container.name, reason: e.reason, message: e.message });
     }
   }
+  const recheck = (ageMs = 0) => {
+    const wait = Math.max(INIT_RECHECK_MS, Math.round(ageMs / 4));
+    result.requeueAfterMs = result.requeueAfterMs ? Math.min(result.requeueAfterMs, wait) : wait;
+  };
+  // a regular init container started lately and still running: its exit is the next step (see INIT_RECHECK_MS)
+  const now = ctx.clock.now();
+  for (const c of inits) {
+    if (isSidecar(c)) continue;
+    const s = status.containers.find((x) => x.name === c.name);
+    if (s?.state === 'running' && now - s.startedAt < INIT_WATCH_MS) recheck(now - s.startedAt);
+  }
   for (const idx of actions.initContainersToStart) {
     const ok = await start(idx, true);
     if (!ok && !isSidecar(inits[idx]!)) return result;
+    if (ok && !isSidecar(inits[idx]!)) recheck();
   }
   for (const idx of actions.containersToStart) await start(idx, false);
   return result;
