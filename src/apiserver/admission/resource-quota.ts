@@ -58,25 +58,28 @@ export function checkRequest(quotas: ResourceQuota[], a: AdmissionAttributes, no
     interesting.push(i);
   });
   if (interesting.length === 0) return quotas;
-  let delta = objectUsage(a.group, a.resource, a.object, now);
-  if (a.operation === 'UPDATE' && a.oldObject?.metadata.resourceVersion) {
-    const old = a.oldObject;
-    const prev = objectUsage(a.group, a.resource, old, now);
-    const changed = subtractNonNegative(delta, prev);
-    // Only quotas that covered the old object too are charged the difference.
-    const perQuota = new Map(interesting.map((i) => [i, quotaMatches(quotas[i] as ResourceQuota, a.group, a.resource, old) ? changed : delta]));
-    return charge(quotas, interesting, (i) => perQuota.get(i) ?? delta, a);
+  const usage = objectUsage(a.group, a.resource, a.object, now);
+  const deltas = new Map<number, ResourceList>(interesting.map((i) => [i, usage]));
+  const old = a.oldObject;
+  if (a.operation === 'UPDATE' && old?.metadata.resourceVersion) {
+    // Quotas that covered the old object too are charged only the growth.
+    const growth = subtractNonNegative(usage, objectUsage(a.group, a.resource, old, now));
+    for (const i of interesting) if (quotaMatches(quotas[i] as ResourceQuota, a.group, a.resource, old)) deltas.set(i, growth);
   }
-  delta = removeZeros(delta);
-  return charge(quotas, interesting, () => delta, a);
+  for (const [i, d] of deltas) {
+    const nonZero = removeZeros(d);
+    if (Object.keys(nonZero).length === 0) deltas.delete(i);
+    else deltas.set(i, nonZero);
+  }
+  if (deltas.size === 0) return quotas;
+  return charge(quotas, deltas, a);
 }
 
-function charge(quotas: ResourceQuota[], interesting: number[], deltaOf: (i: number) => ResourceList, a: AdmissionAttributes): ResourceQuota[] {
+/** Adds each quota's delta to its used, refusing (403) a quota pushed past its hard limit. */
+function charge(quotas: ResourceQuota[], deltas: Map<number, ResourceList>, a: AdmissionAttributes): ResourceQuota[] {
   const out = quotas.map((q) => structuredClone(q));
-  for (const i of interesting) {
+  for (const [i, delta] of deltas) {
     const q = out[i] as ResourceQuota;
-    const delta = removeZeros(deltaOf(i));
-    if (Object.keys(delta).length === 0) continue;
     const hard = q.status?.hard ?? {};
     const used = q.status?.used ?? {};
     const requested = maskList(delta, Object.keys(hard));
