@@ -146,10 +146,15 @@ export function startResourceQuotaController(options: ResourceQuotaControllerOpt
         path: w.path,
         signal: abort.signal,
         handlers: {
-          onEvent(_type, obj) {
+          onEvent(type, obj, old) {
             const ns = obj.metadata.namespace ?? '';
-            if (isQuota) queue.add(`${ns}/${obj.metadata.name ?? ''}`);
-            else enqueueNamespace(ns);
+            if (!isQuota) return enqueueNamespace(ns);
+            // A quota is synced when it appears or its spec.hard changes, not for status writes (admission's charges
+            // included), as upstream's update handler; a quota is itself counted by quotas limiting quotas.
+            const q = obj as ResourceQuota;
+            const before = old as ResourceQuota | undefined;
+            if (type !== 'MODIFIED' || !before || !equalLists(q.spec?.hard ?? {}, before.spec?.hard ?? {}) || !q.status?.used) queue.add(`${ns}/${obj.metadata.name ?? ''}`);
+            if (type !== 'MODIFIED') enqueueNamespace(ns);
           },
           onError,
         },
