@@ -29,6 +29,14 @@ describe('LimitRanger', () => {
     assert.equal(p.metadata.annotations?.[LIMIT_RANGER_ANNOTATION], 'LimitRanger plugin set: memory request for container app; memory limit for container app; cpu, memory request for init container init; memory limit for init container init');
   });
 
+  it('keeps a request defaulted from the container\'s own limit (SetDefaults_Pod runs first upstream)', async () => {
+    const plugin = limitRangerAdmission({ listLimitRanges: async () => [lr({ type: 'Container', default: { memory: '512Mi' }, defaultRequest: { memory: '256Mi' } })] });
+    const p = pod([{ name: 'app', resources: { limits: { memory: '1Gi' } } }]);
+    await plugin.admit(attrs(p));
+    assert.deepEqual(p.spec.containers[0]?.resources, { limits: { memory: '1Gi' }, requests: { memory: '1Gi' } });
+    assert.equal(p.metadata.annotations?.[LIMIT_RANGER_ANNOTATION], undefined);
+  });
+
   it('refuses a container over max or under min with kube-apiserver\'s 403', async () => {
     const plugin = limitRangerAdmission({ listLimitRanges: async () => [lr({ type: 'Container', max: { memory: '1Gi' }, min: { cpu: '100m' } })] });
     const err = await plugin.validate(attrs(pod([{ name: 'c', resources: { limits: { memory: '2Gi' }, requests: { cpu: '50m' } } }]))).catch((e: unknown) => e);

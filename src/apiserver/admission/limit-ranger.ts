@@ -42,6 +42,8 @@ function mergeContainer(c: Container, defaults: { requests: ResourceList; limits
   const resources = (c.resources ??= {});
   const limits = (resources.limits ??= {});
   const requests = (resources.requests ??= {});
+  // Upstream admits a decoded pod, already defaulted (SetDefaults_Pod): a request defaults to its limit first.
+  for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
   const setLimits = Object.keys(defaults.limits).filter((k) => !(k in limits)).sort();
   const setRequests = Object.keys(defaults.requests).filter((k) => !(k in requests)).sort();
   for (const k of setLimits) limits[k] = defaults.limits[k] ?? 0;

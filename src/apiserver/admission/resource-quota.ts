@@ -119,7 +119,7 @@ export function resourceQuotaAdmission(deps: ResourceQuotaDeps): (a: AdmissionAt
     }
   };
   return async (a) => {
-    if (a.subresource !== '' || a.namespace === '' || IGNORED.has(`${a.group}/${a.resource}`)) return;
+    if (a.subresource !== '' || a.namespace === '' || IGNORED.has(`${a.group}/${a.resource}`) || !evaluatorHandles(a.group, a.resource, a.operation)) return;
     // One evaluation at a time per namespace, as the plugin's per-namespace work queue does.
     const previous = chains.get(a.namespace) ?? Promise.resolve();
     const run = previous.then(() => evaluate(a));

@@ -1,7 +1,7 @@
 /**
- * The core/v1 limitranges strategy: validation and the NAME CREATED AT table.
+ * The core/v1 limitranges strategy: defaulting of Container items, validation and the NAME CREATED AT table.
  *
- * Mirrors `pkg/registry/core/limitrange/strategy.go` (no status; ValidateLimitRange on create and update) and
+ * Mirrors `pkg/apis/core/v1/defaults.go` SetDefaults_LimitRangeItem, `pkg/registry/core/limitrange/strategy.go` (no status; ValidateLimitRange on create and update) and
  * `pkg/printers/internalversion/printers.go` printLimitRange (the creation timestamp as a `date` cell).
  */
 import { validateObjectMetaUpdate } from '../../api/meta.js';
@@ -34,11 +34,28 @@ const CREATED_AT_COLUMN = {
   priority: 0,
 };
 
+/**
+ * SetDefaults_LimitRangeItem for Container items: `default` from `max`, then `defaultRequest` from `default`, then
+ * from `min`, for each resource left unset.
+ */
+export function defaultLimitRange(lr: LimitRange): void {
+  for (const item of lr.spec?.limits ?? []) {
+    if (item.type !== 'Container') continue;
+    const defaults = (item.default ??= {});
+    const requests = (item.defaultRequest ??= {});
+    for (const [k, v] of Object.entries(item.max ?? {})) if (!(k in defaults)) defaults[k] = v;
+    for (const [k, v] of Object.entries(defaults)) if (!(k in requests)) requests[k] = v;
+    for (const [k, v] of Object.entries(item.min ?? {})) if (!(k in requests)) requests[k] = v;
+    if (Object.keys(defaults).length === 0) delete item.default;
+    if (Object.keys(requests).length === 0) delete item.defaultRequest;
+  }
+}
+
 /** The core/v1 limitranges Strategy. */
 export const limitRangeStrategy: Strategy<LimitRange> = {
   info: limitRangeInfo,
-  prepareForCreate: () => {},
-  prepareForUpdate: () => {},
+  prepareForCreate: defaultLimitRange,
+  prepareForUpdate: defaultLimitRange,
   validate: validateLimitRange,
   validateUpdate: (lr, old) => [...validateObjectMetaUpdate(lr.metadata, old.metadata), ...validateLimitRange(lr).filter((e) => !e.field.startsWith('metadata.'))],
   table: {

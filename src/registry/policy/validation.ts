@@ -146,12 +146,14 @@ function validateScopes(rq: ResourceQuota): FieldError[] {
   if (scopes.length === 0) return [];
   const errs: FieldError[] = [];
   const seen = new Set<string>();
+  // The bad value is the whole list, as Go's %#v prints a []core.ResourceQuotaScope.
+  const value = new field.GoValue(`[]core.ResourceQuotaScope{${scopes.map(field.goQuote).join(', ')}}`);
   for (const s of scopes) {
-    if (!QUOTA_SCOPES.includes(s)) errs.push(field.invalid('spec.scopes', scopes, 'unsupported scope'));
+    if (!QUOTA_SCOPES.includes(s)) errs.push(field.invalid('spec.scopes', value, 'unsupported scope'));
     seen.add(s);
   }
   if ((seen.has('Terminating') && seen.has('NotTerminating')) || (seen.has('BestEffort') && seen.has('NotBestEffort'))) {
-    errs.push(field.invalid('spec.scopes', scopes, 'conflicting scopes'));
+    errs.push(field.invalid('spec.scopes', value, 'conflicting scopes'));
   }
   return errs;
 }
