@@ -103,6 +103,17 @@ describe('admission through kubectl', { timeout: 60_000 }, () => {
     await t.kubectl(['delete', 'pod', 'a', '-n', 'quota', '--wait=false']);
   });
 
+  it('serves the kinds to kubectl\'s generators (protobuf bodies), api-resources and explain', async () => {
+    const create = await t.kubectl(['create', 'quota', 'objects', '-n', 'quota', '--hard=count/secrets=3,services.nodeports=0']);
+    assert.equal(create.code, 0, create.stderr);
+    assert.equal((await t.kubectl(['get', 'quota', 'objects', '-n', 'quota', '-o', 'jsonpath={.spec.hard}'])).stdout, '{"count/secrets":"3","services.nodeports":"0"}');
+    const resources = await t.kubectl(['api-resources', '--api-group=']);
+    assert.match(resources.stdout, /\nlimitranges\s+limits\s+v1\s+true\s+LimitRange\n/);
+    assert.match(resources.stdout, /\nresourcequotas\s+quota\s+v1\s+true\s+ResourceQuota\n/);
+    const explain = await t.kubectl(['explain', 'limitrange.spec.limits.defaultRequest']);
+    assert.match(explain.stdout, /FIELD: defaultRequest <map\[string\]Quantity>/);
+  });
+
   it('PodSecurity enforces and warns by namespace label', async () => {
     const bad = await t.kubectl(['label', 'ns', 'psa', 'pod-security.kubernetes.io/enforce=strict']);
     assert.equal(bad.stderr.trim(), 'The Namespace "psa" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted');
