@@ -44,8 +44,5 @@ export interface ResourceQuota extends KubeObject {
   status?: { hard?: ResourceList; used?: ResourceList };
 }
 
-/** The resource names a quota may count of pods' compute use (ResourceCPU, ResourceRequestsCPU...). */
-export const POD_COMPUTE_RESOURCES = ['cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage'];
-
 /** The standard quota scopes (ValidateResourceQuotaScope's list). */
 export const QUOTA_SCOPES: readonly string[] = ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity'];
