@@ -1,7 +1,7 @@
 /**
  * The PodSecurity admission plugin: pods are judged against their namespace's enforce level (a 403 `violates
- * PodSecurity "<level>:<version>": …`) and warn level (a `would violate PodSecurity …` warning); Deployments and
- * ReplicaSets get the warning for their pod template; namespace labels must be valid, and raising a namespace's
+ * PodSecurity "<level>:<version>": …`) and warn level (a `would violate PodSecurity …` warning); workloads
+ * (Deployments, ReplicaSets, ReplicationControllers...) get the warning for their pod template; namespace labels must be valid, and raising a namespace's
  * enforce level warns about the existing pods that would now be refused.
  *
  * Mirrors k8s.io/pod-security-admission `admission/admission.go` at v0.32 with kube-apiserver's default configuration
