@@ -1,7 +1,7 @@
 /**
  * Access control of the API server, assembled: authentication (client certificates, ServiceAccount tokens),
  * impersonation, authorization (system:masters, Node, RBAC, or AlwaysAllow), the default RBAC policy, the
- * ServiceAccount admission plugin, the reviews' request context, and the OpenID discovery documents.
+ * admission plugins (mutating, then validating after the strategy), the reviews' request context, and the OpenID discovery documents.
  *
  * Mirrors the order of kube-apiserver's handler chain (`k8s.io/apiserver/pkg/server/config.go`
  * DefaultBuildHandlerChain): WithAuthentication (401), WithImpersonation, WithAuthorization (403); and
@@ -17,6 +17,10 @@ import type { RequestContext } from '../registry/strategy.js';
 import { rbacEscalationAdmission } from './admission/rbac-escalation.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { defaultStorageClassAdmission } from './admission/default-storage-class.js';
+import { limitRangerAdmission } from './admission/limit-ranger.js';
+import { podSecurityAdmission } from './admission/pod-security/admission.js';
+import { resourceQuotaAdmission } from './admission/resource-quota.js';
+import type { LimitRange, ResourceQuota } from '../api/policy.js';
 import { RequestAuthenticator } from './authn/authenticator.js';
 import { impersonate, wantsImpersonation } from './authn/impersonation.js';
 import type { ServiceAccountTokens } from './authn/service-account-tokens.js';
@@ -39,11 +43,18 @@ export interface AccessOptions {
   serviceAccountTokens?: ServiceAccountTokens;
   /** [--authorization-mode]; default AlwaysAllow (every authenticated request is allowed). */
   authorizationMode?: AuthorizationMode;
-  /** Admission plugins beyond NamespaceLifecycle [--enable-admission-plugins]: `ServiceAccount`, `DefaultStorageClass`. Default none. */
-  admissionPlugins?: ('ServiceAccount' | 'DefaultStorageClass')[];
+  /**
+   * Admission plugins beyond NamespaceLifecycle [--enable-admission-plugins]: `LimitRanger`, `ServiceAccount`,
+   * `DefaultStorageClass`, `PodSecurity`, `ResourceQuota` (run in kube-apiserver's order whatever the order here).
+   * Default none.
+   */
+  admissionPlugins?: AdmissionPluginName[];
   /** Told why a credential was refused (for the server log). */
   onAuthenticationError?: (reason: string) => void;
 }
+
+/** The admission plugins k1s has. */
+export type AdmissionPluginName = 'LimitRanger' | 'ServiceAccount' | 'DefaultStorageClass' | 'PodSecurity' | 'ResourceQuota';
 
 /** Paths anyone may read without credentials (health and version). */
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
@@ -58,6 +69,8 @@ export interface Access {
   serveDiscovery(path: string, res: ServerResponse, address: string): boolean;
   /** Admission for the resource handler, when a plugin is enabled. */
   admit?: (a: AdmissionAttributes) => Promise<void>;
+  /** Validating admission for the resource handler (after the strategy), when a validating plugin is enabled. */
+  validate?: (a: AdmissionAttributes) => Promise<void>;
   /** Which resources' updates admission judges (the RBAC kinds under RBAC). */
   admitsUpdatesOf?: (group: string, resource: string) => boolean;
   /** The reviews' request context. */
@@ -133,13 +146,41 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
     },
   };
 
+  const enabled = new Set(options.admissionPlugins ?? []);
+  const listIn = async <T extends KubeObject>(resource: string, namespace: string): Promise<T[]> => {
+    const gs = lookup('', resource);
+    return gs ? ((await gs.list(namespace, listEverything())).items as T[]) : [];
+  };
+  // Mutating admission, in kube-apiserver's order: LimitRanger, ServiceAccount, DefaultStorageClass.
   const plugins: ((a: AdmissionAttributes) => Promise<void>)[] = [];
-  if ((options.admissionPlugins ?? []).includes('ServiceAccount') && lookup('', 'serviceaccounts')) {
+  // Validating admission, after the strategy: LimitRanger, PodSecurity, ResourceQuota (last, as upstream).
+  const validators: ((a: AdmissionAttributes) => Promise<void>)[] = [];
+  if (enabled.has('LimitRanger') && lookup('', 'limitranges')) {
+    const limitRanger = limitRangerAdmission({ listLimitRanges: (ns) => listIn<LimitRange>('limitranges', ns) });
+    plugins.push((a) => limitRanger.admit(a));
+    validators.push((a) => limitRanger.validate(a));
+  }
+  if (enabled.has('ServiceAccount') && lookup('', 'serviceaccounts')) {
     plugins.push(serviceAccountAdmission({ getServiceAccount: (ns, name) => getObject('serviceaccounts', ns, name) }));
   }
   const storageClasses = lookup('storage.k8s.io', 'storageclasses');
-  if ((options.admissionPlugins ?? []).includes('DefaultStorageClass') && storageClasses) {
+  if (enabled.has('DefaultStorageClass') && storageClasses) {
     plugins.push(defaultStorageClassAdmission({ listStorageClasses: async () => (await storageClasses.list('', listEverything())).items }));
+  }
+  if (enabled.has('PodSecurity')) {
+    validators.push(podSecurityAdmission({ getNamespace: (name) => getObject('namespaces', '', name), listPods: (ns) => listIn<Pod>('pods', ns) }));
+  }
+  const quotas = lookup('', 'resourcequotas');
+  if (enabled.has('ResourceQuota') && quotas) {
+    validators.push(
+      resourceQuotaAdmission({
+        listQuotas: (ns) => listIn<ResourceQuota>('resourcequotas', ns),
+        updateQuotaStatus: async (q) => {
+          await quotas.update(q.metadata.namespace ?? '', q.metadata.name ?? '', q, { dryRun: false, subresource: 'status' });
+        },
+        now: clock,
+      }),
+    );
   }
   // RBAC's own storage refuses roles and bindings that grant more than their author holds.
   const escalation = rbac;
@@ -148,6 +189,9 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
   }
   const admit = plugins.length > 0 ? async (a: AdmissionAttributes): Promise<void> => {
     for (const p of plugins) await p(a);
+  } : undefined;
+  const validate = validators.length > 0 ? async (a: AdmissionAttributes): Promise<void> => {
+    for (const v of validators) await v(a);
   } : undefined;
 
   return {
@@ -176,6 +220,7 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
       return true;
     },
     ...(admit ? { admit } : {}),
+    ...(validate ? { validate } : {}),
     ...(rbac ? { admitsUpdatesOf: (group: string, resource: string) => group === RBAC_GROUP && ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(resource) } : {}),
     review,
     stop: () => abort.abort(),

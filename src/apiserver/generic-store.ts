@@ -67,6 +67,12 @@ export interface WriteOptions {
   applied?: KubeObject;
   /** A create's object as decoded, before mutating admission: what admission added is owned by no manager. */
   beforeAdmission?: KubeObject;
+  /**
+   * Validating admission of the object about to be written (create: `old` undefined; main-resource update: the stored
+   * object), called after the strategy's preparation and validation passed and before storage (dry runs too, as
+   * kube-apiserver's createValidation/updateValidation). Throws a StatusError to refuse.
+   */
+  validateAdmission?: (obj: KubeObject, old: KubeObject | undefined) => Promise<void>;
 }
 
 /** Result of a delete: the object to return and whether it is gone from storage. */
@@ -177,6 +183,7 @@ export class GenericStore {
     this.recordCreate(obj, options, admitted);
     this.recordWarnings(obj, undefined, options);
     await this.requireNamespace(obj.metadata.namespace ?? namespace);
+    await options.validateAdmission?.(obj, undefined);
     return this.allocating(obj, undefined, () => this.write(namespace, obj, options, generated));
   }
 
@@ -302,7 +309,10 @@ export class GenericStore {
     if (errs.length) throw invalid(this.gvk.kind, this.gvk.group, name, errs);
     if (options.manager !== undefined && !options.tracked) recordUpdate(old, obj, options.manager, this.scope(sub));
     else if (obj.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) obj.metadata.managedFields = old.metadata.managedFields;
-    if (!sub) this.recordWarnings(obj, old, options);
+    if (!sub) {
+      this.recordWarnings(obj, old, options);
+      await options.validateAdmission?.(obj, old);
+    }
     if (!sub && this.strategy.allocate) {
       return this.allocating(obj, old, () => this.commitReplace(current, obj, options));
     }

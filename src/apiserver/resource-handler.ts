@@ -42,6 +42,11 @@ export interface HandlerContext {
   admit?: (attributes: AdmissionAttributes) => Promise<void>;
   /** Whether `admit` wants updates of a resource (a patch is then previewed, dry-run, to show it the result). */
   admitsUpdatesOf?: (group: string, resource: string) => boolean;
+  /**
+   * Validating admission (LimitRanger, PodSecurity, ResourceQuota): judges every create and main-resource update after
+   * the strategy validated it and before it is stored; may add warnings; throws a StatusError to refuse.
+   */
+  validate?: (attributes: AdmissionAttributes) => Promise<void>;
   /** What kinds served without storage (reviews) need beyond the user: the authorizer, token checks, audiences. */
   review?: Omit<RequestContext, 'namespace' | 'user' | 'now'>;
 }
@@ -59,6 +64,10 @@ export interface AdmissionAttributes {
   name?: string;
   user: UserInfo;
   dryRun: boolean;
+  /** The stored object an update replaces (validating admission of updates). */
+  oldObject?: KubeObject;
+  /** Adds a `Warning` header text to the response (validating admission). */
+  warn?: (text: string) => void;
 }
 
 /** 404 for paths nothing serves, with kube's body. */
@@ -159,7 +168,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       }
       const beforeAdmission = structuredClone(obj);
       await ctx.admit?.({ operation: 'CREATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      const created = await gs.create(ns, obj, { ...opts, beforeAdmission, warn: collect(warnings) });
+      const created = await gs.create(ns, obj, { ...opts, beforeAdmission, warn: collect(warnings), ...validating(ctx, gs, ns, req, opts.dryRun, collect(warnings)) });
       return sendWithWarnings(res, 201, created, warnings);
     }
     case 'update': {
@@ -168,7 +177,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (ctx.admitsUpdatesOf?.(info.group, info.resource)) {
         await ctx.admit?.({ operation: 'UPDATE', group: info.group, resource: info.resource, subresource: '', namespace: ns, name: info.name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
       }
-      const r = await gs.update(ns, info.name, obj, { ...opts, warn: collect(warnings) });
+      const r = await gs.update(ns, info.name, obj, { ...opts, warn: collect(warnings), ...validating(ctx, gs, ns, req, opts.dryRun, collect(warnings)) });
       return sendWithWarnings(res, r.created ? 201 : 200, r.object, warnings);
     }
     case 'patch':
@@ -206,6 +215,31 @@ async function watch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
     table: tableVersion ? { version: tableVersion, include: parseIncludeObject(q.get('includeObject') ?? undefined) } : undefined,
     clock: ctx.clock,
   });
+}
+
+/**
+ * The WriteOptions.validateAdmission of a request: validating admission of the object the strategy accepted (`old` on
+ * updates), its warnings going to `warn`. Absent when no validating plugin is enabled.
+ */
+function validating(ctx: HandlerContext, gs: GenericStore, ns: string, req: IncomingMessage, dryRun: boolean, warn: (text: string) => void): Pick<WriteOptions, 'validateAdmission'> {
+  const validate = ctx.validate;
+  if (!validate) return {};
+  return {
+    validateAdmission: (obj, old) =>
+      validate({
+        operation: old ? 'UPDATE' : 'CREATE',
+        group: gs.gr.group,
+        resource: gs.gr.resource,
+        subresource: '',
+        namespace: ns,
+        name: obj.metadata.name ?? '',
+        object: obj,
+        ...(old ? { oldObject: old } : {}),
+        user: requestUser(req),
+        dryRun,
+        warn,
+      }),
+  };
 }
 
 /** A WriteOptions.warn adding each new text to `warnings` once (a retried patch meets the strategy again). */
@@ -255,7 +289,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
       const { obj, warnings } = decodeValue(value, duplicates, gs.gvk, validation, ctx.patch);
       if (obj.metadata.name === undefined) obj.metadata.name = name;
       await ctx.admit?.({ operation: 'CREATE', group: gs.gr.group, resource: gs.gr.resource, subresource: '', namespace: ns, name, object: obj, user: requestUser(req), dryRun: opts.dryRun });
-      return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, applied, warn: collect(warnings) }), warnings);
+      return sendWithWarnings(res, 201, await gs.create(ns, obj, { ...opts, applied, warn: collect(warnings), ...validating(ctx, gs, ns, req, opts.dryRun, collect(warnings)) }), warnings);
     }
   }
   if (!subresource && ctx.admitsUpdatesOf?.(gs.gr.group, gs.gr.resource)) {
@@ -268,7 +302,7 @@ async function patch(req: IncomingMessage, res: ServerResponse, gs: GenericStore
   const out = await gs.patch(ns, name, value, kind, {
     ...opts,
     force,
-    ...(subresource ? { subresource } : {}),
+    ...(subresource ? { subresource } : validating(ctx, gs, ns, req, opts.dryRun, (text) => collect(warnings)(text))),
     warn: (text) => collect(warnings)(text),
     checkFields: (obj) => {
       warnings = checkFields(obj, gs.gvk, validation, duplicates, ctx.patch);

@@ -124,7 +124,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const kubelet = new KubeletProxy(options.kubeletClient, async (name) => (nodes ? nodes.get('', name).catch(() => undefined) : undefined));
   await bootstrapNamespaces(resources);
   const access = await setUpAccess(resources, options, clock);
-  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly, review: access.review, ...(access.admit ? { admit: access.admit } : {}), ...(access.admitsUpdatesOf ? { admitsUpdatesOf: access.admitsUpdatesOf } : {}) };
+  const ctx: HandlerContext = { resources, patch, clock, kubelet, readOnly, review: access.review, ...(access.admit ? { admit: access.admit } : {}), ...(access.validate ? { validate: access.validate } : {}), ...(access.admitsUpdatesOf ? { admitsUpdatesOf: access.admitsUpdatesOf } : {}) };
 
   let address = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

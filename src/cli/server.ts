@@ -21,6 +21,7 @@ import { startNamespaceController } from '../controllers/namespace.js';
 import { startServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { startRootCAPublisher } from '../controllers/root-ca.js';
 import { startTokensController } from '../controllers/serviceaccount-tokens.js';
+import { startResourceQuotaController } from '../controllers/resourcequota/controller.js';
 import { startClusterRoleAggregation } from '../controllers/clusterrole-aggregation.js';
 import { startKubelet } from '../kubelet/index.js';
 import { ensurePki, renderKubeconfig } from '../pki/pki.js';
@@ -115,7 +116,7 @@ export async function runServer(argv: string[]): Promise<void> {
       strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts, serviceAccountTokens }),
       serviceAccountTokens,
       authorizationMode: 'Node,RBAC',
-      admissionPlugins: ['ServiceAccount', 'DefaultStorageClass'],
+      admissionPlugins: ['LimitRanger', 'ServiceAccount', 'DefaultStorageClass', 'PodSecurity', 'ResourceQuota'],
       ...(flags.debug ? { onAuthenticationError: (reason: string) => log.info(`Unable to authenticate the request: ${reason}`) } : {}),
       host: '127.0.0.1',
       port: flags.httpsListenPort,
@@ -279,6 +280,8 @@ export async function runServer(argv: string[]): Promise<void> {
     stops.push(() => deployments.stop(), 'deployment controller', 1_000);
     const gc = startGarbageCollector({ client: kcm, onError: (err) => log.warn('garbage collector', err) });
     stops.push(() => gc.stop(), 'garbage collector', 1_000);
+    const quotaController = startResourceQuotaController({ client: kcm, onError: (err) => log.warn('resourcequota controller', err) });
+    stops.push(() => quotaController.stop(), 'resourcequota controller', 1_000);
     // Persistent volumes: the PV binder and protection controllers, and k3s's local-path provisioner under DATA_DIR/storage.
     const pvController = startPersistentVolumeController({ client: kcm, onError: (err) => log.warn('persistentvolume controller', err) });
     stops.push(() => pvController.stop(), 'persistentvolume controller', 1_000);

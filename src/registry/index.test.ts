@@ -32,6 +32,8 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['', 'persistentvolumes', 'PersistentVolume', false, 'pv'],
     ['', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, 'pvc'],
     ['storage.k8s.io', 'storageclasses', 'StorageClass', false, 'sc'],
+    ['', 'limitranges', 'LimitRange', true, 'limits'],
+    ['', 'resourcequotas', 'ResourceQuota', true, 'quota'],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);

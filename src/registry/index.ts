@@ -24,6 +24,8 @@ import { rbacStrategies } from './rbac/strategies.js';
 import { persistentVolumeClaimStrategy } from './storage/persistentvolumeclaims.js';
 import { persistentVolumeStrategy } from './storage/persistentvolumes.js';
 import { storageClassStrategy } from './storage/storageclasses.js';
+import { limitRangeStrategy } from './policy/limitranges.js';
+import { resourceQuotaStrategy } from './policy/resourcequotas.js';
 import type { Strategy } from './strategy.js';
 
 export type { PodSpecWarnings } from './pod-spec-warnings.js';
@@ -59,7 +61,7 @@ export function parsePortRange(s: string): { min: number; max: number } {
 
 /**
  * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts (with serviceaccounts/token
- * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims (core/v1),
+ * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims, limitranges, resourcequotas (core/v1),
  * deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings
  * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), and the reviews served without storage
  * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments,
@@ -82,7 +84,7 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
     services, endpointsStrategy, replicationControllerStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
     ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
-    persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy,
+    persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy, limitRangeStrategy, resourceQuotaStrategy,
   ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
   const strategies = all as unknown as Strategy<KubeObject>[];

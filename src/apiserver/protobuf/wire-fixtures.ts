@@ -309,6 +309,26 @@ const PERSISTENT_VOLUME_CLAIM = {
   status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } },
 };
 
+const LIMIT_RANGE = {
+  apiVersion: 'v1',
+  kind: 'LimitRange',
+  metadata: META,
+  spec: {
+    limits: [
+      { type: 'Container', max: { memory: '1Gi' }, min: { cpu: '10m' }, default: { memory: '512Mi', cpu: '500m' }, defaultRequest: { memory: '256Mi', cpu: '100m' }, maxLimitRequestRatio: { cpu: '4' } },
+      { type: 'PersistentVolumeClaim', max: { storage: '10Gi' } },
+    ],
+  },
+};
+
+const RESOURCE_QUOTA = {
+  apiVersion: 'v1',
+  kind: 'ResourceQuota',
+  metadata: META,
+  spec: { hard: { pods: '2', 'requests.cpu': '1', 'count/configmaps': '5' }, scopes: ['NotTerminating'], scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } },
+  status: { hard: { pods: '2', 'requests.cpu': '1', 'count/configmaps': '5' }, used: { pods: '1', 'requests.cpu': '500m', 'count/configmaps': '1' } },
+};
+
 const STORAGE_CLASS = {
   apiVersion: 'storage.k8s.io/v1',
   kind: 'StorageClass',
@@ -370,6 +390,10 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
   PersistentVolumeList: { apiVersion: 'v1', kind: 'PersistentVolumeList', metadata: { resourceVersion: '1' }, items: [item(PERSISTENT_VOLUME)] },
   PersistentVolumeClaim: PERSISTENT_VOLUME_CLAIM,
   PersistentVolumeClaimList: { apiVersion: 'v1', kind: 'PersistentVolumeClaimList', metadata: { resourceVersion: '1' }, items: [item(PERSISTENT_VOLUME_CLAIM), { metadata: { name: 'c' }, spec: { resources: {} }, status: {} }] },
+  LimitRange: LIMIT_RANGE,
+  LimitRangeList: { apiVersion: 'v1', kind: 'LimitRangeList', metadata: { resourceVersion: '1' }, items: [item(LIMIT_RANGE), { metadata: { name: 'empty' }, spec: { limits: [{ type: 'Pod' }] } }] },
+  ResourceQuota: RESOURCE_QUOTA,
+  ResourceQuotaList: { apiVersion: 'v1', kind: 'ResourceQuotaList', metadata: { resourceVersion: '1' }, items: [item(RESOURCE_QUOTA), { metadata: { name: 'empty' }, spec: {}, status: {} }] },
   Deployment: DEPLOYMENT,
   DeploymentList: { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '9' }, items: [item(DEPLOYMENT), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} }, strategy: {} }, status: {} }] },
   ReplicaSet: REPLICA_SET,

@@ -691,6 +691,25 @@ export const WIRE_SCHEMA: WireSchema = {
     { name: 'tcpSocket', no: 3, type: 'core.v1.TCPSocketAction', ptr: true, omitempty: true },
     { name: 'sleep', no: 4, type: 'core.v1.SleepAction', ptr: true, omitempty: true },
   ],
+  'core.v1.LimitRange': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ObjectMeta', omitempty: true },
+    { name: 'spec', no: 2, type: 'core.v1.LimitRangeSpec', omitempty: true },
+  ],
+  'core.v1.LimitRangeItem': [
+    { name: 'type', no: 1, type: 'string' },
+    { name: 'max', no: 2, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'min', no: 3, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'default', no: 4, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'defaultRequest', no: 5, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'maxLimitRequestRatio', no: 6, type: 'resource.Quantity', label: 'map', omitempty: true },
+  ],
+  'core.v1.LimitRangeList': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ListMeta', omitempty: true },
+    { name: 'items', no: 2, type: 'core.v1.LimitRange', label: 'repeated' },
+  ],
+  'core.v1.LimitRangeSpec': [
+    { name: 'limits', no: 1, type: 'core.v1.LimitRangeItem', label: 'repeated' },
+  ],
   'core.v1.LinuxContainerUser': [
     { name: 'uid', no: 1, type: 'int64' },
     { name: 'gid', no: 2, type: 'int64' },
@@ -1200,6 +1219,24 @@ export const WIRE_SCHEMA: WireSchema = {
     { name: 'resourceID', no: 1, type: 'string' },
     { name: 'health', no: 2, type: 'string', omitempty: true },
   ],
+  'core.v1.ResourceQuota': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ObjectMeta', omitempty: true },
+    { name: 'spec', no: 2, type: 'core.v1.ResourceQuotaSpec', omitempty: true },
+    { name: 'status', no: 3, type: 'core.v1.ResourceQuotaStatus', omitempty: true },
+  ],
+  'core.v1.ResourceQuotaList': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ListMeta', omitempty: true },
+    { name: 'items', no: 2, type: 'core.v1.ResourceQuota', label: 'repeated' },
+  ],
+  'core.v1.ResourceQuotaSpec': [
+    { name: 'hard', no: 1, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'scopes', no: 2, type: 'string', label: 'repeated', omitempty: true },
+    { name: 'scopeSelector', no: 3, type: 'core.v1.ScopeSelector', ptr: true, omitempty: true },
+  ],
+  'core.v1.ResourceQuotaStatus': [
+    { name: 'hard', no: 1, type: 'resource.Quantity', label: 'map', omitempty: true },
+    { name: 'used', no: 2, type: 'resource.Quantity', label: 'map', omitempty: true },
+  ],
   'core.v1.ResourceRequirements': [
     { name: 'limits', no: 1, type: 'resource.Quantity', label: 'map', omitempty: true },
     { name: 'requests', no: 2, type: 'resource.Quantity', label: 'map', omitempty: true },
@@ -1238,6 +1275,14 @@ export const WIRE_SCHEMA: WireSchema = {
     { name: 'volumeName', no: 8, type: 'string', omitempty: true },
     { name: 'fsType', no: 9, type: 'string', omitempty: true },
     { name: 'readOnly', no: 10, type: 'bool', omitempty: true },
+  ],
+  'core.v1.ScopeSelector': [
+    { name: 'matchExpressions', no: 1, type: 'core.v1.ScopedResourceSelectorRequirement', label: 'repeated', omitempty: true },
+  ],
+  'core.v1.ScopedResourceSelectorRequirement': [
+    { name: 'scopeName', no: 1, type: 'string' },
+    { name: 'operator', no: 2, type: 'string' },
+    { name: 'values', no: 3, type: 'string', label: 'repeated', omitempty: true },
   ],
   'core.v1.SeccompProfile': [
     { name: 'type', no: 1, type: 'string' },
@@ -1745,7 +1790,7 @@ export const WIRE_SCHEMA: WireSchema = {
 };
 
 /** The top-level messages the table was grown from (kinds, lists and wrappers). */
-export const WIRE_ROOTS: readonly string[] = ['core.v1.Pod', 'core.v1.PodList', 'core.v1.Namespace', 'core.v1.NamespaceList', 'core.v1.Node', 'core.v1.NodeList', 'core.v1.Event', 'core.v1.EventList', 'core.v1.ConfigMap', 'core.v1.ConfigMapList', 'core.v1.Secret', 'core.v1.SecretList', 'core.v1.ServiceAccount', 'core.v1.ServiceAccountList', 'core.v1.Service', 'core.v1.ServiceList', 'core.v1.Endpoints', 'core.v1.EndpointsList', 'core.v1.ReplicationController', 'core.v1.ReplicationControllerList', 'core.v1.PersistentVolume', 'core.v1.PersistentVolumeList', 'core.v1.PersistentVolumeClaim', 'core.v1.PersistentVolumeClaimList', 'core.v1.Binding', 'apps.v1.Deployment', 'apps.v1.DeploymentList', 'apps.v1.ReplicaSet', 'apps.v1.ReplicaSetList', 'autoscaling.v1.Scale', 'discovery.v1.EndpointSlice', 'discovery.v1.EndpointSliceList', 'storage.v1.StorageClass', 'storage.v1.StorageClassList', 'rbac.v1.Role', 'rbac.v1.RoleList', 'rbac.v1.ClusterRole', 'rbac.v1.ClusterRoleList', 'rbac.v1.RoleBinding', 'rbac.v1.RoleBindingList', 'rbac.v1.ClusterRoleBinding', 'rbac.v1.ClusterRoleBindingList', 'authentication.v1.TokenRequest', 'authentication.v1.TokenReview', 'authentication.v1.SelfSubjectReview', 'authorization.v1.SubjectAccessReview', 'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.LocalSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview', 'meta.v1.Status', 'meta.v1.DeleteOptions', 'meta.v1.WatchEvent', 'runtime.Unknown'];
+export const WIRE_ROOTS: readonly string[] = ['core.v1.Pod', 'core.v1.PodList', 'core.v1.Namespace', 'core.v1.NamespaceList', 'core.v1.Node', 'core.v1.NodeList', 'core.v1.Event', 'core.v1.EventList', 'core.v1.ConfigMap', 'core.v1.ConfigMapList', 'core.v1.Secret', 'core.v1.SecretList', 'core.v1.ServiceAccount', 'core.v1.ServiceAccountList', 'core.v1.Service', 'core.v1.ServiceList', 'core.v1.Endpoints', 'core.v1.EndpointsList', 'core.v1.ReplicationController', 'core.v1.ReplicationControllerList', 'core.v1.PersistentVolume', 'core.v1.PersistentVolumeList', 'core.v1.PersistentVolumeClaim', 'core.v1.PersistentVolumeClaimList', 'core.v1.LimitRange', 'core.v1.LimitRangeList', 'core.v1.ResourceQuota', 'core.v1.ResourceQuotaList', 'core.v1.Binding', 'apps.v1.Deployment', 'apps.v1.DeploymentList', 'apps.v1.ReplicaSet', 'apps.v1.ReplicaSetList', 'autoscaling.v1.Scale', 'discovery.v1.EndpointSlice', 'discovery.v1.EndpointSliceList', 'storage.v1.StorageClass', 'storage.v1.StorageClassList', 'rbac.v1.Role', 'rbac.v1.RoleList', 'rbac.v1.ClusterRole', 'rbac.v1.ClusterRoleList', 'rbac.v1.RoleBinding', 'rbac.v1.RoleBindingList', 'rbac.v1.ClusterRoleBinding', 'rbac.v1.ClusterRoleBindingList', 'authentication.v1.TokenRequest', 'authentication.v1.TokenReview', 'authentication.v1.SelfSubjectReview', 'authorization.v1.SubjectAccessReview', 'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.LocalSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview', 'meta.v1.Status', 'meta.v1.DeleteOptions', 'meta.v1.WatchEvent', 'runtime.Unknown'];
 
 /** The message package of each k8s.io/api group version by apiVersion (register.go's GroupName): `apps/v1` → `apps.v1`. */
 export const WIRE_PACKAGES: Readonly<Record<string, string>> = {

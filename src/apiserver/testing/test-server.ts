@@ -14,6 +14,7 @@ import type { ReadOnlyResource } from '../../registry/read-only.js';
 import { startServiceAccountsController } from '../../controllers/serviceaccounts.js';
 import { startRootCAPublisher } from '../../controllers/root-ca.js';
 import { startClusterRoleAggregation } from '../../controllers/clusterrole-aggregation.js';
+import { startResourceQuotaController } from '../../controllers/resourcequota/controller.js';
 import { coreStrategies, DEFAULT_REGISTRY_CONFIG } from '../../registry/index.js';
 import { ServiceAccountTokens } from '../authn/service-account-tokens.js';
 import type { Strategy } from '../../registry/strategy.js';
@@ -81,13 +82,13 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
-    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['ServiceAccount' as const, 'DefaultStorageClass' as const] } : {}),
+    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['LimitRanger' as const, 'ServiceAccount' as const, 'DefaultStorageClass' as const, 'PodSecurity' as const, 'ResourceQuota' as const] } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
   const client = options.namespaceController || tokens ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;
   const namespaceController = client && options.namespaceController ? startNamespaceController({ client, retryDelayMs: 50 }) : undefined;
   const controllers = client && tokens
-    ? [startServiceAccountsController({ client, retryDelayMs: 50 }), startRootCAPublisher({ client, rootCA: pki.caPem, retryDelayMs: 50 }), startClusterRoleAggregation({ client, retryDelayMs: 50 })]
+    ? [startServiceAccountsController({ client, retryDelayMs: 50 }), startRootCAPublisher({ client, rootCA: pki.caPem, retryDelayMs: 50 }), startClusterRoleAggregation({ client, retryDelayMs: 50 }), startResourceQuotaController({ client, retryDelayMs: 50 })]
     : [];
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, renderKubeconfig(url, pki.caPem, pki.admin));

@@ -77,6 +77,13 @@ export const MODULES: TableModulePlan[] = [
     roots: core(...lists('PersistentVolume', 'PersistentVolumeClaim'), 'TopologySelectorTerm'),
   },
   {
+    file: 'core-v1-policy.gen.ts',
+    exportName: 'coreV1Policy',
+    job: 'Schema of core/v1 LimitRange and ResourceQuota (and their lists): the namespace policies admission enforces.',
+    pkg: CORE_V1,
+    roots: core(...lists('LimitRange', 'ResourceQuota')),
+  },
+  {
     file: 'apps-v1.gen.ts',
     exportName: 'appsV1',
     job: 'Schema of apps/v1 Deployment and ReplicaSet (and their lists).',

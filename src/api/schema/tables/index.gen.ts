@@ -7,6 +7,7 @@ import { coreV1Pod } from './core-v1-pod.gen.js';
 import { coreV1Kinds } from './core-v1-kinds.gen.js';
 import { coreV1Services } from './core-v1-services.gen.js';
 import { coreV1Storage } from './core-v1-storage.gen.js';
+import { coreV1Policy } from './core-v1-policy.gen.js';
 import { appsV1 } from './apps-v1.gen.js';
 import { autoscalingV1 } from './autoscaling-v1.gen.js';
 import { discoveryV1 } from './discovery-v1.gen.js';
@@ -16,7 +17,7 @@ import { authenticationV1 } from './authentication-v1.gen.js';
 import { authorizationV1 } from './authorization-v1.gen.js';
 
 /** core/v1 structs by bare Go name (`Container`). */
-export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage };
+export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage, ...coreV1Policy };
 
 /** meta/v1 structs by bare Go name (`ObjectMeta`). */
 export const metaV1Tables: TypeTable = metaV1;
@@ -26,7 +27,7 @@ export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discover
 
 /** Kinds with a generated schema, by group/version (`''/v1`, `apps/v1`): kind → table type name. */
 export const generatedKinds: Record<string, Record<string, string>> = {
-  '/v1': { Pod: 'Pod', PodList: 'PodList', Namespace: 'Namespace', NamespaceList: 'NamespaceList', Node: 'Node', NodeList: 'NodeList', ConfigMap: 'ConfigMap', ConfigMapList: 'ConfigMapList', Secret: 'Secret', SecretList: 'SecretList', Event: 'Event', EventList: 'EventList', ServiceAccount: 'ServiceAccount', ServiceAccountList: 'ServiceAccountList', ReplicationController: 'ReplicationController', ReplicationControllerList: 'ReplicationControllerList', Binding: 'Binding', Service: 'Service', ServiceList: 'ServiceList', Endpoints: 'Endpoints', EndpointsList: 'EndpointsList', PersistentVolume: 'PersistentVolume', PersistentVolumeList: 'PersistentVolumeList', PersistentVolumeClaim: 'PersistentVolumeClaim', PersistentVolumeClaimList: 'PersistentVolumeClaimList' },
+  '/v1': { Pod: 'Pod', PodList: 'PodList', Namespace: 'Namespace', NamespaceList: 'NamespaceList', Node: 'Node', NodeList: 'NodeList', ConfigMap: 'ConfigMap', ConfigMapList: 'ConfigMapList', Secret: 'Secret', SecretList: 'SecretList', Event: 'Event', EventList: 'EventList', ServiceAccount: 'ServiceAccount', ServiceAccountList: 'ServiceAccountList', ReplicationController: 'ReplicationController', ReplicationControllerList: 'ReplicationControllerList', Binding: 'Binding', Service: 'Service', ServiceList: 'ServiceList', Endpoints: 'Endpoints', EndpointsList: 'EndpointsList', PersistentVolume: 'PersistentVolume', PersistentVolumeList: 'PersistentVolumeList', PersistentVolumeClaim: 'PersistentVolumeClaim', PersistentVolumeClaimList: 'PersistentVolumeClaimList', LimitRange: 'LimitRange', LimitRangeList: 'LimitRangeList', ResourceQuota: 'ResourceQuota', ResourceQuotaList: 'ResourceQuotaList' },
   'apps/v1': { Deployment: 'apps.v1.Deployment', DeploymentList: 'apps.v1.DeploymentList', ReplicaSet: 'apps.v1.ReplicaSet', ReplicaSetList: 'apps.v1.ReplicaSetList' },
   'autoscaling/v1': { Scale: 'autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'discovery.v1.EndpointSlice', EndpointSliceList: 'discovery.v1.EndpointSliceList' },
