@@ -5,7 +5,7 @@
  * error naming its line and the closest key.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import { CONFIG_FLAG, DEFAULT_CONFIG_FILE } from './common-flags.js';
 import { closest, envVarOf, UsageError, type CommandDef, type FlagValue, type ResolvedFlags } from './flags.js';
 
@@ -41,6 +41,10 @@ export function parseConfigText(path: string, text: string, command: CommandDef,
       throw new UsageError(`${at(keyPos)}: unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; keys are the long flag names of 'k1s help server'`);
     }
     const valueNode = pair.value;
+    if (flag.multiple && isSeq(valueNode) && valueNode.items.every((i) => isScalar(i))) {
+      values.set(key, valueNode.items.map((i) => String((i as { value: unknown }).value)).join('\n'));
+      continue;
+    }
     if (!isScalar(valueNode)) {
       throw new UsageError(`${at(keyPos)}: "${key}" takes a single value, not a ${valueNode === null ? 'null' : isMap(valueNode) ? 'mapping' : 'list'}`);
     }

@@ -42,6 +42,16 @@ export interface FlagDef {
   normalize?: (value: string) => string;
   /** False for flags that make no sense in a config file (`--config` itself, `--print-config`). Default true. */
   configurable?: boolean;
+  /**
+   * True for a value flag that may repeat (k3s's string slices, `--kubelet-arg A --kubelet-arg B`; a list in the
+   * config file): its value is every occurrence in order, joined by newlines (see {@link multipleValues}).
+   */
+  multiple?: boolean;
+}
+
+/** The occurrences of a `multiple` flag's value, in order (empty strings dropped). */
+export function multipleValues(value: string | undefined): string[] {
+  return (value ?? '').split('\n').filter((v) => v !== '');
 }
 
 /** A command (or subcommand) of the k1s CLI and its flag table. */
@@ -178,7 +188,8 @@ export function parseCommandLine(command: CommandDef, argv: readonly string[]): 
       throw new UsageError(`${where}: flag ${token.rawName} needs a value${got}; ${seeHelp}`);
     }
     checkValue(command, flag, token.value, undefined);
-    values.set(flag.name, token.value);
+    const prior = values.get(flag.name);
+    values.set(flag.name, flag.multiple && typeof prior === 'string' ? `${prior}\n${token.value}` : token.value);
   }
   if (positionals.length && command.args === undefined && !command.passThrough) {
     throw new UsageError(`${where}: unexpected argument "${positionals[0]}"; ${seeHelp}`);

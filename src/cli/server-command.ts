@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
 import { validateDatastoreEndpoint } from './datastore.js';
 import type { CommandDef, FlagDef } from './flags.js';
+import { validateKubeletArg } from './kubelet-args.js';
 import { addressInCidr, validateControllerManagerArg, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
 /** `--print-config`: print the effective configuration and exit (k1s's own; k3s has none). */
@@ -166,6 +167,15 @@ export const SERVER_FLAGS: FlagDef[] = [
     usage: 'kube-controller-manager flag; only feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false (a token Secret for every ServiceAccount, as before 1.24)',
     validate: validateControllerManagerArg,
     normalize: (v) => v.trim(),
+  },
+  {
+    name: 'kubelet-arg',
+    kind: 'string',
+    multiple: true,
+    valueName: 'KEY=VALUE',
+    group: 'agent/flags',
+    usage: 'kubelet setting, repeatable: max-pods=N, eviction-hard=memory.available<100Mi,...',
+    validate: validateKubeletArg,
   },
   {
     name: 'container-runtime-endpoint',

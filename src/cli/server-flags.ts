@@ -3,7 +3,8 @@
  * typed, for server.ts to wire up.
  */
 import { parseCommand, type ParseInputs } from './commands.js';
-import { booleanFlag, stringFlag, UsageError, type ResolvedFlags } from './flags.js';
+import { booleanFlag, multipleValues, stringFlag, UsageError, type ResolvedFlags } from './flags.js';
+import { parseKubeletArgs, type KubeletArgs } from './kubelet-args.js';
 import { serverCommand } from './server-command.js';
 import { cidrContains, legacyTokenGate, parseIPv4Cidr } from './validators.js';
 
@@ -38,6 +39,8 @@ export interface ServerFlags {
    * controller gives every ServiceAccount a token Secret, as Kubernetes did before 1.24 (default false).
    */
   legacyServiceAccountTokenAutoGeneration: boolean;
+  /** --kubelet-arg values, parsed. */
+  kubeletArgs: KubeletArgs;
   /** --debug: start-up errors print stack traces and causes. */
   debug: boolean;
   /** The config file that was read, if any. */
@@ -66,7 +69,13 @@ export function serverFlagsFrom(resolved: ResolvedFlags): ServerFlags {
     disableDefaultRegistryEndpoint: booleanFlag(resolved, 'disable-default-registry-endpoint'),
     debug: booleanFlag(resolved, 'debug'),
     legacyServiceAccountTokenAutoGeneration: legacyTokenGate(stringFlag(resolved, 'kube-controller-manager-arg') ?? '') === false,
+    kubeletArgs: {},
   };
+  try {
+    flags.kubeletArgs = parseKubeletArgs(multipleValues(stringFlag(resolved, 'kubelet-arg')));
+  } catch (err) {
+    throw new UsageError(`k1s server: invalid --kubelet-arg: ${(err as Error).message}`, { cause: err });
+  }
   const privateRegistry = stringFlag(resolved, 'private-registry');
   if (privateRegistry !== undefined) flags.privateRegistry = privateRegistry;
   const endpoint = stringFlag(resolved, 'container-runtime-endpoint');

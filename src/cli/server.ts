@@ -229,6 +229,8 @@ export async function runServer(argv: string[]): Promise<void> {
       resolvConf: flags.resolvConf,
       // …and the same warnings as MultiContainerLint events on each pod the kubelet takes on.
       podWarnings: podLintEvents,
+      ...(flags.kubeletArgs.maxPods !== undefined ? { maxPods: flags.kubeletArgs.maxPods } : {}),
+      ...(flags.kubeletArgs.evictionHard !== undefined ? { evictionHard: flags.kubeletArgs.evictionHard } : {}),
       server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
     });
     stops.push(() => kubelet.stop(), 'kubelet', 2_000);

@@ -7,7 +7,9 @@
  * the node does not fit, writes the PodScheduled=False/Unschedulable condition and a `FailedScheduling` event.
  * Pods with PersistentVolumeClaims go through the VolumeBinding plugin (volume-binding.ts): a WaitForFirstConsumer
  * claim gets its static volume reserved or its provisioner told the node, and the pod is bound once every claim is.
- * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,volumebinding}`.
+ * The NodeResourcesFit plugin's pod count keeps the node within its allocatable `pods` (the kubelet's maxPods):
+ * a pod beyond it stays Pending with `1 Too many pods` (Unschedulable, so preemption is tried and finds no victim).
+ * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,volumebinding,noderesources}`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
@@ -65,6 +67,20 @@ export function unschedulableReason(pod: Pod, node: Node): string | undefined {
   return undefined;
 }
 
+/** The preemption part of FailedScheduling for UnschedulableAndUnresolvable failures (no pod removal helps). */
+export const PREEMPTION_NOT_HELPFUL = '1 Preemption is not helpful for scheduling';
+/** The preemption part for Unschedulable failures when every pod on the node has the incoming pod's priority or more. */
+export const NO_PREEMPTION_VICTIMS = '1 No preemption victims found for incoming pod';
+
+/**
+ * NodeResourcesFit's pod count: `Too many pods` when `assigned` (non-terminal pods bound to the node, the
+ * scheduler's cache) already fill the node's allocatable pods; undefined when one more fits.
+ */
+export function tooManyPods(node: Node, assigned: number): string | undefined {
+  const allowed = Number.parseInt(String(node.status?.allocatable?.pods ?? '110'), 10);
+  return assigned + 1 > allowed ? 'Too many pods' : undefined;
+}
+
 /** Starts the scheduling loop (list + watch of unscheduled pods, re-listing when the watch ends). */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { client, nodeName } = options;
@@ -104,8 +120,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   }
 
   /** `detail` follows `0/1 nodes are available: `: `1 node(s) ...` for a filter, the plain reason for a PreFilter. */
-  async function markUnschedulable(pod: Pod, detail: string): Promise<void> {
-    const message = `0/1 nodes are available: ${detail}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
+  async function markUnschedulable(pod: Pod, detail: string, preemption = PREEMPTION_NOT_HELPFUL): Promise<void> {
+    const message = `0/1 nodes are available: ${detail}. preemption: 0/1 nodes are available: ${preemption}.`;
     const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (existing?.status === 'False' && existing.message === message) return;
     const condition: PodCondition = {
@@ -151,6 +167,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       await markUnschedulable(pod, `1 ${why}`);
       return;
     }
+    if (!assignedSynced) return; // retried once the node's pods are listed
+    const full = tooManyPods(node, assigned.size);
+    if (full) {
+      await markUnschedulable(pod, `1 ${full}`, NO_PREEMPTION_VICTIMS);
+      return;
+    }
     if (plan.status === 'unschedulable') {
       await markUnschedulable(pod, `1 ${plan.reason}`);
       return;
@@ -172,6 +194,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       throw err;
     }
     pending.delete(pod.metadata.uid ?? '');
+    assigned.set(pod.metadata.uid ?? '', { ...pod, spec: { ...pod.spec, nodeName } }); // assumed until the informer sees it
     await recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
 
@@ -266,7 +289,31 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         onError,
       },
     });
+  // The scheduler cache's pods of this node: assigned and not terminal (its informer excludes Succeeded and Failed).
+  const assigned = new Map<string, Pod>();
+  let assignedSynced = false;
+  const assignedInformer = runInformer<Pod>({
+    client,
+    path: '/api/v1/pods',
+    query: { fieldSelector: `spec.nodeName=${nodeName}` },
+    signal: abort.signal,
+    handlers: {
+      onEvent(type, pod) {
+        const uid = pod.metadata.uid ?? '';
+        const phase = pod.status?.phase;
+        if (type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
+          if (assigned.delete(uid)) volumeChanged();
+        } else assigned.set(uid, pod);
+      },
+      onSynced() {
+        assignedSynced = true;
+        volumeChanged();
+      },
+      onError,
+    },
+  });
   const informers = [
+    assignedInformer,
     volumeInformer('/api/v1/persistentvolumeclaims', pvcs),
     volumeInformer('/api/v1/persistentvolumes', pvs),
     volumeInformer('/apis/storage.k8s.io/v1/storageclasses', classes),

@@ -16,7 +16,13 @@ import { ReasonCache } from './kuberuntime/reason-cache.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
 import { podIdentityFromLabels } from './kuberuntime/runtime-pod.js';
 import { DNSConfigurer, locateResolvConf } from './network/dns.js';
-import { hostCapacity, startNodeStatus } from './nodestatus/node-status.js';
+import { EvictionManager, startEvictionManager } from './eviction/eviction-manager.js';
+import { observeSignals } from './eviction/observations.js';
+import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
+import { resourceAdmitError } from './lifecycle/predicate.js';
+import { DEFAULT_MAX_PODS, hostCapacity, hostFigures, nodeResources, startNodeStatus } from './nodestatus/node-status.js';
+import { listPodCPUAndMemoryStats } from './stats/cri-stats-provider.js';
+import { milliValue, parseQuantity } from '../api/quantity.js';
 import { podDir, type KubeletPaths } from './paths.js';
 import { startPleg } from './pleg/pleg.js';
 import { RuntimeState, startRuntimeChecks } from './runtime-state.js';
@@ -75,6 +81,14 @@ export interface KubeletOptions {
    * (`spec.containers{app}`). k1s sets the multi-container lint here (cli/server.ts); absent = none. Must not throw.
    */
   podWarnings?: (pod: Pod) => { reason: string; message: string; fieldPath?: string }[];
+  /** KubeletConfiguration `maxPods` (`--max-pods`; default 110): node capacity and allocatable pods, and admission. */
+  maxPods?: number;
+  /** Hard eviction thresholds (`--eviction-hard`; default upstream's, DEFAULT_EVICTION_HARD). */
+  evictionHard?: readonly Threshold[];
+  /** The runtime's image store (imagefs); default the root dir's file system. */
+  imagefsPath?: string;
+  /** Eviction manager period, ms (default 10 s). */
+  evictionPeriodMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -149,7 +163,52 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     (v) => (runtimeName = v.runtimeName || runtimeName),
     (err: unknown) => log(`runtime version: ${(err as Error).message}`),
   );
-  const allocatable = hostCapacity();
+  const maxPods = options.maxPods ?? DEFAULT_MAX_PODS;
+  const thresholds = options.evictionHard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+  const allocatable = hostCapacity(maxPods);
+  const pods = new Map<string, Pod>();
+  /** Pods admitted by this kubelet since it started (a pod that already ran counts by its startTime). */
+  const admitted = new Set<string>();
+  const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
+  let syncerRef: KubeletPodSyncer | undefined;
+  /** GetActivePods: admitted pods of the node that are not terminal, not evicted and not being deleted to the end. */
+  const activePods = (except?: string): Pod[] =>
+    [...pods.values()].filter((p) => {
+      const uid = p.metadata.uid ?? '';
+      if (uid === except || TERMINAL_PHASES.has(p.status?.phase ?? '')) return false;
+      if (syncerRef?.isEvicted(uid) || workers.state(uid)?.kind === 'terminated') return false;
+      return admitted.has(uid) || p.status?.startTime !== undefined;
+    });
+  const evictionManager = new EvictionManager({
+    thresholds,
+    observe: () => observeSignals({ nodefsPath: options.rootDir, imagefsPath: options.imagefsPath ?? options.rootDir }, clock.now()),
+    activePods: () => activePods(),
+    podStats: async () => new Map((await listPodCPUAndMemoryStats(runtime, clock.now())).map((s) => [s.podRef.uid, s])),
+    evict: (e) => {
+      const uid = e.pod.metadata.uid ?? '';
+      log(`eviction manager: evicting pod ${e.pod.metadata.namespace}/${e.pod.metadata.name}: ${e.message}`);
+      syncerRef?.evict(uid, e);
+      const latest = pods.get(uid);
+      if (latest) workers.update(latest, false, true);
+    },
+    now: () => clock.now(),
+    log,
+  });
+  /** canAdmitPod: the eviction manager's Admit, then the resource predicates against node allocatable. */
+  const admit = (pod: Pod): { reason: string; message: string } | undefined => {
+    const uid = pod.metadata.uid ?? '';
+    if (admitted.has(uid)) return undefined;
+    const refusal = evictionManager.admit(pod);
+    if (refusal) return refusal;
+    const alloc = nodeResources(hostFigures(), maxPods, thresholds).allocatable;
+    const rejection = resourceAdmitError(pod, activePods(uid), {
+      pods: maxPods,
+      cpuMilli: milliValue(alloc.cpu ?? '0'),
+      memoryBytes: parseQuantity(alloc.memory ?? '0'),
+    });
+    if (!rejection) admitted.add(uid);
+    return rejection;
+  };
   const syncer = new KubeletPodSyncer({
     ctx,
     volumes,
@@ -158,8 +217,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     nodeIP,
     runtimeName: () => runtimeName,
     prober,
-    allocatable: { cpu: allocatable.cpu ?? '1', memory: String(Number.parseInt(allocatable.memory ?? '0', 10) * 1024) },
+    allocatable: { cpu: allocatable.cpu ?? '1', memory: String(parseQuantity(allocatable.memory ?? '0')) },
+    admit,
   });
+  syncerRef = syncer;
   const workers = new PodWorkers(syncer, {
     resyncMs: options.resyncMs ?? 10_000,
     ...(options.syncBackOffMs !== undefined ? { backOffMs: options.syncBackOffMs } : {}),
@@ -168,7 +229,6 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   });
   wake = (uid) => workers.wake(uid);
 
-  const pods = new Map<string, Pod>();
   const byName = (ns: string, name: string): Pod | undefined => {
     for (const p of pods.values()) if (p.metadata.namespace === ns && p.metadata.name === name) return p;
     return undefined;
@@ -210,8 +270,13 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     clock,
     runtimeState,
     ...(options.nodeStatusPeriodMs !== undefined ? { periodMs: options.nodeStatusPeriodMs } : {}),
+    maxPods,
+    rootDir: options.rootDir,
+    thresholds,
+    pressure: () => evictionManager.conditions(),
     log,
   });
+  const eviction = startEvictionManager(evictionManager, { ...(options.evictionPeriodMs !== undefined ? { periodMs: options.evictionPeriodMs } : {}), log });
 
   let synced = false;
   /** Removes sandboxes and pod dirs of pods the API no longer has (HandlePodCleanups). */
@@ -258,7 +323,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       const uid = pod.metadata.uid ?? '';
       if (!removed && !pods.has(uid)) recordPodWarnings(pod);
       const changed = podsDifferSemantically(pods.get(uid), pod);
-      if (removed) pods.delete(uid);
+      if (removed) {
+        pods.delete(uid);
+        admitted.delete(uid);
+        evictionManager.forget(uid);
+      }
       else pods.set(uid, pod);
       workers.update(pod, removed, changed);
     },
@@ -278,6 +347,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       workers.stop();
       prober.stop();
       nodeStatus.stop();
+      eviction.stop();
       clearInterval(housekeeping);
       await informer.done;
       await serviceWatch?.done;

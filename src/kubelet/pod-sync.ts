@@ -13,6 +13,7 @@ import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED_MESSAGE, DEADLINE_EXCEEDED
 import { generateAPIPodStatus, type ProbeStatus } from './status/generate.js';
 import type { StatusManager } from './status/status-manager.js';
 import { SYSCTL_FORBIDDEN_REASON, sysctlAdmitError } from './sysctl-admission.js';
+import { rfc3339 } from './util/clock.js';
 import { unmountAll } from './volumes/empty-dir.js';
 import type { VolumeManager } from './volumes/volume-manager.js';
 
@@ -26,6 +27,11 @@ export interface PodSyncDeps {
   /** e.g. `containerd` (prefix of container IDs). */
   runtimeName(): string;
   allocatable: Record<string, string>;
+  /**
+   * Kubelet admission beyond sysctls (canAdmitPod's other handlers: eviction, resource predicates), asked once for
+   * a pod that never ran; returns the rejection. It must record an admitted pod as admitted. Default: admit all.
+   */
+  admit?: (pod: Pod) => { reason: string; message: string } | undefined;
   /** Readiness/startup answers for status, and the hook that keeps probe workers in step with containers. */
   prober?: ProbeStatus & { sync(pod: Pod, status: RuntimePodStatus): void; forget(uid: string): void };
 }
@@ -56,7 +62,20 @@ export class PodSyncError extends Error {
 
 /** Implements the pod worker's three steps for this kubelet. */
 export class KubeletPodSyncer implements PodSyncer {
+  /** Pods the eviction manager chose (uid → the status it gives them, killPodNow's status function). */
+  private readonly evictions = new Map<string, { reason: string; message: string; gracePeriodSeconds: number }>();
+
   constructor(private readonly d: PodSyncDeps) {}
+
+  /** Marks pod `uid` evicted: its next sync terminates it with phase Failed and this reason and message. */
+  evict(uid: string, eviction: { reason: string; message: string; gracePeriodSeconds: number }): void {
+    this.evictions.set(uid, eviction);
+  }
+
+  /** True when the pod's status is final (rejected or evicted): it is no longer an active pod. */
+  isEvicted(uid: string): boolean {
+    return this.evictions.has(uid);
+  }
 
   private runtimeStatus(pod: Pod): Promise<RuntimePodStatus> {
     return getRuntimePodStatus(this.d.ctx.runtime, pod.metadata.uid ?? '', pod.metadata.name ?? '', pod.metadata.namespace ?? '');
@@ -103,6 +122,24 @@ export class KubeletPodSyncer implements PodSyncer {
       return { terminal: true, written: this.d.statusManager.setPodStatus(pod, rejected) };
     }
     if (old?.message?.startsWith(REJECTED_PREFIX) && old.phase === 'Failed') return { terminal: true, written: Promise.resolve() };
+    const eviction = this.evictions.get(uid);
+    if (eviction) {
+      // The eviction manager's status function: Failed, Evicted, its message, and the DisruptionTarget condition.
+      apiStatus.phase = 'Failed';
+      apiStatus.reason = eviction.reason;
+      apiStatus.message = eviction.message;
+      const prev = old?.conditions?.find((c) => c.type === 'DisruptionTarget');
+      const disruption = {
+        type: 'DisruptionTarget',
+        status: 'True' as const,
+        lastProbeTime: null,
+        lastTransitionTime: prev?.lastTransitionTime ?? rfc3339(opts.now),
+        reason: 'TerminationByKubelet',
+        message: eviction.message,
+      };
+      apiStatus.conditions = [...(apiStatus.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), disruption];
+      if (old?.reason !== eviction.reason) this.d.ctx.recorder.event(pod, 'Warning', eviction.reason, eviction.message);
+    }
     const written = this.d.statusManager.setPodStatus(pod, apiStatus);
     return { terminal: TERMINAL.has(apiStatus.phase ?? ''), written };
   }
@@ -116,8 +153,9 @@ export class KubeletPodSyncer implements PodSyncer {
   async syncPod(pod: Pod): Promise<{ terminal: boolean; requeueAfterMs: number }> {
     const status = await this.runtimeStatus(pod);
     // Admission (HandlePodAdditions → canAdmitPod): a pod that never ran is refused forbidden sysctls.
-    const sysctl = status.sandboxes.length === 0 && status.containers.length === 0 ? sysctlAdmitError(pod) : undefined;
-    const rejection = sysctl ? { reason: SYSCTL_FORBIDDEN_REASON, message: sysctl } : undefined;
+    const fresh = status.sandboxes.length === 0 && status.containers.length === 0;
+    const sysctl = fresh ? sysctlAdmitError(pod) : undefined;
+    const rejection = sysctl ? { reason: SYSCTL_FORBIDDEN_REASON, message: sysctl } : fresh ? this.d.admit?.(pod) : undefined;
     if (this.report(pod, status, false, rejection).terminal) return { terminal: true, requeueAfterMs: 0 };
 
     const uid = pod.metadata.uid ?? '';
@@ -150,7 +188,8 @@ export class KubeletPodSyncer implements PodSyncer {
 
   async syncTerminatingPod(pod: Pod): Promise<void> {
     const status = await this.runtimeStatus(pod);
-    await killPod(this.d.ctx, pod, status, { podIP: status.sandboxes[0]?.ip ?? '' });
+    const eviction = this.evictions.get(pod.metadata.uid ?? '');
+    await killPod(this.d.ctx, pod, status, { podIP: status.sandboxes[0]?.ip ?? '', ...(eviction ? { gracePeriodOverride: eviction.gracePeriodSeconds } : {}) });
     const after = await this.runtimeStatus(pod);
     await this.report(pod, after, true).written;
   }
@@ -179,6 +218,7 @@ export class KubeletPodSyncer implements PodSyncer {
     await rm(podLogDir(ctx.paths, pod), { recursive: true, force: true });
     ctx.reasons.clearPod(uid);
     ctx.failedSandboxAttempts?.delete(uid);
+    this.evictions.delete(uid);
     this.d.prober?.forget(uid);
     ctx.crashBackoff.resetPrefix(`${pod.metadata.name}_${pod.metadata.namespace}_${uid}_`);
     if (!removedFromApi) await this.d.statusManager.deletePod(pod);

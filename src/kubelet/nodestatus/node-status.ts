@@ -1,6 +1,6 @@
 // Registers the Node object and keeps its status fresh (kubelet_node_status.go `registerWithAPIServer`, `updateNodeStatus`).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import type { Node, NodeCondition } from '../../api/types.js';
@@ -8,7 +8,13 @@ import { KUBERNETES_VERSION } from '../../api/version.js';
 import type { ApiClient } from '../../client/types.js';
 import type { RuntimeService } from '../../cri/types.js';
 import type { RuntimeState } from '../runtime-state.js';
+import { formatBinarySI } from '../../api/quantity.js';
+import type { PressureCondition } from '../eviction/eviction-manager.js';
+import { thresholdQuantity, type Threshold } from '../eviction/thresholds.js';
 import { rfc3339, type Clock } from '../util/clock.js';
+
+/** The kubelet's default `--max-pods`. */
+export const DEFAULT_MAX_PODS = 110;
 
 /** Version string the kubelet reports. */
 export const KUBELET_VERSION = KUBERNETES_VERSION;
@@ -29,6 +35,14 @@ export interface NodeStatusOptions {
    * the runtime is asked directly on each heartbeat (Status conditions; a failed call = `container runtime is down`).
    */
   runtimeState?: RuntimeState;
+  /** `--max-pods` (default 110). */
+  maxPods?: number;
+  /** The kubelet root dir: its file system is the node's ephemeral-storage (nodefs). */
+  rootDir?: string;
+  /** Hard eviction thresholds, subtracted from capacity for allocatable (default none). */
+  thresholds?: readonly Threshold[];
+  /** The pressure conditions in force (the eviction manager's); default none. */
+  pressure?: () => ReadonlySet<PressureCondition>;
   log?: (msg: string) => void;
 }
 
@@ -52,14 +66,74 @@ function readId(path: string): string {
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
 
-/** Node capacity from the host: cpu cores, memory in Ki, pods 110, ephemeral-storage unset. */
-export function hostCapacity(): Record<string, string> {
-  return {
-    cpu: String(os.cpus().length),
-    memory: `${Math.floor(os.totalmem() / 1024)}Ki`,
-    pods: '110',
-  };
+/** The host's figures node capacity is made of: cores, MemTotal bytes, nodefs capacity bytes (absent when unread). */
+export interface HostFigures {
+  cpus: number;
+  memoryBytes: number;
+  nodefsBytes?: number;
 }
+
+/** The host's figures now; `rootDir` names the nodefs (its statfs capacity). */
+export function hostFigures(rootDir?: string): HostFigures {
+  const out: HostFigures = { cpus: os.cpus().length, memoryBytes: os.totalmem() };
+  if (rootDir !== undefined) {
+    try {
+      const s = statfsSync(rootDir);
+      out.nodefsBytes = s.blocks * s.bsize;
+    } catch {
+      // no ephemeral-storage capacity
+    }
+  }
+  return out;
+}
+
+/**
+ * Node capacity and allocatable (nodestatus.MachineInfo and the container manager's GetNodeAllocatable):
+ * capacity cpu (cores), memory (Ki), ephemeral-storage (nodefs bytes), pods (maxPods), hugepages 0;
+ * allocatable = capacity − reserved (none) − the hard eviction threshold of memory.available (memory) and
+ * nodefs.available (ephemeral-storage), never below zero.
+ */
+export function nodeResources(host: HostFigures, maxPods: number, thresholds: readonly Threshold[] = []): { capacity: Record<string, string>; allocatable: Record<string, string> } {
+  const memoryKi = Math.floor(host.memoryBytes / 1024) * 1024;
+  const capacity: Record<string, string> = { cpu: String(host.cpus) };
+  const allocatable: Record<string, string> = { cpu: String(host.cpus) };
+  const reserve = (signal: string, cap: number): number => {
+    const t = thresholds.find((x) => x.signal === signal);
+    return t ? thresholdQuantity(t.value, cap) : 0;
+  };
+  if (host.nodefsBytes !== undefined) {
+    capacity['ephemeral-storage'] = formatBinarySI(host.nodefsBytes);
+    allocatable['ephemeral-storage'] = formatBinarySI(Math.max(0, host.nodefsBytes - reserve('nodefs.available', host.nodefsBytes)));
+  }
+  capacity['hugepages-1Gi'] = '0';
+  capacity['hugepages-2Mi'] = '0';
+  allocatable['hugepages-1Gi'] = '0';
+  allocatable['hugepages-2Mi'] = '0';
+  capacity.memory = formatBinarySI(memoryKi);
+  allocatable.memory = formatBinarySI(Math.max(0, memoryKi - reserve('memory.available', memoryKi)));
+  capacity.pods = String(maxPods);
+  allocatable.pods = String(maxPods);
+  return { capacity, allocatable };
+}
+
+/** Node capacity from the host: cpu cores, memory, pods `maxPods` (default 110). */
+export function hostCapacity(maxPods = DEFAULT_MAX_PODS): Record<string, string> {
+  return nodeResources(hostFigures(), maxPods).capacity;
+}
+
+/** The pressure node conditions as the kubelet's setters write them (MemoryPressureCondition, ...). */
+export const PRESSURE_CONDITIONS: readonly { type: PressureCondition; ok: [string, string]; bad: [string, string] }[] = [
+  { type: 'MemoryPressure', ok: ['KubeletHasSufficientMemory', 'kubelet has sufficient memory available'], bad: ['KubeletHasInsufficientMemory', 'kubelet has insufficient memory available'] },
+  { type: 'DiskPressure', ok: ['KubeletHasNoDiskPressure', 'kubelet has no disk pressure'], bad: ['KubeletHasDiskPressure', 'kubelet has disk pressure'] },
+  { type: 'PIDPressure', ok: ['KubeletHasSufficientPID', 'kubelet has sufficient PID available'], bad: ['KubeletHasInsufficientPID', 'kubelet has insufficient PID available'] },
+];
+
+/** The taint the node lifecycle controller puts on a node under each pressure (TaintNodesByCondition). */
+export const PRESSURE_TAINTS: Record<PressureCondition, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+};
 
 /**
  * Builds the node status (spec: Ready condition from the CRI runtime conditions, addresses, capacity,
@@ -113,14 +187,18 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
       message: msg,
     };
   };
-  const capacity = hostCapacity();
+  const { capacity, allocatable } = nodeResources(hostFigures(opts.rootDir), opts.maxPods ?? DEFAULT_MAX_PODS, opts.thresholds);
+  const pressure = opts.pressure?.() ?? new Set<PressureCondition>();
+  // A pressure condition's status is True while under pressure.
+  const pressureCond = (p: (typeof PRESSURE_CONDITIONS)[number]): NodeCondition => {
+    const under = pressure.has(p.type);
+    return cond(p.type, under, ...(under ? p.bad : p.ok));
+  };
   return {
     capacity,
-    allocatable: { ...capacity },
+    allocatable,
     conditions: [
-      cond('MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-      cond('DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-      cond('PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      ...PRESSURE_CONDITIONS.map(pressureCond),
       cond('Ready', ready, ready ? 'KubeletReady' : 'KubeletNotReady', message),
     ],
     addresses: [
@@ -141,6 +219,21 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
       architecture: GOARCH[os.arch()] ?? os.arch(),
     },
   };
+}
+
+/**
+ * TaintNodesByCondition (the node lifecycle controller's job, done here for the one node): the NoSchedule
+ * taints `node` should carry for its True pressure conditions, or undefined when its taints are already right.
+ */
+export function pressureTaints(node: Node): NonNullable<NonNullable<Node['spec']>['taints']> | undefined {
+  const current = node.spec?.taints ?? [];
+  const keys = new Set(Object.values(PRESSURE_TAINTS));
+  const want = new Set(
+    (node.status?.conditions ?? []).filter((c) => c.status === 'True' && c.type in PRESSURE_TAINTS).map((c) => PRESSURE_TAINTS[c.type as PressureCondition]),
+  );
+  const have = new Set(current.filter((t) => keys.has(t.key) && t.effect === 'NoSchedule').map((t) => t.key));
+  if (want.size === have.size && [...want].every((k) => have.has(k))) return undefined;
+  return [...current.filter((t) => !keys.has(t.key) || t.effect !== 'NoSchedule'), ...[...want].map((key) => ({ key, effect: 'NoSchedule' as const }))];
 }
 
 /** Creates the Node if missing, then PUTs `nodes/<name>/status`; retries conflicts with a fresh GET. */
@@ -175,7 +268,9 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
       }
     }
     try {
-      await opts.client.update<Node>(`${path}/status`, { ...node, status: await buildNodeStatus(opts, node.status) });
+      const updated = await opts.client.update<Node>(`${path}/status`, { ...node, status: await buildNodeStatus(opts, node.status) });
+      const taints = pressureTaints(updated);
+      if (taints) await opts.client.update<Node>(path, { ...updated, spec: { ...updated.spec, taints } });
       return;
     } catch (err) {
       if (!isConflict(err)) throw err;
