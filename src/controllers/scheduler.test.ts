@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeList, KubeObject, Node, Pod, WatchEvent } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
-import { startScheduler, unschedulableReason } from './scheduler.js';
+import { startTestServer } from '../apiserver/testing/test-server.js';
+import { createApiClient } from '../client/rest-client.js';
+import { startScheduler, tooManyPods, unschedulableReason } from './scheduler.js';
 
 const node: Node = { metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1', disk: 'ssd' } } };
 
@@ -61,5 +63,40 @@ describe('startScheduler', () => {
     assert.equal(ev.reason, 'Scheduled');
     assert.equal(ev.message, 'Successfully assigned default/web to n1');
     assert.equal(ev.source.component, 'default-scheduler');
+  });
+});
+
+describe('NodeResourcesFit pod count', () => {
+  it('says Too many pods once the non-terminal pods bound to the node fill its allocatable pods', () => {
+    const full: Node = { metadata: { name: 'n1' }, status: { allocatable: { pods: '3' } } };
+    assert.equal(tooManyPods(full, 2), undefined);
+    assert.equal(tooManyPods(full, 3), 'Too many pods');
+  });
+
+  it('binds up to allocatable pods and leaves the rest Pending with FailedScheduling, as kube-scheduler 1.32 words it', async () => {
+    const t = await startTestServer();
+    const client = createApiClient({ server: t.url, caPem: t.pki.caPem, certPem: t.pki.admin.certPem, keyPem: t.pki.admin.keyPem });
+    await client.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { allocatable: { pods: '2' }, capacity: { pods: '2' } } });
+    const scheduler = startScheduler({ client, nodeName: 'n1' });
+    try {
+      for (const name of ['p1', 'p2', 'p3']) await client.create('/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+      const end = Date.now() + 10_000;
+      let message = '';
+      while (Date.now() < end && !message) {
+        const events = await client.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>('/api/v1/namespaces/default/events');
+        message = events.items.find((e) => e.reason === 'FailedScheduling')?.message ?? '';
+        if (!message) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(message, '0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+      const pods = await client.list<Pod>('/api/v1/namespaces/default/pods');
+      assert.equal(pods.items.filter((p) => p.spec.nodeName === 'n1').length, 2);
+      const pending = pods.items.filter((p) => !p.spec.nodeName);
+      assert.equal(pending.length, 1);
+      assert.equal(pending[0]!.status?.conditions?.find((c) => c.type === 'PodScheduled')?.reason, 'Unschedulable');
+    } finally {
+      await scheduler.stop();
+      (client as { close?: () => void }).close?.();
+      await t.close();
+    }
   });
 });

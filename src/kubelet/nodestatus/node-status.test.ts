@@ -1,0 +1,37 @@
+/** Tests of node capacity, allocatable and pressure taints (nodestatus/node-status.ts). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Node } from '../../api/types.js';
+import { parseEvictionHard, DEFAULT_EVICTION_HARD } from '../eviction/thresholds.js';
+import { nodeResources, pressureTaints } from './node-status.js';
+
+describe('nodeResources', () => {
+  it('subtracts the hard eviction thresholds from capacity for allocatable, and reports maxPods', () => {
+    const r = nodeResources({ cpus: 4, memoryBytes: 8 * 1024 ** 3 + 100, nodefsBytes: 100 * 1024 ** 3 }, 3, parseEvictionHard(DEFAULT_EVICTION_HARD));
+    assert.deepEqual(r.capacity, { cpu: '4', 'ephemeral-storage': '100Gi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8Gi', pods: '3' });
+    assert.deepEqual(r.allocatable, { cpu: '4', 'ephemeral-storage': '90Gi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8092Mi', pods: '3' });
+  });
+  it('never reports allocatable below zero', () => {
+    const r = nodeResources({ cpus: 1, memoryBytes: 1024 ** 3 }, 110, parseEvictionHard('memory.available<2Gi'));
+    assert.equal(r.allocatable.memory, '0');
+  });
+});
+
+describe('pressureTaints', () => {
+  const node = (status: 'True' | 'False', taints?: NonNullable<Node['spec']>['taints']): Node => ({
+    metadata: { name: 'n' },
+    spec: { ...(taints ? { taints } : {}) },
+    status: { conditions: [{ type: 'MemoryPressure', status }] },
+  });
+  it('adds the memory-pressure NoSchedule taint under MemoryPressure, keeping other taints', () => {
+    assert.deepEqual(pressureTaints(node('True', [{ key: 'a', effect: 'NoExecute' }])), [
+      { key: 'a', effect: 'NoExecute' },
+      { key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' },
+    ]);
+  });
+  it('removes it once the pressure is gone and leaves a right node alone', () => {
+    assert.deepEqual(pressureTaints(node('False', [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }])), []);
+    assert.equal(pressureTaints(node('False')), undefined);
+    assert.equal(pressureTaints(node('True', [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }])), undefined);
+  });
+});
