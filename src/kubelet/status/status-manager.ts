@@ -5,6 +5,8 @@ import type { Pod, PodCondition, PodStatus } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
 
 const OWNED = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+/** Conditions the kubelet shares with the control plane (DisruptionTarget). */
+const SHARED = new Set(['DisruptionTarget']);
 const MAX_ATTEMPTS = 5;
 
 function podPath(ns: string, name: string): string {
@@ -13,12 +15,14 @@ function podPath(ns: string, name: string): string {
 
 /**
  * Merges the kubelet's status into the API pod's current status: keeps conditions the kubelet does not own
- * (readiness gates, DisruptionTarget) from the server copy, and never leaves a terminal phase.
+ * (readiness gates) from the server copy, and never leaves a terminal phase. DisruptionTarget is shared
+ * (PodConditionSharedByKubelet): the kubelet's own (an eviction) replaces the server's, else the server's stays.
  */
 export function mergePodStatus(current: PodStatus | undefined, desired: PodStatus): PodStatus {
   const out: PodStatus = structuredClone(desired);
-  const foreign: PodCondition[] = (current?.conditions ?? []).filter((c) => !OWNED.has(c.type));
-  out.conditions = [...(desired.conditions ?? []).filter((c) => OWNED.has(c.type)), ...foreign];
+  const shared = (desired.conditions ?? []).filter((c) => SHARED.has(c.type));
+  const foreign: PodCondition[] = (current?.conditions ?? []).filter((c) => !OWNED.has(c.type) && !shared.some((x) => x.type === c.type));
+  out.conditions = [...(desired.conditions ?? []).filter((c) => OWNED.has(c.type)), ...foreign, ...shared];
   const cur = current?.phase;
   if ((cur === 'Succeeded' || cur === 'Failed') && out.phase !== cur) out.phase = cur;
   return out;

@@ -1,0 +1,135 @@
+/**
+ * Scale limits end to end, on two servers one after the other: with `--kubelet-arg=max-pods=3` the node reports
+ * 3 allocatable pods, a fourth pod stays Pending with kube-scheduler's `Too many pods` FailedScheduling and a pod
+ * bound directly (spec.nodeName) is rejected by the kubelet with OutOfpods; with
+ * `--kubelet-arg=eviction-hard=memory.available<N` set above this machine's available memory the node reports
+ * MemoryPressure (and its taint), and the eviction manager evicts the BestEffort pod while the Guaranteed pod
+ * keeps running.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { applyAndWait, e2eSkip, useCluster } from './harness.js';
+
+function pod(name: string, extra = ''): string {
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 1
+${extra}  containers:
+  - name: app
+    image: busybox:1.36
+    imagePullPolicy: IfNotPresent
+    command: ["sleep", "3600"]
+`;
+}
+
+/** MemTotal and MemAvailable of this machine, MiB. */
+function meminfoMi(): { total: number; available: number } {
+  const text = readFileSync('/proc/meminfo', 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
+  return { total: Math.floor(kb('MemTotal') / 1024), available: Math.floor(kb('MemAvailable') / 1024) };
+}
+
+describe('node limits: max-pods', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-limits', extraArgs: ['--kubelet-arg=max-pods=3'] });
+
+  it('reports 3 pods in capacity and allocatable, and allocatable memory below capacity by the default 100Mi threshold', async () => {
+    const c = cluster();
+    const out = await c.waitFor('the node with pods 3', async () => {
+      const o = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.capacity.pods} {.status.allocatable.pods} {.status.capacity.memory} {.status.allocatable.memory} {.status.capacity.ephemeral-storage}']);
+      return o.startsWith('3 3 ') ? o : undefined;
+    });
+    const [, , capMem = '', allocMem = '', eph = ''] = out.split(' ');
+    const ki = (q: string) => (q.endsWith('Mi') ? Number(q.slice(0, -2)) * 1024 : Number(q.replace(/Ki$/, '')));
+    assert.equal(ki(capMem) - ki(allocMem), 100 * 1024, `capacity ${capMem} − allocatable ${allocMem} = memory.available<100Mi`);
+    assert.match(eph, /^\d+(Ki|Mi|Gi)?$/);
+  });
+
+  it('binds 3 pods and leaves the fourth Pending with FailedScheduling "Too many pods"', async () => {
+    const c = cluster();
+    for (const n of ['p1', 'p2', 'p3']) await applyAndWait(c, pod(n), n, /^Running$/);
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('p4') });
+    const message = await c.waitFor('FailedScheduling of p4', async () =>
+      (await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=p4,reason=FailedScheduling', '-o', 'jsonpath={.items[0].message}'])).trim() || undefined,
+    );
+    assert.equal(message, '0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+    assert.equal(await c.kubectlOk(['get', 'pod', 'p4', '-o', 'jsonpath={.status.phase} {.spec.nodeName}']), 'Pending ');
+  });
+
+  it('rejects a pod bound directly beyond maxPods with OutOfpods, as the kubelet admits pods', async () => {
+    const c = cluster();
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('direct', `  nodeName: ${c.nodeName}\n`) });
+    const status = await c.waitFor('direct to fail', async () => {
+      const o = await c.kubectlOk(['get', 'pod', 'direct', '-o', 'jsonpath={.status.phase}|{.status.reason}|{.status.message}']);
+      return o.startsWith('Failed|') ? o : undefined;
+    });
+    assert.equal(status, "Failed|OutOfpods|Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: 3, capacity: 3");
+    const event = await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=direct,reason=OutOfpods', '-o', 'jsonpath={.items[0].type} {.items[0].message}']);
+    assert.equal(event, "Warning Node didn't have enough resource: pods, requested: 1, used: 3, capacity: 3");
+  });
+
+  it('schedules the pending pod once a pod leaves the node', async () => {
+    const c = cluster();
+    await c.kubectlOk(['delete', 'pod', 'p1', '--wait=true']);
+    await c.waitFor('p4 Running', async () => (await c.kubectlOk(['get', 'pod', 'p4', '-o', 'jsonpath={.status.phase}'])) === 'Running', 30_000);
+  });
+});
+
+const mem = meminfoMi();
+// Just above what is available, and well below capacity so a Guaranteed pod still fits allocatable.
+const thresholdMi = Math.min(mem.available + 1024, mem.total - 512);
+
+describe('node limits: memory pressure', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-pressure', extraArgs: [`--kubelet-arg=eviction-hard=memory.available<${thresholdMi}Mi`] });
+  const tolerate = `  tolerations:
+  - key: node.kubernetes.io/memory-pressure
+    operator: Exists
+    effect: NoSchedule
+`;
+
+  it('reports MemoryPressure=True with the kubelet reason and taints the node', async () => {
+    const c = cluster();
+    const cond = await c.waitFor('MemoryPressure=True', async () => {
+      const o = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="MemoryPressure")].status}|{.status.conditions[?(@.type=="MemoryPressure")].reason}|{.status.conditions[?(@.type=="MemoryPressure")].message}']);
+      return o.startsWith('True|') ? o : undefined;
+    }, 30_000);
+    assert.equal(cond, 'True|KubeletHasInsufficientMemory|kubelet has insufficient memory available');
+    assert.equal(
+      await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="DiskPressure")].reason} {.status.conditions[?(@.type=="PIDPressure")].reason}']),
+      'KubeletHasNoDiskPressure KubeletHasSufficientPID',
+    );
+    await c.waitFor('the memory-pressure taint', async () =>
+      (await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.spec.taints[*].key}:{.spec.taints[*].effect}'])) === 'node.kubernetes.io/memory-pressure:NoSchedule',
+    );
+  });
+
+  it('evicts the BestEffort pod and keeps the Guaranteed pod running', async () => {
+    const c = cluster();
+    const guaranteed = pod('guaranteed', tolerate).replace(
+      '    command:',
+      '    resources:\n      requests: {cpu: 50m, memory: 64Mi}\n      limits: {cpu: 50m, memory: 64Mi}\n    command:',
+    );
+    await c.kubectlOk(['apply', '-f', '-'], { input: `${pod('besteffort', tolerate)}---\n${guaranteed}` });
+    const status = await c.waitFor('besteffort evicted', async () => {
+      const o = await c.kubectlOk(['get', 'pod', 'besteffort', '-o', 'jsonpath={.status.phase}|{.status.reason}|{.status.message}']);
+      return o.startsWith('Failed|') ? o : undefined;
+    }, 60_000);
+    const phaseOfGuaranteed = await c.kubectlOk(['get', 'pod', 'guaranteed', '-o', 'jsonpath={.status.phase} {.status.qosClass}']);
+    assert.match(status, /^Failed\|Evicted\|The node was low on resource: memory\. Threshold quantity: \d+(Mi|Gi), available: \d+(Ki|Mi|Gi)?\. (Container app was using \d+(Ki|Mi)?, request is 0, has larger consumption of memory\. )?$/);
+    assert.ok(status.includes(`Threshold quantity: ${thresholdMi % 1024 === 0 ? `${thresholdMi / 1024}Gi` : `${thresholdMi}Mi`}`), status);
+    assert.notEqual(phaseOfGuaranteed.split(' ')[0], 'Failed', `the Guaranteed pod is not evicted first (${phaseOfGuaranteed})`);
+    assert.equal(phaseOfGuaranteed.split(' ')[1], 'Guaranteed');
+    const event = await c.waitFor('the Evicted event', async () =>
+      (await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=besteffort,reason=Evicted', '-o', 'jsonpath={.items[0].type}'])) || undefined,
+    );
+    assert.equal(event, 'Warning');
+    const stopped = await c.waitFor('the BestEffort container stopped', async () => {
+      const o = await c.kubectlOk(['get', 'pod', 'besteffort', '-o', 'jsonpath={.status.containerStatuses[0].state.terminated.reason}|{.status.conditions[?(@.type=="DisruptionTarget")].reason}']);
+      return o.startsWith('|') ? undefined : o;
+    });
+    assert.match(stopped, /^(Error|Completed)\|TerminationByKubelet$/);
+  });
+});
