@@ -264,7 +264,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     storageClass: (name) => classes.get(name),
   };
   let wake: NodeJS.Timeout | undefined;
-  const volumeChanged = (): void => {
+  /** A claim, volume or class changed, or a pod left the node: pending pods may fit now. */
+  const wakeSoon = (): void => {
     if (pending.size === 0 || wake) return;
     wake = setTimeout(() => {
       wake = undefined;
@@ -280,11 +281,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         onEvent(type, obj) {
           if (type === 'DELETED') store.delete(obj);
           else store.set(obj);
-          volumeChanged();
+          wakeSoon();
         },
         onSynced() {
           synced.add(path);
-          volumeChanged();
+          wakeSoon();
         },
         onError,
       },
@@ -302,12 +303,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         const uid = pod.metadata.uid ?? '';
         const phase = pod.status?.phase;
         if (type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') {
-          if (assigned.delete(uid)) volumeChanged();
+          if (assigned.delete(uid)) wakeSoon();
         } else assigned.set(uid, pod);
       },
       onSynced() {
         assignedSynced = true;
-        volumeChanged();
+        wakeSoon();
       },
       onError,
     },

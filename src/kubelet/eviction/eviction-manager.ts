@@ -66,7 +66,7 @@ export interface EvictionManagerDeps {
   activePods(): Pod[];
   /** Per-pod stats (uid → stats) of pods with running containers. */
   podStats(): Promise<Map<string, PodStats>>;
-  /** Kills the pod with the eviction status (killPodFunc); resolves once the kill was handed to the pod worker. */
+  /** Kills the pod with the eviction status (killPodFunc): hands it to the pod worker and returns. */
   evict(e: Eviction): void;
   /** ms since the epoch. */
   now(): number;
@@ -79,6 +79,8 @@ export class EvictionManager {
   private readonly lastObserved = new Map<PressureCondition, number>();
   private readonly evicted = new Set<string>();
   private observations: SignalObservations = {};
+  /** True after "unable to evict" was logged, until a pod is evicted again (logged once, not every pass). */
+  private reportedNoVictim = false;
 
   constructor(private readonly d: EvictionManagerDeps) {}
 
@@ -130,9 +132,11 @@ export class EvictionManager {
     );
     const pod = ranked[0];
     if (!pod) {
-      this.d.log?.('eviction manager: unable to evict any pods from the node');
+      if (!this.reportedNoVictim) this.d.log?.('eviction manager: unable to evict any pods from the node');
+      this.reportedNoVictim = true;
       return undefined;
     }
+    this.reportedNoVictim = false;
     const message = memoryEvictionMessage(pod, stats.get(pod.metadata.uid ?? ''), thresholdText(memory, obs.capacity), obs.available);
     const eviction: Eviction = { pod, reason: 'Evicted', message, gracePeriodSeconds: IMMEDIATE_EVICTION_GRACE_SECONDS };
     this.evicted.add(pod.metadata.uid ?? '');
