@@ -1,5 +1,8 @@
 /** Tests of `--kubelet-arg` parsing (cli/kubelet-args.ts) and its flag. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseKubeletArgs } from './kubelet-args.js';
 import { parseServerFlags } from './server-flags.js';
@@ -20,6 +23,18 @@ describe('--kubelet-arg', () => {
     });
     assert.throws(() => parseKubeletArgs(['max-pods=0']), /max-pods=0: want a positive integer/);
     assert.throws(() => parseKubeletArgs(['max-pods']), /is not KEY=VALUE/);
+  });
+  it('reads a list under kubelet-arg in the config file, as k3s does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k1s-kubelet-arg-'));
+    try {
+      const file = join(dir, 'config.yaml');
+      writeFileSync(file, 'kubelet-arg:\n  - max-pods=5\n  - eviction-hard=memory.available<200Mi\n');
+      const f = parseServerFlags(['--config', file], { env: {} });
+      assert.equal(f.kubeletArgs.maxPods, 5);
+      assert.deepEqual(f.kubeletArgs.evictionHard, [{ signal: 'memory.available', value: { quantity: 200 * 1024 ** 2, text: '200Mi' } }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('defaults to no kubelet settings', () => {
     assert.deepEqual(parseServerFlags([], { env: {} }).kubeletArgs, {});
