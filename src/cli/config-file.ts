@@ -109,6 +109,12 @@ export function renderEffectiveConfig(command: CommandDef, resolved: ResolvedFla
     }
     const source = resolved.sources.get(flag.name);
     const from = source === 'env' ? `$${envVarOf(flag)}` : source === 'config' ? 'config file' : source === 'flag' ? 'command line' : 'default';
+    if (flag.multiple && typeof value === 'string') {
+      // A repeatable flag is a list, its comment on the key's line (a block scalar would swallow it).
+      lines.push(`${flag.name}:  # ${from}`);
+      for (const item of value.split('\n')) lines.push(`  - ${stringify(item, { lineWidth: 0 }).trimEnd()}`);
+      continue;
+    }
     lines.push(`${stringify({ [flag.name]: value }, { lineWidth: 0 }).trimEnd()}  # ${from}`);
   }
   return lines.join('\n') + '\n';
