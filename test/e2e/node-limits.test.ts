@@ -38,13 +38,16 @@ describe('node limits: max-pods', { skip: e2eSkip }, () => {
 
   it('reports 3 pods in capacity and allocatable, and allocatable memory below capacity by the default 100Mi threshold', async () => {
     const c = cluster();
-    const out = await c.waitFor('the node with pods 3', async () => {
-      const o = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.capacity.pods} {.status.allocatable.pods} {.status.capacity.memory} {.status.allocatable.memory} {.status.capacity.ephemeral-storage}']);
-      return o.startsWith('3 3 ') ? o : undefined;
+    const status = await c.waitFor('the node with pods 3', async () => {
+      const node = JSON.parse(await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'json'])) as { status: { capacity: Record<string, string>; allocatable: Record<string, string> } };
+      return node.status.capacity.pods === '3' ? node.status : undefined;
     });
-    const [, , capMem = '', allocMem = '', eph = ''] = out.split(' ');
+    assert.equal(status.allocatable.pods, '3');
     const ki = (q: string) => (q.endsWith('Mi') ? Number(q.slice(0, -2)) * 1024 : Number(q.replace(/Ki$/, '')));
+    const capMem = status.capacity.memory ?? '';
+    const allocMem = status.allocatable.memory ?? '';
     assert.equal(ki(capMem) - ki(allocMem), 100 * 1024, `capacity ${capMem} − allocatable ${allocMem} = memory.available<100Mi`);
+    const eph = status.capacity['ephemeral-storage'] ?? '';
     assert.match(eph, /^\d+(Ki|Mi|Gi)?$/);
   });
 
