@@ -66,6 +66,7 @@ test('kubelet reports maxPods and rejects the pod beyond it with OutOfpods', asy
     const node = await until('node', () => env.api.find<Node>('nodes', '', 'node1')?.status?.capacity ? env.api.find<Node>('nodes', '', 'node1') : undefined);
     assert.equal(node.status?.capacity?.pods, '2');
     assert.equal(node.status?.allocatable?.pods, '2');
+    assert.match(node.status?.capacity?.['ephemeral-storage'] ?? '', /^\d+(Ki|Mi|Gi)?$/, 'the root dir file system is the ephemeral storage');
     bound(env.api, 'a');
     bound(env.api, 'b');
     await until('a and b running', () => ['a', 'b'].every((n) => env.api.find<Pod>('pods', 'default', n)?.status?.phase === 'Running'));

@@ -2,6 +2,7 @@
 
 import { readFileSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
+import { dirname } from 'node:path';
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import type { Node, NodeCondition } from '../../api/types.js';
 import { KUBERNETES_VERSION } from '../../api/version.js';
@@ -76,12 +77,15 @@ export interface HostFigures {
 /** The host's figures now; `rootDir` names the nodefs (its statfs capacity). */
 export function hostFigures(rootDir?: string): HostFigures {
   const out: HostFigures = { cpus: os.cpus().length, memoryBytes: os.totalmem() };
-  if (rootDir !== undefined) {
+  // The root dir's file system; before the kubelet made the dir, that of its nearest existing ancestor.
+  for (let dir = rootDir; dir !== undefined; ) {
     try {
-      const s = statfsSync(rootDir);
+      const s = statfsSync(dir);
       out.nodefsBytes = s.blocks * s.bsize;
+      break;
     } catch {
-      // no ephemeral-storage capacity
+      const parent = dirname(dir);
+      dir = parent === dir ? undefined : parent;
     }
   }
   return out;
