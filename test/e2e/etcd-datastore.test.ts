@@ -81,7 +81,8 @@ describe('etcd datastore', { skip: e2eSkip || (!sidecar ? 'no seed 004 sidecar-p
   });
 
   it('deleting the pod removes its key', async () => {
-    await cluster.kubectlOk(['delete', 'pod', 'sidecar-pod', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+    // A short grace period: the seed's containers ignore SIGTERM, and the 30 s default says nothing about etcd.
+    await cluster.kubectlOk(['delete', 'pod', 'sidecar-pod', '--grace-period=1', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
     assert.equal((await client.get(key).exec()).kvs.length, 0);
     const gone = await cluster.kubectl(['get', 'pod', 'sidecar-pod']);
     assert.match(gone.stderr, /pods "sidecar-pod" not found/);
