@@ -126,4 +126,64 @@ describe('ServiceAccount tokens and RBAC', { skip: e2eSkip }, () => {
     assert.equal((await c.kubectl(['auth', 'can-i', 'update', 'nodes/other-node', ...asNode])).stdout.trim(), `no - node "${c.nodeName}" is not allowed to modify node "other-node"`);
     assert.doesNotMatch(c.serverLog(), /kubelet: .*forbidden/i);
   });
+
+  // Issue 8's "done when": a seed-style pod whose two containers share a PVC, with fsGroup, and a sidecar that
+  // lists pods through the API with its mounted token.
+  it('a PVC shared by two containers with fsGroup, and a sidecar listing pods with its token: Bound, group-owned, 403 then 200', async () => {
+    const c = cluster();
+    const lister = LIST_PODS.replace('-o /tmp/body', '-o /data/body');
+    const manifest = `apiVersion: v1
+kind: Namespace
+metadata: {name: combo}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reader, namespace: combo}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: shared-data, namespace: combo}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 64Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app-with-lister, namespace: combo}
+spec:
+  serviceAccountName: reader
+  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000}
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ['sh', '-c', 'echo written-by-app > /data/app.txt; mkdir -p /data/dir; sleep 3600']
+    volumeMounts: [{name: data, mountPath: /data}]
+  - name: lister
+    image: curlimages/curl:8.4.0
+    command: ['sh', '-c', ${JSON.stringify(lister)}]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: shared-data}
+`;
+    await c.kubectlOk(['apply', '-f', '-'], { input: manifest });
+    await c.kubectlOk(['wait', '-n', 'combo', '--for=condition=Ready', 'pod/app-with-lister', '--timeout=120s'], { timeoutMs: 130_000 });
+    assert.equal(await c.kubectlOk(['get', 'pvc', '-n', 'combo', 'shared-data', '-o', 'jsonpath={.status.phase}']), 'Bound');
+    // Both containers see the app's file, group-owned by the fsGroup; the directory carries the setgid bit.
+    await c.waitFor('the app to write its file', async () => (await c.kubectl(['exec', '-n', 'combo', 'app-with-lister', '-c', 'lister', '--', 'cat', '/data/app.txt'])).stdout === 'written-by-app\n');
+    const ls = await c.kubectlOk(['exec', '-n', 'combo', 'app-with-lister', '-c', 'app', '--', 'ls', '-ln', '/data/app.txt']);
+    assert.match(ls, /^-rw-r--r-- +1 1000 +2000 +15 /);
+    const dir = await c.kubectlOk(['exec', '-n', 'combo', 'app-with-lister', '-c', 'app', '--', 'stat', '-c', '%A %g', '/data']);
+    assert.match(dir.trim(), /^drwxrwsrwx 2000$|^drwxrwsr-x 2000$/);
+    assert.match(await c.kubectlOk(['exec', '-n', 'combo', 'app-with-lister', '-c', 'lister', '--', 'id']), /^uid=1000 gid=3000 groups=2000(,\d+)*\n?$|^uid=1000 gid=3000 groups=3000,2000\n?$/);
+    const codes = async (): Promise<string[]> => (await c.kubectl(['logs', '-n', 'combo', 'app-with-lister', '-c', 'lister'])).stdout.split('\n').filter((l) => /^\d{3}$/.test(l));
+    await c.waitFor('the lister to report', async () => (await codes()).length > 0);
+    assert.deepEqual([...new Set(await codes())], ['403']);
+    await c.kubectlOk(['create', 'rolebinding', 'reader-view', '-n', 'combo', '--clusterrole=view', '--serviceaccount=combo:reader']);
+    await c.waitFor('the lister to get 200', async () => (await codes()).at(-1) === '200', 30_000);
+    const list = JSON.parse(await c.kubectlOk(['exec', '-n', 'combo', 'app-with-lister', '-c', 'app', '--', 'cat', '/data/body'])) as { kind: string; items: { metadata: { name: string } }[] };
+    assert.equal(list.kind, 'PodList');
+    assert.deepEqual(list.items.map((p) => p.metadata.name), ['app-with-lister']);
+    await c.kubectlOk(['delete', 'namespace', 'combo', '--wait=true', '--timeout=90s'], { timeoutMs: 100_000 });
+  });
 });

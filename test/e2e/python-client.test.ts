@@ -19,6 +19,8 @@ interface Seen {
   exec: string;
   logs: string;
   followFirstBytes: string;
+  execStdin: string;
+  execStdinExit: number;
 }
 
 describe('Python client', { skip }, () => {
@@ -32,6 +34,8 @@ describe('Python client', { skip }, () => {
     assert.equal(seen.watchPhases.at(-1), 'Running');
     assert.deepEqual([...new Set(seen.watchPhases)].filter((p) => p !== 'Pending' && p !== 'Running'), []);
     assert.deepEqual(seen.exec.split('\n').filter(Boolean).sort(), ['err-line', 'out-line']);
+    assert.equal(seen.execStdin, 'FIRST\nSECOND\n');
+    assert.equal(seen.execStdinExit, 0);
     assert.match(seen.logs, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z started\n$/);
     assert.equal(seen.followFirstBytes, 'started\n');
   });

@@ -1,4 +1,4 @@
-"""Drives k1s with the official Python client (Debian's python3-kubernetes): watch, create, exec, logs.
+"""Drives k1s with the official Python client (Debian's python3-kubernetes): watch, create, exec (also with stdin), logs.
 
 The client sends booleans as Python prints them (watch=True, stdout=True, follow=True), which the
 API server must read as apimachinery does. Prints one JSON object with what it saw.
@@ -40,6 +40,20 @@ def main():
         command=["sh", "-c", "echo out-line; echo err-line >&2"],
         stderr=True, stdin=False, stdout=True, tty=False,
     )
+    # exec with stdin: the process reads two lines from the client's stdin (head exits after them).
+    ws = stream(
+        v1.connect_get_namespaced_pod_exec, name, "default", container="side",
+        command=["sh", "-c", "head -n 2 | tr a-z A-Z"],
+        stderr=True, stdin=True, stdout=True, tty=False, _preload_content=False,
+    )
+    ws.write_stdin("first\nsecond\n")
+    got = ""
+    while ws.is_open():
+        ws.update(timeout=5)
+        got += ws.read_stdout()
+    ws.close()
+    out["execStdin"] = got
+    out["execStdinExit"] = ws.returncode
     out["logs"] = v1.read_namespaced_pod_log(name, "default", container="app", timestamps=True)
     resp = v1.read_namespaced_pod_log(name, "default", container="app", follow=True, _preload_content=False)
     first = resp.read(8)
