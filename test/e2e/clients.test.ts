@@ -6,24 +6,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { Attach, Exec, KubeConfig, Log, Watch, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { httpGet, startPortForward } from '../../src/kubelet/testing/kubectl-port-forward.js';
-import { applyAndWait, e2eSkip, kubectlPath, run, useCluster } from './harness.js';
+import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, versionedKubectls } from './harness.js';
 
-/** The default kubectl and every `kubectl.1.NN` beside it (`readlink -f "$(command -v kubectl)"`), oldest first. */
+/** The default kubectl and every `kubectl.1.NN` beside it, oldest first. */
 function kubectls(): { version: string; path: string }[] {
-  if (!kubectlPath) return [];
-  const dir = dirname(realpathSync(kubectlPath));
-  const versioned = readdirSync(dir)
-    .map((f) => /^kubectl\.(1\.(\d+))$/.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .sort((a, b) => Number(a[2]) - Number(b[2]))
-    .map((m) => ({ version: m[1]!, path: join(dir, m[0]) }));
-  return [{ version: 'default', path: kubectlPath }, ...versioned];
+  return kubectlPath ? [{ version: 'default', path: kubectlPath }, ...versionedKubectls()] : [];
 }
 
 const PODS = `apiVersion: v1

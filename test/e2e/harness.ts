@@ -10,10 +10,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CNI_CONFLIST_NAME, conflistBridge } from '../../src/containerd/cni.js';
 import { runtimePaths } from '../../src/containerd/paths.js';
 import { chainPrefixFor } from '../../src/cli/host-network.js';
@@ -25,6 +25,17 @@ import { k1sBin } from './paths.js';
 
 /** Path of the real kubectl, or undefined when the machine has none. */
 export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+
+/** `kubectl.1.NN` binaries beside the default kubectl (`readlink -f "$(command -v kubectl)"`), oldest first. */
+export function versionedKubectls(): { version: string; path: string }[] {
+  if (!kubectlPath) return [];
+  const dir = dirname(realpathSync(kubectlPath));
+  return readdirSync(dir)
+    .map((f) => /^kubectl\.(1\.(\d+))$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(a[2]) - Number(b[2]))
+    .map((m) => ({ version: m[1]!, path: join(dir, m[0]) }));
+}
 
 /** True when this process can run containers (root, containerd installed). */
 export const canRunContainers = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/runc');

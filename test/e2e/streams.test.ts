@@ -9,21 +9,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, type CommandResult } from './harness.js';
-
-/** `kubectl.1.NN` binaries beside the default kubectl (`readlink -f "$(command -v kubectl)"`), oldest first. */
-function versionedKubectls(): { version: string; path: string }[] {
-  if (!kubectlPath) return [];
-  const dir = dirname(realpathSync(kubectlPath));
-  return readdirSync(dir)
-    .map((f) => /^kubectl\.(1\.(\d+))$/.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .sort((a, b) => Number(a[2]) - Number(b[2]))
-    .map((m) => ({ version: m[1]!, path: join(dir, m[0]) }));
-}
+import { join, relative } from 'node:path';
+import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, versionedKubectls, type CommandResult } from './harness.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
