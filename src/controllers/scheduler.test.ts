@@ -5,7 +5,8 @@ import type { KubeList, KubeObject, Node, Pod, WatchEvent } from '../api/types.j
 import type { ApiClient } from '../client/types.js';
 import { startTestServer } from '../apiserver/testing/test-server.js';
 import { createApiClient } from '../client/rest-client.js';
-import { startScheduler, tooManyPods, unschedulableReason } from './scheduler.js';
+import { insufficientResources } from './node-resources-fit.js';
+import { startScheduler, unschedulableReason } from './scheduler.js';
 
 const node: Node = { metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1', disk: 'ssd' } } };
 
@@ -69,8 +70,10 @@ describe('startScheduler', () => {
 describe('NodeResourcesFit pod count', () => {
   it('says Too many pods once the non-terminal pods bound to the node fill its allocatable pods', () => {
     const full: Node = { metadata: { name: 'n1' }, status: { allocatable: { pods: '3' } } };
-    assert.equal(tooManyPods(full, 2), undefined);
-    assert.equal(tooManyPods(full, 3), 'Too many pods');
+    const bound = (n: number): Pod[] => Array.from({ length: n }, (_, i) => ({ metadata: { name: `b${i}` }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }));
+    const incoming: Pod = { metadata: { name: 'new' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+    assert.deepEqual(insufficientResources(incoming, full, bound(2)), []);
+    assert.deepEqual(insufficientResources(incoming, full, bound(3)), ['Too many pods']);
   });
 
   it('binds up to allocatable pods and leaves the rest Pending with FailedScheduling, as kube-scheduler 1.32 words it', async () => {

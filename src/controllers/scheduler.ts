@@ -7,9 +7,11 @@
  * the node does not fit, writes the PodScheduled=False/Unschedulable condition and a `FailedScheduling` event.
  * Pods with PersistentVolumeClaims go through the VolumeBinding plugin (volume-binding.ts): a WaitForFirstConsumer
  * claim gets its static volume reserved or its provisioner told the node, and the pod is bound once every claim is.
- * The NodeResourcesFit plugin's pod count keeps the node within its allocatable `pods` (the kubelet's maxPods):
- * a pod beyond it stays Pending with `1 Too many pods` (Unschedulable, so preemption is tried and finds no victim).
- * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,volumebinding,noderesources}`.
+ * The NodePorts and NodeResourcesFit plugins (node-resources-fit.ts) keep host ports unique and the node within
+ * its allocatable pods (the kubelet's maxPods), cpu, memory, ephemeral-storage and extended resources: a pod beyond
+ * them stays Pending with `1 Too many pods`, `1 Insufficient cpu`... (Unschedulable, so preemption is tried and
+ * finds no victim).
+ * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,nodeports,volumebinding,noderesources}`.
  */
 import { isConflict, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
@@ -17,6 +19,7 @@ import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../a
 import type { Event, Node, Pod, PodCondition, Toleration } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
+import { hostPortConflict, insufficientResources } from './node-resources-fit.js';
 import { VersionedStore } from './versioned-store.js';
 import { planVolumeBinding, writeVolumeBindings, type VolumeLookup } from './volume-binding.js';
 
@@ -71,15 +74,6 @@ export function unschedulableReason(pod: Pod, node: Node): string | undefined {
 export const PREEMPTION_NOT_HELPFUL = '1 Preemption is not helpful for scheduling';
 /** The preemption part for Unschedulable failures when every pod on the node has the incoming pod's priority or more. */
 export const NO_PREEMPTION_VICTIMS = '1 No preemption victims found for incoming pod';
-
-/**
- * NodeResourcesFit's pod count: `Too many pods` when `assigned` (non-terminal pods bound to the node, the
- * scheduler's cache) already fill the node's allocatable pods; undefined when one more fits.
- */
-export function tooManyPods(node: Node, assigned: number): string | undefined {
-  const allowed = Number.parseInt(String(node.status?.allocatable?.pods ?? '110'), 10);
-  return assigned + 1 > allowed ? 'Too many pods' : undefined;
-}
 
 /** Starts the scheduling loop (list + watch of unscheduled pods, re-listing when the watch ends). */
 export function startScheduler(options: SchedulerOptions): Scheduler {
@@ -168,9 +162,16 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       return;
     }
     if (!assignedSynced) return; // retried once the node's pods are listed
-    const full = tooManyPods(node, assigned.size);
-    if (full) {
-      await markUnschedulable(pod, `1 ${full}`, NO_PREEMPTION_VICTIMS);
+    const onNode = [...assigned.values()].filter((p) => p.metadata.uid !== pod.metadata.uid);
+    const ports = hostPortConflict(pod, onNode);
+    if (ports) {
+      await markUnschedulable(pod, `1 ${ports}`, NO_PREEMPTION_VICTIMS);
+      return;
+    }
+    const insufficient = insufficientResources(pod, node, onNode);
+    if (insufficient.length > 0) {
+      // FitError's histogram: `<count> <reason>` per reason, sorted, joined by ", ".
+      await markUnschedulable(pod, insufficient.map((r) => `1 ${r}`).sort().join(', '), NO_PREEMPTION_VICTIMS);
       return;
     }
     if (plan.status === 'unschedulable') {

@@ -1,10 +1,12 @@
 /**
- * Scale limits end to end, on two servers one after the other: with `--kubelet-arg=max-pods=3` the node reports
+ * Scale limits end to end, on three servers one after the other: with `--kubelet-arg=max-pods=3` the node reports
  * 3 allocatable pods, a fourth pod stays Pending with kube-scheduler's `Too many pods` FailedScheduling and a pod
  * bound directly (spec.nodeName) is rejected by the kubelet with OutOfpods; with
  * `--kubelet-arg=eviction-hard=memory.available<N` set above this machine's available memory the node reports
  * MemoryPressure (and its taint), and the eviction manager evicts the BestEffort pod while the Guaranteed pod
- * keeps running.
+ * keeps running; on a third, a pod asking for more cpu and memory than allocatable, one whose memory request only
+ * fits once another pod leaves, and one asking for a host port already taken stay Pending with kube-scheduler's
+ * NodeResourcesFit and NodePorts reasons until they fit.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,5 +136,49 @@ describe('node limits: memory pressure', { skip: e2eSkip }, () => {
       return o.startsWith('|') ? undefined : o;
     });
     assert.match(stopped, /^(Error|Completed)\|TerminationByKubelet$/);
+  });
+});
+
+describe('node limits: resources fit and host ports', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-fit' });
+  const requesting = (cpu: string, memory: string) => `    resources:\n      requests:\n        cpu: "${cpu}"\n        memory: "${memory}"\n`;
+  const failedScheduling = (c: ReturnType<typeof cluster>, name: string) =>
+    c.waitFor(`FailedScheduling of ${name}`, async () =>
+      (await c.kubectlOk(['get', 'events', '--field-selector', `involvedObject.name=${name},reason=FailedScheduling`, '-o', 'jsonpath={.items[0].message}'])).trim() || undefined,
+    );
+
+  it('leaves a pod asking for more cpu and memory than the node has Pending, with both reasons in kube-scheduler words', async () => {
+    const c = cluster();
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('huge') + requesting('64', '1Ti') });
+    const message = await failedScheduling(c, 'huge');
+    assert.equal(message, '0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+    assert.equal(await c.kubectlOk(['get', 'pod', 'huge', '-o', 'jsonpath={.status.phase}|{.spec.nodeName}|{.status.conditions[?(@.type=="PodScheduled")].reason}']), 'Pending||Unschedulable');
+    const describe = await c.kubectlOk(['describe', 'pod', 'huge']);
+    assert.match(describe, /Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+0\/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory\./);
+    await c.kubectlOk(['delete', 'pod', 'huge', '--wait=true']);
+  });
+
+  it('schedules a pod whose memory request fits only once another pod that requested it leaves', async () => {
+    const c = cluster();
+    const allocatable = (await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.allocatable.memory}'])).trim();
+    assert.match(allocatable, /^\d+Ki$/);
+    const sixtyPercentMi = `${Math.floor((Number(allocatable.slice(0, -2)) * 0.6) / 1024)}Mi`;
+    await applyAndWait(c, pod('first') + requesting('10m', sixtyPercentMi), 'first', /^Running$/);
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('second') + requesting('10m', sixtyPercentMi) });
+    assert.equal(await failedScheduling(c, 'second'), '0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+    await c.kubectlOk(['delete', 'pod', 'first', '--wait=true']);
+    await c.waitFor('second Running', async () => (await c.kubectlOk(['get', 'pod', 'second', '-o', 'jsonpath={.status.phase}'])) === 'Running', 30_000);
+    await c.kubectlOk(['delete', 'pod', 'second', '--wait=true']);
+  });
+
+  it('keeps a second pod asking for a host port already taken Pending until the first leaves', async () => {
+    const c = cluster();
+    const ports = '    ports:\n    - containerPort: 8080\n      hostPort: 18089\n';
+    await applyAndWait(c, pod('port-a') + ports, 'port-a', /^Running$/);
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('port-b') + ports });
+    assert.equal(await failedScheduling(c, 'port-b'), "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
+    await c.kubectlOk(['delete', 'pod', 'port-a', '--wait=true']);
+    await c.waitFor('port-b Running', async () => (await c.kubectlOk(['get', 'pod', 'port-b', '-o', 'jsonpath={.status.phase}'])) === 'Running', 30_000);
+    await c.kubectlOk(['delete', 'pod', 'port-b', '--wait=true']);
   });
 });
