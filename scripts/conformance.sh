@@ -71,6 +71,9 @@ for _ in $(seq 120); do
 done
 
 started=$(date -u +%Y-%m-%dT%H:%MZ)
+# The commit the cluster was built from (read now: HEAD may move while the specs run), "+changes" for a dirty tree.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- src scripts 2>/dev/null || commit="$commit+changes"
 set +e
 E2E_FOCUS=$focus E2E_SKIP=$skip E2E_NODES=$nodes E2E_STRICT=$strict E2E_RELAX=$relax E2E_REPORT_DIR=$out \
   bash "$here/run-e2e.sh" "$KUBECONFIG" | tee "$out/summary.txt"
@@ -78,7 +81,6 @@ set -e
 cp "$PEER_DATA-peer/server.log" "$out/k1s-server.log" 2>/dev/null || true
 
 mode=$([ "$strict" = 1 ] && echo "strict${relax:+ (relaxed: $relax)}" || echo relaxed)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 /usr/bin/python3 - "$out" "$focus" "$skip" "$mode" "$commit" "$started" >"$out/summary.md" <<'PY'
 import sys
 out, focus, skip, mode, commit, started = sys.argv[1:]
