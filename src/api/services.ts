@@ -45,6 +45,8 @@ export interface ServiceSpec {
   ipFamilies?: ('IPv4' | 'IPv6')[];
   ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
   allocateLoadBalancerNodePorts?: boolean;
+  healthCheckNodePort?: number;
+  loadBalancerClass?: string;
   [extra: string]: unknown;
 }
 

@@ -9,7 +9,7 @@ import { canonicalAddress } from './cluster-records.js';
 export type ClusterName =
   /** The zone itself. */
   | { kind: 'apex' }
-  /** `dns-version.<zone>` (spec §2.2). */
+  /** `dns-version.<zone>` (kubernetes/dns docs/specification.md §2.2). */
   | { kind: 'dns-version' }
   /** `ns.dns.<zone>`, the name server of the zone. */
   | { kind: 'nameserver' }

@@ -11,7 +11,7 @@ import type { Service } from '../api/services.js';
 import { isHeadless, serviceClusterIPs, type ClusterRecordSource, type DnsEndpoint } from './cluster-records.js';
 import { endpointHostname, inZone, normalizeName, parseClusterName, podNameAddress, reverseNameAddress } from './query-name.js';
 
-/** The DNS schema version served at `dns-version.<zone>` (spec §1). */
+/** The DNS schema version served at `dns-version.<zone>` (kubernetes/dns docs/specification.md §1). */
 export const DNS_SCHEMA_VERSION = '1.1.0';
 /** TTL of every cluster record, seconds (CoreDNS `kubernetes` default). */
 export const CLUSTER_TTL = 5;

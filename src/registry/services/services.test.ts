@@ -129,3 +129,45 @@ test('EndpointSlices: addressType required and immutable, table columns', () => 
   assert.deepEqual(endpointSliceStrategy.table!.cells(s, now).slice(0, 4), ['web-abc', 'IPv4', '80', '10.42.0.2']);
   assert.deepEqual(endpointSliceStrategy.table!.cells({ ...s, endpoints: [], ports: [] }, now).slice(2, 4), ['<unset>', '<unset>']);
 });
+
+test('changing the type to ExternalName drops the cluster IP, families and traffic policy the update left as they were', () => {
+  const old = svc('np', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] });
+  strategy.prepareForCreate(old);
+  allocateService(cfg, old, undefined, []);
+  assert.match(old.spec?.clusterIP ?? '', /^10\.43\./);
+  assert.ok((old.spec?.ports?.[0]?.nodePort ?? 0) >= 30000);
+  const next = structuredClone(old);
+  next.spec = { ...next.spec, type: 'ExternalName', externalName: 'foo.example.com' };
+  strategy.prepareForUpdate(next, old);
+  assert.equal(next.spec?.clusterIP, undefined);
+  assert.equal(next.spec?.clusterIPs, undefined);
+  assert.equal(next.spec?.ipFamilies, undefined);
+  assert.equal(next.spec?.ipFamilyPolicy, undefined);
+  assert.equal(next.spec?.externalTrafficPolicy, undefined);
+  assert.equal(next.spec?.ports?.[0]?.nodePort, undefined);
+  assert.deepEqual(strategy.validateUpdate!(next, old), []);
+});
+
+test('a cluster IP the update changed is kept when moving to ExternalName, and validation says why it is wrong', () => {
+  const old = svc('cip', { selector: { app: 'web' }, ports: [{ port: 80 }] });
+  strategy.prepareForCreate(old);
+  allocateService(cfg, old, undefined, []);
+  const next = structuredClone(old);
+  next.spec = { ...next.spec, type: 'ExternalName', externalName: 'foo.example.com', clusterIP: '10.43.0.99', clusterIPs: ['10.43.0.99'] };
+  strategy.prepareForUpdate(next, old);
+  assert.equal(next.spec?.clusterIP, '10.43.0.99');
+  assert.ok(messages(strategy.validateUpdate!(next, old)).some((m) => m === 'spec.clusterIP: Forbidden: may not be set for ExternalName services'));
+});
+
+test('changing NodePort to ClusterIP drops the node ports and externalTrafficPolicy, keeps the cluster IP', () => {
+  const old = svc('np2', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] });
+  strategy.prepareForCreate(old);
+  allocateService(cfg, old, undefined, []);
+  const next = structuredClone(old);
+  next.spec = { ...next.spec, type: 'ClusterIP' };
+  strategy.prepareForUpdate(next, old);
+  assert.equal(next.spec?.clusterIP, old.spec?.clusterIP);
+  assert.equal(next.spec?.ports?.[0]?.nodePort, undefined);
+  assert.equal(next.spec?.externalTrafficPolicy, undefined);
+  assert.deepEqual(strategy.validateUpdate!(next, old), []);
+});

@@ -11,6 +11,7 @@ import type { Service } from '../../api/services.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { allocateService, type ServiceAllocation } from './allocator.js';
+import { dropTypeDependentFields } from './type-dependent-fields.js';
 import { validateService, validateServiceUpdate } from './validation.js';
 
 /** Discovery facts of core/v1 services. */
@@ -82,6 +83,7 @@ export function serviceStrategy(allocation: ServiceAllocation): Strategy<Service
     prepareForUpdate(svc, old) {
       defaultService(svc);
       svc.status = old.status ?? { loadBalancer: {} };
+      dropTypeDependentFields(svc, old);
     },
     validate: validateService,
     validateUpdate: validateServiceUpdate,
