@@ -171,3 +171,15 @@ test('changing NodePort to ClusterIP drops the node ports and externalTrafficPol
   assert.equal(next.spec?.externalTrafficPolicy, undefined);
   assert.deepEqual(strategy.validateUpdate!(next, old), []);
 });
+
+test('switching session affinity from ClientIP to None drops sessionAffinityConfig, as SetDefaults_Service does', () => {
+  const old = svc('aff', { selector: { app: 'web' }, ports: [{ port: 80 }], sessionAffinity: 'ClientIP' });
+  strategy.prepareForCreate(old);
+  allocateService(cfg, old, undefined, []);
+  assert.deepEqual(old.spec?.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
+  const next = structuredClone(old);
+  next.spec = { ...next.spec, sessionAffinity: 'None' };
+  strategy.prepareForUpdate(next, old);
+  assert.equal(next.spec?.sessionAffinityConfig, undefined);
+  assert.deepEqual(strategy.validateUpdate!(next, old), []);
+});

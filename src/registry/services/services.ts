@@ -28,11 +28,13 @@ export const serviceInfo: ResourceInfo = {
   subresources: ['status', 'proxy'],
 };
 
-/** SetDefaults_Service: type ClusterIP, sessionAffinity None, TCP ports, targetPort = port, traffic policies. */
+/** SetDefaults_Service: type ClusterIP, sessionAffinity None (and then no sessionAffinityConfig), TCP ports, targetPort = port, traffic policies. */
 export function defaultService(svc: Service): void {
   const spec = (svc.spec ??= {});
   spec.type ||= 'ClusterIP';
   spec.sessionAffinity ||= 'None';
+  // SetDefaults_Service: no affinity config without affinity (switching ClientIP → None drops it).
+  if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === 'ClientIP') {
     spec.sessionAffinityConfig ??= {};
     spec.sessionAffinityConfig.clientIP ??= {};
