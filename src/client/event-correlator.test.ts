@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Event } from '../api/types.js';
-import { FakeClock, rfc3339 } from '../kubelet/util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
+import { rfc3339 } from '../kubelet/util/clock.js';
 import { EventCorrelator, TokenBucket, type CorrelateResult } from './event-correlator.js';
 
 let seq = 0;

@@ -1,12 +1,9 @@
 // client-go's EventCorrelator (tools/record/events_cache.go): spam filter, aggregation of similar events, and counting of identical ones.
 
+import type { PassiveClock } from '../api/clock.js';
 import { rfc3339 as formatTime } from '../api/meta.js';
 import type { Event } from '../api/types.js';
 
-/** The time source the correlator reads (ms since the epoch); the kubelet's and controllers' clocks fit. */
-export interface Clock {
-  now(): number;
-}
 
 function rfc3339(ms: number): string {
   return formatTime(new Date(ms));
@@ -79,7 +76,7 @@ export class TokenBucket {
   constructor(
     private readonly perMs: number,
     private readonly burst: number,
-    private readonly clock: Clock,
+    private readonly clock: PassiveClock,
   ) {
     this.tokens = burst;
     this.last = clock.now();
@@ -132,7 +129,7 @@ export class EventCorrelator {
   private readonly spam: Lru<TokenBucket>;
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: PassiveClock,
     private readonly options: { maxEvents?: number; intervalMs?: number; burst?: number; qpsPerMs?: number; cacheSize?: number } = {},
   ) {
     const size = options.cacheSize ?? MAX_LRU_CACHE_ENTRIES;

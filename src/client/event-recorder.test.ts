@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { internalError } from '../api/errors.js';
 import type { Event } from '../api/types.js';
-import { FakeClock } from '../kubelet/util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 import { FakeApi } from '../controllers/testing/fake-api.js';
 import { createObjectEventRecorder } from './event-recorder.js';
 

@@ -1,9 +1,10 @@
 // An EventRecorder for controllers: core/v1 Events about any object, written through the API and correlated as client-go does.
 
+import type { PassiveClock } from '../api/clock.js';
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { Event, KubeObject, ObjectReference } from '../api/types.js';
-import { EventCorrelator, type Clock } from './event-correlator.js';
+import { EventCorrelator } from './event-correlator.js';
 import type { ApiClient } from './types.js';
 
 /** Records events about API objects (Deployments, ReplicaSets, ...). Never throws; failures go to `onError`. */
@@ -20,7 +21,7 @@ export interface ObjectEventRecorderOptions {
   component: string;
   /** `source.host`; controllers leave it empty, as kube-controller-manager's do. */
   host?: string;
-  clock?: Clock;
+  clock?: PassiveClock;
   onError?: (err: unknown) => void;
   /** apiVersion and kind of objects that lack them (list items of some servers), as a typed client's scheme knows. */
   kind?: { apiVersion: string; kind: string };

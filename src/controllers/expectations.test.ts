@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock } from '../kubelet/util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 import { EXPECTATIONS_TIMEOUT_MS, Expectations } from './expectations.js';
 
 test('Expectations are satisfied once every expected creation and deletion was observed, or after the timeout', () => {

@@ -1,6 +1,6 @@
 // Expectations of creates and deletes a controller made but has not yet seen through its informers (client-go's role in pkg/controller).
 
-import type { Clock } from './clock.js';
+import type { Clock } from '../api/clock.js';
 
 /** How long an unmet expectation blocks a controller before it syncs anyway (upstream ExpectationsTimeout, 5 min). */
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;

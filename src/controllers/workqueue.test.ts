@@ -56,7 +56,7 @@ test('createWorkQueue retries a key that is not done or threw, and shutDown canc
 });
 
 test('createWorkQueue addAfter queues a key on its clock, and shutDown cancels it', async () => {
-  const { FakeClock } = await import('../kubelet/util/clock.js');
+  const { FakeClock } = await import('../api/testing/fake-clock.js');
   const clock = new FakeClock();
   const seen: string[] = [];
   const q = createWorkQueue({ retryDelayMs: 5, clock, sync: async (key) => (seen.push(key), true) });

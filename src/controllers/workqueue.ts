@@ -1,6 +1,6 @@
 // A serial, de-duplicating work queue with retry after a delay: client-go's `util/workqueue` role for the controllers.
 
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../api/clock.js';
 
 /** Options of {@link createWorkQueue}. */
 export interface WorkQueueOptions {

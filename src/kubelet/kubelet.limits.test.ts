@@ -11,7 +11,7 @@ import { startKubelet, type KubeletOptions } from './kubelet.js';
 import { makePod } from './testing/builders.js';
 import { FakeApi } from './testing/fake-api.js';
 import { FakeRuntime } from './testing/fake-runtime.js';
-import { FakeClock } from './util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 
 const dirs: string[] = [];
 after(() => {

@@ -10,7 +10,7 @@ import { startKubelet, type Kubelet } from './kubelet.js';
 import { container, makePod } from './testing/builders.js';
 import { FakeApi } from './testing/fake-api.js';
 import { FakeRuntime } from './testing/fake-runtime.js';
-import { FakeClock } from './util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 
 const dirs: string[] = [];
 after(() => {

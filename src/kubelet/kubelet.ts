@@ -32,7 +32,7 @@ import { ProberManager } from './prober/prober-manager.js';
 import { startKubeletServer } from './server/server.js';
 import { resourceMetricsText } from './stats/provider.js';
 import { StatusManager } from './status/status-manager.js';
-import { realClock, realTimers, type Clock, type Timers } from './util/clock.js';
+import { realClock, type Clock } from '../api/clock.js';
 import { dedupingLog } from './util/log-dedup.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 
@@ -55,7 +55,7 @@ export interface KubeletOptions {
   /** Pod worker back-off after a failed sync, ms before jitter (default 10 s, upstream's backOffPeriod). */
   syncBackOffMs?: number;
   /** Timers of the pod workers (default: real timers; independent of `clock`). */
-  timers?: Timers;
+  timers?: Clock;
   /** Node heartbeat period, ms (default 10 s). */
   nodeStatusPeriodMs?: number;
   /** PLEG relist period, ms (default 1 s, upstream's `plegRelistPeriod`). */
@@ -123,7 +123,7 @@ function apiObjects(client: ApiClient): ObjectSource {
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const clock = options.clock ?? realClock;
   // A dead runtime fails every relist, status check and sync: each distinct line prints once a minute, with a count.
-  const log = dedupingLog(options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`)), { timers: realTimers });
+  const log = dedupingLog(options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`)), { timers: realClock });
   const nodeIP = options.nodeIP ?? '127.0.0.1';
   const paths: KubeletPaths = { rootDir: options.rootDir, podLogsDir: options.podLogsDir };
   const { client, runtime } = options;
@@ -224,7 +224,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const workers = new PodWorkers(syncer, {
     resyncMs: options.resyncMs ?? 10_000,
     ...(options.syncBackOffMs !== undefined ? { backOffMs: options.syncBackOffMs } : {}),
-    timers: options.timers ?? realTimers,
+    timers: options.timers ?? realClock,
     log,
   });
   wake = (uid) => workers.wake(uid);

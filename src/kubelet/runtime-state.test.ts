@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RuntimeState } from './runtime-state.js';
-import { FakeClock } from './util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 
 test('RuntimeState: not yet checked, then healthy, then down at once on a failed check', () => {
   const clock = new FakeClock();

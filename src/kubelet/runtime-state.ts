@@ -2,7 +2,7 @@
 
 import type { RuntimeService } from '../cri/types.js';
 import { goDuration } from './util/clock.js';
-import type { Clock } from './util/clock.js';
+import type { Clock } from '../api/clock.js';
 
 /** A named health check: undefined when healthy, else why not (upstream healthCheck). */
 export interface HealthCheck {

@@ -4,13 +4,14 @@
  * them, so a change reaches the kernel within a second. An API client like any other component.
  */
 import { readFileSync } from 'node:fs';
+import type { Clock } from '../api/clock.js';
 import type { EndpointSlice, Service } from '../api/services.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { createProxyApplier, type ApplyResult, type ProxyApplier } from './applier.js';
 import type { ProxyScope } from './chains.js';
 import { planProxyRules, type PlannerOptions, type ProxyPlan } from './planner.js';
-import { createSyncRunner, type RunnerTimers } from './sync-runner.js';
+import { createSyncRunner } from './sync-runner.js';
 
 /** The collections the proxy watches. */
 export const SERVICES_PATH = '/api/v1/services';
@@ -48,7 +49,7 @@ export interface ServiceProxyOptions {
   applier?: ProxyApplier;
   /** Replaces the host's sysctls read at start (tests); default /proc/sys. */
   readSysctl?: (name: string) => string | undefined;
-  timers?: RunnerTimers;
+  timers?: Clock;
 }
 
 /** A running proxy. */

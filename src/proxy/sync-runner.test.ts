@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../kubelet/util/clock.js';
+import { FakeClock } from '../api/testing/fake-clock.js';
 import { createSyncRunner, type SyncRunnerOptions } from './sync-runner.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -3,25 +3,7 @@
  * (`pkg/util/async/bounded_frequency_runner.go`): requests coalesce, two runs start at least
  * `minIntervalMs` apart, a run happens at least every `maxIntervalMs`, and a failed run is retried.
  */
-
-/** Timers the runner schedules on (structurally the kubelet's Timers, so tests can pass a fake clock). */
-export interface RunnerTimers {
-  now(): number;
-  schedule(fn: () => void, ms: number): unknown;
-  cancel(handle: unknown): void;
-}
-
-const realTimers: RunnerTimers = {
-  now: () => Date.now(),
-  schedule(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  cancel(handle) {
-    clearTimeout(handle as NodeJS.Timeout);
-  },
-};
+import { realClock, type Clock } from '../api/clock.js';
 
 /** Options of {@link createSyncRunner}. */
 export interface SyncRunnerOptions {
@@ -34,7 +16,8 @@ export interface SyncRunnerOptions {
   /** Wait before retrying a failed run, ms. */
   retryDelayMs: number;
   onError?: (err: unknown) => void;
-  timers?: RunnerTimers;
+  /** Clock the runner schedules on (default the wall clock). */
+  timers?: Clock;
 }
 
 /** A started runner. */
@@ -47,7 +30,7 @@ export interface SyncRunner {
 
 /** Creates a runner; nothing runs until {@link SyncRunner.run} or the first `maxIntervalMs` passes. */
 export function createSyncRunner(options: SyncRunnerOptions): SyncRunner {
-  const timers = options.timers ?? realTimers;
+  const timers = options.timers ?? realClock;
   let lastStart = -Infinity;
   let running: Promise<void> | undefined;
   let pending = false;

@@ -4,7 +4,7 @@ import { conflict } from '../../api/errors.js';
 import type { Pod } from '../../api/types.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import type { WorkloadCondition } from '../../api/services.js';
-import { FakeClock } from '../../kubelet/util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { startReplicaSetController, type ReplicaSetController } from '../replicaset/controller.js';
 import { deployment, eventsFor, eventually, failNext, markAllReady, markReady, paths, podsOwnedBy, replicaSet, settled } from '../testing/workloads.js';
 import { FakeApi } from '../testing/fake-api.js';

@@ -12,7 +12,7 @@ import { createObjectEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
-import { realClock, type Clock } from '../clock.js';
+import { realClock, type Clock } from '../../api/clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
 import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';

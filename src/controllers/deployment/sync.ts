@@ -4,7 +4,7 @@ import { isAlreadyExists, isNotFound, notFound } from '../../api/errors.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import type { ObjectEventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../api/clock.js';
 import { controllerOf, isNamespaceTerminating, newControllerRef } from '../controller-ref.js';
 import { calculateStatus, encodeStatus, getCondition, hasProgressDeadline, hasRevisionHistoryLimit, newCondition, REASONS, sameStatus, setCondition } from './conditions.js';
 import { computeHash, equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './hash.js';

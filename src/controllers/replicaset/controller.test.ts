@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { conflict, internalError } from '../../api/errors.js';
 import type { Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
-import { FakeClock } from '../../kubelet/util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { FakeApi } from '../testing/fake-api.js';
 import { eventsFor, eventually, failNext, markAllReady, markReady, paths, pod, podsOwnedBy, replicaSet, settled } from '../testing/workloads.js';
 import { startReplicaSetController, type ReplicaSetController } from './controller.js';

@@ -7,7 +7,7 @@ import type { Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
 import type { ObjectEventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../api/clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
 import type { Expectations } from '../expectations.js';
 import { isPodActive, podsToDelete } from './active-pods.js';

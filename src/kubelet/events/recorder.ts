@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import type { Event, Pod } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
-import { rfc3339, type Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
+import { rfc3339 } from '../util/clock.js';
 import { EventCorrelator } from '../../client/event-correlator.js';
 
 /** Records events about pods (and their containers via `fieldPath`). Never throws; failures are logged. */

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Pod, Secret } from '../../api/types.js';
 import type { AuthConfig, CriImage, ImageService } from '../../cri/types.js';
 import type { EventRecorder } from '../events/recorder.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { ImageError, ImageManager } from './image-manager.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

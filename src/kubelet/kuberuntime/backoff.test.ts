@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock, goDuration } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
+import { goDuration } from '../util/clock.js';
 import { Backoff } from './backoff.js';
 
 test('Backoff doubles from 10s to a 5m cap', () => {

@@ -1,6 +1,6 @@
 // Per-key exponential back-off (client-go flowcontrol.Backoff with the kubelet's 10-minute reset rule).
 
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
 
 interface Entry {
   backoffMs: number;

@@ -7,7 +7,7 @@ import type { EventRecorder } from '../events/recorder.js';
 import type { ImageManager } from '../images/image-manager.js';
 import type { DNSConfigurer } from '../network/dns.js';
 import type { KubeletPaths } from '../paths.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
 import type { Backoff } from './backoff.js';
 import type { ProbeResults } from './compute-pod-actions.js';
 import type { ObjectSource } from './env.js';

@@ -12,7 +12,8 @@ import type { RuntimeState } from '../runtime-state.js';
 import { formatBinarySI } from '../../api/quantity.js';
 import type { PressureCondition } from '../eviction/eviction-manager.js';
 import { thresholdQuantity, type Threshold } from '../eviction/thresholds.js';
-import { rfc3339, type Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
+import { rfc3339 } from '../util/clock.js';
 
 /** The kubelet's default `--max-pods`. */
 export const DEFAULT_MAX_PODS = 110;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeRuntime } from '../testing/fake-runtime.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { startPleg } from './pleg.js';
 
 test('PLEG is healthy after a relist and reports when it was last seen active once the runtime stops answering', async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod } from '../../api/types.js';
 import { makePod } from '../testing/builders.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { jitter, PodWorkers, type PodSyncer } from './pod-workers.js';
 
 /** A syncer recording the fake-clock time of each syncPod; fails while `failing` is set. */

@@ -1,7 +1,7 @@
 // One worker per pod UID driving it through syncing → terminating → terminated (pkg/kubelet/pod_workers.go).
 
 import type { Pod } from '../../api/types.js';
-import { realTimers, type Timers } from '../util/clock.js';
+import { realClock, type Clock } from '../../api/clock.js';
 
 /** `backOffPeriod` (pkg/kubelet/kubelet.go): the wait after a failed sync, ms, before jitter. */
 export const WORKER_BACKOFF_MS = 10_000;
@@ -20,7 +20,7 @@ export interface PodWorkersOptions {
   /** Wait after a failed sync before the next attempt, ms (default 10 s; jittered by up to 50 %). */
   backOffMs?: number;
   /** Clock and timers (default: the wall clock). */
-  timers?: Timers;
+  timers?: Clock;
   /** Source of jitter in [0, 1) (default Math.random). */
   random?: () => number;
   log?: (msg: string) => void;
@@ -77,7 +77,7 @@ export class PodWorkers {
 
   private readonly resyncMs: number;
   private readonly backOffMs: number;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly random: () => number;
   private readonly log: (msg: string) => void;
 
@@ -87,7 +87,7 @@ export class PodWorkers {
   ) {
     this.resyncMs = options.resyncMs;
     this.backOffMs = options.backOffMs ?? WORKER_BACKOFF_MS;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? realClock;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
   }

@@ -10,7 +10,7 @@ import { call, startTestServer, type TestServer } from '../../apiserver/testing/
 import { FakeRuntime } from '../testing/fake-runtime.js';
 import { startFakePortForwardServer, type FakePortForwardServer } from '../testing/fake-port-forward-server.js';
 import { httpGet, startPortForward } from '../testing/kubectl-port-forward.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { startKubeletServer, type KubeletServer } from './server.js';
 
 const BIN = '/usr/lib/google-cloud-sdk/bin';

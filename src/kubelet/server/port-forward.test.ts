@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { makePod } from '../testing/builders.js';
 import { startFakePortForwardServer, type FakePortForwardServer } from '../testing/fake-port-forward-server.js';
 import { FakeRuntime } from '../testing/fake-runtime.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { portForwardPorts } from './port-forward.js';
 import { startKubeletServer, type KubeletServer } from './server.js';
 import { SpdySession } from './spdy/session.js';

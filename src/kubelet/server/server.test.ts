@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { Pod } from '../../api/types.js';
 import { makePod } from '../testing/builders.js';
 import { FakeRuntime } from '../testing/fake-runtime.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { encodeStatus, frame, frameBase64, negotiateProtocol, unframe, unframeBase64 } from './remote-command.js';
 import { startKubeletServer, type KubeletServer } from './server.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePod } from '../testing/builders.js';
 import { FakeRuntime } from '../testing/fake-runtime.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { startKubeletServer, type KubeletServer } from './server.js';
 import { SpdySession, type SpdyStream } from './spdy/session.js';
 

@@ -6,7 +6,7 @@
  * `pkg/kubelet/stats/provider.go` (the CRI stats provider plus the root container's cAdvisor stats).
  */
 import type { RuntimeService } from '../../cri/types.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
 import { listPodCPUAndMemoryStats } from './cri-stats-provider.js';
 import { HOST_SOURCES, readNodeStats, type NodeStatsSources } from './node-stats.js';
 import { renderResourceMetrics } from './resource-metrics.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeRuntime } from '../testing/fake-runtime.js';
-import { FakeClock } from '../util/clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { listPodCPUAndMemoryStats, removeTerminatedPods } from './cri-stats-provider.js';
 import { formatGoFloat, renderResourceMetrics } from './resource-metrics.js';
 

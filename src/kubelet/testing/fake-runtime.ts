@@ -23,7 +23,7 @@ import type {
   RuntimeService,
 } from '../../cri/types.js';
 import type { RemoteCommandStreams } from '../server/stream-session.js';
-import type { Clock } from '../util/clock.js';
+import type { Clock } from '../../api/clock.js';
 import { FakeStreamingServer, type FakeStreamRequest } from './fake-streaming-server.js';
 
 /** A fake sandbox. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from './clock.js';
+import { FakeClock } from '../../api/testing/fake-clock.js';
 import { dedupingLog } from './log-dedup.js';
 
 test('dedupingLog prints a repeated message once, then its count at the end of the window', () => {

@@ -1,10 +1,11 @@
 // Folds repeated identical log lines into one line and a count (a dead runtime must not log every second).
 
-import { goDuration, type Timers } from './clock.js';
+import type { Clock } from '../../api/clock.js';
+import { goDuration } from './clock.js';
 
 /** Options of {@link dedupingLog}. */
 export interface DedupingLogOptions {
-  timers: Timers;
+  timers: Clock;
   /** A message seen again within this long is counted, not printed, ms (default 60 s). */
   windowMs?: number;
 }
