@@ -1,6 +1,7 @@
 /** Tests of the single-node scheduler's filters and binding loop, against an in-memory fake API client. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { realClock } from '../api/clock.js';
 import type { KubeList, KubeObject, Node, Pod, WatchEvent } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
 import { startTestServer } from '../apiserver/testing/test-server.js';
@@ -51,7 +52,7 @@ describe('startScheduler', () => {
         await new Promise((r) => signal.addEventListener('abort', r));
       },
     };
-    const scheduler = startScheduler({ client, nodeName: 'n1', now: () => Date.UTC(2026, 0, 1) });
+    const scheduler = startScheduler({ client, nodeName: 'n1', clock: { ...realClock, now: () => Date.UTC(2026, 0, 1) } });
     try {
       for (let i = 0; i < 100 && calls.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     } finally {

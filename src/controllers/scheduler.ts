@@ -13,6 +13,7 @@
  * finds no victim).
  * Source: kubernetes `pkg/scheduler/schedule_one.go`, `framework/plugins/{nodeaffinity,tainttoleration,nodeports,volumebinding,noderesources}`.
  */
+import { realClock, type Clock } from '../api/clock.js';
 import { isConflict, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/storage.js';
@@ -28,8 +29,8 @@ export interface SchedulerOptions {
   client: ApiClient;
   /** The one node pods are bound to. */
   nodeName: string;
-  /** Clock (ms since epoch), injectable for tests. */
-  now?: () => number;
+  /** Clock of event timestamps, the re-list pause, the wake-up and the periodic retry (default the wall clock). */
+  clock?: Clock;
   /** Called with errors the loop survives (logging). */
   onError?: (err: unknown) => void;
 }
@@ -78,7 +79,8 @@ export const NO_PREEMPTION_VICTIMS = '1 No preemption victims found for incoming
 /** Starts the scheduling loop (list + watch of unscheduled pods, re-listing when the watch ends). */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { client, nodeName } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? realClock;
+  const now = (): number => clock.now();
   const onError = options.onError ?? (() => {});
   const abort = new AbortController();
   const pending = new Map<string, Pod>();
@@ -248,7 +250,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
         if (abort.signal.aborted) return;
         onError(err);
       }
-      if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+      if (!abort.signal.aborted) await clock.sleep(1000, abort.signal);
     }
   }
 
@@ -264,11 +266,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     volumes: () => pvs.list(),
     storageClass: (name) => classes.get(name),
   };
-  let wake: NodeJS.Timeout | undefined;
+  let wake: unknown;
   /** A claim, volume or class changed, or a pod left the node: pending pods may fit now. */
   const wakeSoon = (): void => {
     if (pending.size === 0 || wake) return;
-    wake = setTimeout(() => {
+    wake = clock.schedule(() => {
       wake = undefined;
       void scheduleAll();
     }, 10);
@@ -322,12 +324,19 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   ];
 
   // Unschedulable pods and pods that arrived before the node registered are retried periodically.
-  const retry = setInterval(() => void scheduleAll(), 5000);
+  let retry: unknown;
+  const retryLater = (): void => {
+    retry = clock.schedule(() => {
+      retryLater();
+      void scheduleAll();
+    }, 5000);
+  };
+  retryLater();
   const running = loop();
   return {
     async stop() {
-      clearInterval(retry);
-      if (wake) clearTimeout(wake);
+      clock.cancel(retry);
+      if (wake) clock.cancel(wake);
       abort.abort();
       await Promise.all([running.catch(() => {}), ...informers.map((i) => i.done)]);
     },

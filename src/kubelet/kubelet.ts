@@ -54,7 +54,10 @@ export interface KubeletOptions {
   resyncMs?: number;
   /** Pod worker back-off after a failed sync, ms before jitter (default 10 s, upstream's backOffPeriod). */
   syncBackOffMs?: number;
-  /** Timers of the pod workers (default: real timers; independent of `clock`). */
+  /**
+   * Clock of the pod workers', PLEG's, prober's, node heartbeat's and log follow's timers (default the wall clock;
+   * independent of `clock`, which stamps times).
+   */
   timers?: Clock;
   /** Node heartbeat period, ms (default 10 s). */
   nodeStatusPeriodMs?: number;
@@ -122,6 +125,7 @@ function apiObjects(client: ApiClient): ObjectSource {
  */
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const clock = options.clock ?? realClock;
+  const timers = options.timers ?? realClock;
   // A dead runtime fails every relist, status check and sync: each distinct line prints once a minute, with a count.
   const log = dedupingLog(options.log ?? ((m: string) => process.stderr.write(`kubelet: ${m}\n`)), { timers: realClock });
   const nodeIP = options.nodeIP ?? '127.0.0.1';
@@ -224,7 +228,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const workers = new PodWorkers(syncer, {
     resyncMs: options.resyncMs ?? 10_000,
     ...(options.syncBackOffMs !== undefined ? { backOffMs: options.syncBackOffMs } : {}),
-    timers: options.timers ?? realClock,
+    timers,
     log,
   });
   wake = (uid) => workers.wake(uid);
@@ -239,11 +243,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     runtime,
     getPod: byName,
     resourceMetrics: () => resourceMetricsText({ runtime, nodeName: options.nodeName, clock }),
+    clock: timers,
     log,
   });
   // Runtime health (runtime.go) on the wall clock: whether the runtime answers is real time, whatever `clock` says.
   const runtimeState = new RuntimeState({ clock: realClock });
-  const pleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), log, ...(options.plegPeriodMs !== undefined ? { periodMs: options.plegPeriodMs } : {}) });
+  const pleg = startPleg({ runtime, onPodChanged: (uid) => workers.wake(uid), clock: timers, log, ...(options.plegPeriodMs !== undefined ? { periodMs: options.plegPeriodMs } : {}) });
   runtimeState.addHealthCheck({ name: 'PLEG', check: () => pleg.healthy() });
   const runtimeChecks = startRuntimeChecks({ runtime, state: runtimeState, log });
   await Promise.all([runtimeChecks.first, pleg.first]);
@@ -268,6 +273,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     nodeIP,
     kubeletPort: server.port,
     clock,
+    timers,
     runtimeState,
     ...(options.nodeStatusPeriodMs !== undefined ? { periodMs: options.nodeStatusPeriodMs } : {}),
     maxPods,

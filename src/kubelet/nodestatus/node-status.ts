@@ -12,7 +12,7 @@ import type { RuntimeState } from '../runtime-state.js';
 import { formatBinarySI } from '../../api/quantity.js';
 import type { PressureCondition } from '../eviction/eviction-manager.js';
 import { thresholdQuantity, type Threshold } from '../eviction/thresholds.js';
-import type { Clock } from '../../api/clock.js';
+import { realClock, type Clock } from '../../api/clock.js';
 import { rfc3339 } from '../util/clock.js';
 
 /** The kubelet's default `--max-pods`. */
@@ -29,7 +29,10 @@ export interface NodeStatusOptions {
   nodeIP: string;
   /** The kubelet server port (`daemonEndpoints.kubeletEndpoint.Port`). */
   kubeletPort: number;
+  /** Stamps heartbeat and transition times. */
   clock: Clock;
+  /** Clock of the heartbeat timer and the runtime version deadline (default the wall clock; independent of `clock`). */
+  timers?: Clock;
   /** Heartbeat period, ms (default 10 s). */
   periodMs?: number;
   /**
@@ -154,13 +157,14 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
   const notReady = opts.runtimeState?.notReadyMessage();
   try {
     if (opts.runtimeState?.runtimeUnavailable()) throw new Error('container runtime is down');
-    let deadline: NodeJS.Timeout | undefined;
+    const timers = opts.timers ?? realClock;
+    let deadline: unknown;
     const v = await Promise.race([
       opts.runtime.version(),
       new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error('Version: no answer within 2s')), 2_000);
+        deadline = timers.schedule(() => reject(new Error('Version: no answer within 2s')), 2_000);
       }),
-    ]).finally(() => clearTimeout(deadline));
+    ]).finally(() => timers.cancel(deadline));
     runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
     if (!opts.runtimeState) {
       const st = await opts.runtime.status();
@@ -288,20 +292,20 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
  * runtime's health changes, so Ready follows within a second instead of the next heartbeat). Errors are logged.
  */
 export function startNodeStatus(opts: NodeStatusOptions): { stop(): void; first: Promise<void>; syncNow(): void } {
-  let timer: NodeJS.Timeout | undefined;
+  const timers = opts.timers ?? realClock;
+  let timer: unknown;
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
   const tick = async (): Promise<void> => {
-    clearTimeout(timer);
+    timers.cancel(timer);
     try {
       await syncNodeStatus(opts);
     } catch (err) {
       opts.log?.(`node status: ${(err as Error).message}`);
     }
     if (!stopped) {
-      timer = setTimeout(() => void run(), opts.periodMs ?? 10_000);
-      timer.unref?.();
+      timer = timers.schedule(() => void run(), opts.periodMs ?? 10_000);
     }
   };
   /** One sync at a time; a request during a sync runs one more right after it. */
@@ -327,7 +331,7 @@ export function startNodeStatus(opts: NodeStatusOptions): { stop(): void; first:
     },
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      timers.cancel(timer);
     },
   };
 }

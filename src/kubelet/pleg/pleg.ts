@@ -16,6 +16,7 @@ export interface PlegOptions {
   relistThresholdMs?: number;
   /** Called after every successful relist (the runtime answered). */
   onRelisted?: () => void;
+  /** Clock of the relist timer and of health ages (default the wall clock). */
   clock?: Clock;
   log?: (msg: string) => void;
 }
@@ -66,7 +67,7 @@ export function startPleg(options: PlegOptions): Pleg {
   const thresholdMs = options.relistThresholdMs ?? 180_000;
   let prev = new Map<string, string>();
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   let lastRelist = 0;
   const tick = async (): Promise<void> => {
     try {
@@ -78,7 +79,7 @@ export function startPleg(options: PlegOptions): Pleg {
     } catch (err) {
       options.log?.(`PLEG relist: ${(err as Error).message}`);
     }
-    if (!stopped) timer = setTimeout(() => void tick(), options.periodMs ?? 1000);
+    if (!stopped) timer = clock.schedule(() => void tick(), options.periodMs ?? 1000);
   };
   const first = tick();
   return {
@@ -91,7 +92,7 @@ export function startPleg(options: PlegOptions): Pleg {
     },
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      clock.cancel(timer);
     },
   };
 }

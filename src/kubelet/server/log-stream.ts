@@ -2,6 +2,7 @@
 
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { realClock, type Clock } from '../../api/clock.js';
 import { CriLogParser, renderMessage, type LogMessage, type LogOptions } from './cri-log.js';
 
 /** Options of {@link streamLogFile} beyond LogOptions. */
@@ -11,6 +12,8 @@ export interface StreamLogDeps {
   signal?: AbortSignal;
   /** Poll interval for follow, ms (default 200). */
   pollMs?: number;
+  /** Clock of the follow polls and running checks (default the wall clock). */
+  clock?: Clock;
 }
 
 function write(out: Writable, buf: Buffer): Promise<void> {
@@ -68,6 +71,7 @@ export async function streamLogFile(path: string, opts: LogOptions, out: Writabl
     return;
   }
   const poll = deps.pollMs ?? 200;
+  const clock = deps.clock ?? realClock;
   let lastRunningCheck = 0;
   let running = true;
   while (!deps.signal?.aborted) {
@@ -76,7 +80,7 @@ export async function streamLogFile(path: string, opts: LogOptions, out: Writabl
       if (!(await emit(parser.feed(chunk)))) return;
       continue;
     }
-    const now = Date.now();
+    const now = clock.now();
     if (now - lastRunningCheck >= 1000 || !running) {
       lastRunningCheck = now;
       const wasRunning = running;
@@ -84,7 +88,7 @@ export async function streamLogFile(path: string, opts: LogOptions, out: Writabl
       if (!running && !wasRunning) break; // one more read after it stopped, then done
       if (!running) continue;
     }
-    await new Promise((r) => setTimeout(r, poll));
+    await clock.sleep(poll, deps.signal);
   }
   await emit(parser.flush());
 }

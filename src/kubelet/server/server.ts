@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { realClock, type Clock } from '../../api/clock.js';
 import type { Pod } from '../../api/types.js';
 import type { CriContainer, RuntimeService } from '../../cri/types.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
@@ -30,6 +31,8 @@ export interface KubeletServerOptions {
   getPod(namespace: string, name: string): Pod | undefined;
   /** The body of `/metrics/resource` (stats/resource-metrics.ts); absent = 404 there. */
   resourceMetrics?: () => Promise<string>;
+  /** Clock of log requests: `sinceSeconds` is counted back from its now, follow polls on it (default the wall clock). */
+  clock?: Clock;
   log?: (msg: string) => void;
 }
 
@@ -67,7 +70,7 @@ async function handleLogs(opts: KubeletServerOptions, req: http.IncomingMessage,
   const pod = resolvePod(opts, ns, podName, container);
   let logOpts;
   try {
-    logOpts = parseLogQuery(query, Date.now());
+    logOpts = parseLogQuery(query, (opts.clock ?? realClock).now());
   } catch (err) {
     throw new HttpError(400, (err as Error).message);
   }
@@ -87,6 +90,7 @@ async function handleLogs(opts: KubeletServerOptions, req: http.IncomingMessage,
   res.flushHeaders();
   await streamLogFile(status.logPath, logOpts, res, {
     signal: abort.signal,
+    ...(opts.clock ? { clock: opts.clock } : {}),
     isRunning: async () => {
       try {
         const s = await opts.runtime.containerStatus(target.id);
