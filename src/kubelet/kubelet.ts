@@ -136,7 +136,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const recorder = createEventRecorder(client, { component: 'kubelet', host: options.nodeName }, clock, log);
   const objects = apiObjects(client);
   let wake: (uid: string) => void = () => {};
-  const prober = new ProberManager(runtime, recorder, (uid) => wake(uid));
+  const prober = new ProberManager(runtime, recorder, (uid) => wake(uid), timers);
   const dns = new DNSConfigurer({
     clusterDNS: options.clusterDNS ?? [],
     clusterDomain: options.clusterDomain ?? 'cluster.local',

@@ -1,18 +1,8 @@
 // Runs postStart/preStop lifecycle handlers: exec, httpGet and sleep (pkg/kubelet/lifecycle/handlers.go), spec §8.1.
 
-import * as http from 'node:http';
-import * as https from 'node:https';
 import type { Container, LifecycleHandler } from '../../api/types.js';
 import type { RuntimeService } from '../../cri/types.js';
-
-function resolvePort(port: number | string, container: Container): number {
-  if (typeof port === 'number') return port;
-  const named = container.ports?.find((p) => p.name === port);
-  if (named) return named.containerPort;
-  const n = Number.parseInt(port, 10);
-  if (!Number.isFinite(n)) throw new Error(`couldn't find port: ${port} in ${JSON.stringify(container.ports ?? [])}`);
-  return n;
-}
+import { doHTTPGet, httpGetRequest } from '../probe/http-get.js';
 
 /**
  * Runs `handler` for `container` (instance `containerId`) with a deadline of `timeoutSeconds` (0 = none).
@@ -41,23 +31,13 @@ export async function runLifecycleHandler(
     }
   }
   if (handler.httpGet) {
-    const g = handler.httpGet;
-    const scheme = g.scheme === 'HTTPS' ? https : http;
-    const port = resolvePort(g.port, container);
-    const headers: Record<string, string> = {};
-    for (const h of g.httpHeaders ?? []) headers[h.name] = h.value;
-    return new Promise<string>((resolve) => {
-      const req = scheme.request(
-        { host: g.host || podIP, port, path: g.path || '/', method: 'GET', headers, timeout: (timeoutSeconds || 30) * 1000, rejectUnauthorized: false },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(''));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (err) => resolve(`HTTP lifecycle hook (${g.path || '/'}) for Container "${container.name}" in Pod "${podDesc}" failed - error: ${err.message}`));
-      req.end();
-    });
+    const request = httpGetRequest(handler.httpGet, container, podIP);
+    try {
+      await doHTTPGet(request, { timeoutMs: (timeoutSeconds || 30) * 1000, timeoutMessage: 'timeout', untilBodyEnd: true });
+      return '';
+    } catch (err) {
+      return `HTTP lifecycle hook (${request.path}) for Container "${container.name}" in Pod "${podDesc}" failed - error: ${(err as Error).message}`;
+    }
   }
   if (handler.sleep) {
     const ms = handler.sleep.seconds * 1000;
