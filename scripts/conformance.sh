@@ -41,7 +41,7 @@ done
 
 bash scripts/ensure-deps.sh
 missing=()
-for p in docker-registry skopeo umoci nginx-light curl; do
+for p in docker-registry skopeo umoci nginx-light curl bind9-dnsutils; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then

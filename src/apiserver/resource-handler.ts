@@ -6,7 +6,7 @@
  * `pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, invalid, methodNotSupported, notFound, unsupportedMediaType, type FieldError, type StatusError } from '../api/errors.js';
+import { badRequest, invalid, methodNotSupported, notAcceptable, notFound, unsupportedMediaType, type FieldError, type StatusError } from '../api/errors.js';
 import type { DeleteOptions, KubeObject, Status } from '../api/types.js';
 import { resolveDeleteOptions } from './delete-options.js';
 import { checkBodyType, checkFields, decodeObject, decodeValue, parseBody, parseFieldValidation, warningHeaders } from './decode.js';
@@ -164,6 +164,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const virtual = gs.strategy.createWithoutStorage;
       if (virtual) {
         if (!ctx.review) throw methodNotSupported();
+        // Reviews have no table convertor: asTable answers 406 (handlers/response.go).
+        if (tableVersion) throw notAcceptable(`the resource ${info.resource} does not support being converted to a Table`);
         return sendWithWarnings(res, 201, await virtual(obj, { ...ctx.review, namespace: ns, user: requestUser(req), now: ctx.clock() }), warnings);
       }
       const beforeAdmission = structuredClone(obj);

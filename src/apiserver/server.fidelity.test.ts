@@ -168,4 +168,16 @@ describe('API server fidelity', () => {
     const plain = await t.kubectl(['version']);
     assert.match(plain.stdout, /^Server Version: v1\.32\.0\+k1s\d+$/m);
   });
+
+  it('answers 406 NotAcceptable to a review asked for as a Table, as kube-apiserver does for kinds without a table convertor', async () => {
+    const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { nonResourceAttributes: { path: '/', verb: 'get' } } };
+    const asTable = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+    const r = await call(t, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review, asTable);
+    assert.equal(r.code, 406);
+    const status = JSON.parse(r.body) as { reason: string; message: string; code: number };
+    assert.deepEqual([status.code, status.reason, status.message], [406, 'NotAcceptable', 'the resource selfsubjectaccessreviews does not support being converted to a Table']);
+    const plain = await call(t, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review, { Accept: 'application/json' });
+    assert.equal(plain.code, 201);
+    assert.equal((JSON.parse(plain.body) as { status: { allowed: boolean } }).status.allowed, true);
+  });
 });
