@@ -26,6 +26,7 @@ import { handleReadOnly, type ReadOnlyResources } from './read-only-handler.js';
 import type { Resources } from './resources.js';
 import type { ResourceRequest } from './routing.js';
 import { selectorForName } from './selectors.js';
+import { proxyRequest, splitSchemeNamePort } from './http-proxy.js';
 import { parseIncludeObject, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 
@@ -389,6 +390,13 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       const obj = await gs.get(ns, info.name);
       if (handler.upgradeRequired) throw badRequest('Upgrade request required');
       return ctx.kubelet.stream(res, handler.location(obj, q));
+    }
+    case 'proxy': {
+      const id = splitSchemeNamePort(info.name);
+      if (!id) throw badRequest(`invalid ${gs.strategy.info.kind === 'Service' ? 'service' : 'pod'} request "${info.name}"`);
+      const obj = await gs.get(ns, id.name);
+      const location = await handler.location(subresourceContext(gs, ns, id.name, writeOptions(new URLSearchParams()), ctx), obj, id);
+      return proxyRequest(req, res, location, info.proxyPath ?? '', url.search.replace(/^\?/, ''));
     }
   }
 }

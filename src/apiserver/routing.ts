@@ -24,6 +24,11 @@ export interface ResourceRequest {
   /** '' when absent. */
   subresource: string;
   verb: Verb;
+  /**
+   * For the `proxy` subresource: the raw (still escaped) path after `.../proxy`, trailing slash kept ('' when the
+   * request ends at `proxy`), as `ProxyREST` passes it on.
+   */
+  proxyPath?: string;
 }
 
 /** Discovery and other non-resource paths. */
@@ -99,10 +104,22 @@ export function parseRequestInfo(method: string, path: string, watchParam: boole
     }
   }
   const [resource = '', name = '', subresource = '', ...extra] = rest;
-  if (resource === '' || extra.length > 0) return { kind: 'unknown' };
+  if (resource === '' || (extra.length > 0 && subresource !== 'proxy')) return { kind: 'unknown' };
   const verb = verbOf(method, name !== '', watch);
   if (!verb) return { kind: 'unknown' };
+  if (subresource === 'proxy') return { kind: 'resource', group, version, namespace, resource, name, subresource, verb, proxyPath: pathAfter(path, parts.length - extra.length) };
   return { kind: 'resource', group, version, namespace, resource, name, subresource, verb };
+}
+
+/** The raw rest of `path` after its first `count` non-empty segments ('' when nothing follows), trailing slash kept. */
+function pathAfter(path: string, count: number): string {
+  const raw = path.split('/');
+  let seen = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '') continue;
+    if (++seen === count) return i + 1 < raw.length ? `/${raw.slice(i + 1).join('/')}` : '';
+  }
+  return '';
 }
 
 function verbOf(method: string, named: boolean, watch: boolean): Verb | undefined {

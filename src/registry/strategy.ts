@@ -251,5 +251,29 @@ export interface StrategySubresource {
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
 }
 
+/** Where a proxy subresource sends a request (`rest.Redirector`'s URL without the path). */
+export interface ProxyLocation {
+  scheme: 'http' | 'https';
+  host: string;
+  /** Absent: the scheme's default port. */
+  port?: number;
+}
+
+/**
+ * A subresource the API server proxies to an address of the object (pods/proxy to the pod IP, services/proxy to one
+ * of the Service's endpoints; kube-apiserver `ProxyREST` with the registry's ResourceLocation). The request names the
+ * object as `name`, `name:port` or `scheme:name:port` (`utilnet.SplitSchemeNamePort`); the API server reads the
+ * object by its name and passes the request on, path and query included.
+ */
+export interface ProxySubresource {
+  kind: 'proxy';
+  /**
+   * The target for `obj` and the request's `scheme` ('' unless given) and `port` ('' unless given: a number or a port
+   * name). `ctx.lookup` reads the objects it depends on (a Service's Endpoints). Throws a StatusError: 503
+   * ServiceUnavailable when there is nowhere to send it, 400 for an address that may not be proxied.
+   */
+  location(ctx: SubresourceContext, obj: KubeObject, id: { scheme: string; port: string }): Promise<ProxyLocation>;
+}
+
 /** A kind-specific subresource beyond `status`, served by the API server through this interface. */
-export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource | ViewSubresource | StrategySubresource;
+export type SubresourceHandler = CreateSubresource | UpdateSubresource | ConnectSubresource | ViewSubresource | StrategySubresource | ProxySubresource;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { before, after } from 'node:test';
-import { e2eSkip, run, useCluster, watchPod, type Cluster } from './harness.js';
+import { spawn } from 'node:child_process';
+import { e2eSkip, kubectlPath, run, useCluster, watchPod, type Cluster } from './harness.js';
 import { seedDocuments } from './seed-manifests.js';
 import { startTestUpstreamDns, type TestUpstreamDns } from './upstream-dns.js';
 
@@ -118,6 +119,44 @@ describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { 
       const logs = await c.kubectlOk(['logs', p]);
       assert.match(logs, /"GET \/ HTTP\/1\.1" 200/, `${p} served requests through the Service`);
     }
+  });
+
+  it('the API server proxies to a pod and to a Service: pods/proxy, services/proxy, kubectl proxy', async () => {
+    const c = cluster();
+    await c.kubectlOk(['run', 'proxied', '--image=nginx', '--port=80', '--labels=app=proxied']);
+    await c.kubectlOk(['expose', 'pod', 'proxied', '--port=8080', '--target-port=80']);
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/proxied', '--timeout=90s'], { timeoutMs: 100_000 });
+    await c.waitFor('the endpoints of proxied', async () => (await c.kubectlOk(['get', 'endpoints', 'proxied', '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).trim() || undefined);
+    // The pod's first declared port by default, or the port the request names; the path after proxy/ goes along.
+    assert.match(await c.kubectlOk(['get', '--raw', '/api/v1/namespaces/default/pods/proxied/proxy/']), WELCOME);
+    assert.match(await c.kubectlOk(['get', '--raw', '/api/v1/namespaces/default/pods/proxied:80/proxy/index.html?from=pods-proxy']), WELCOME);
+    // A Service port number maps to the (unnamed) endpoint port 80.
+    assert.match(await c.kubectlOk(['get', '--raw', '/api/v1/namespaces/default/services/proxied:8080/proxy/?from=services-proxy']), WELCOME);
+    const wrong = await c.kubectl(['get', '--raw', '/api/v1/namespaces/default/services/proxied:9999/proxy/']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /no service port 9999 found for service "proxied"/);
+    // kubectl proxy, as the tutorials use it: a local port in front of the API server.
+    const proxy = spawn(kubectlPath!, [`--cache-dir=${join(c.dataDir, 'kube-cache')}`, 'proxy', '--port=0'], { env: { ...process.env, KUBECONFIG: c.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        proxy.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        proxy.once('exit', (code) => reject(new Error(`kubectl proxy exited ${code}: ${out}`)));
+      });
+      const page = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default/services/proxied:8080/proxy/?from=kubectl-proxy`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), WELCOME);
+    } finally {
+      proxy.kill('SIGTERM');
+    }
+    const logs = await c.kubectlOk(['logs', 'proxied']);
+    for (const from of ['pods-proxy', 'services-proxy', 'kubectl-proxy']) assert.match(logs, new RegExp(`"GET /[a-z.]*\\?from=${from} HTTP/1\\.1" 200`), `nginx served the ${from} request`);
+    await c.kubectlOk(['delete', 'service', 'proxied']);
+    await c.kubectlOk(['delete', 'pod', 'proxied', '--grace-period=1']);
   });
 
   it('a deleted pod is replaced, and the endpoints follow', async () => {

@@ -10,6 +10,7 @@ import type { ResourceInfo, Strategy } from '../strategy.js';
 import { applyCreateAdmissionDefaults, applyPodDefaults, applyUpdateAdmissionDefaults } from './defaults.js';
 import { podTable } from './printer.js';
 import { ephemeralContainersSubresource } from './ephemeral-containers.js';
+import { podProxy } from './proxy.js';
 import { podSubresources } from './subresources.js';
 import { computePodQOS } from './qos.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from './validation.js';
@@ -25,7 +26,7 @@ export const podInfo: ResourceInfo = {
   shortNames: ['po'],
   categories: ['all'],
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: ['status', 'log', 'exec', 'binding', 'attach', 'portforward', 'ephemeralcontainers'],
+  subresources: ['status', 'log', 'exec', 'binding', 'attach', 'portforward', 'proxy', 'ephemeralcontainers'],
 };
 
 /**
@@ -104,7 +105,7 @@ export function preparePodForStatusUpdate(pod: Pod, old: Pod): void {
 export const podStrategy: Strategy<Pod> = {
   info: podInfo,
   returnDeletedObject: true,
-  subresources: { ...podSubresources, ephemeralcontainers: ephemeralContainersSubresource },
+  subresources: { ...podSubresources, proxy: podProxy, ephemeralcontainers: ephemeralContainersSubresource },
   prepareForCreate: (pod) => preparePodForCreate(pod),
   prepareForUpdate(pod, old) {
     applyPodDefaults(pod);

@@ -11,6 +11,7 @@ import type { Service } from '../../api/services.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { allocateService, type ServiceAllocation } from './allocator.js';
+import { serviceProxy } from './proxy.js';
 import { dropTypeDependentFields } from './type-dependent-fields.js';
 import { validateService, validateServiceUpdate } from './validation.js';
 
@@ -89,6 +90,7 @@ export function serviceStrategy(allocation: ServiceAllocation): Strategy<Service
     },
     validate: validateService,
     validateUpdate: validateServiceUpdate,
+    subresources: { proxy: serviceProxy },
     async allocate(svc, old, existing) {
       allocateService(allocation, svc, old, await existing());
     },
