@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deployment, replicaSet } from '../testing/workloads.js';
 import { maxSurge, maxUnavailable, proportion, resolveFenceposts, scaledValue } from './replica-math.js';
-import { lastRevision, setNewReplicaSetAnnotations } from './revisions.js';
+import { lastRevision, maxRevision, setNewReplicaSetAnnotations } from './revisions.js';
 
 test('resolveFenceposts rounds maxSurge up and maxUnavailable down, and never leaves both at 0', () => {
   assert.deepEqual(resolveFenceposts('25%', '25%', 4), [1, 1]);
@@ -49,5 +49,17 @@ test('setNewReplicaSetAnnotations copies Deployment annotations, raises the revi
   setNewReplicaSetAnnotations(d, fresh, '1', false, 2000, 4);
   assert.deepEqual(fresh.metadata.annotations, { 'kubernetes.io/change-cause': 'v2', 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
   const revs = ['1', '3', '2'].map((r) => ({ ...replicaSet('x', 1), metadata: { name: 'x', annotations: { 'deployment.kubernetes.io/revision': r } } }));
-  assert.equal(lastRevision(revs), 2);
+  assert.equal(lastRevision(revs), 2n);
+});
+
+test('revisions are int64: an adopted ReplicaSet at 3546343826724306000 makes the next revision ...001, not a rounded float', () => {
+  const big = { ...replicaSet('old', 1), metadata: { name: 'old', annotations: { 'deployment.kubernetes.io/revision': '3546343826724306000' } } };
+  assert.equal(maxRevision([big, undefined]), 3546343826724306000n);
+  const next = String(maxRevision([big]) + 1n);
+  assert.equal(next, '3546343826724306001');
+  const rs = replicaSet('new', 1);
+  assert.equal(setNewReplicaSetAnnotations(deployment('web', 1), rs, next, false, 2000, 2), true);
+  assert.equal(rs.metadata.annotations?.['deployment.kubernetes.io/revision'], '3546343826724306001');
+  const outOfRange = { ...replicaSet('bad', 1), metadata: { name: 'bad', annotations: { 'deployment.kubernetes.io/revision': '9223372036854775808' } } };
+  assert.equal(maxRevision([outOfRange, big]), 3546343826724306000n, 'a revision beyond int64 does not parse, as strconv.ParseInt');
 });

@@ -28,15 +28,15 @@ export function bySizeNewer(a: ReplicaSet, b: ReplicaSet): number {
 
 /** `ReplicaSetsByRevision`: lower revision first; unparsable or equal revisions by creation. */
 export function byRevision(a: ReplicaSet, b: ReplicaSet): number {
-  let ra: number;
-  let rb: number;
+  let ra: bigint;
+  let rb: bigint;
   try {
     ra = revisionOf(a);
     rb = revisionOf(b);
   } catch {
     return byCreation(a, b);
   }
-  return ra === rb ? byCreation(a, b) : ra - rb;
+  return ra === rb ? byCreation(a, b) : ra < rb ? -1 : 1;
 }
 
 /** `FilterActiveReplicaSets`: those with spec.replicas > 0. */

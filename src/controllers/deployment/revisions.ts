@@ -31,17 +31,32 @@ function parseInt64(s: string): number | undefined {
   return /^[+-]?\d+$/.test(s) ? Number(s) : undefined;
 }
 
-/** `Revision`: the revision annotation (0 when absent); throws for one that is not an integer. */
-export function revisionOf(obj: KubeObject): number {
+/** The int64 range of strconv.ParseInt. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * strconv.ParseInt(s, 10, 64) exactly, as a bigint: revisions are int64 and may exceed 2^53 (the e2e suite adopts a
+ * ReplicaSet at revision 3546343826724306000 and expects the next one to be ...001); undefined when not an integer
+ * or out of range.
+ */
+function parseRevision(s: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : n;
+}
+
+/** `Revision`: the revision annotation (0 when absent), an int64; throws for one that is not an integer. */
+export function revisionOf(obj: KubeObject): bigint {
   const v = obj.metadata.annotations?.[REVISION_ANNOTATION];
-  if (v === undefined) return 0;
-  const n = parseInt64(v);
+  if (v === undefined) return 0n;
+  const n = parseRevision(v);
   if (n === undefined) throw new Error(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
   return n;
 }
 
-function revisions(rss: (ReplicaSet | undefined)[]): number[] {
-  const out: number[] = [];
+function revisions(rss: (ReplicaSet | undefined)[]): bigint[] {
+  const out: bigint[] = [];
   for (const rs of rss) {
     if (!rs) continue;
     try {
@@ -53,15 +68,15 @@ function revisions(rss: (ReplicaSet | undefined)[]): number[] {
   return out;
 }
 
-/** `MaxRevision`. */
-export function maxRevision(rss: (ReplicaSet | undefined)[]): number {
-  return Math.max(0, ...revisions(rss));
+/** `MaxRevision` (0 without ReplicaSets). */
+export function maxRevision(rss: (ReplicaSet | undefined)[]): bigint {
+  return revisions(rss).reduce((max, v) => (v > max ? v : max), 0n);
 }
 
 /** `LastRevision`: the second highest revision (what `rollout undo` goes back to). */
-export function lastRevision(rss: (ReplicaSet | undefined)[]): number {
-  let max = 0;
-  let second = 0;
+export function lastRevision(rss: (ReplicaSet | undefined)[]): bigint {
+  let max = 0n;
+  let second = 0n;
   for (const v of revisions(rss)) {
     if (v >= max) {
       second = max;
@@ -130,12 +145,12 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
   const a = (rs.metadata.annotations ??= {});
   const hadRevision = Object.hasOwn(a, REVISION_ANNOTATION);
   const oldRevision = a[REVISION_ANNOTATION] ?? '';
-  let oldInt = parseInt64(oldRevision);
+  let oldInt = parseRevision(oldRevision);
   if (oldInt === undefined) {
     if (oldRevision !== '') return false;
-    oldInt = 0;
+    oldInt = 0n;
   }
-  const newInt = parseInt64(newRevision);
+  const newInt = parseRevision(newRevision);
   if (newInt === undefined) return false;
   if (oldInt < newInt) {
     a[REVISION_ANNOTATION] = newRevision;

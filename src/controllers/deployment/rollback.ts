@@ -20,17 +20,17 @@ async function clearRollbackTo(ctx: DeploymentContext, d: Deployment): Promise<v
 export async function rollback(ctx: DeploymentContext, d: Deployment, rsList: ReplicaSet[]): Promise<void> {
   const { newRS, oldRSs } = await allReplicaSets(ctx, d, rsList, true);
   const all = [...oldRSs, newRS];
-  let revision = rollbackTo(d) ?? 0;
-  if (revision === 0) {
+  let revision = rollbackTo(d) ?? 0n;
+  if (revision === 0n) {
     revision = lastRevision(all);
-    if (revision === 0) {
+    if (revision === 0n) {
       ctx.recorder.event(d, 'Warning', 'DeploymentRollbackRevisionNotFound', 'Unable to find last revision.');
       return clearRollbackTo(ctx, d);
     }
   }
   for (const rs of all) {
     if (!rs) continue;
-    let v: number;
+    let v: bigint;
     try {
       v = revisionOf(rs);
     } catch {

@@ -73,7 +73,7 @@ export async function getNewReplicaSet(ctx: DeploymentContext, d: Deployment, rs
   const now = ctx.clock.now();
   d.status ??= {};
   const existing = findNewReplicaSet(d, rsList);
-  const newRevision = String(maxRevision(oldRSs) + 1);
+  const newRevision = String(maxRevision(oldRSs) + 1n);
   if (existing) {
     const rs = structuredClone(existing);
     const annotationsUpdated = setNewReplicaSetAnnotations(d, rs, newRevision, true, MAX_REV_HISTORY_LENGTH_IN_CHARS, maxReplicas(d));
@@ -245,9 +245,9 @@ export async function syncDeploymentStatus(ctx: DeploymentContext, allRSs: (Repl
 }
 
 /** `getRollbackTo`: the revision of the deprecated rollback annotation, if it holds an integer. */
-export function rollbackTo(d: Deployment): number | undefined {
+export function rollbackTo(d: Deployment): bigint | undefined {
   const v = d.metadata.annotations?.[DEPRECATED_ROLLBACK_TO];
-  return v && /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
+  return v && /^[+-]?\d+$/.test(v) ? BigInt(v) : undefined;
 }
 
 /** `sync`: scaling events and paused Deployments: scale, clean up history when paused, write status. */
