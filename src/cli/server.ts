@@ -188,14 +188,21 @@ export async function runServer(argv: string[]): Promise<void> {
       clusterDNS.push(flags.clusterDns);
     }
     if (flags.containerRuntimeEndpoint) {
-      // An external runtime is not ours to start: wait for it as long as it takes, as the kubelet does.
-      for (let waited = 0; ; waited++) {
-        try {
-          await waitForCri(endpoint, { timeoutMs: 30_000 });
-          break;
-        } catch (err) {
-          if (waited === 0) log.warn(`waiting for the container runtime at ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+      // An external runtime is not ours to start: wait for it as long as it takes, as the kubelet does, saying so
+      // once when it does not answer at once.
+      try {
+        await waitForCri(endpoint, { timeoutMs: 1_000 });
+      } catch (err) {
+        log.warn(`waiting for the container runtime at ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+        for (;;) {
+          try {
+            await waitForCri(endpoint, { timeoutMs: 30_000 });
+            break;
+          } catch {
+            // still not there: keep waiting
+          }
         }
+        log.info(`the container runtime at ${endpoint} answers`);
       }
     } else {
       await waitForCri(endpoint);

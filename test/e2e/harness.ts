@@ -138,6 +138,8 @@ export interface ClusterOptions {
   clusterCidr?: string;
   /** Runs on the fresh data dir before the server starts (e.g. to fill DATA_DIR/agent/images). */
   beforeStart?: (dataDir: string) => Promise<void>;
+  /** More server flags that name paths in the data dir (after `extraArgs`). */
+  argsFor?: (dataDir: string) => string[];
 }
 
 /**
@@ -183,6 +185,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     '--private-registry',
     registriesYaml,
     ...(options.extraArgs ?? []),
+    ...(options.argsFor?.(dataDir) ?? []),
   ];
   let etcd: EtcdProcess | undefined;
   if (process.env['K1S_E2E_DATASTORE'] === 'etcd' && !args.includes('--datastore-endpoint')) {

@@ -3,15 +3,19 @@
  * node NotReady with upstream's reason and message while the server's supervisor restarts it with back-off on
  * the same socket and state; then the node is Ready again, the shims' containers are adopted (same IDs, not
  * restarted), `kubectl exec` works through the reconnected CRI channel, and pods created meanwhile start.
+ * With `--container-runtime-endpoint` (a runtime k1s does not own, here a containerd the test starts 3 s after
+ * the server and restarts itself after a SIGKILL, as systemd would) the server waits for the runtime, reports
+ * NotReady while it is down and adopts the containers once it is back.
  */
 import { spawn } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from '../../src/api/types.js';
 import { runtimePaths } from '../../src/containerd/paths.js';
-import { applyAndWait, e2eSkip, kubectlPath, podRow, useCluster, type Cluster } from './harness.js';
+import { startContainerd, type ContainerdProcess } from '../../src/containerd/supervisor.js';
+import { applyAndWait, e2eSkip, kubectlPath, podRow, startCluster, useCluster, type Cluster } from './harness.js';
 
 /** The pid in DATA_DIR/containerd/containerd.pid (written by the supervisor on every start), or 0. */
 function containerdPid(cluster: Cluster): number {
@@ -163,6 +167,74 @@ describe('runtime faults', { skip: e2eSkip }, () => {
     assert.ok(after.every((line) => line.endsWith(' 0')), `restartCount 0: ${after.join(', ')}`);
     const newcomerStates = await containerStates(c, 'newcomer');
     assert.ok(newcomerStates.every((line) => line.endsWith(' 0')), `newcomer never restarted: ${newcomerStates.join(', ')}`);
+  });
+});
+
+describe('external runtime (--container-runtime-endpoint)', { skip: e2eSkip }, () => {
+  let cluster: Cluster | undefined;
+  let runtime: Promise<ContainerdProcess> | undefined;
+  let serverStartedAt = 0;
+  let runtimeStartedAt = 0;
+  const cidr = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16`;
+  const c = (): Cluster => {
+    if (!cluster) throw new Error('the cluster is not running');
+    return cluster;
+  };
+  before(async () => {
+    cluster = await startCluster({
+      nodeName: 'k1s-external',
+      clusterCidr: cidr,
+      argsFor: (dataDir) => ['--container-runtime-endpoint', `unix://${runtimePaths(dataDir).socket}`],
+      beforeStart: async (dataDir) => {
+        serverStartedAt = Date.now();
+        // The runtime comes up 3 s after the server; after a crash it is back 3 s later (its supervisor's back-off).
+        runtime = new Promise((r) => setTimeout(r, 3_000)).then(() => {
+          runtimeStartedAt = Date.now();
+          return startContainerd({ dataDir, clusterCidr: cidr, restartBackoff: { initialMs: 3_000 }, stopTimeoutMs: 3_000 });
+        });
+      },
+    });
+  });
+  after(async () => {
+    if (!cluster) return;
+    await cluster.kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+    await (await runtime)?.stop();
+    const left = await cluster.stop();
+    assert.deepEqual(left, [], 'nothing is left behind');
+  });
+
+  it('waits for a runtime that is not there yet, says so once, then registers the node Ready', async () => {
+    const log = c().serverLog();
+    const socket = runtimePaths(c().dataDir).socket;
+    assert.equal(log.split('\n').filter((l) => l.includes(`waiting for the container runtime at unix://${socket}`)).length, 1, log.slice(-3000));
+    assert.match(log, new RegExp(`the container runtime at unix://${socket.replace(/[.]/g, '\\.')} answers`));
+    assert.ok(runtimeStartedAt - serverStartedAt >= 3_000);
+    assert.equal(await c().kubectlOk(['get', 'node', 'k1s-external', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']), 'True');
+  });
+
+  it('reports NotReady while the runtime is down, and adopts the containers once it is back', async () => {
+    const cl = c();
+    await applyAndWait(cl, twoContainers, 'survivor', /^Running$/);
+    const before = await containerStates(cl, 'survivor');
+    const watch = watchReady(cl);
+    await cl.waitFor('the watch to print Ready', async () => watch.lines.some((l) => l.status === 'True'));
+    const rt = await runtime!;
+    const firstPid = rt.pid;
+    const t0 = Date.now() - watch.started;
+    process.kill(firstPid, 'SIGKILL');
+    const notReady = await cl.waitFor('the node to be NotReady', async () => watch.lines.find((l) => l.status === 'False'), 30_000);
+    const readyAgain = await cl.waitFor('the node to be Ready again', async () => watch.lines.find((l) => l.status === 'True' && l.atMs > notReady.atMs), 60_000);
+    watch.stop();
+    console.log(`# figure: external containerd SIGKILLed: NotReady posted ${notReady.atMs - t0} ms after, Ready again ${readyAgain.atMs - t0} ms after (the runtime back after its 3 s back-off)`);
+    assert.notEqual(rt.pid, firstPid);
+    assert.equal(notReady.reason, 'KubeletNotReady');
+    assert.match(notReady.message, /container runtime is down/);
+    const exec = await cl.waitFor('kubectl exec to work again', async () => {
+      const r = await cl.kubectl(['exec', 'survivor', '-c', 'a', '--', 'cat', '/tmp/who']);
+      return r.code === 0 ? r.stdout : undefined;
+    }, 30_000);
+    assert.equal(exec.trim(), 'a');
+    assert.deepEqual(await containerStates(cl, 'survivor'), before);
   });
 });
 
