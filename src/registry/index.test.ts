@@ -39,7 +39,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
   assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);
   const pods = coreStrategies()[0];
   assert.deepEqual(pods?.info.categories, ['all']);
-  assert.deepEqual(pods?.info.subresources, ['status', 'log', 'exec', 'binding', 'attach', 'portforward', 'ephemeralcontainers']);
+  assert.deepEqual(pods?.info.subresources, ['status', 'log', 'exec', 'binding', 'attach', 'portforward', 'proxy', 'ephemeralcontainers']);
 });
 
 test('every strategy table has as many cells as columns', () => {
