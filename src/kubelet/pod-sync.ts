@@ -2,12 +2,13 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import type { Pod, PodStatus } from '../api/types.js';
-import type { EnvFacts } from './kuberuntime/env.js';
+import type { EnvFacts } from './container/env.js';
 import { killPod } from './kuberuntime/container-kill.js';
 import { errorText, formatPod, type RuntimeContext } from './kuberuntime/runtime-context.js';
-import { getRuntimePodStatus, type RuntimePodStatus } from './kuberuntime/runtime-pod.js';
+import type { RuntimePodStatus } from './container/runtime.js';
+import { getRuntimePodStatus } from './kuberuntime/runtime-pod.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
-import { podDir, podLogDir } from './paths.js';
+import { podDir, podLogDir } from './config/paths.js';
 import type { PodSyncer } from './pod-workers/pod-workers.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED_MESSAGE, DEADLINE_EXCEEDED_REASON, pastActiveDeadline } from './status/active-deadline.js';
 import { generateAPIPodStatus, type ProbeStatus } from './status/generate.js';

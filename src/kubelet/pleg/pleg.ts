@@ -2,7 +2,7 @@
 
 import { goDuration } from '../../api/duration.js';
 import type { RuntimeService } from '../../cri/types.js';
-import { POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { POD_UID_LABEL } from '../container/labels.js';
 import { realClock, type Clock } from '../../api/clock.js';
 
 /** Options of {@link startPleg}. */
