@@ -1,5 +1,38 @@
 // The kubelet's runtime-neutral view of one pod in the runtime (pkg/kubelet/container runtime.go `PodStatus`).
 
+/** One runtime condition (kubecontainer.RuntimeCondition): `RuntimeReady`, `NetworkReady`... */
+export interface RuntimeCondition {
+  type: string;
+  status: boolean;
+  reason: string;
+  message: string;
+}
+
+/**
+ * What the node status asks of the container runtime (kubecontainer.Runtime `Version` and `Status`): its name
+ * and version (`containerd`, `1.7.24`) and its conditions. The CRI client satisfies it.
+ */
+export interface RuntimeInfo {
+  version(): Promise<{ runtimeName: string; runtimeVersion: string }>;
+  status(): Promise<{ conditions: RuntimeCondition[] }>;
+}
+
+/** A sandbox or container as a relist sees it: its id, the runtime's state word and its labels. */
+export interface RuntimeObject {
+  id: string;
+  state: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * What the PLEG relists (kubecontainer.Runtime `GetPods(all)`): every sandbox and every container instance in
+ * the runtime, in any state. The CRI client satisfies it.
+ */
+export interface RuntimeLister {
+  listPodSandbox(): Promise<RuntimeObject[]>;
+  listContainers(): Promise<RuntimeObject[]>;
+}
+
 /** kubecontainer.State. */
 export type RuntimeContainerState = 'created' | 'running' | 'exited' | 'unknown';
 
