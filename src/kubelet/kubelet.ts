@@ -13,7 +13,9 @@ import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './container/backoff.js';
 import type { ObjectSource } from './container/env.js';
 import { ReasonCache } from './container/reason-cache.js';
+import { MINIMUM_GRACE_SECONDS } from './kuberuntime/container-kill.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
+import { teardownPodSandboxes } from './kuberuntime/teardown.js';
 import { podIdentityFromLabels } from './container/labels.js';
 import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { EvictionManager, startEvictionManager } from './eviction/eviction-manager.js';
@@ -293,11 +295,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       const id = podIdentityFromLabels(sb.labels);
       if (!id || known.has(id.uid)) continue;
       log(`removing orphaned sandbox ${sb.id} of pod ${id.namespace}/${id.name} (${id.uid})`);
-      for (const c of await runtime.listContainers({ podSandboxId: sb.id })) {
-        if (c.state === 'CONTAINER_RUNNING') await runtime.stopContainer(c.id, 2).catch(() => undefined);
-      }
-      await runtime.stopPodSandbox(sb.id).catch(() => undefined);
-      await runtime.removePodSandbox(sb.id).catch(() => undefined);
+      // Failures are retried on the next housekeeping pass.
+      await teardownPodSandboxes(runtime, [{ id: sb.id }], { stopContainersTimeoutSeconds: MINIMUM_GRACE_SECONDS });
     }
     let dirs: string[] = [];
     try {
