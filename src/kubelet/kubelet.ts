@@ -13,10 +13,8 @@ import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './container/backoff.js';
 import type { ObjectSource } from './container/env.js';
 import { ReasonCache } from './container/reason-cache.js';
-import { MINIMUM_GRACE_SECONDS } from './kuberuntime/container-kill.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
-import { teardownPodSandboxes } from './kuberuntime/teardown.js';
-import { podIdentityFromLabels } from './container/labels.js';
+import { removeOrphanedSandboxes } from './kuberuntime/teardown.js';
 import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { EvictionManager, startEvictionManager } from './eviction/eviction-manager.js';
 import { observeSignals } from './eviction/observations.js';
@@ -291,13 +289,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const cleanupOrphans = async (): Promise<void> => {
     if (!synced) return;
     const known = new Set([...pods.keys(), ...workers.known()]);
-    for (const sb of await runtime.listPodSandbox()) {
-      const id = podIdentityFromLabels(sb.labels);
-      if (!id || known.has(id.uid)) continue;
-      log(`removing orphaned sandbox ${sb.id} of pod ${id.namespace}/${id.name} (${id.uid})`);
-      // Failures are retried on the next housekeeping pass.
-      await teardownPodSandboxes(runtime, [{ id: sb.id }], { stopContainersTimeoutSeconds: MINIMUM_GRACE_SECONDS });
-    }
+    await removeOrphanedSandboxes(runtime, (uid) => known.has(uid), log);
     let dirs: string[] = [];
     try {
       dirs = await readdir(join(paths.rootDir, 'pods'));

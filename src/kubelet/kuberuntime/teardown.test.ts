@@ -1,13 +1,14 @@
-// Tests of sandbox teardown: container stops first when asked, stop-then-remove, known-stopped sandboxes, failures left for the next try.
+// Tests of sandbox teardown: container stops first when asked, stop-then-remove, known-stopped sandboxes, failures left for the next try, orphans.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PodSandboxConfig } from '../../cri/types.js';
 import { FakeRuntime } from '../testing/fake-runtime.js';
 import { FakeClock } from '../../api/testing/fake-clock.js';
-import { teardownPodSandboxes } from './teardown.js';
+import { POD_UID_LABEL } from '../container/labels.js';
+import { removeOrphanedSandboxes, teardownPodSandboxes } from './teardown.js';
 
-const sandboxConfig = (name: string): PodSandboxConfig => ({ metadata: { name, uid: `uid-${name}`, namespace: 'default', attempt: 0 } });
+const sandboxConfig = (name: string, labels: Record<string, string> = {}): PodSandboxConfig => ({ metadata: { name, uid: `uid-${name}`, namespace: 'default', attempt: 0 }, labels });
 
 async function podWith(runtime: FakeRuntime, name: string, containers: { name: string; running: boolean }[]): Promise<{ sandboxId: string; containerIds: string[] }> {
   const config = sandboxConfig(name);
@@ -58,4 +59,19 @@ test('teardownPodSandboxes leaves a sandbox whose stop failed, reports it, and g
     (await runtime.listPodSandbox()).map((s) => s.id),
     [first.sandboxId],
   );
+});
+
+test('removeOrphanedSandboxes removes the sandboxes of unknown pods, stopping their running containers with 2 s, and keeps the rest', async () => {
+  const runtime = new FakeRuntime(new FakeClock());
+  const labelled = (uid: string): PodSandboxConfig => sandboxConfig(uid, { [POD_UID_LABEL]: uid, 'io.kubernetes.pod.name': uid, 'io.kubernetes.pod.namespace': 'default' });
+  const orphan = await runtime.runPodSandbox(labelled('gone'));
+  await runtime.startContainer(await runtime.createContainer(orphan, { metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox' } }, labelled('gone')));
+  const known = await runtime.runPodSandbox(labelled('kept'));
+  const foreign = await runtime.runPodSandbox(sandboxConfig('not-ours'));
+  runtime.calls.length = 0;
+  const logged: string[] = [];
+  await removeOrphanedSandboxes(runtime, (uid) => uid === 'kept', (m) => logged.push(m));
+  assert.deepEqual(runtime.calls, ['StopContainer app 2', `StopPodSandbox ${orphan}`, `RemovePodSandbox ${orphan}`]);
+  assert.deepEqual(logged, [`removing orphaned sandbox ${orphan} of pod default/gone (gone)`]);
+  assert.deepEqual((await runtime.listPodSandbox()).map((s) => s.id).sort(), [known, foreign].sort());
 });

@@ -1,10 +1,12 @@
 // Removes pod sandboxes from the runtime: the kubelet's one copy of sandbox teardown (StopPodSandbox, then RemovePodSandbox).
 
 import type { RuntimeService } from '../../cri/types.js';
+import { podIdentityFromLabels } from '../container/labels.js';
+import { MINIMUM_GRACE_SECONDS } from './container-kill.js';
 import { errorText } from './runtime-context.js';
 
 /** The CRI calls a teardown makes. */
-export type TeardownRuntime = Pick<RuntimeService, 'listContainers' | 'stopContainer' | 'stopPodSandbox' | 'removePodSandbox' | 'removeContainer'>;
+export type TeardownRuntime = Pick<RuntimeService, 'listPodSandbox' | 'listContainers' | 'stopContainer' | 'stopPodSandbox' | 'removePodSandbox' | 'removeContainer'>;
 
 /** One sandbox to tear down; `ready: false` says it is known stopped, so StopPodSandbox is skipped. */
 export interface SandboxToRemove {
@@ -62,4 +64,20 @@ export async function teardownPodSandboxes(runtime: TeardownRuntime, sandboxes: 
   }
   for (const id of opts.containerIds ?? []) await runtime.removeContainer(id).catch(() => undefined);
   return result;
+}
+
+/**
+ * Removes the sandboxes of pods the kubelet no longer knows (HandlePodCleanups' orphaned pods): every sandbox
+ * carrying a pod uid label for which `isKnown` is false, its running containers stopped first with the 2 s
+ * minimum grace (the pod is gone from the API, its grace period unknown). Sandboxes without the label are not
+ * the kubelet's and are left alone. Logs each removal; a failed one is retried on the next call. Rejects only
+ * when the sandboxes cannot be listed.
+ */
+export async function removeOrphanedSandboxes(runtime: TeardownRuntime, isKnown: (uid: string) => boolean, log: (msg: string) => void): Promise<void> {
+  for (const sb of await runtime.listPodSandbox()) {
+    const id = podIdentityFromLabels(sb.labels);
+    if (!id || isKnown(id.uid)) continue;
+    log(`removing orphaned sandbox ${sb.id} of pod ${id.namespace}/${id.name} (${id.uid})`);
+    await teardownPodSandboxes(runtime, [{ id: sb.id }], { stopContainersTimeoutSeconds: MINIMUM_GRACE_SECONDS });
+  }
 }
