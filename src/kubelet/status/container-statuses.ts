@@ -6,7 +6,6 @@ import type { ReasonLookup } from '../container/reason-cache.js';
 import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from '../container/runtime.js';
 import { rfc3339 } from '../util/clock.js';
 
-
 /** Inputs shared by init and regular container conversion. */
 export interface ConvertContext {
   pod: Pod;
