@@ -10,11 +10,11 @@ import { podsDifferSemantically, watchNodePods } from './config/pod-source.js';
 import { watchServices, type ServiceLister } from './envvars/service-lister.js';
 import { createEventRecorder } from './events/recorder.js';
 import { ImageManager } from './images/image-manager.js';
-import { Backoff } from './kuberuntime/backoff.js';
-import type { ObjectSource } from './kuberuntime/env.js';
-import { ReasonCache } from './kuberuntime/reason-cache.js';
+import { Backoff } from './container/backoff.js';
+import type { ObjectSource } from './container/env.js';
+import { ReasonCache } from './container/reason-cache.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
-import { podIdentityFromLabels } from './kuberuntime/runtime-pod.js';
+import { removeOrphanedSandboxes } from './kuberuntime/teardown.js';
 import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { EvictionManager, startEvictionManager } from './eviction/eviction-manager.js';
 import { observeSignals } from './eviction/observations.js';
@@ -23,7 +23,7 @@ import { resourceAdmitError } from './lifecycle/predicate.js';
 import { DEFAULT_MAX_PODS, hostCapacity, hostFigures, nodeResources, startNodeStatus } from './nodestatus/node-status.js';
 import { listPodCPUAndMemoryStats } from './stats/cri-stats-provider.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
-import { podDir, type KubeletPaths } from './paths.js';
+import { podDir, type KubeletPaths } from './config/paths.js';
 import { startPleg } from './pleg/pleg.js';
 import { RuntimeState, startRuntimeChecks } from './runtime-state.js';
 import { KubeletPodSyncer } from './pod-sync.js';
@@ -289,16 +289,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const cleanupOrphans = async (): Promise<void> => {
     if (!synced) return;
     const known = new Set([...pods.keys(), ...workers.known()]);
-    for (const sb of await runtime.listPodSandbox()) {
-      const id = podIdentityFromLabels(sb.labels);
-      if (!id || known.has(id.uid)) continue;
-      log(`removing orphaned sandbox ${sb.id} of pod ${id.namespace}/${id.name} (${id.uid})`);
-      for (const c of await runtime.listContainers({ podSandboxId: sb.id })) {
-        if (c.state === 'CONTAINER_RUNNING') await runtime.stopContainer(c.id, 2).catch(() => undefined);
-      }
-      await runtime.stopPodSandbox(sb.id).catch(() => undefined);
-      await runtime.removePodSandbox(sb.id).catch(() => undefined);
-    }
+    await removeOrphanedSandboxes(runtime, (uid) => known.has(uid), log);
     let dirs: string[] = [];
     try {
       dirs = await readdir(join(paths.rootDir, 'pods'));

@@ -2,12 +2,14 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import type { Pod, PodStatus } from '../api/types.js';
-import type { EnvFacts } from './kuberuntime/env.js';
+import type { EnvFacts } from './container/env.js';
 import { killPod } from './kuberuntime/container-kill.js';
-import { errorText, formatPod, type RuntimeContext } from './kuberuntime/runtime-context.js';
-import { getRuntimePodStatus, type RuntimePodStatus } from './kuberuntime/runtime-pod.js';
+import { formatPod, type RuntimeContext } from './kuberuntime/runtime-context.js';
+import type { RuntimePodStatus } from './container/runtime.js';
+import { getRuntimePodStatus } from './kuberuntime/runtime-pod.js';
 import { syncPod } from './kuberuntime/sync-pod.js';
-import { podDir, podLogDir } from './paths.js';
+import { teardownPodSandboxes } from './kuberuntime/teardown.js';
+import { podDir, podLogDir } from './config/paths.js';
 import type { PodSyncer } from './pod-workers/pod-workers.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED_MESSAGE, DEADLINE_EXCEEDED_REASON, pastActiveDeadline } from './status/active-deadline.js';
 import { generateAPIPodStatus, type ProbeStatus } from './status/generate.js';
@@ -205,15 +207,8 @@ export class KubeletPodSyncer implements PodSyncer {
     if (status.containers.some((c) => c.state === 'running')) {
       await killPod(ctx, pod, status, { gracePeriodOverride: 0 });
     }
-    for (const sb of status.sandboxes) {
-      try {
-        if (sb.ready) await ctx.runtime.stopPodSandbox(sb.id);
-        await ctx.runtime.removePodSandbox(sb.id);
-      } catch (err) {
-        ctx.log(`remove sandbox of ${formatPod(pod)}: ${errorText(err)}`);
-      }
-    }
-    for (const c of status.containers) await ctx.runtime.removeContainer(c.id).catch(() => undefined);
+    const teardown = await teardownPodSandboxes(ctx.runtime, status.sandboxes, { containerIds: status.containers.map((c) => c.id) });
+    for (const f of teardown.failed) ctx.log(`remove sandbox of ${formatPod(pod)}: ${f.message}`);
     await this.d.volumes.tearDownPod(uid);
     await rm(podLogDir(ctx.paths, pod), { recursive: true, force: true });
     ctx.reasons.clearPod(uid);

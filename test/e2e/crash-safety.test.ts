@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimePaths } from '../../src/containerd/paths.js';
 import { createCriClient } from '../../src/cri/client.js';
-import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../../src/kubelet/kuberuntime/labels.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../../src/kubelet/container/labels.js';
 import type { Pod } from '../../src/api/types.js';
 import { e2eSkip, useCluster, type Cluster } from './harness.js';
 

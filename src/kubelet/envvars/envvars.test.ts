@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Service, ServicePort } from '../../api/services.js';
-import { makeEnvironmentVariables, type EnvFacts, type ObjectSource } from '../kuberuntime/env.js';
+import { makeEnvironmentVariables, type EnvFacts, type ObjectSource } from '../container/env.js';
 import { serviceEnvFor } from '../kuberuntime/container-config.js';
 import { container, makePod } from '../testing/builders.js';
 import { envVarName, fromServices, serviceEnvVarMap } from './envvars.js';

@@ -4,7 +4,7 @@
 import type { Container, Pod, Secret } from '../../api/types.js';
 import type { AuthConfig, ImageService, PodSandboxConfig } from '../../cri/types.js';
 import { containerFieldPath, type EventRecorder } from '../events/recorder.js';
-import { Backoff } from '../kuberuntime/backoff.js';
+import { Backoff } from '../container/backoff.js';
 import type { Clock } from '../../api/clock.js';
 import { keyringFromSecrets } from './keyring.js';
 

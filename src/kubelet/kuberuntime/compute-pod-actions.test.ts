@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Pod } from '../../api/types.js';
 import { container, instance, makePod, runtimeStatus, sandbox } from '../testing/builders.js';
 import { computePodActions, type PodActions } from './compute-pod-actions.js';
-import type { RuntimePodStatus } from './runtime-pod.js';
+import type { RuntimePodStatus } from '../container/runtime.js';
 
 type Expect = Partial<Omit<PodActions, 'containersToKill'>> & { kill?: string[]; killMessages?: string[] };
 

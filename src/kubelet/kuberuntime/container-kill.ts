@@ -2,10 +2,11 @@
 
 import type { Container, LifecycleHandler, Pod } from '../../api/types.js';
 import { containerFieldPath } from '../events/recorder.js';
-import { isSidecar, type ContainerToKill } from './compute-pod-actions.js';
+import { isSidecar } from '../container/helpers.js';
+import type { ContainerToKill } from './compute-pod-actions.js';
 import { runLifecycleHandler } from './lifecycle.js';
 import { errorText, formatPod, type RuntimeContext } from './runtime-context.js';
-import type { RuntimePodStatus } from './runtime-pod.js';
+import type { RuntimePodStatus } from '../container/runtime.js';
 
 /** Minimum grace before SIGKILL once a stop is issued (`minimumGracePeriodInSeconds`). */
 export const MINIMUM_GRACE_SECONDS = 2;

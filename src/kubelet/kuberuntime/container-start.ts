@@ -6,16 +6,16 @@ import type { Container, EphemeralContainer, Pod } from '../../api/types.js';
 import type { PodSandboxConfig } from '../../cri/types.js';
 import { containerFieldPath } from '../events/recorder.js';
 import { ImageError } from '../images/image-manager.js';
-import { podLogDir } from '../paths.js';
+import { podLogDir } from '../config/paths.js';
 import { goDuration } from '../util/clock.js';
 import type { MountedVolume } from '../volumes/volume-manager.js';
 import { generateContainerConfig } from './container-config.js';
 import { killContainer } from './container-kill.js';
-import type { EnvFacts } from './env.js';
-import { hashContainer } from './labels.js';
+import type { EnvFacts } from '../container/env.js';
+import { hashContainer } from '../container/helpers.js';
 import { runLifecycleHandler } from './lifecycle.js';
 import { errorText, formatPod, stableKey, type RuntimeContext } from './runtime-context.js';
-import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod.js';
+import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from '../container/runtime.js';
 
 /** A failed start: `reason` is the waiting reason (CrashLoopBackOff, ErrImagePull, RunContainerError...). */
 export class StartError extends Error {

@@ -1,21 +1,19 @@
-// CRI labels and annotations the kubelet writes on sandboxes and containers, and their parsing back (restart safety).
+// The CRI labels and annotations the kubelet writes on sandboxes and containers (kuberuntime labels.go `newPodLabels`...).
 
-import { createHash } from 'node:crypto';
 import type { Container, Pod } from '../../api/types.js';
-
-/** Label keys (kubelet `pkg/kubelet/types/labels.go`). */
-export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
-export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
-export const POD_UID_LABEL = 'io.kubernetes.pod.uid';
-export const CONTAINER_NAME_LABEL = 'io.kubernetes.container.name';
-
-/** Annotation keys (kubelet `pkg/kubelet/kuberuntime/labels.go`). */
-export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
-export const CONTAINER_RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';
-export const TERMINATION_MESSAGE_PATH_ANNOTATION = 'io.kubernetes.container.terminationMessagePath';
-export const TERMINATION_MESSAGE_POLICY_ANNOTATION = 'io.kubernetes.container.terminationMessagePolicy';
-export const POD_TERMINATION_GRACE_PERIOD_ANNOTATION = 'io.kubernetes.pod.terminationGracePeriod';
-export const CONTAINER_PRESTOP_ANNOTATION = 'io.kubernetes.container.preStopHandler';
+import {
+  CONTAINER_HASH_ANNOTATION,
+  CONTAINER_NAME_LABEL,
+  CONTAINER_PRESTOP_ANNOTATION,
+  CONTAINER_RESTART_COUNT_ANNOTATION,
+  POD_NAME_LABEL,
+  POD_NAMESPACE_LABEL,
+  POD_TERMINATION_GRACE_PERIOD_ANNOTATION,
+  POD_UID_LABEL,
+  TERMINATION_MESSAGE_PATH_ANNOTATION,
+  TERMINATION_MESSAGE_POLICY_ANNOTATION,
+} from '../container/labels.js';
+import { hashContainer } from '../container/helpers.js';
 
 /** Labels of a pod sandbox: the pod's own labels plus name, namespace and uid (`newPodLabels`). */
 export function sandboxLabels(pod: Pod): Record<string, string> {
@@ -37,17 +35,6 @@ export function containerLabels(pod: Pod, container: Container): Record<string, 
   };
 }
 
-/**
- * The container hash: covers name and image only, as upstream `HashContainer` does today, so that only an image
- * change restarts a running container. Hex string.
- */
-export function hashContainer(container: Container): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ name: container.name, image: container.image ?? '' }))
-    .digest('hex')
-    .slice(0, 8);
-}
-
 /** Annotations of a container (`newContainerAnnotations`). */
 export function containerAnnotations(pod: Pod, container: Container, restartCount: number): Record<string, string> {
   const a: Record<string, string> = {
@@ -61,12 +48,4 @@ export function containerAnnotations(pod: Pod, container: Container, restartCoun
   }
   if (container.lifecycle?.preStop) a[CONTAINER_PRESTOP_ANNOTATION] = JSON.stringify(container.lifecycle.preStop);
   return a;
-}
-
-/** Integer annotation value, `fallback` when missing or malformed. */
-export function intAnnotation(annotations: Record<string, string>, key: string, fallback: number): number {
-  const v = annotations[key];
-  if (v === undefined) return fallback;
-  const n = Number.parseInt(v, 10);
-  return Number.isFinite(n) ? n : fallback;
 }

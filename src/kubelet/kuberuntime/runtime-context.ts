@@ -6,12 +6,12 @@ import type { ServiceLister } from '../envvars/service-lister.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { ImageManager } from '../images/image-manager.js';
 import type { DNSConfigurer } from '../network/dns.js';
-import type { KubeletPaths } from '../paths.js';
+import type { KubeletPaths } from '../config/paths.js';
 import type { Clock } from '../../api/clock.js';
-import type { Backoff } from './backoff.js';
+import type { Backoff } from '../container/backoff.js';
 import type { ProbeResults } from './compute-pod-actions.js';
-import type { ObjectSource } from './env.js';
-import type { ReasonCache } from './reason-cache.js';
+import type { ObjectSource } from '../container/env.js';
+import type { ReasonCache } from '../container/reason-cache.js';
 
 /** Shared state and services of the runtime executor. */
 export interface RuntimeContext {

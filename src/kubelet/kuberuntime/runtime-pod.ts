@@ -1,4 +1,4 @@
-// The kubelet's view of one pod in the runtime (kubecontainer.PodStatus), rebuilt from CRI labels and annotations.
+// Reads one pod's runtime status from CRI (kuberuntime `GetPodStatus`), rebuilt from CRI labels and annotations.
 
 import { readFile } from 'node:fs/promises';
 import type { CriContainerStatus, PodSandboxStatus, RuntimeService } from '../../cri/types.js';
@@ -7,64 +7,11 @@ import {
   CONTAINER_NAME_LABEL,
   CONTAINER_RESTART_COUNT_ANNOTATION,
   intAnnotation,
-  POD_NAME_LABEL,
-  POD_NAMESPACE_LABEL,
   POD_UID_LABEL,
   TERMINATION_MESSAGE_PATH_ANNOTATION,
   TERMINATION_MESSAGE_POLICY_ANNOTATION,
-} from './labels.js';
-
-/** kubecontainer.State. */
-export type RuntimeContainerState = 'created' | 'running' | 'exited' | 'unknown';
-
-/** One container instance as seen in the runtime. Times are ms since the epoch, 0 when not reached. */
-export interface RuntimeContainerStatus {
-  id: string;
-  name: string;
-  podSandboxId: string;
-  state: RuntimeContainerState;
-  createdAt: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  reason: string;
-  /** Runtime message joined with the termination message (see `terminationMessage`). */
-  message: string;
-  image: string;
-  imageRef: string;
-  restartCount: number;
-  hash: string;
-  logPath: string;
-}
-
-/** One sandbox as seen in the runtime. */
-export interface RuntimeSandboxStatus {
-  id: string;
-  attempt: number;
-  ready: boolean;
-  createdAt: number;
-  ip: string;
-  ips: string[];
-}
-
-/** Everything the runtime knows about a pod: sandboxes and container instances, newest first. */
-export interface RuntimePodStatus {
-  uid: string;
-  name: string;
-  namespace: string;
-  sandboxes: RuntimeSandboxStatus[];
-  containers: RuntimeContainerStatus[];
-}
-
-/** The newest instance of container `name`, or undefined (`PodStatus.FindContainerStatusByName`). */
-export function findContainerStatus(status: RuntimePodStatus, name: string): RuntimeContainerStatus | undefined {
-  return status.containers.find((c) => c.name === name);
-}
-
-/** An empty status (nothing in the runtime). */
-export function emptyRuntimePodStatus(uid: string, name: string, namespace: string): RuntimePodStatus {
-  return { uid, name, namespace, sandboxes: [], containers: [] };
-}
+} from '../container/labels.js';
+import type { RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus, RuntimeSandboxStatus } from '../container/runtime.js';
 
 const STATE: Record<string, RuntimeContainerState> = {
   CONTAINER_CREATED: 'created',
@@ -197,11 +144,4 @@ export async function getRuntimePodStatus(
   sandboxes.sort((a, b) => b.createdAt - a.createdAt);
   containers.sort((a, b) => b.createdAt - a.createdAt);
   return { uid, name, namespace, sandboxes, containers };
-}
-
-/** Pod identity recovered from sandbox labels (used to find orphans after a restart). */
-export function podIdentityFromLabels(labels: Record<string, string>): { uid: string; name: string; namespace: string } | undefined {
-  const uid = labels[POD_UID_LABEL];
-  if (!uid) return undefined;
-  return { uid, name: labels[POD_NAME_LABEL] ?? '', namespace: labels[POD_NAMESPACE_LABEL] ?? '' };
 }

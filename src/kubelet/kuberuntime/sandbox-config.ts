@@ -4,7 +4,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Pod } from '../../api/types.js';
 import type { DNSConfig, PodSandboxConfig, PortMapping } from '../../cri/types.js';
-import { podLogDir, type KubeletPaths } from '../paths.js';
+import { podLogDir, type KubeletPaths } from '../config/paths.js';
 import { sandboxLabels } from './labels.js';
 import { podSysctls, sandboxSecurityContext } from './security-context.js';
 

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { AppArmorProfile, Container, Pod, SeccompProfile, SecurityContext } from '../../api/types.js';
 import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption, SecurityProfile } from '../../cri/types.js';
-import { ContainerConfigError } from './env.js';
+import { ContainerConfigError } from '../container/env.js';
 import { formatPod } from './runtime-context.js';
 
 /** The user an image runs as by default (CRI ImageStatus `uid` / `username`). */

@@ -3,15 +3,16 @@
 import { mkdir } from 'node:fs/promises';
 import type { Pod } from '../../api/types.js';
 import type { DNSConfig, PodSandboxConfig } from '../../cri/types.js';
-import { etcHostsPath, podLogDir } from '../paths.js';
+import { etcHostsPath, podLogDir } from '../config/paths.js';
 import type { MountedVolume } from '../volumes/volume-manager.js';
-import { computePodActions, isSidecar, type PodActions } from './compute-pod-actions.js';
+import { isSidecar } from '../container/helpers.js';
+import { computePodActions, type PodActions } from './compute-pod-actions.js';
 import { killContainer, killPod } from './container-kill.js';
 import { startContainer, StartError } from './container-start.js';
-import type { EnvFacts } from './env.js';
+import type { EnvFacts } from '../container/env.js';
 import { errorText, formatPod, type RuntimeContext } from './runtime-context.js';
-import type { RuntimePodStatus } from './runtime-pod.js';
-import { POD_UID_LABEL } from './labels.js';
+import type { RuntimePodStatus } from '../container/runtime.js';
+import { POD_UID_LABEL } from '../container/labels.js';
 import { generatePodSandboxConfig, writeEtcHosts } from './sandbox-config.js';
 
 /** Outcome of one sync: the plan, start failures, and when the worker should sync again (ms, 0 = normal resync; set at the end of a crash-loop window). */

@@ -9,10 +9,19 @@ import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { parseResolvConf, type ResolvConf } from '../../api/resolv-conf.js';
 import type { Pod, PodDNSConfigOption } from '../../api/types.js';
-import type { DNSConfig } from '../../cri/types.js';
 
 /** `validation.MaxDNSNameservers`. */
 export const MAX_DNS_NAMESERVERS = 3;
+/**
+ * A pod's resolver configuration: nameserver IPs, search domains, resolv.conf options. Its shape is CRI
+ * runtime.v1 `DNSConfig`'s (assignable to it), defined here so the DNS configurer stays runtime-neutral.
+ */
+export interface DNSConfig {
+  servers?: string[];
+  searches?: string[];
+  options?: string[];
+}
+
 /** `validation.MaxDNSSearchPaths` (ExpandedDNSConfig, GA in 1.28). */
 export const MAX_DNS_SEARCH_PATHS = 32;
 /** `validation.MaxDNSSearchListChars` (ExpandedDNSConfig). */

@@ -7,8 +7,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import type { Node, NodeCondition } from '../../api/types.js';
 import { KUBERNETES_VERSION } from '../../api/version.js';
 import type { ApiClient } from '../../client/types.js';
-import type { RuntimeService } from '../../cri/types.js';
-import type { RuntimeState } from '../runtime-state.js';
+import type { RuntimeInfo } from '../container/runtime.js';
 import { formatBinarySI } from '../../api/quantity.js';
 import type { PressureCondition } from '../eviction/eviction-manager.js';
 import { thresholdQuantity, type Threshold } from '../eviction/thresholds.js';
@@ -21,10 +20,21 @@ export const DEFAULT_MAX_PODS = 110;
 /** Version string the kubelet reports. */
 export const KUBELET_VERSION = KUBERNETES_VERSION;
 
+/**
+ * The kubelet's runtime health as the Ready condition reads it (pkg/kubelet/runtime.go `runtimeState`; the
+ * kubelet's RuntimeState implements it).
+ */
+export interface RuntimeHealth {
+  /** The Ready condition's message when not ready, undefined when ready. */
+  notReadyMessage(): string | undefined;
+  /** True while the runtime is down or not yet checked. */
+  runtimeUnavailable(): boolean;
+}
+
 /** Options of {@link startNodeStatus}. */
 export interface NodeStatusOptions {
   client: ApiClient;
-  runtime: RuntimeService;
+  runtime: RuntimeInfo;
   nodeName: string;
   nodeIP: string;
   /** The kubelet server port (`daemonEndpoints.kubeletEndpoint.Port`). */
@@ -39,7 +49,7 @@ export interface NodeStatusOptions {
    * The kubelet's runtime health (runtime.go): its errors make Ready False with reason KubeletNotReady. Absent:
    * the runtime is asked directly on each heartbeat (Status conditions; a failed call = `container runtime is down`).
    */
-  runtimeState?: RuntimeState;
+  runtimeState?: RuntimeHealth;
   /** `--max-pods` (default 110). */
   maxPods?: number;
   /** The kubelet root dir: its file system is the node's ephemeral-storage (nodefs). */

@@ -1,13 +1,13 @@
-// The generic PLEG: relists CRI sandboxes and containers every period and reports pods whose runtime state changed.
+// The generic PLEG: relists the runtime's sandboxes and containers every period and reports pods whose runtime state changed.
 
 import { goDuration } from '../../api/duration.js';
-import type { RuntimeService } from '../../cri/types.js';
-import { POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { POD_UID_LABEL } from '../container/labels.js';
+import type { RuntimeLister } from '../container/runtime.js';
 import { realClock, type Clock } from '../../api/clock.js';
 
 /** Options of {@link startPleg}. */
 export interface PlegOptions {
-  runtime: RuntimeService;
+  runtime: RuntimeLister;
   /** Called with the uid of every pod whose sandboxes or containers changed (started, died, appeared, vanished). */
   onPodChanged(uid: string): void;
   /** Relist period, ms (upstream 1 s). */
@@ -45,7 +45,7 @@ export function diffFingerprints(prev: Map<string, string>, next: Map<string, st
 }
 
 /** Reads the runtime once and builds the per-pod fingerprints. */
-export async function relist(runtime: RuntimeService): Promise<Map<string, string>> {
+export async function relist(runtime: RuntimeLister): Promise<Map<string, string>> {
   const [sandboxes, containers] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers()]);
   const parts = new Map<string, string[]>();
   const add = (uid: string | undefined, s: string): void => {

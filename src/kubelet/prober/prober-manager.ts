@@ -4,7 +4,7 @@ import { realClock, type Clock } from '../../api/clock.js';
 import type { Container, Pod, Probe } from '../../api/types.js';
 import { containerFieldPath, type EventRecorder } from '../events/recorder.js';
 import type { ProbeResults } from '../kuberuntime/compute-pod-actions.js';
-import type { RuntimePodStatus } from '../kuberuntime/runtime-pod.js';
+import type { RuntimePodStatus } from '../container/runtime.js';
 import type { ProbeStatus } from '../status/generate.js';
 import { runProbe, type ProbeRuntime } from './prober.js';
 import { ResultsManager, type Result } from './results/results-manager.js';

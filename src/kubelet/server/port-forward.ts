@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Pod } from '../../api/types.js';
 import type { RuntimeService } from '../../cri/types.js';
-import { POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { POD_UID_LABEL } from '../container/labels.js';
 import { proxyUpgrade } from './stream-proxy.js';
 
 /** A refusal before the upgrade: HTTP status code and plain-text body, as the kubelet writes them. */

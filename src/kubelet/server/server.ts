@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { realClock, type Clock } from '../../api/clock.js';
 import type { Pod } from '../../api/types.js';
 import type { CriContainer, RuntimeService } from '../../cri/types.js';
-import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../kuberuntime/labels.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from '../container/labels.js';
 import { RESOURCE_METRICS_CONTENT_TYPE } from '../stats/resource-metrics.js';
 import { parseLogQuery } from './cri-log.js';
 import { containerLogStatusError } from './log-status.js';

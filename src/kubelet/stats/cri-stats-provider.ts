@@ -10,7 +10,7 @@
  * (`failed to get cgroup metrics for sandbox …: cgroupPath is empty`, src/containerd/runtime.integration.test.ts).
  */
 import type { ContainerStats as CriContainerStats, CriContainer, PodSandbox, RuntimeService } from '../../cri/types.js';
-import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL } from '../kuberuntime/labels.js';
+import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL } from '../container/labels.js';
 import type { ContainerStats, PodStats } from './summary.js';
 
 /** Keeps one sandbox per pod name/namespace: the ready ones, else the newest (removeTerminatedPods). */

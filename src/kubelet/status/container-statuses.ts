@@ -1,20 +1,10 @@
 // API container statuses from runtime instances (kubelet_pods.go `convertToAPIContainerStatuses`), spec §4, §9.
 
 import type { Container, ContainerState, ContainerStatus, Pod } from '../../api/types.js';
-import { isSidecar, shouldContainerBeRestarted } from '../kuberuntime/compute-pod-actions.js';
-import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from '../kuberuntime/runtime-pod.js';
+import { isSidecar, shouldContainerBeRestarted } from '../container/helpers.js';
+import type { ReasonLookup } from '../container/reason-cache.js';
+import { findContainerStatus, type RuntimeContainerStatus, type RuntimePodStatus } from '../container/runtime.js';
 import { rfc3339 } from '../util/clock.js';
-
-/** The last start failure of a container (kubelet `ReasonCache`): reason such as `CrashLoopBackOff`, and message. */
-export interface StartFailure {
-  reason: string;
-  message: string;
-}
-
-/** Looks up the last start failure of container `name` of pod `uid`. */
-export interface ReasonLookup {
-  get(uid: string, name: string): StartFailure | undefined;
-}
 
 /** Inputs shared by init and regular container conversion. */
 export interface ConvertContext {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod, PodStatus } from '../../api/types.js';
-import type { RuntimeContainerStatus, RuntimeSandboxStatus } from '../kuberuntime/runtime-pod.js';
-import { ReasonCache } from '../kuberuntime/reason-cache.js';
+import type { RuntimeContainerStatus, RuntimeSandboxStatus } from '../container/runtime.js';
+import { ReasonCache } from '../container/reason-cache.js';
 import { container, instance, makePod, runtimeStatus, sandbox } from '../testing/builders.js';
 import { generateAPIPodStatus } from './generate.js';
 

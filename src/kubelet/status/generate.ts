@@ -1,11 +1,12 @@
 // The API PodStatus the kubelet reports for a pod (kubelet_pods.go `generateAPIPodStatus`), spec §2, §3.
 
 import type { Container, ContainerStatus, Pod, PodStatus } from '../../api/types.js';
-import { hasAnyRegularContainerCreated, podSandboxChanged } from '../kuberuntime/compute-pod-actions.js';
-import type { RuntimePodStatus } from '../kuberuntime/runtime-pod.js';
+import { hasAnyRegularContainerCreated, podSandboxChanged } from '../container/helpers.js';
+import type { RuntimePodStatus } from '../container/runtime.js';
 import { rfc3339 } from '../util/clock.js';
 import { assembleConditions, containersReadyCondition, initializedCondition, readyCondition } from './conditions.js';
-import { convertContainerStatuses, type ReasonLookup } from './container-statuses.js';
+import type { ReasonLookup } from '../container/reason-cache.js';
+import { convertContainerStatuses } from './container-statuses.js';
 import { getPhase } from './phase.js';
 
 /** Readiness/startup answers from the prober, by container id; absent → derived from the running state. */

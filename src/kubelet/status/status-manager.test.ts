@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod } from '../../api/types.js';
-import { ReasonCache } from '../kuberuntime/reason-cache.js';
+import { ReasonCache } from '../container/reason-cache.js';
 import { FakeApi } from '../testing/fake-api.js';
 import { container, instance, makePod, runtimeStatus, sandbox } from '../testing/builders.js';
 import { generateAPIPodStatus } from './generate.js';

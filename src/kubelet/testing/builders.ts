@@ -1,8 +1,8 @@
 // Test builders: pods and runtime statuses in a few lines.
 
 import type { Container, Pod, PodSpec } from '../../api/types.js';
-import { hashContainer } from '../kuberuntime/labels.js';
-import type { RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus, RuntimeSandboxStatus } from '../kuberuntime/runtime-pod.js';
+import { hashContainer } from '../container/helpers.js';
+import type { RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus, RuntimeSandboxStatus } from '../container/runtime.js';
 
 /** A pod named `name` in `default` with busybox containers `containers` (names) and optional spec overrides. */
 export function makePod(name: string, containers: string[], spec: Partial<PodSpec> = {}, uid = `uid-${name}`): Pod {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ConfigMap, KubeObject } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
-import type { EnvFacts, ObjectSource } from '../kuberuntime/env.js';
+import type { EnvFacts, ObjectSource } from '../container/env.js';
 import { makePod } from '../testing/builders.js';
 import { ownedMode, setVolumeOwnership } from './ownership.js';
 import { VolumeManager } from './volume-manager.js';

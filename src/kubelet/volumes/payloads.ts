@@ -1,8 +1,8 @@
 // File payloads of configMap, secret, downwardAPI and projected volumes (pkg/volume/{configmap,secret,downwardapi,projected}).
 
 import type { ConfigMap, KeyToPath, Pod, Secret } from '../../api/types.js';
-import { podFieldValue, type EnvFacts } from '../kuberuntime/env.js';
-import { resourceValue } from '../kuberuntime/resources.js';
+import { podFieldValue, type EnvFacts } from '../container/env.js';
+import { resourceValue } from '../container/resources.js';
 import type { FileProjection } from './atomic-writer.js';
 
 /** Default file mode of these volumes (0644). */

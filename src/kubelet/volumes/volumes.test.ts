@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ConfigMap, Secret } from '../../api/types.js';
-import type { EnvFacts, ObjectSource } from '../kuberuntime/env.js';
+import type { EnvFacts, ObjectSource } from '../container/env.js';
 import { makePod } from '../testing/builders.js';
 import { writeAtomic } from './atomic-writer.js';
 import { setUpHostPath } from './host-path.js';

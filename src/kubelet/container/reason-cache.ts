@@ -1,6 +1,15 @@
 // The last start failure of each container (kubelet `ReasonCache`), reported as waiting reason/message.
 
-import type { ReasonLookup, StartFailure } from '../status/container-statuses.js';
+/** The last start failure of a container (kubelet `ReasonCache`): reason such as `CrashLoopBackOff`, and message. */
+export interface StartFailure {
+  reason: string;
+  message: string;
+}
+
+/** Looks up the last start failure of container `name` of pod `uid`. */
+export interface ReasonLookup {
+  get(uid: string, name: string): StartFailure | undefined;
+}
 
 /** Start failures keyed by pod uid and container name; cleared when a start succeeds. */
 export class ReasonCache implements ReasonLookup {

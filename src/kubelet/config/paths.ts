@@ -1,7 +1,7 @@
 // Host-side directory layout of the kubelet (kubelet_getters.go): pod dirs, volume dirs, container files, logs.
 
 import { join } from 'node:path';
-import type { Pod } from '../api/types.js';
+import type { Pod } from '../../api/types.js';
 
 /** Where the kubelet keeps per-pod state (`rootDir`) and container logs (`podLogsDir`). */
 export interface KubeletPaths {
