@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, invalid, notFound, type GroupResource } from '../../api/errors.js';
 import { parseLabelSelector } from '../../api/labels.js';
 import { resolveType, typeNameForKind, type TypeRef } from '../../api/schema/schema.js';
-import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../../api/types.js';
+import type { DeleteOptions, KubeList, KubeObject, Pod, WatchEvent } from '../../api/types.js';
 import { deletionFinalizersForGarbageCollection } from '../../apiserver/gc-finalizers.js';
 import { applyJsonPatch, applyStrategicMergePatch } from '../../apiserver/patch/index.js';
 import type { ApiClient, PatchType, Query } from '../../client/types.js';
+import { podGracePeriod } from '../../registry/pods/strategy.js';
 
 /** One resource the fake serves. */
 export interface FakeResource {
@@ -57,6 +58,12 @@ interface Watcher {
 
 /** Resources whose strategy keeps generation and separates spec from status as apps/v1's do. */
 const APPS_STRATEGY = new Set(['apps/deployments', 'apps/replicasets', '/replicationcontrollers']);
+
+/**
+ * Core resources with a status subresource whose strategy separates spec from status: a write of the main resource
+ * keeps status, a status write keeps spec (registry/pods, nodes, namespaces, services/services.ts).
+ */
+const CORE_STATUS = new Set(['pods', 'nodes', 'namespaces', 'services']);
 
 /** Characters of generated name suffixes (apimachinery `rand.String`). */
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -119,8 +126,8 @@ export class FakeApi implements ApiClient {
     this.resources = resources;
   }
 
-  private timestamp(): string {
-    return new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+  private timestamp(offsetMs = 0): string {
+    return new Date(this.now() + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   private gr(res: FakeResource): GroupResource {
@@ -281,7 +288,10 @@ export class FakeApi implements ApiClient {
     return this.store(p.res, o, 'ADDED') as T;
   }
 
-  /** Writes `next` over `cur` with the API server's rules: resourceVersion and uid preconditions, removal once finalized. */
+  /**
+   * Writes `next` over `cur` with the API server's rules: resourceVersion and uid preconditions, creation and
+   * deletion stamps kept, removal once a deleted object (grace period 0) has no finalizers left.
+   */
   private write(p: Parsed, cur: KubeObject, next: KubeObject): KubeObject {
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(this.gr(p.res), p.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -293,7 +303,10 @@ export class FakeApi implements ApiClient {
     if (cur.metadata.namespace) next.metadata.namespace = cur.metadata.namespace;
     if (cur.metadata.creationTimestamp) next.metadata.creationTimestamp = cur.metadata.creationTimestamp;
     if (cur.metadata.deletionTimestamp) next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
-    if (cur.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) return this.remove(p.res, next);
+    else delete next.metadata.deletionTimestamp;
+    if (cur.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+    else delete next.metadata.deletionGracePeriodSeconds;
+    if (cur.metadata.deletionTimestamp && cur.metadata.deletionGracePeriodSeconds === 0 && (next.metadata.finalizers ?? []).length === 0) return this.remove(p.res, next);
     return this.store(p.res, next, 'MODIFIED');
   }
 
@@ -302,10 +315,36 @@ export class FakeApi implements ApiClient {
     const p = this.parse(path);
     const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
     if (!cur) throw notFound(this.gr(p.res), p.name);
-    const next = structuredClone(body) as KubeObject;
-    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) return this.write(p, cur, this.appsUpdate(cur, next, p.sub === 'status')) as T;
-    if (p.sub === 'status') return this.write(p, cur, { ...structuredClone(cur), status: next['status'], metadata: { ...cur.metadata, resourceVersion: next.metadata.resourceVersion ?? '' } }) as T;
-    return this.write(p, cur, next) as T;
+    return this.write(p, cur, this.strategyUpdate(p, cur, structuredClone(body) as KubeObject)) as T;
+  }
+
+  /**
+   * The strategies' spec/status split for a write of `next` over `cur`: apps/v1 kinds by {@link appsUpdate}; core
+   * kinds with a status subresource keep status on a main write and spec on a status write (pods also keep
+   * ownerReferences and deletionGracePeriodSeconds, as upstream podStatusStrategy); a status write of a kind without
+   * the subresource is a 404, as the API server answers.
+   */
+  private strategyUpdate(p: Parsed, cur: KubeObject, next: KubeObject): KubeObject {
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) return this.appsUpdate(cur, next, p.sub === 'status');
+    const hasStatus = p.res.group === '' && CORE_STATUS.has(p.res.resource);
+    if (p.sub === 'status') {
+      if (!hasStatus) throw notFound(this.gr(p.res), p.name);
+      const out: KubeObject = { ...next, metadata: { ...next.metadata } };
+      if (cur['spec'] === undefined) delete out['spec'];
+      else out['spec'] = structuredClone(cur['spec']);
+      if (p.res.resource === 'pods') {
+        for (const k of ['ownerReferences', 'deletionGracePeriodSeconds'] as const) {
+          if (cur.metadata[k] === undefined) delete out.metadata[k];
+          else (out.metadata as Record<string, unknown>)[k] = structuredClone(cur.metadata[k]);
+        }
+      }
+      return out;
+    }
+    if (!hasStatus) return next;
+    const out: KubeObject = { ...next };
+    if (cur['status'] === undefined) delete out['status'];
+    else out['status'] = structuredClone(cur['status']);
+    return out;
   }
 
   /**
@@ -331,8 +370,7 @@ export class FakeApi implements ApiClient {
     else next = applyStrategicMergePatch(structuredClone(cur), body as Record<string, unknown>, patchSchema(p.res)) as KubeObject;
     const patchRv = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     if (!patchRv) next.metadata.resourceVersion = cur.metadata.resourceVersion ?? '';
-    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) next = this.appsUpdate(cur, next, p.sub === 'status');
-    return this.write(p, cur, next) as T;
+    return this.write(p, cur, this.strategyUpdate(p, cur, next)) as T;
   }
 
   async delete(path: string, options: DeleteOptions = {}): Promise<unknown> {
@@ -343,13 +381,26 @@ export class FakeApi implements ApiClient {
     if (options.preconditions?.uid && options.preconditions.uid !== cur.metadata.uid) {
       throw conflict(this.gr(p.res), p.name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
     }
+    if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(
+        this.gr(p.res),
+        p.name,
+        `Precondition failed: ResourceVersion in precondition: ${options.preconditions.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion ?? ''}`,
+      );
+    }
     const obj = structuredClone(cur);
+    // Pods are deleted gracefully (registry/pods podGracePeriod); a shorter grace period moves the deadline earlier.
+    const grace = p.res.group === '' && p.res.resource === 'pods' ? podGracePeriod(obj as Pod, { ...options, ...(options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0 ? { gracePeriodSeconds: 1 } : {}) }) : 0;
+    const existing = obj.metadata.deletionGracePeriodSeconds;
+    const moves = !obj.metadata.deletionTimestamp || existing === undefined || grace < existing;
+    if (!moves && existing !== undefined && existing > 0) return obj;
     const gc = deletionFinalizersForGarbageCollection(obj.metadata.finalizers ?? [], options);
     if (gc.changed) obj.metadata.finalizers = gc.finalizers;
-    if ((obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
-    if (!gc.changed && obj.metadata.deletionTimestamp) return obj;
-    obj.metadata.deletionTimestamp ??= this.timestamp();
-    obj.metadata.deletionGracePeriodSeconds = 0;
+    if (grace === 0 && (obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
+    if (moves) {
+      obj.metadata.deletionTimestamp = this.timestamp(grace * 1000);
+      obj.metadata.deletionGracePeriodSeconds = grace;
+    } else if (!gc.changed) return obj;
     return this.store(p.res, obj, 'MODIFIED');
   }
 
