@@ -80,7 +80,7 @@ export function apiClientContract(name: string, make: () => Promise<ApiClientUnd
     };
     /** A fresh namespace for one test. */
     const namespace = async (): Promise<string> => {
-      const ns = `contract-${++seq}`;
+      const ns = `contract-${String(++seq).padStart(3, '0')}`;
       await client().create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       return ns;
     };
@@ -320,6 +320,52 @@ export function apiClientContract(name: string, make: () => Promise<ApiClientUnd
       const web = await client().create<ConfigMap>(cms(ns), configMap('web', { app: 'web' }));
       const web2 = await client().patch<ConfigMap>(`${cms(ns)}/web`, { data: { k: 'w' } }, 'merge');
       assert.deepEqual(summary(await watching), [`ADDED web ${web.metadata.resourceVersion ?? ''}`, `MODIFIED web ${web2.metadata.resourceVersion ?? ''}`]);
+    });
+
+    it('watch with a label selector sees a change into the selection as ADDED and out of it as DELETED', async () => {
+      const ns = await namespace();
+      const start = await client().list<ConfigMap>(cms(ns));
+      const watching = collect(client(), cms(ns), { resourceVersion: start.metadata.resourceVersion ?? '', labelSelector: 'app=web' }, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      await client().create(cms(ns), configMap('a', { app: 'db' }));
+      const joined = await client().patch<ConfigMap>(`${cms(ns)}/a`, { metadata: { labels: { app: 'web' } } }, 'merge');
+      const stayed = await client().patch<ConfigMap>(`${cms(ns)}/a`, { data: { k: 'w' } }, 'merge');
+      const left = await client().patch<ConfigMap>(`${cms(ns)}/a`, { metadata: { labels: { app: 'db' } } }, 'merge');
+      await client().patch(`${cms(ns)}/a`, { data: { k: 'x' } }, 'merge');
+      const events = await watching;
+      assert.deepEqual(summary(events), [
+        `ADDED a ${joined.metadata.resourceVersion ?? ''}`,
+        `MODIFIED a ${stayed.metadata.resourceVersion ?? ''}`,
+        `DELETED a ${left.metadata.resourceVersion ?? ''}`,
+      ]);
+      // Replayed from a resourceVersion, the history is filtered the same way.
+      const replayed = await collect(client(), cms(ns), { resourceVersion: start.metadata.resourceVersion ?? '', labelSelector: 'app=web' }, 3);
+      assert.deepEqual(summary(replayed), summary(events));
+    });
+
+    it('watch without a resourceVersion (or with "0") starts with the current objects as ADDED, then what happens next', async () => {
+      const ns = await namespace();
+      const a = await client().create<ConfigMap>(cms(ns), configMap('a'));
+      const gone = await client().create<ConfigMap>(cms(ns), configMap('gone'));
+      await client().delete(`${cms(ns)}/${gone.metadata.name ?? ''}`);
+      const a2 = await client().update<ConfigMap>(`${cms(ns)}/a`, { ...a, data: { k: 'w' } });
+      const b = await client().create<ConfigMap>(cms(ns), configMap('b'));
+      for (const query of [{}, { resourceVersion: '0' }]) {
+        const watching = collect(client(), cms(ns), query, 3);
+        await new Promise((r) => setTimeout(r, 100));
+        const c = await client().create<ConfigMap>(cms(ns), configMap(`c${Object.keys(query).length}`));
+        assert.deepEqual(summary(await watching), [`ADDED a ${a2.metadata.resourceVersion ?? ''}`, `ADDED b ${b.metadata.resourceVersion ?? ''}`, `ADDED ${c.metadata.name ?? ''} ${c.metadata.resourceVersion ?? ''}`], JSON.stringify(query));
+        await client().delete(`${cms(ns)}/${c.metadata.name ?? ''}`);
+      }
+    });
+
+    it('list gives the objects in key order (namespace, then name), whatever the order of creation', async () => {
+      const ns1 = await namespace();
+      const ns2 = await namespace();
+      for (const [ns, n] of [[ns2, 'b'], [ns1, 'c'], [ns2, 'a'], [ns1, 'a']] as const) await client().create(cms(ns), configMap(n));
+      assert.deepEqual((await client().list<ConfigMap>(cms(ns1))).items.map((o) => o.metadata.name), ['a', 'c']);
+      const all = (await client().list<ConfigMap>('/api/v1/configmaps')).items.filter((o) => o.metadata.namespace === ns1 || o.metadata.namespace === ns2);
+      assert.deepEqual(all.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`), [`${ns1}/a`, `${ns1}/c`, `${ns2}/a`, `${ns2}/b`]);
     });
 
     it('watch with a field selector on metadata.name sees only that object', async () => {

@@ -91,6 +91,25 @@ function fieldValue(obj: KubeObject, path: string): string {
   return String(v ?? '');
 }
 
+/**
+ * The event a watch with `query`'s selectors sees of `e` (`prev`: the object before a MODIFIED), as the API server's
+ * watch filters: a change into the selection is ADDED, out of it DELETED (with the new object), else nothing.
+ */
+function filtered(e: WatchEvent<KubeObject>, prev: KubeObject | undefined, query: Query | undefined): WatchEvent<KubeObject> | undefined {
+  const now = matches(e.object, query);
+  if (e.type !== 'MODIFIED' || !prev) return now ? e : undefined;
+  const was = matches(prev, query);
+  if (now) return was ? e : { type: 'ADDED', object: e.object };
+  return was ? { type: 'DELETED', object: e.object } : undefined;
+}
+
+/** List order of the API server: by namespace, then name (the storage key). */
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name ?? ''}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 function matches(obj: KubeObject, query: Query | undefined): boolean {
   const ls = query?.labelSelector;
   if (typeof ls === 'string' && ls !== '' && !parseLabelSelector(ls).matches(obj.metadata.labels)) return false;
@@ -115,7 +134,7 @@ export class FakeApi implements ApiClient {
   private readonly resources: FakeResource[];
   private readonly objects = new Map<string, KubeObject>();
   private rv = 1;
-  private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject> }[] = [];
+  private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject>; prev: KubeObject | undefined }[] = [];
   private readonly watchers = new Set<Watcher>();
 
   /** `now` stamps creationTimestamp and deletionTimestamp (tests on a fake clock pass theirs). */
@@ -161,14 +180,16 @@ export class FakeApi implements ApiClient {
     return `${res.group}/${res.resource}/${namespace}/${name}`;
   }
 
-  private notify(res: FakeResource, type: WatchEvent['type'], obj: KubeObject): void {
+  private notify(res: FakeResource, type: WatchEvent['type'], obj: KubeObject, prev?: KubeObject): void {
     const event = { type, object: structuredClone(obj) };
-    this.history.push({ rv: Number(obj.metadata.resourceVersion), res, event });
+    const before = prev ? structuredClone(prev) : undefined;
+    this.history.push({ rv: Number(obj.metadata.resourceVersion), res, event, prev: before });
     for (const w of this.watchers) {
       if (w.res !== res) continue;
       if (w.namespace && w.namespace !== obj.metadata.namespace) continue;
-      if (!matches(obj, w.query)) continue;
-      const copy = structuredClone(event);
+      const seen = filtered(event, before, w.query);
+      if (!seen) continue;
+      const copy = structuredClone(seen);
       const delay = this.watchDelayMs[res.resource] ?? 0;
       if (delay > 0) setTimeout(() => w.push(copy), delay);
       else w.push(copy);
@@ -179,8 +200,10 @@ export class FakeApi implements ApiClient {
     obj.apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
     obj.kind = res.kind;
     obj.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? ''), obj);
-    this.notify(res, type, obj);
+    const key = this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const prev = this.objects.get(key);
+    this.objects.set(key, obj);
+    this.notify(res, type, obj, prev);
     return structuredClone(obj);
   }
 
@@ -226,7 +249,10 @@ export class FakeApi implements ApiClient {
   all<T extends KubeObject>(path: string): T[] {
     const p = this.parse(path);
     const prefix = `${p.res.group}/${p.res.resource}/${p.namespace ? `${p.namespace}/` : ''}`;
-    return [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => structuredClone(o) as T);
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([, o]) => structuredClone(o) as T)
+      .sort(byKey);
   }
 
   async get<T extends KubeObject>(path: string): Promise<T> {
@@ -410,10 +436,15 @@ export class FakeApi implements ApiClient {
     const queue: WatchEvent<KubeObject>[] = [];
     let wake: (() => void) | undefined;
     const w: Watcher = { res: p.res, namespace: p.namespace, query, push: (e) => { queue.push(e); wake?.(); } };
-    const since = Number(query['resourceVersion'] ?? 0);
-    for (const h of this.history) {
-      if (h.rv > since && h.res === p.res && (!p.namespace || h.event.object.metadata.namespace === p.namespace) && matches(h.event.object, query)) {
-        queue.push(structuredClone(h.event));
+    const rv = query['resourceVersion'];
+    if (rv === undefined || rv === '' || rv === '0' || rv === 0) {
+      // No resourceVersion (or "0"): the current state as synthetic ADDED events, then what happens next.
+      for (const o of this.all(path)) if (matches(o, query)) queue.push({ type: 'ADDED', object: o });
+    } else {
+      for (const h of this.history) {
+        if (h.rv <= Number(rv) || h.res !== p.res || (p.namespace && h.event.object.metadata.namespace !== p.namespace)) continue;
+        const seen = filtered(h.event, h.prev, query);
+        if (seen) queue.push(structuredClone(seen));
       }
     }
     this.watchers.add(w);

@@ -59,6 +59,25 @@ function selected(obj: KubeObject, query: Query | undefined): boolean {
   return fieldMatch(obj, query?.fieldSelector as string | undefined);
 }
 
+/**
+ * The event a watch with `query`'s selectors sees of `e` (`prev`: the object before a MODIFIED), as the API server's
+ * watch filters: a change into the selection is ADDED, out of it DELETED (with the new object), else nothing.
+ */
+function filtered(e: WatchEvent<KubeObject>, prev: KubeObject | undefined, query: Query | undefined): WatchEvent<KubeObject> | undefined {
+  const now = selected(e.object, query);
+  if (e.type !== 'MODIFIED' || !prev) return now ? e : undefined;
+  const was = selected(prev, query);
+  if (now) return was ? e : { type: 'ADDED', object: e.object };
+  return was ? { type: 'DELETED', object: e.object } : undefined;
+}
+
+/** List order of the API server: by namespace, then name (the storage key). */
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name ?? ''}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** JSON merge patch (RFC 7386). */
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return structuredClone(patch);
@@ -79,18 +98,21 @@ export class FakeApi implements ApiClient {
   readonly objects = new Map<string, KubeObject>();
   readonly calls: string[] = [];
   private rv = 1;
-  private readonly history: { rv: number; resource: string; event: WatchEvent<KubeObject> }[] = [];
+  private readonly history: { rv: number; resource: string; event: WatchEvent<KubeObject>; prev: KubeObject | undefined }[] = [];
   private readonly watchers = new Set<{ resource: string; namespace: string; query: Query; push(e: WatchEvent<KubeObject>): void }>();
 
   private key(p: Parsed): string {
     return `${p.resource}/${p.namespace}/${p.name}`;
   }
 
-  private notify(resource: string, type: WatchEvent['type'], obj: KubeObject): void {
-    this.history.push({ rv: Number(obj.metadata.resourceVersion ?? this.rv), resource, event: { type, object: structuredClone(obj) } });
+  private notify(resource: string, type: WatchEvent['type'], obj: KubeObject, prev?: KubeObject): void {
+    const event = { type, object: structuredClone(obj) };
+    const before = prev ? structuredClone(prev) : undefined;
+    this.history.push({ rv: Number(obj.metadata.resourceVersion ?? this.rv), resource, event, prev: before });
     for (const w of this.watchers) {
       if (w.resource !== resource || (w.namespace && w.namespace !== obj.metadata.namespace)) continue;
-      if (selected(obj, w.query)) w.push({ type, object: structuredClone(obj) });
+      const seen = filtered(event, before, w.query);
+      if (seen) w.push(structuredClone(seen));
     }
   }
 
@@ -110,8 +132,9 @@ export class FakeApi implements ApiClient {
     const k = `${resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const stored = structuredClone(obj);
     stored.metadata.resourceVersion = String(++this.rv);
+    const prev = this.objects.get(k);
     this.objects.set(k, stored);
-    this.notify(resource, 'MODIFIED', stored);
+    this.notify(resource, 'MODIFIED', stored, prev);
     return structuredClone(stored);
   }
 
@@ -135,12 +158,17 @@ export class FakeApi implements ApiClient {
     return structuredClone(o) as T;
   }
 
-  async list<T extends KubeObject>(path: string, query?: Query): Promise<KubeList<T>> {
+  /** The stored objects of the collection at `path` that `query` selects, in list order. */
+  private items<T extends KubeObject>(path: string, query: Query | undefined): T[] {
     const p = parse(path);
-    const items = [...this.objects.entries()]
+    return [...this.objects.entries()]
       .filter(([k, o]) => k.startsWith(`${p.resource}/${p.namespace ? `${p.namespace}/` : ''}`) && selected(o, query))
-      .map(([, o]) => structuredClone(o) as T);
-    return { metadata: { resourceVersion: String(this.rv) }, items };
+      .map(([, o]) => structuredClone(o) as T)
+      .sort(byKey);
+  }
+
+  async list<T extends KubeObject>(path: string, query?: Query): Promise<KubeList<T>> {
+    return { metadata: { resourceVersion: String(this.rv) }, items: this.items<T>(path, query) };
   }
 
   async create<T extends KubeObject>(path: string, body: unknown): Promise<T> {
@@ -252,11 +280,17 @@ export class FakeApi implements ApiClient {
     let wake: (() => void) | undefined;
     const w = { resource: p.resource, namespace: p.namespace, query, push: (e: WatchEvent<KubeObject>) => { queue.push(e); wake?.(); } };
     this.watchers.add(w);
-    const since = Number(query.resourceVersion ?? 0);
-    for (const h of this.history) {
-      if (h.rv <= since || h.resource !== p.resource) continue;
-      if (p.namespace && h.event.object.metadata.namespace !== p.namespace) continue;
-      if (selected(h.event.object, query)) queue.push(structuredClone(h.event));
+    const rv = query.resourceVersion;
+    if (rv === undefined || rv === '' || rv === '0' || rv === 0) {
+      // No resourceVersion (or "0"): the current state as synthetic ADDED events, then what happens next.
+      for (const o of this.items(path, query)) queue.push({ type: 'ADDED', object: o });
+    } else {
+      for (const h of this.history) {
+        if (h.rv <= Number(rv) || h.resource !== p.resource) continue;
+        if (p.namespace && h.event.object.metadata.namespace !== p.namespace) continue;
+        const seen = filtered(h.event, h.prev, query);
+        if (seen) queue.push(structuredClone(seen));
+      }
     }
     const onAbort = (): void => wake?.();
     signal.addEventListener('abort', onAbort);
