@@ -413,3 +413,81 @@ export function apiClientContract(name: string, make: () => Promise<ApiClientUnd
     });
   });
 }
+
+/**
+ * An implementation of list and watch only (a fake serving collections by path), with the writes another client
+ * would make: `put` creates or replaces an object, `remove` deletes it, both in the collection at `path`.
+ */
+export interface ListWatchUnderTest {
+  client: Pick<ApiClient, 'list' | 'watch'>;
+  put(path: string, obj: KubeObject): Promise<void>;
+  remove(path: string, obj: KubeObject): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The list-and-watch part of the contract, what informers rely on, for implementations that serve only that:
+ * writes through `put`/`remove` show in list (key order, a current resourceVersion) and reach a watch started from
+ * the list's resourceVersion, including writes made between the list and the watch, as ADDED, MODIFIED and DELETED.
+ * Objects live in namespace `contract` of the cluster-wide collection `/api/v1/configmaps`.
+ */
+export function listWatchContract(name: string, make: () => Promise<ListWatchUnderTest>): void {
+  describe(`list/watch contract: ${name}`, () => {
+    let impl: ListWatchUnderTest | undefined;
+    const path = '/api/v1/configmaps';
+    const u = (): ListWatchUnderTest => {
+      assert.ok(impl, 'implementation started');
+      return impl;
+    };
+    let seq = 0;
+    const fresh = (data: Record<string, string> = { k: 'v' }): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `lw-${String(++seq).padStart(3, '0')}`, namespace: 'contract' }, data });
+    const ours = async (prefix: string): Promise<ConfigMap[]> => (await u().client.list<ConfigMap>(path)).items.filter((o) => (o.metadata.name ?? '').startsWith(prefix));
+
+    before(async () => {
+      impl = await make();
+    });
+    after(async () => {
+      await impl?.close();
+    });
+
+    it('list holds what was put, in key order, with a resourceVersion no older than its items', async () => {
+      const [b, a] = [fresh(), fresh()];
+      const prefix = 'lw-';
+      await u().put(path, { ...a, metadata: { ...a.metadata, name: `${a.metadata.name ?? ''}-x` } });
+      await u().put(path, b);
+      const list = await u().client.list<ConfigMap>(path);
+      const names = list.items.map((o) => o.metadata.name ?? '').filter((n) => n.startsWith(prefix));
+      assert.deepEqual(names, [...names].sort(), 'key order');
+      assert.ok(names.includes(b.metadata.name ?? '') && names.includes(`${a.metadata.name ?? ''}-x`));
+      const newest = Math.max(...list.items.map((o) => rv(o)));
+      assert.ok(rv(list as unknown as KubeObject) >= newest, 'list resourceVersion is at least its newest item');
+    });
+
+    it('a watch from the list resourceVersion sees put, put again and remove as ADDED, MODIFIED, DELETED with growing resourceVersions', async () => {
+      const list = await u().client.list<ConfigMap>(path);
+      const cm = fresh();
+      const watching = collect(u().client as ApiClient, path, { resourceVersion: list.metadata.resourceVersion ?? '', fieldSelector: `metadata.name=${cm.metadata.name ?? ''}` }, 3);
+      await new Promise((r) => setTimeout(r, 100));
+      await u().put(path, cm);
+      const [added] = await ours(cm.metadata.name ?? '');
+      assert.ok(added);
+      await u().put(path, { ...added, data: { k: 'w' } });
+      await u().remove(path, added);
+      const events = (await watching).filter((e) => e.object.metadata.name === cm.metadata.name);
+      assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+      const rvs = events.map((e) => rv(e.object));
+      assert.deepEqual(rvs, [...rvs].sort((x, y) => x - y));
+      assert.equal(new Set(rvs).size, 3, 'each write has its own resourceVersion');
+      assert.deepEqual(events[1]?.object.data, { k: 'w' });
+    });
+
+    it('a watch from the list resourceVersion also sees the writes made after the list, before the watch started', async () => {
+      const list = await u().client.list<ConfigMap>(path);
+      const cm = fresh();
+      await u().put(path, cm);
+      const events = await collect(u().client as ApiClient, path, { resourceVersion: list.metadata.resourceVersion ?? '' }, 1);
+      assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), [`ADDED ${cm.metadata.name ?? ''}`]);
+      assert.deepEqual(events[0]?.object.data, { k: 'v' });
+    });
+  });
+}
