@@ -5,7 +5,7 @@
  * What it pins is the CRI runtime.v1 behaviour the kubelet relies on (k8s.io/cri-api `api.proto` comments, and
  * containerd 1.6's CRI plugin as observed): sandbox and container state machines, exit codes and reasons, timestamps
  * in nanoseconds, List filters (id, state, sandbox, label selector ANDed), NotFound (gRPC code 5) for unknown ids,
- * and Stop/Remove that may be repeated.
+ * Stop/Remove that may be repeated, and image lookup by reference and id.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -265,8 +265,20 @@ export function criRuntimeContract(name: string, make: () => Promise<RuntimeUnde
       assert.equal(await codeOf(runtime.podSandboxStatus(missing)), NOT_FOUND, 'PodSandboxStatus');
       assert.equal(await codeOf(runtime.stopPodSandbox(missing)), NOT_FOUND, 'StopPodSandbox');
       assert.equal(await codeOf(runtime.createContainer(missing, containerConfig('app', 'true'), config)), NOT_FOUND, 'CreateContainer in an unknown sandbox');
+      assert.equal(await codeOf(runtime.execSync(missing, ['true'], 5)), NOT_FOUND, 'ExecSync');
       await runtime.removeContainer(missing);
       await runtime.removePodSandbox(missing);
+    });
+
+    it('ImageStatus finds a present image by reference and by id, with its tag; an absent image is no image; ListImages lists it', async () => {
+      const { runtime, image } = rt();
+      const byRef = await runtime.imageStatus(image);
+      assert.ok(byRef, `image ${image} present`);
+      assert.match(byRef.id, /^sha256:/);
+      assert.ok(byRef.repoTags.includes(image), `${image} among the tags ${byRef.repoTags.join(',')}`);
+      assert.deepEqual(await runtime.imageStatus(byRef.id), byRef);
+      assert.equal(await runtime.imageStatus('docker.io/library/absent-image:0'), undefined);
+      assert.ok((await runtime.listImages()).some((i) => i.id === byRef.id && i.repoTags.includes(image)));
     });
   });
 }
