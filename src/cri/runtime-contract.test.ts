@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeRuntime } from '../kubelet/testing/fake-runtime.js';
-import { realClock } from '../kubelet/util/clock.js';
+import { realClock } from '../api/clock.js';
 import { criRuntimeContract } from './testing/runtime-contract.js';
 
 const IMAGE = 'docker.io/library/busybox:1.36';
