@@ -45,6 +45,12 @@ describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { 
   });
   after(async () => upstream?.close());
   const cluster = useCluster({ extraArgs: ['--resolv-conf', resolvConf] });
+  // The pod the Service and DNS tests talk from: set-up, not a test of its own.
+  before(async () => {
+    const c = cluster();
+    await c.kubectlOk(['run', 'client', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '--timeout=90s'], { timeoutMs: 100_000 });
+  });
 
   it('seed 000 exercise 2: app-with-init waits for the db Service by DNS, then runs', async () => {
     const c = cluster();
@@ -75,12 +81,6 @@ describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { 
     for (const line of [`DB_SERVICE_HOST=${dbIP}`, 'DB_SERVICE_PORT=5432', `DB_PORT=tcp://${dbIP}:5432`, `DB_PORT_5432_TCP=tcp://${dbIP}:5432`, 'DB_PORT_5432_TCP_PROTO=tcp', 'DB_PORT_5432_TCP_PORT=5432', `DB_PORT_5432_TCP_ADDR=${dbIP}`, 'KUBERNETES_SERVICE_HOST=10.43.0.1', 'KUBERNETES_SERVICE_PORT=443', 'KUBERNETES_SERVICE_PORT_HTTPS=443']) {
       assert.ok(env.split('\n').includes(line), `${line} in:\n${env}`);
     }
-  });
-
-  it('runs a client pod to talk from', async () => {
-    const c = cluster();
-    await c.kubectlOk(['run', 'client', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
-    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '--timeout=90s'], { timeoutMs: 100_000 });
   });
 
   it('kubectl create deployment web --replicas=2 and expose: READY 2/2, a ClusterIP Service, two endpoints', async () => {

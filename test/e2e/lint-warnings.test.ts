@@ -4,10 +4,10 @@
  * and seed 004's log-tailing sidecar put in initContainers — and prints each warning on stderr; the correct seed 004
  * pod prints none and runs. The same texts come back from `k1s lint` offline and as MultiContainerLint events.
  */
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
-import { e2eSkip, podRow, run, useCluster, type Cluster } from './harness.js';
+import { e2eSkip, podRow, run, useCluster, type Cluster, type CommandResult } from './harness.js';
 import { k1sBin } from './paths.js';
 import { seedDocuments } from './seed-manifests.js';
 
@@ -87,11 +87,18 @@ describe('multi-container warnings', { skip: e2eSkip }, () => {
     },
   ];
 
+  // The mistaken pods are applied once, before the tests: the first checks what kubectl printed, the third the
+  // pods' events, so neither depends on the other having run.
+  const applied = new Map<string, CommandResult>();
+  before(async () => {
+    for (const m of mistaken) applied.set(m.name, await cluster().kubectl(['apply', '-f', '-'], { input: stringify(m.pod()) }));
+  });
+
   it('kubectl apply of each mistaken manifest creates the pod and prints its warning; k1s lint gives the same text and exit 1', async () => {
-    const c = cluster();
     for (const m of mistaken) {
       const manifest = stringify(m.pod());
-      const r = await c.kubectl(['apply', '-f', '-'], { input: manifest });
+      const r = applied.get(m.name);
+      assert.ok(r, `${m.name} applied`);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), `pod/${m.name} created`);
       const texts = warnings(r.stderr);

@@ -5,7 +5,7 @@
  * /metrics/resource and the metrics server's 15 s scrapes.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { applyAndWait, e2eSkip, useCluster, type Cluster } from './harness.js';
 import { seedPods } from './seed-manifests.js';
 
@@ -49,6 +49,14 @@ async function top(c: Cluster, args: string[], what: string): Promise<string[][]
 describe('kubectl top against k1s', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-metrics' });
   const resourcesDemo = seedPods().find((p) => p.seed.startsWith('003') && p.name === 'resources-demo');
+  // The burner and the hog run before the tests, so each test that reads their metrics stands on its own.
+  let appliedAt = 0;
+  before(async () => {
+    const c = cluster();
+    appliedAt = Date.now();
+    await Promise.all([applyAndWait(c, BURNER, 'cpu-burner', /^Running$/), applyAndWait(c, HOG, 'mem-hog', /^Running$/)]);
+    await c.waitFor('mem-hog filled', async () => (await c.kubectlOk(['logs', 'mem-hog'])).includes('filled'), 30_000);
+  });
 
   it('metrics.k8s.io is discovered as metrics-server\'s group', async () => {
     const c = cluster();
@@ -62,9 +70,7 @@ describe('kubectl top against k1s', { skip: e2eSkip }, () => {
 
   it('a pod burning CPU shows up to a core, a pod holding 64 MiB about 64Mi', async () => {
     const c = cluster();
-    const t0 = Date.now();
-    await Promise.all([applyAndWait(c, BURNER, 'cpu-burner', /^Running$/), applyAndWait(c, HOG, 'mem-hog', /^Running$/)]);
-    await c.waitFor('mem-hog filled', async () => (await c.kubectlOk(['logs', 'mem-hog'])).includes('filled'), 30_000);
+    const t0 = appliedAt;
     const burner = await top(c, ['pod', 'cpu-burner', '--no-headers'], 'cpu-burner metrics');
     console.log(`# figure: apply→first kubectl top row ${Date.now() - t0} ms (metric resolution 15 s)`);
     const cpu = millicores(burner[0]?.[1]);

@@ -8,7 +8,7 @@
  * fits once another pod leaves, and one asking for a host port already taken stay Pending with kube-scheduler's
  * NodeResourcesFit and NodePorts reasons until they fit.
  */
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { applyAndWait, e2eSkip, useCluster } from './harness.js';
@@ -37,6 +37,12 @@ function meminfoMi(): { total: number; available: number } {
 
 describe('node limits: max-pods', { skip: e2eSkip }, () => {
   const cluster = useCluster({ nodeName: 'k1s-limits', extraArgs: ['--kubelet-arg=max-pods=3'] });
+  // The node filled before the tests: p1–p3 Running, p4 applied beyond max-pods. Each test below starts from this.
+  before(async () => {
+    const c = cluster();
+    for (const n of ['p1', 'p2', 'p3']) await applyAndWait(c, pod(n), n, /^Running$/);
+    await c.kubectlOk(['apply', '-f', '-'], { input: pod('p4') });
+  });
 
   it('reports 3 pods in capacity and allocatable, and allocatable memory below capacity by the default 100Mi threshold', async () => {
     const c = cluster();
@@ -55,8 +61,7 @@ describe('node limits: max-pods', { skip: e2eSkip }, () => {
 
   it('binds 3 pods and leaves the fourth Pending with FailedScheduling "Too many pods"', async () => {
     const c = cluster();
-    for (const n of ['p1', 'p2', 'p3']) await applyAndWait(c, pod(n), n, /^Running$/);
-    await c.kubectlOk(['apply', '-f', '-'], { input: pod('p4') });
+    assert.equal(await c.kubectlOk(['get', 'pod', 'p1', 'p2', 'p3', '-o', 'jsonpath={.items[*].status.phase}']), 'Running Running Running');
     const message = await c.waitFor('FailedScheduling of p4', async () =>
       (await c.kubectlOk(['get', 'events', '--field-selector', 'involvedObject.name=p4,reason=FailedScheduling', '-o', 'jsonpath={.items[0].message}'])).trim() || undefined,
     );

@@ -16,12 +16,12 @@ import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { freeLocalPort } from '../../src/containerd/supervisor.js';
 import { httpGet, startPortForward, tcpExchange, type PortForwardProcess } from '../../src/kubelet/testing/kubectl-port-forward.js';
 import { BENCH_FILE_MB, benchPodManifest, describeThroughput, measurePortForward } from '../bench/port-forward.js';
-import { applyAndWait, e2eSkip, kubectlPath, run, useCluster } from './harness.js';
+import { applyAndWait, e2eSkip, kubectlPath, run, useCluster, versionedKubectls } from './harness.js';
 import { repoRoot } from './paths.js';
 
 const WELCOME = /Welcome to nginx!/;
-/** Every versioned kubectl the machine has: 1.27–1.30 speak SPDY/3.1, 1.31+ tunnel SPDY through a WebSocket. */
-const VERSIONED_KUBECTLS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.33'].map((v) => ({ version: v, path: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` })).filter((k) => existsSync(k.path));
+/** Every versioned kubectl the machine has (the harness's finder): 1.27–1.30 speak SPDY/3.1, 1.31+ tunnel SPDY through a WebSocket. */
+const VERSIONED_KUBECTLS = versionedKubectls();
 
 const DEPLOYMENT_AND_SERVICE = `apiVersion: apps/v1
 kind: Deployment

@@ -71,3 +71,28 @@ describe('garbage collector against the API server, driven by kubectl delete --c
     assert.equal(child.metadata.ownerReferences, undefined);
   });
 });
+
+describe('garbage collector against the API server, started on existing objects', () => {
+  it('deletes a dependent naming an owner of another namespace even when its namespace is listed first', async () => {
+    const t = await startTestServer();
+    const client = createApiClient({ server: t.url, caPem: t.pki.caPem, certPem: t.pki.admin.certPem, keyPem: t.pki.admin.keyPem });
+    const errors: unknown[] = [];
+    let gc: GarbageCollector | undefined;
+    try {
+      for (const ns of ['a-dependents', 'z-owners']) assert.equal((await call(t, 'POST', '/api/v1/namespaces', { metadata: { name: ns } })).code, 201);
+      const owner = (await call(t, 'POST', '/api/v1/namespaces/z-owners/configmaps', { metadata: { name: 'owner' } })).json() as { metadata: { uid: string } };
+      const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid };
+      assert.equal((await call(t, 'POST', '/api/v1/namespaces/a-dependents/configmaps', { metadata: { name: 'cross', ownerReferences: [ref] } })).code, 201);
+      // The list the collector starts from has a-dependents/cross before z-owners/owner.
+      gc = startGarbageCollector({ client, retryDelayMs: 50, onError: (e) => errors.push(e) });
+      await gc.synced;
+      await eventually('the cross-namespace dependent to go', async () => (await call(t, 'GET', '/api/v1/namespaces/a-dependents/configmaps/cross')).code === 404);
+      assert.equal((await call(t, 'GET', '/api/v1/namespaces/z-owners/configmaps/owner')).code, 200, 'the owner stays');
+    } finally {
+      await gc?.stop();
+      client.close();
+      await t.close();
+    }
+    assert.deepEqual(errors, []);
+  });
+});

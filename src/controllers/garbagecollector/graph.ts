@@ -126,6 +126,10 @@ export class DependencyGraph {
       existing.observed = true;
       existing.identity = identity;
       existing.resource = resource;
+      // Dependents seen before their owner named it in their own namespace: those of another namespace than the
+      // observed owner's cannot be owned by it, so a lookup decides (upstream graph_builder's potentially invalid
+      // dependents). The API server lists by namespace, so a dependent can come first.
+      if (resource.namespaced) for (const dep of existing.dependents) if (dep.identity.namespace !== identity.namespace) this.sink.attemptToDelete(dep);
     }
     const { added, removed, unblocked } = referencesDiff(existing.owners, owners);
     existing.owners = owners;

@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, invalid, notFound, type GroupResource } from '../../api/errors.js';
 import { parseLabelSelector } from '../../api/labels.js';
 import { resolveType, typeNameForKind, type TypeRef } from '../../api/schema/schema.js';
-import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../../api/types.js';
+import type { DeleteOptions, KubeList, KubeObject, Pod, WatchEvent } from '../../api/types.js';
 import { deletionFinalizersForGarbageCollection } from '../../apiserver/gc-finalizers.js';
 import { applyJsonPatch, applyStrategicMergePatch } from '../../apiserver/patch/index.js';
 import type { ApiClient, PatchType, Query } from '../../client/types.js';
+import { podGracePeriod } from '../../registry/pods/strategy.js';
 
 /** One resource the fake serves. */
 export interface FakeResource {
@@ -58,6 +59,12 @@ interface Watcher {
 /** Resources whose strategy keeps generation and separates spec from status as apps/v1's do. */
 const APPS_STRATEGY = new Set(['apps/deployments', 'apps/replicasets', '/replicationcontrollers']);
 
+/**
+ * Core resources with a status subresource whose strategy separates spec from status: a write of the main resource
+ * keeps status, a status write keeps spec (registry/pods, nodes, namespaces, services/services.ts).
+ */
+const CORE_STATUS = new Set(['pods', 'nodes', 'namespaces', 'services']);
+
 /** Characters of generated name suffixes (apimachinery `rand.String`). */
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -84,6 +91,25 @@ function fieldValue(obj: KubeObject, path: string): string {
   return String(v ?? '');
 }
 
+/**
+ * The event a watch with `query`'s selectors sees of `e` (`prev`: the object before a MODIFIED), as the API server's
+ * watch filters: a change into the selection is ADDED, out of it DELETED (with the new object), else nothing.
+ */
+function filtered(e: WatchEvent<KubeObject>, prev: KubeObject | undefined, query: Query | undefined): WatchEvent<KubeObject> | undefined {
+  const now = matches(e.object, query);
+  if (e.type !== 'MODIFIED' || !prev) return now ? e : undefined;
+  const was = matches(prev, query);
+  if (now) return was ? e : { type: 'ADDED', object: e.object };
+  return was ? { type: 'DELETED', object: e.object } : undefined;
+}
+
+/** List order of the API server: by namespace, then name (the storage key). */
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name ?? ''}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 function matches(obj: KubeObject, query: Query | undefined): boolean {
   const ls = query?.labelSelector;
   if (typeof ls === 'string' && ls !== '' && !parseLabelSelector(ls).matches(obj.metadata.labels)) return false;
@@ -108,7 +134,7 @@ export class FakeApi implements ApiClient {
   private readonly resources: FakeResource[];
   private readonly objects = new Map<string, KubeObject>();
   private rv = 1;
-  private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject> }[] = [];
+  private readonly history: { rv: number; res: FakeResource; event: WatchEvent<KubeObject>; prev: KubeObject | undefined }[] = [];
   private readonly watchers = new Set<Watcher>();
 
   /** `now` stamps creationTimestamp and deletionTimestamp (tests on a fake clock pass theirs). */
@@ -119,8 +145,8 @@ export class FakeApi implements ApiClient {
     this.resources = resources;
   }
 
-  private timestamp(): string {
-    return new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+  private timestamp(offsetMs = 0): string {
+    return new Date(this.now() + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   private gr(res: FakeResource): GroupResource {
@@ -154,14 +180,16 @@ export class FakeApi implements ApiClient {
     return `${res.group}/${res.resource}/${namespace}/${name}`;
   }
 
-  private notify(res: FakeResource, type: WatchEvent['type'], obj: KubeObject): void {
+  private notify(res: FakeResource, type: WatchEvent['type'], obj: KubeObject, prev?: KubeObject): void {
     const event = { type, object: structuredClone(obj) };
-    this.history.push({ rv: Number(obj.metadata.resourceVersion), res, event });
+    const before = prev ? structuredClone(prev) : undefined;
+    this.history.push({ rv: Number(obj.metadata.resourceVersion), res, event, prev: before });
     for (const w of this.watchers) {
       if (w.res !== res) continue;
       if (w.namespace && w.namespace !== obj.metadata.namespace) continue;
-      if (!matches(obj, w.query)) continue;
-      const copy = structuredClone(event);
+      const seen = filtered(event, before, w.query);
+      if (!seen) continue;
+      const copy = structuredClone(seen);
       const delay = this.watchDelayMs[res.resource] ?? 0;
       if (delay > 0) setTimeout(() => w.push(copy), delay);
       else w.push(copy);
@@ -172,8 +200,10 @@ export class FakeApi implements ApiClient {
     obj.apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
     obj.kind = res.kind;
     obj.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? ''), obj);
-    this.notify(res, type, obj);
+    const key = this.key(res, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const prev = this.objects.get(key);
+    this.objects.set(key, obj);
+    this.notify(res, type, obj, prev);
     return structuredClone(obj);
   }
 
@@ -219,7 +249,10 @@ export class FakeApi implements ApiClient {
   all<T extends KubeObject>(path: string): T[] {
     const p = this.parse(path);
     const prefix = `${p.res.group}/${p.res.resource}/${p.namespace ? `${p.namespace}/` : ''}`;
-    return [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => structuredClone(o) as T);
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([, o]) => structuredClone(o) as T)
+      .sort(byKey);
   }
 
   async get<T extends KubeObject>(path: string): Promise<T> {
@@ -281,7 +314,10 @@ export class FakeApi implements ApiClient {
     return this.store(p.res, o, 'ADDED') as T;
   }
 
-  /** Writes `next` over `cur` with the API server's rules: resourceVersion and uid preconditions, removal once finalized. */
+  /**
+   * Writes `next` over `cur` with the API server's rules: resourceVersion and uid preconditions, creation and
+   * deletion stamps kept, removal once a deleted object (grace period 0) has no finalizers left.
+   */
   private write(p: Parsed, cur: KubeObject, next: KubeObject): KubeObject {
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(this.gr(p.res), p.name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -293,7 +329,10 @@ export class FakeApi implements ApiClient {
     if (cur.metadata.namespace) next.metadata.namespace = cur.metadata.namespace;
     if (cur.metadata.creationTimestamp) next.metadata.creationTimestamp = cur.metadata.creationTimestamp;
     if (cur.metadata.deletionTimestamp) next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
-    if (cur.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) return this.remove(p.res, next);
+    else delete next.metadata.deletionTimestamp;
+    if (cur.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+    else delete next.metadata.deletionGracePeriodSeconds;
+    if (cur.metadata.deletionTimestamp && cur.metadata.deletionGracePeriodSeconds === 0 && (next.metadata.finalizers ?? []).length === 0) return this.remove(p.res, next);
     return this.store(p.res, next, 'MODIFIED');
   }
 
@@ -302,10 +341,36 @@ export class FakeApi implements ApiClient {
     const p = this.parse(path);
     const cur = this.objects.get(this.key(p.res, p.namespace, p.name));
     if (!cur) throw notFound(this.gr(p.res), p.name);
-    const next = structuredClone(body) as KubeObject;
-    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) return this.write(p, cur, this.appsUpdate(cur, next, p.sub === 'status')) as T;
-    if (p.sub === 'status') return this.write(p, cur, { ...structuredClone(cur), status: next['status'], metadata: { ...cur.metadata, resourceVersion: next.metadata.resourceVersion ?? '' } }) as T;
-    return this.write(p, cur, next) as T;
+    return this.write(p, cur, this.strategyUpdate(p, cur, structuredClone(body) as KubeObject)) as T;
+  }
+
+  /**
+   * The strategies' spec/status split for a write of `next` over `cur`: apps/v1 kinds by {@link appsUpdate}; core
+   * kinds with a status subresource keep status on a main write and spec on a status write (pods also keep
+   * ownerReferences and deletionGracePeriodSeconds, as upstream podStatusStrategy); a status write of a kind without
+   * the subresource is a 404, as the API server answers.
+   */
+  private strategyUpdate(p: Parsed, cur: KubeObject, next: KubeObject): KubeObject {
+    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) return this.appsUpdate(cur, next, p.sub === 'status');
+    const hasStatus = p.res.group === '' && CORE_STATUS.has(p.res.resource);
+    if (p.sub === 'status') {
+      if (!hasStatus) throw notFound(this.gr(p.res), p.name);
+      const out: KubeObject = { ...next, metadata: { ...next.metadata } };
+      if (cur['spec'] === undefined) delete out['spec'];
+      else out['spec'] = structuredClone(cur['spec']);
+      if (p.res.resource === 'pods') {
+        for (const k of ['ownerReferences', 'deletionGracePeriodSeconds'] as const) {
+          if (cur.metadata[k] === undefined) delete out.metadata[k];
+          else (out.metadata as Record<string, unknown>)[k] = structuredClone(cur.metadata[k]);
+        }
+      }
+      return out;
+    }
+    if (!hasStatus) return next;
+    const out: KubeObject = { ...next };
+    if (cur['status'] === undefined) delete out['status'];
+    else out['status'] = structuredClone(cur['status']);
+    return out;
   }
 
   /**
@@ -331,8 +396,7 @@ export class FakeApi implements ApiClient {
     else next = applyStrategicMergePatch(structuredClone(cur), body as Record<string, unknown>, patchSchema(p.res)) as KubeObject;
     const patchRv = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     if (!patchRv) next.metadata.resourceVersion = cur.metadata.resourceVersion ?? '';
-    if (APPS_STRATEGY.has(`${p.res.group}/${p.res.resource}`)) next = this.appsUpdate(cur, next, p.sub === 'status');
-    return this.write(p, cur, next) as T;
+    return this.write(p, cur, this.strategyUpdate(p, cur, next)) as T;
   }
 
   async delete(path: string, options: DeleteOptions = {}): Promise<unknown> {
@@ -343,13 +407,26 @@ export class FakeApi implements ApiClient {
     if (options.preconditions?.uid && options.preconditions.uid !== cur.metadata.uid) {
       throw conflict(this.gr(p.res), p.name, `Precondition failed: UID in precondition: ${options.preconditions.uid}, UID in object meta: ${cur.metadata.uid ?? ''}`);
     }
+    if (options.preconditions?.resourceVersion && options.preconditions.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(
+        this.gr(p.res),
+        p.name,
+        `Precondition failed: ResourceVersion in precondition: ${options.preconditions.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion ?? ''}`,
+      );
+    }
     const obj = structuredClone(cur);
+    // Pods are deleted gracefully (registry/pods podGracePeriod); a shorter grace period moves the deadline earlier.
+    const grace = p.res.group === '' && p.res.resource === 'pods' ? podGracePeriod(obj as Pod, { ...options, ...(options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0 ? { gracePeriodSeconds: 1 } : {}) }) : 0;
+    const existing = obj.metadata.deletionGracePeriodSeconds;
+    const moves = !obj.metadata.deletionTimestamp || existing === undefined || grace < existing;
+    if (!moves && existing !== undefined && existing > 0) return obj;
     const gc = deletionFinalizersForGarbageCollection(obj.metadata.finalizers ?? [], options);
     if (gc.changed) obj.metadata.finalizers = gc.finalizers;
-    if ((obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
-    if (!gc.changed && obj.metadata.deletionTimestamp) return obj;
-    obj.metadata.deletionTimestamp ??= this.timestamp();
-    obj.metadata.deletionGracePeriodSeconds = 0;
+    if (grace === 0 && (obj.metadata.finalizers ?? []).length === 0) return this.remove(p.res, obj);
+    if (moves) {
+      obj.metadata.deletionTimestamp = this.timestamp(grace * 1000);
+      obj.metadata.deletionGracePeriodSeconds = grace;
+    } else if (!gc.changed) return obj;
     return this.store(p.res, obj, 'MODIFIED');
   }
 
@@ -359,10 +436,15 @@ export class FakeApi implements ApiClient {
     const queue: WatchEvent<KubeObject>[] = [];
     let wake: (() => void) | undefined;
     const w: Watcher = { res: p.res, namespace: p.namespace, query, push: (e) => { queue.push(e); wake?.(); } };
-    const since = Number(query['resourceVersion'] ?? 0);
-    for (const h of this.history) {
-      if (h.rv > since && h.res === p.res && (!p.namespace || h.event.object.metadata.namespace === p.namespace) && matches(h.event.object, query)) {
-        queue.push(structuredClone(h.event));
+    const rv = query['resourceVersion'];
+    if (rv === undefined || rv === '' || rv === '0' || rv === 0) {
+      // No resourceVersion (or "0"): the current state as synthetic ADDED events, then what happens next.
+      for (const o of this.all(path)) if (matches(o, query)) queue.push({ type: 'ADDED', object: o });
+    } else {
+      for (const h of this.history) {
+        if (h.rv <= Number(rv) || h.res !== p.res || (p.namespace && h.event.object.metadata.namespace !== p.namespace)) continue;
+        const seen = filtered(h.event, h.prev, query);
+        if (seen) queue.push(structuredClone(seen));
       }
     }
     this.watchers.add(w);

@@ -1,7 +1,7 @@
 // An in-memory ApiClient serving collections by path (list + watch) for cluster DNS tests.
 
 import type { KubeList, KubeObject, WatchEvent } from '../../api/types.js';
-import type { ApiClient } from '../../client/types.js';
+import type { ApiClient, Query } from '../../client/types.js';
 
 type Listener = (e: WatchEvent<KubeObject>) => void;
 
@@ -10,6 +10,8 @@ export class FakeCollections implements ApiClient {
   private rv = 1;
   private readonly items = new Map<string, Map<string, KubeObject>>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Every event by path, for watches from a resourceVersion. */
+  private readonly history = new Map<string, WatchEvent<KubeObject>[]>();
 
   private bucket(path: string): Map<string, KubeObject> {
     let b = this.items.get(path);
@@ -18,6 +20,9 @@ export class FakeCollections implements ApiClient {
   }
 
   private emit(path: string, e: WatchEvent<KubeObject>): void {
+    let h = this.history.get(path);
+    if (!h) this.history.set(path, (h = []));
+    h.push(structuredClone(e));
     for (const l of this.listeners.get(path) ?? []) l(structuredClone(e));
   }
 
@@ -43,11 +48,24 @@ export class FakeCollections implements ApiClient {
   }
 
   async list<T extends KubeObject>(path: string): Promise<KubeList<T>> {
-    return { metadata: { resourceVersion: String(this.rv) }, items: [...this.bucket(path).values()].map((o) => structuredClone(o) as T) };
+    return { metadata: { resourceVersion: String(this.rv) }, items: this.current<T>(path) };
   }
 
-  async *watch<T extends KubeObject>(path: string, _query: unknown, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
-    const queue: WatchEvent<KubeObject>[] = [];
+  /** The objects at `path` in the API server's list order (namespace, then name). */
+  private current<T extends KubeObject>(path: string): T[] {
+    return [...this.bucket(path).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => structuredClone(o) as T);
+  }
+
+  /**
+   * Watches `path`: from `query.resourceVersion` the events after it, then what happens next; without one (or "0")
+   * the current objects as ADDED first, as the API server does.
+   */
+  async *watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
+    const rv = query.resourceVersion;
+    const queue: WatchEvent<KubeObject>[] =
+      rv === undefined || rv === '' || rv === '0' || rv === 0
+        ? this.current(path).map((object) => ({ type: 'ADDED' as const, object }))
+        : (this.history.get(path) ?? []).filter((e) => Number(e.object.metadata.resourceVersion) > Number(rv)).map((e) => structuredClone(e));
     let wake: (() => void) | undefined;
     const listener: Listener = (e) => {
       queue.push(e);

@@ -152,7 +152,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   async stopPodSandbox(id: string): Promise<void> {
     this.calls.push(`StopPodSandbox ${id}`);
     const sb = this.sandboxes.get(id);
-    if (!sb) return;
+    if (!sb) throw grpcNotFound(`sandbox ${id}`);
     sb.state = 'SANDBOX_NOTREADY';
     for (const c of this.containers.values()) if (c.sandboxId === id && c.state === 'CONTAINER_RUNNING') this.finish(c, 137);
   }
@@ -181,7 +181,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
     this.assertUp();
     return [...this.sandboxes.values()]
-      .filter((s) => matches(s.config.labels ?? {}, filter?.labelSelector))
+      .filter((s) => matches(s.config.labels ?? {}, filter?.labelSelector) && (!filter?.id || s.id === filter.id) && (!filter?.state || s.state === filter.state.state))
       .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: '' }));
   }
 
@@ -216,7 +216,8 @@ export class FakeRuntime implements RuntimeService, ImageService {
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     const c = this.containers.get(id);
     this.calls.push(`StopContainer ${c?.config.metadata.name ?? id} ${timeoutSeconds}`);
-    if (c && c.state === 'CONTAINER_RUNNING') this.finish(c, this.stopExitCode);
+    if (!c) throw grpcNotFound(`container ${id}`);
+    if (c.state === 'CONTAINER_RUNNING') this.finish(c, this.stopExitCode);
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -227,18 +228,29 @@ export class FakeRuntime implements RuntimeService, ImageService {
   async listContainers(filter?: ContainerFilter): Promise<CriContainer[]> {
     this.assertUp();
     return [...this.containers.values()]
-      .filter((c) => matches(c.config.labels ?? {}, filter?.labelSelector) && (!filter?.podSandboxId || c.sandboxId === filter.podSandboxId))
+      .filter(
+        (c) =>
+          matches(c.config.labels ?? {}, filter?.labelSelector) &&
+          (!filter?.podSandboxId || c.sandboxId === filter.podSandboxId) &&
+          (!filter?.id || c.id === filter.id) &&
+          (!filter?.state || c.state === filter.state.state),
+      )
       .map((c) => ({
         id: c.id,
         podSandboxId: c.sandboxId,
         metadata: c.config.metadata,
         image: c.config.image,
-        imageRef: c.config.image.image,
+        imageRef: this.imageRef(c),
         state: c.state,
         createdAt: c.createdAt,
         labels: c.config.labels ?? {},
         annotations: c.config.annotations ?? {},
       }));
+  }
+
+  /** The image id of a container's image as the runtime resolved it (containerd: the image's id), else its reference. */
+  private imageRef(c: FakeContainer): string {
+    return this.imageStore.get(c.config.image.image)?.id ?? c.config.image.image;
   }
 
   async containerStatus(id: string): Promise<CriContainerStatus> {
@@ -253,7 +265,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
       finishedAt: c.finishedAt,
       exitCode: c.exitCode,
       image: { image: c.config.image.userSpecifiedImage || c.config.image.image },
-      imageRef: c.config.image.image,
+      imageRef: this.imageRef(c),
       reason: c.reason,
       message: '',
       labels: c.config.labels ?? {},

@@ -14,6 +14,8 @@ export class FakeCollections implements ApiClient {
   private readonly items = new Map<string, Map<string, KubeObject>>();
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly held = new Map<string, Promise<void>>();
+  /** Every event by path, for watches from a resourceVersion. */
+  private readonly history = new Map<string, WatchEvent<KubeObject>[]>();
   /** Watches open now, by path. */
   readonly openWatches = new Map<string, number>();
 
@@ -37,7 +39,7 @@ export class FakeCollections implements ApiClient {
     const key = `${stored.metadata.namespace}/${stored.metadata.name}`;
     const type = this.of(path).has(key) ? 'MODIFIED' : 'ADDED';
     this.of(path).set(key, stored);
-    for (const w of this.watchers.get(path) ?? []) w({ type, object: structuredClone(stored) });
+    this.emit(path, { type, object: stored });
   }
 
   /** Deletes `obj` from `path`. */
@@ -47,16 +49,36 @@ export class FakeCollections implements ApiClient {
     if (!stored) return;
     this.of(path).delete(key);
     stored.metadata.resourceVersion = String(++this.rv);
-    for (const w of this.watchers.get(path) ?? []) w({ type: 'DELETED', object: structuredClone(stored) });
+    this.emit(path, { type: 'DELETED', object: stored });
+  }
+
+  private emit(path: string, e: WatchEvent<KubeObject>): void {
+    let h = this.history.get(path);
+    if (!h) this.history.set(path, (h = []));
+    h.push(structuredClone(e));
+    for (const w of this.watchers.get(path) ?? []) w(structuredClone(e));
+  }
+
+  /** The objects at `path` in the API server's list order (namespace, then name). */
+  private current<T extends KubeObject>(path: string): T[] {
+    return [...this.of(path).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => structuredClone(o) as T);
   }
 
   async list<T extends KubeObject>(path: string): Promise<KubeList<T>> {
     await this.held.get(path);
-    return { metadata: { resourceVersion: String(this.rv) }, items: [...this.of(path).values()].map((o) => structuredClone(o) as T) };
+    return { metadata: { resourceVersion: String(this.rv) }, items: this.current<T>(path) };
   }
 
-  async *watch<T extends KubeObject>(path: string, _query: Query, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
-    const queue: WatchEvent<KubeObject>[] = [];
+  /**
+   * Watches `path`: from `query.resourceVersion` the events after it, then what happens next; without one (or "0")
+   * the current objects as ADDED first, as the API server does.
+   */
+  async *watch<T extends KubeObject>(path: string, query: Query, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
+    const rv = query.resourceVersion;
+    const queue: WatchEvent<KubeObject>[] =
+      rv === undefined || rv === '' || rv === '0' || rv === 0
+        ? this.current(path).map((object) => ({ type: 'ADDED' as const, object }))
+        : (this.history.get(path) ?? []).filter((e) => Number(e.object.metadata.resourceVersion) > Number(rv)).map((e) => structuredClone(e));
     let wake: (() => void) | undefined;
     const w: Watcher = (e) => {
       queue.push(e);
