@@ -79,3 +79,61 @@ describe('service proxy location', () => {
     assert.throws(() => serviceProxyLocation(svc, eps, { scheme: '', port: 'metrics' }), is503('no endpoints available for service "web:metrics"'));
   });
 });
+
+describe('proxyRequest', () => {
+  it('passes method, path, query and body on, rewrites HTML links and redirects, and answers 503 for a refused backend', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    const { proxyRequest } = await import('./http-proxy.js');
+    const seen: string[] = [];
+    const backend = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${body} auth=${req.headers.authorization ?? 'none'}`);
+        if (req.url?.startsWith('/redirect')) {
+          res.writeHead(302, { Location: '/elsewhere/' });
+          res.end();
+        } else if (req.url?.startsWith('/gz')) {
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'gzip' });
+          res.end(gzipSync('<a href="/zipped">z</a>'));
+        } else {
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end('<a href="/rewriteme">test</a>');
+        }
+      });
+    });
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+    const backendPort = (backend.address() as { port: number }).port;
+    const prefix = '/api/v1/namespaces/ns/pods/p/proxy';
+    let target = backendPort;
+    const front = createServer((req, res) => {
+      const path = (req.url ?? '').slice(prefix.length).split('?')[0] ?? '';
+      const query = (req.url ?? '').split('?')[1] ?? '';
+      proxyRequest(req, res, { scheme: 'http', host: '127.0.0.1', port: target }, path, query, prefix).catch((err: { status: { code: number; message: string } }) => {
+        res.writeHead(err.status.code, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(err.status));
+      });
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(front.address() as { port: number }).port}${prefix}`;
+    try {
+      const page = await fetch(`${base}/page/?a=1`, { method: 'POST', body: 'hello', headers: { Authorization: 'Bearer secret' } });
+      assert.equal(await page.text(), `<a href="${prefix}/rewriteme">test</a>`);
+      assert.equal(seen[0], 'POST /page/?a=1 hello auth=none');
+      const zipped = await fetch(`${base}/gz`);
+      assert.equal(await zipped.text(), `<a href="${prefix}/zipped">z</a>`);
+      const redirect = await fetch(`${base}/redirect`, { redirect: 'manual' });
+      assert.equal(redirect.status, 302);
+      assert.equal(redirect.headers.get('location'), `${prefix}/elsewhere/`);
+      backend.close();
+      target = 1; // nothing listens on port 1
+      const refused = await fetch(`${base}/`);
+      assert.equal(refused.status, 503);
+      assert.match(((await refused.json()) as { message: string }).message, /^error trying to reach service: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+    } finally {
+      backend.close();
+      front.close();
+    }
+  });
+});

@@ -396,7 +396,9 @@ async function handleSubresource(req: IncomingMessage, res: ServerResponse, info
       if (!id) throw badRequest(`invalid ${gs.strategy.info.kind === 'Service' ? 'service' : 'pod'} request "${info.name}"`);
       const obj = await gs.get(ns, id.name);
       const location = await handler.location(subresourceContext(gs, ns, id.name, writeOptions(new URLSearchParams()), ctx), obj, id);
-      return proxyRequest(req, res, location, info.proxyPath ?? '', url.search.replace(/^\?/, ''));
+      const proxyPath = info.proxyPath ?? '';
+      const pathPrepend = url.pathname.slice(0, url.pathname.length - proxyPath.length).replace(/\/$/, '');
+      return proxyRequest(req, res, location, proxyPath, url.search.replace(/^\?/, ''), pathPrepend);
     }
   }
 }
