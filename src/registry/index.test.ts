@@ -16,6 +16,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['', 'services', 'Service', true, 'svc'],
     ['', 'endpoints', 'Endpoints', true, 'ep'],
     ['', 'replicationcontrollers', 'ReplicationController', true, 'rc'],
+    ['', 'podtemplates', 'PodTemplate', true, ''],
     ['apps', 'deployments', 'Deployment', true, 'deploy'],
     ['apps', 'replicasets', 'ReplicaSet', true, 'rs'],
     ['discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, ''],

@@ -7,6 +7,7 @@ import type { KubeObject } from '../api/types.js';
 import { deploymentStrategy } from './apps/deployments.js';
 import { replicaSetStrategy } from './apps/replicasets.js';
 import { replicationControllerStrategy } from './replicationcontrollers.js';
+import { podTemplateStrategy } from './podtemplates.js';
 import { endpointSliceStrategy, endpointsStrategy } from './services/endpoints.js';
 import { serviceStrategy } from './services/services.js';
 import { configMapStrategy } from './configmaps.js';
@@ -61,7 +62,7 @@ export function parsePortRange(s: string): { min: number; max: number } {
 
 /**
  * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts (with serviceaccounts/token
- * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims, limitranges, resourcequotas (core/v1),
+ * when `config.serviceAccountTokens` is given), services, endpoints, replicationcontrollers, podtemplates, persistentvolumes, persistentvolumeclaims, limitranges, resourcequotas (core/v1),
  * deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings
  * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), and the reviews served without storage
  * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments,
@@ -82,7 +83,7 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     : serviceAccountStrategy;
   const all = [
     podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
-    services, endpointsStrategy, replicationControllerStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
+    services, endpointsStrategy, replicationControllerStrategy, podTemplateStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
     ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
     persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy, limitRangeStrategy, resourceQuotaStrategy,
   ];

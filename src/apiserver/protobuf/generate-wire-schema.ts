@@ -38,7 +38,7 @@ export const PINNED = {
 
 /** The messages the table starts from: every kind k1s serves, its list, and the meta/v1 and runtime wrappers. */
 export const ROOTS = [
-  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ReplicationController', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota'].flatMap((k) => [
+  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ReplicationController', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'PodTemplate'].flatMap((k) => [
     `core.v1.${k}`,
     `core.v1.${k}List`,
   ]),

@@ -284,6 +284,8 @@ const ENDPOINTS = {
   ],
 };
 
+const POD_TEMPLATE = { apiVersion: 'v1', kind: 'PodTemplate', metadata: { ...META, labels: { 'podtemplate-static': 'true' } }, template: TEMPLATE };
+
 const PERSISTENT_VOLUME = {
   apiVersion: 'v1',
   kind: 'PersistentVolume',
@@ -400,6 +402,8 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
   ReplicaSetList: { apiVersion: 'apps/v1', kind: 'ReplicaSetList', metadata: { resourceVersion: '9' }, items: [item(REPLICA_SET), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} } }, status: { replicas: 0 } }] },
   ReplicationController: REPLICATION_CONTROLLER,
   ReplicationControllerList: { apiVersion: 'v1', kind: 'ReplicationControllerList', metadata: { resourceVersion: '9' }, items: [item(REPLICATION_CONTROLLER), { metadata: { name: 'min' }, spec: {}, status: { replicas: 0 } }] },
+  PodTemplate: POD_TEMPLATE,
+  PodTemplateList: { apiVersion: 'v1', kind: 'PodTemplateList', metadata: { resourceVersion: '9' }, items: [item(POD_TEMPLATE), { metadata: { name: 'min' }, template: { metadata: {}, spec: {} } }] },
   Scale: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'ns1', resourceVersion: '12' }, spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } },
   EndpointSlice: ENDPOINT_SLICE,
   EndpointSliceList: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSliceList', metadata: { resourceVersion: '1' }, items: [item(ENDPOINT_SLICE), { metadata: { name: 'web-empty' }, addressType: 'IPv6' }] },

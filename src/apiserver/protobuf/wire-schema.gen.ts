@@ -1111,6 +1111,14 @@ export const WIRE_SCHEMA: WireSchema = {
     { name: 'resourceClaimStatuses', no: 15, type: 'core.v1.PodResourceClaimStatus', label: 'repeated', omitempty: true },
     { name: 'hostIPs', no: 16, type: 'core.v1.HostIP', label: 'repeated', omitempty: true },
   ],
+  'core.v1.PodTemplate': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ObjectMeta', omitempty: true },
+    { name: 'template', no: 2, type: 'core.v1.PodTemplateSpec', omitempty: true },
+  ],
+  'core.v1.PodTemplateList': [
+    { name: 'metadata', no: 1, type: 'meta.v1.ListMeta', omitempty: true },
+    { name: 'items', no: 2, type: 'core.v1.PodTemplate', label: 'repeated' },
+  ],
   'core.v1.PodTemplateSpec': [
     { name: 'metadata', no: 1, type: 'meta.v1.ObjectMeta', omitempty: true },
     { name: 'spec', no: 2, type: 'core.v1.PodSpec', omitempty: true },
@@ -1790,7 +1798,7 @@ export const WIRE_SCHEMA: WireSchema = {
 };
 
 /** The top-level messages the table was grown from (kinds, lists and wrappers). */
-export const WIRE_ROOTS: readonly string[] = ['core.v1.Pod', 'core.v1.PodList', 'core.v1.Namespace', 'core.v1.NamespaceList', 'core.v1.Node', 'core.v1.NodeList', 'core.v1.Event', 'core.v1.EventList', 'core.v1.ConfigMap', 'core.v1.ConfigMapList', 'core.v1.Secret', 'core.v1.SecretList', 'core.v1.ServiceAccount', 'core.v1.ServiceAccountList', 'core.v1.Service', 'core.v1.ServiceList', 'core.v1.Endpoints', 'core.v1.EndpointsList', 'core.v1.ReplicationController', 'core.v1.ReplicationControllerList', 'core.v1.PersistentVolume', 'core.v1.PersistentVolumeList', 'core.v1.PersistentVolumeClaim', 'core.v1.PersistentVolumeClaimList', 'core.v1.LimitRange', 'core.v1.LimitRangeList', 'core.v1.ResourceQuota', 'core.v1.ResourceQuotaList', 'core.v1.Binding', 'apps.v1.Deployment', 'apps.v1.DeploymentList', 'apps.v1.ReplicaSet', 'apps.v1.ReplicaSetList', 'autoscaling.v1.Scale', 'discovery.v1.EndpointSlice', 'discovery.v1.EndpointSliceList', 'storage.v1.StorageClass', 'storage.v1.StorageClassList', 'rbac.v1.Role', 'rbac.v1.RoleList', 'rbac.v1.ClusterRole', 'rbac.v1.ClusterRoleList', 'rbac.v1.RoleBinding', 'rbac.v1.RoleBindingList', 'rbac.v1.ClusterRoleBinding', 'rbac.v1.ClusterRoleBindingList', 'authentication.v1.TokenRequest', 'authentication.v1.TokenReview', 'authentication.v1.SelfSubjectReview', 'authorization.v1.SubjectAccessReview', 'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.LocalSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview', 'meta.v1.Status', 'meta.v1.DeleteOptions', 'meta.v1.WatchEvent', 'runtime.Unknown'];
+export const WIRE_ROOTS: readonly string[] = ['core.v1.Pod', 'core.v1.PodList', 'core.v1.Namespace', 'core.v1.NamespaceList', 'core.v1.Node', 'core.v1.NodeList', 'core.v1.Event', 'core.v1.EventList', 'core.v1.ConfigMap', 'core.v1.ConfigMapList', 'core.v1.Secret', 'core.v1.SecretList', 'core.v1.ServiceAccount', 'core.v1.ServiceAccountList', 'core.v1.Service', 'core.v1.ServiceList', 'core.v1.Endpoints', 'core.v1.EndpointsList', 'core.v1.ReplicationController', 'core.v1.ReplicationControllerList', 'core.v1.PersistentVolume', 'core.v1.PersistentVolumeList', 'core.v1.PersistentVolumeClaim', 'core.v1.PersistentVolumeClaimList', 'core.v1.LimitRange', 'core.v1.LimitRangeList', 'core.v1.ResourceQuota', 'core.v1.ResourceQuotaList', 'core.v1.PodTemplate', 'core.v1.PodTemplateList', 'core.v1.Binding', 'apps.v1.Deployment', 'apps.v1.DeploymentList', 'apps.v1.ReplicaSet', 'apps.v1.ReplicaSetList', 'autoscaling.v1.Scale', 'discovery.v1.EndpointSlice', 'discovery.v1.EndpointSliceList', 'storage.v1.StorageClass', 'storage.v1.StorageClassList', 'rbac.v1.Role', 'rbac.v1.RoleList', 'rbac.v1.ClusterRole', 'rbac.v1.ClusterRoleList', 'rbac.v1.RoleBinding', 'rbac.v1.RoleBindingList', 'rbac.v1.ClusterRoleBinding', 'rbac.v1.ClusterRoleBindingList', 'authentication.v1.TokenRequest', 'authentication.v1.TokenReview', 'authentication.v1.SelfSubjectReview', 'authorization.v1.SubjectAccessReview', 'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.LocalSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview', 'meta.v1.Status', 'meta.v1.DeleteOptions', 'meta.v1.WatchEvent', 'runtime.Unknown'];
 
 /** The message package of each k8s.io/api group version by apiVersion (register.go's GroupName): `apps/v1` → `apps.v1`. */
 export const WIRE_PACKAGES: Readonly<Record<string, string>> = {

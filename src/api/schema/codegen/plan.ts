@@ -58,9 +58,9 @@ export const MODULES: TableModulePlan[] = [
   {
     file: 'core-v1-kinds.gen.ts',
     exportName: 'coreV1Kinds',
-    job: 'Schema of the other core/v1 kinds k1s serves: Namespace, Node, ConfigMap, Secret, Event, ServiceAccount, ReplicationController, Binding.',
+    job: 'Schema of the other core/v1 kinds k1s serves: Namespace, Node, ConfigMap, Secret, Event, ServiceAccount, ReplicationController, PodTemplate, Binding.',
     pkg: CORE_V1,
-    roots: core(...lists('Namespace', 'Node', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'ReplicationController'), 'Binding'),
+    roots: core(...lists('Namespace', 'Node', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'ReplicationController', 'PodTemplate'), 'Binding'),
   },
   {
     file: 'core-v1-services.gen.ts',

@@ -1,0 +1,127 @@
+/**
+ * The simple kinds added for the conformance suite (core/v1 PodTemplate) through the real API server: kubectl apply,
+ * get (server-side Table columns), strategic merge patch, api-resources, and a client-go-like client speaking
+ * protobuf (create, get, list by label, delete a collection), as the e2e specs do.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from '../apiserver/testing/test-server.js';
+import { encodeProtobufObject, messageNameOf, PROTOBUF_MEDIA_TYPE } from '../apiserver/protobuf/codec.js';
+import { decodeEnvelope } from '../apiserver/protobuf/envelope.js';
+import { decodeMessage } from '../apiserver/protobuf/wire-codec.js';
+
+interface Reply {
+  code: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/** One HTTPS request as admin with client-go's protobuf Accept; `body` objects are sent as protobuf. */
+function pbCall(t: TestServer, method: string, path: string, body?: Record<string, unknown>): Promise<Reply> {
+  const bytes = body ? encodeProtobufObject(body) : undefined;
+  if (body) assert.ok(bytes, `no protobuf form for ${String(body['kind'])}`);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Accept: `${PROTOBUF_MEDIA_TYPE}, */*` };
+    if (bytes) Object.assign(headers, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': String(bytes.length) });
+    const req = request({ host: '127.0.0.1', port: t.server.port, method, path, ca: t.pki.caPem, cert: t.pki.admin.certPem, key: t.pki.admin.keyPem, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+/** The JSON form of a protobuf reply (object, list or Status). */
+function decoded(r: Reply): Record<string, unknown> {
+  assert.equal(r.contentType, PROTOBUF_MEDIA_TYPE, r.body.toString('utf8'));
+  const env = decodeEnvelope(r.body);
+  const name = messageNameOf(env.apiVersion, env.kind);
+  assert.ok(name, `${env.apiVersion} ${env.kind}`);
+  return { apiVersion: env.apiVersion, kind: env.kind, ...decodeMessage(name, env.raw) };
+}
+
+function names(list: Record<string, unknown>): string[] {
+  return ((list['items'] ?? []) as { metadata: { name: string } }[]).map((i) => i.metadata.name);
+}
+
+/** `kubectl get` output with runs of spaces squeezed, one string a line. */
+function rows(stdout: string): string[] {
+  return stdout.trimEnd().split('\n').map((l) => l.trimEnd().replace(/\s+/g, ' '));
+}
+
+const POD_TEMPLATE = `apiVersion: v1
+kind: PodTemplate
+metadata:
+  name: nginx-pod-template
+  labels:
+    podtemplate-static: "true"
+template:
+  metadata:
+    labels:
+      app: web
+  spec:
+    containers:
+    - name: nginx
+      image: nginx:1.25
+    - name: log
+      image: busybox:1.36
+`;
+
+describe('simple kinds with kubectl and protobuf', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => t.close());
+
+  it('kubectl api-resources lists the added kinds', async () => {
+    const r = await t.kubectl(['api-resources']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^podtemplates\s+v1\s+true\s+PodTemplate$/m);
+  });
+
+  describe('core/v1 PodTemplate', () => {
+    it('applies, prints NAME CONTAINERS IMAGES POD LABELS and takes a strategic merge patch', async () => {
+      let r = await t.kubectl(['apply', '-f', '-'], POD_TEMPLATE);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'podtemplate/nginx-pod-template created\n');
+      r = await t.kubectl(['get', 'podtemplates']);
+      assert.deepEqual(rows(r.stdout), ['NAME CONTAINERS IMAGES POD LABELS', 'nginx-pod-template nginx,log nginx:1.25,busybox:1.36 app=web']);
+      const patch = JSON.stringify({ metadata: { labels: { podtemplate: 'patched' } }, template: { spec: { terminationGracePeriodSeconds: 1 } } });
+      r = await t.kubectl(['patch', 'podtemplate', 'nginx-pod-template', '--type=strategic', '-p', patch]);
+      assert.equal(r.code, 0, r.stderr);
+      r = await t.kubectl(['get', 'podtemplate', 'nginx-pod-template', '-o', 'jsonpath={.metadata.labels.podtemplate} {.template.spec.terminationGracePeriodSeconds} {.template.spec.containers[*].name} {.metadata.generation}']);
+      assert.equal(r.stdout, 'patched 1 nginx log 2');
+      r = await t.kubectl(['delete', 'podtemplate', 'nginx-pod-template']);
+      assert.equal(r.stdout, 'podtemplate "nginx-pod-template" deleted\n');
+    });
+
+    it('refuses an invalid template with kube-apiserver field paths', async () => {
+      const r = await t.kubectl(['apply', '-f', '-'], POD_TEMPLATE.replace('image: nginx:1.25', 'image: ""'));
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /The PodTemplate "nginx-pod-template" is invalid: template.spec.containers\[0\].image: Required value/);
+    });
+
+    it('creates, gets, lists by label and deletes a collection in protobuf', async () => {
+      const base = '/api/v1/namespaces/default/podtemplates';
+      for (const name of ['pt-1', 'pt-2', 'pt-3']) {
+        const body = { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name, labels: { podtemplate: 'set' } }, template: { spec: { containers: [{ name: 'token-test', image: 'busybox:1.36' }] } } };
+        const r = await pbCall(t, 'POST', base, body);
+        assert.equal(r.code, 201, r.body.toString());
+        assert.equal(decoded(r)['kind'], 'PodTemplate');
+      }
+      const got = decoded(await pbCall(t, 'GET', `${base}/pt-2`));
+      assert.equal((got['template'] as { spec: { restartPolicy: string } }).spec.restartPolicy, 'Always');
+      let list = decoded(await pbCall(t, 'GET', `${base}?labelSelector=podtemplate%3Dset`));
+      assert.equal(list['kind'], 'PodTemplateList');
+      assert.deepEqual(names(list), ['pt-1', 'pt-2', 'pt-3']);
+      const del = await pbCall(t, 'DELETE', `${base}?labelSelector=podtemplate%3Dset`);
+      assert.equal(del.code, 200, del.body.toString());
+      list = decoded(await pbCall(t, 'GET', `${base}?labelSelector=podtemplate%3Dset`));
+      assert.deepEqual(names(list), []);
+    });
+  });
+});
