@@ -35,6 +35,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['storage.k8s.io', 'storageclasses', 'StorageClass', false, 'sc'],
     ['', 'limitranges', 'LimitRange', true, 'limits'],
     ['', 'resourcequotas', 'ResourceQuota', true, 'quota'],
+    ['coordination.k8s.io', 'leases', 'Lease', true, ''],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);

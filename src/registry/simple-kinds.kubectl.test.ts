@@ -1,5 +1,5 @@
 /**
- * The simple kinds added for the conformance suite (core/v1 PodTemplate) through the real API server: kubectl apply,
+ * The simple kinds added for the conformance suite (core/v1 PodTemplate, coordination.k8s.io/v1 Lease) through the real API server: kubectl apply,
  * get (server-side Table columns), strategic merge patch, api-resources, and a client-go-like client speaking
  * protobuf (create, get, list by label, delete a collection), as the e2e specs do.
  */
@@ -81,6 +81,7 @@ describe('simple kinds with kubectl and protobuf', () => {
     const r = await t.kubectl(['api-resources']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^podtemplates\s+v1\s+true\s+PodTemplate$/m);
+    assert.match(r.stdout, /^leases\s+coordination.k8s.io\/v1\s+true\s+Lease$/m);
   });
 
   describe('core/v1 PodTemplate', () => {
@@ -122,6 +123,52 @@ describe('simple kinds with kubectl and protobuf', () => {
       assert.equal(del.code, 200, del.body.toString());
       list = decoded(await pbCall(t, 'GET', `${base}?labelSelector=podtemplate%3Dset`));
       assert.deepEqual(names(list), []);
+    });
+  });
+
+  describe('coordination.k8s.io/v1 Lease', () => {
+    const base = '/apis/coordination.k8s.io/v1/namespaces/default/leases';
+    /** The e2e spec's times: MicroTimes in year 1 (`time.Time{}.Add(n * time.Second)`). */
+    const yearOne = (seconds: number): string => {
+      const two = (n: number): string => String(n).padStart(2, '0');
+      return `0001-01-01T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.000000Z`;
+    };
+    const spec = (holder: string, seconds: number, transitions: number): Record<string, unknown> => ({
+      holderIdentity: holder,
+      leaseDurationSeconds: 30,
+      acquireTime: yearOne(seconds),
+      renewTime: yearOne(seconds * 2 + 1),
+      leaseTransitions: transitions,
+    });
+
+    it('runs the e2e lease lifecycle in protobuf: create, get, update, patch, list, delete a collection, delete', async () => {
+      let r = await pbCall(t, 'POST', base, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'lease' }, spec: spec('holder', 2, 0) });
+      assert.equal(r.code, 201, r.body.toString());
+      let got = decoded(await pbCall(t, 'GET', `${base}/lease`));
+      assert.deepEqual(got['spec'], spec('holder', 2, 0));
+      got['spec'] = spec('holder2', 20, 1);
+      r = await pbCall(t, 'PUT', `${base}/lease`, got);
+      assert.equal(r.code, 200, r.body.toString());
+      assert.deepEqual(decoded(await pbCall(t, 'GET', `${base}/lease`))['spec'], spec('holder2', 20, 1));
+      const patch = await t.kubectl(['patch', 'lease', 'lease', '--type=strategic', '-p', JSON.stringify({ spec: spec('holder3', 200, 2) })]);
+      assert.equal(patch.code, 0, patch.stderr);
+      assert.deepEqual(decoded(await pbCall(t, 'GET', `${base}/lease`))['spec'], spec('holder3', 200, 2));
+      r = await pbCall(t, 'POST', base, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'lease2', labels: { deletecollection: 'true' } }, spec: spec('holder', 2, 0) });
+      assert.equal(r.code, 201, r.body.toString());
+      assert.deepEqual(names(decoded(await pbCall(t, 'GET', base))), ['lease', 'lease2']);
+      assert.equal((await pbCall(t, 'DELETE', `${base}?labelSelector=deletecollection%3Dtrue`)).code, 200);
+      assert.deepEqual(names(decoded(await pbCall(t, 'GET', base))), ['lease']);
+      const table = await t.kubectl(['get', 'leases']);
+      assert.match(rows(table.stdout).join('\n'), /^NAME HOLDER AGE\nlease holder3 \S+$/);
+      assert.equal((await pbCall(t, 'DELETE', `${base}/lease`)).code, 200);
+      const gone = decoded(await pbCall(t, 'GET', `${base}/lease`));
+      assert.equal(gone['reason'], 'NotFound');
+    });
+
+    it('refuses a non-positive leaseDurationSeconds', async () => {
+      const r = await t.kubectl(['create', '-f', '-'], 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: bad\nspec:\n  leaseDurationSeconds: 0\n');
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /The Lease "bad" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0/);
     });
   });
 });

@@ -15,6 +15,7 @@ import { storageV1 } from './storage-v1.gen.js';
 import { rbacV1 } from './rbac-v1.gen.js';
 import { authenticationV1 } from './authentication-v1.gen.js';
 import { authorizationV1 } from './authorization-v1.gen.js';
+import { coordinationV1 } from './coordination-v1.gen.js';
 
 /** core/v1 structs by bare Go name (`Container`). */
 export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage, ...coreV1Policy };
@@ -23,7 +24,7 @@ export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV
 export const metaV1Tables: TypeTable = metaV1;
 
 /** Structs of the other k8s.io/api packages by qualified name (`apps.v1.Deployment`, `discovery.v1.EndpointPort`). */
-export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1 };
+export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1, ...coordinationV1 };
 
 /** Kinds with a generated schema, by group/version (`''/v1`, `apps/v1`): kind → table type name. */
 export const generatedKinds: Record<string, Record<string, string>> = {
@@ -35,4 +36,5 @@ export const generatedKinds: Record<string, Record<string, string>> = {
   'rbac.authorization.k8s.io/v1': { Role: 'rbac.v1.Role', RoleList: 'rbac.v1.RoleList', ClusterRole: 'rbac.v1.ClusterRole', ClusterRoleList: 'rbac.v1.ClusterRoleList', RoleBinding: 'rbac.v1.RoleBinding', RoleBindingList: 'rbac.v1.RoleBindingList', ClusterRoleBinding: 'rbac.v1.ClusterRoleBinding', ClusterRoleBindingList: 'rbac.v1.ClusterRoleBindingList' },
   'authentication.k8s.io/v1': { TokenRequest: 'authentication.v1.TokenRequest', TokenReview: 'authentication.v1.TokenReview', SelfSubjectReview: 'authentication.v1.SelfSubjectReview' },
   'authorization.k8s.io/v1': { SubjectAccessReview: 'authorization.v1.SubjectAccessReview', SelfSubjectAccessReview: 'authorization.v1.SelfSubjectAccessReview', LocalSubjectAccessReview: 'authorization.v1.LocalSubjectAccessReview', SelfSubjectRulesReview: 'authorization.v1.SelfSubjectRulesReview' },
+  'coordination.k8s.io/v1': { Lease: 'coordination.v1.Lease', LeaseList: 'coordination.v1.LeaseList' },
 };
