@@ -36,6 +36,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['', 'limitranges', 'LimitRange', true, 'limits'],
     ['', 'resourcequotas', 'ResourceQuota', true, 'quota'],
     ['coordination.k8s.io', 'leases', 'Lease', true, ''],
+    ['node.k8s.io', 'runtimeclasses', 'RuntimeClass', false, ''],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);

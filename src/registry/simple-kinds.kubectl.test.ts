@@ -1,12 +1,13 @@
 /**
- * The simple kinds added for the conformance suite (core/v1 PodTemplate, coordination.k8s.io/v1 Lease) through the real API server: kubectl apply,
+ * The simple kinds added for the conformance suite (core/v1 PodTemplate, coordination.k8s.io/v1 Lease, node.k8s.io/v1
+ * RuntimeClass) through the real API server: kubectl apply,
  * get (server-side Table columns), strategic merge patch, api-resources, and a client-go-like client speaking
  * protobuf (create, get, list by label, delete a collection), as the e2e specs do.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../apiserver/testing/test-server.js';
+import { call, startTestServer, type TestServer } from '../apiserver/testing/test-server.js';
 import { encodeProtobufObject, messageNameOf, PROTOBUF_MEDIA_TYPE } from '../apiserver/protobuf/codec.js';
 import { decodeEnvelope } from '../apiserver/protobuf/envelope.js';
 import { decodeMessage } from '../apiserver/protobuf/wire-codec.js';
@@ -82,6 +83,7 @@ describe('simple kinds with kubectl and protobuf', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^podtemplates\s+v1\s+true\s+PodTemplate$/m);
     assert.match(r.stdout, /^leases\s+coordination.k8s.io\/v1\s+true\s+Lease$/m);
+    assert.match(r.stdout, /^runtimeclasses\s+node.k8s.io\/v1\s+false\s+RuntimeClass$/m);
   });
 
   describe('core/v1 PodTemplate', () => {
@@ -169,6 +171,49 @@ describe('simple kinds with kubectl and protobuf', () => {
       const r = await t.kubectl(['create', '-f', '-'], 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: bad\nspec:\n  leaseDurationSeconds: 0\n');
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /The Lease "bad" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0/);
+    });
+  });
+
+  describe('node.k8s.io/v1 RuntimeClass', () => {
+    const base = '/apis/node.k8s.io/v1/runtimeclasses';
+    const runtimeClass = (name: string, handler: string): Record<string, unknown> => ({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name, labels: { test: 'rc-api' } }, handler });
+
+    it('is discoverable as node.k8s.io/v1 runtimeclasses', async () => {
+      const group = (await call(t, 'GET', '/apis/node.k8s.io')).json() as { versions: { groupVersion: string }[] };
+      assert.deepEqual(group.versions.map((v) => v.groupVersion), ['node.k8s.io/v1']);
+      const list = (await call(t, 'GET', '/apis/node.k8s.io/v1')).json() as { resources: { name: string; namespaced: boolean }[] };
+      assert.deepEqual(list.resources.map((r) => [r.name, r.namespaced]), [['runtimeclasses', false]]);
+    });
+
+    it('runs the e2e API operations in protobuf: create, get, list, patch, update, delete, delete a collection', async () => {
+      for (const [name, handler] of [['rc-1', 'runc'], ['rc-2', 'runsc'], ['rc-3', 'kata']] as const) {
+        const r = await pbCall(t, 'POST', base, runtimeClass(name, handler));
+        assert.equal(r.code, 201, r.body.toString());
+      }
+      const got = decoded(await pbCall(t, 'GET', `${base}/rc-2`));
+      assert.equal(got['handler'], 'runsc');
+      assert.deepEqual(names(decoded(await pbCall(t, 'GET', `${base}?labelSelector=test%3Drc-api`))), ['rc-1', 'rc-2', 'rc-3']);
+      const patch = await t.kubectl(['patch', 'runtimeclass', 'rc-2', '--type=merge', '-p', '{"metadata":{"annotations":{"patched":"true"}}}']);
+      assert.equal(patch.code, 0, patch.stderr);
+      const patched = decoded(await pbCall(t, 'GET', `${base}/rc-2`));
+      assert.deepEqual((patched['metadata'] as { annotations: Record<string, string> }).annotations, { patched: 'true' });
+      (patched['metadata'] as { annotations: Record<string, string> }).annotations['updated'] = 'true';
+      let r = await pbCall(t, 'PUT', `${base}/rc-2`, patched);
+      assert.equal(r.code, 200, r.body.toString());
+      r = await pbCall(t, 'PUT', `${base}/rc-2`, { ...decoded(r), handler: 'other' });
+      assert.equal(r.code, 422);
+      assert.equal(decoded(r)['message'], 'RuntimeClass.node.k8s.io "rc-2" is invalid: handler: Invalid value: "other": field is immutable');
+      const table = await t.kubectl(['get', 'runtimeclasses']);
+      assert.match(rows(table.stdout).join('\n'), /^NAME HANDLER AGE\nrc-1 runc \S+\nrc-2 runsc \S+\nrc-3 kata \S+$/);
+      assert.equal((await pbCall(t, 'DELETE', `${base}/rc-1`)).code, 200);
+      assert.equal((await pbCall(t, 'DELETE', `${base}?labelSelector=test%3Drc-api`)).code, 200);
+      assert.deepEqual(names(decoded(await pbCall(t, 'GET', base))), []);
+    });
+
+    it('refuses a handler that is not a DNS-1123 label', async () => {
+      const r = await t.kubectl(['create', '-f', '-'], 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: bad\nhandler: Run_SC\n');
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /The RuntimeClass "bad" is invalid: handler: Invalid value: "Run_SC": a lowercase RFC 1123 label must consist of/);
     });
   });
 });

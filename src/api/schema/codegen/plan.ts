@@ -9,7 +9,7 @@
 import { CORE_V1, META_V1, type RootType } from './build-tables.js';
 
 /** Directories of kubernetes/api read by the generator (every non-generated `.go` file in them). */
-export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'coordination/v1'];
+export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'coordination/v1', 'node/v1'];
 
 /** Directories of kubernetes/apimachinery read by the generator. */
 export const APIMACHINERY_DIRS = ['pkg/apis/meta/v1'];
@@ -138,5 +138,12 @@ export const MODULES: TableModulePlan[] = [
     job: 'Schema of coordination.k8s.io/v1 Lease (and its list): node heartbeats and leader election.',
     pkg: 'k8s.io/api/coordination/v1',
     roots: api('coordination/v1', ...lists('Lease')),
+  },
+  {
+    file: 'node-v1.gen.ts',
+    exportName: 'nodeV1',
+    job: 'Schema of node.k8s.io/v1 RuntimeClass (and its list).',
+    pkg: 'k8s.io/api/node/v1',
+    roots: api('node/v1', ...lists('RuntimeClass')),
   },
 ];

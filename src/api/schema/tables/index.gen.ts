@@ -16,6 +16,7 @@ import { rbacV1 } from './rbac-v1.gen.js';
 import { authenticationV1 } from './authentication-v1.gen.js';
 import { authorizationV1 } from './authorization-v1.gen.js';
 import { coordinationV1 } from './coordination-v1.gen.js';
+import { nodeV1 } from './node-v1.gen.js';
 
 /** core/v1 structs by bare Go name (`Container`). */
 export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage, ...coreV1Policy };
@@ -24,7 +25,7 @@ export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV
 export const metaV1Tables: TypeTable = metaV1;
 
 /** Structs of the other k8s.io/api packages by qualified name (`apps.v1.Deployment`, `discovery.v1.EndpointPort`). */
-export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1, ...coordinationV1 };
+export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1, ...coordinationV1, ...nodeV1 };
 
 /** Kinds with a generated schema, by group/version (`''/v1`, `apps/v1`): kind → table type name. */
 export const generatedKinds: Record<string, Record<string, string>> = {
@@ -37,4 +38,5 @@ export const generatedKinds: Record<string, Record<string, string>> = {
   'authentication.k8s.io/v1': { TokenRequest: 'authentication.v1.TokenRequest', TokenReview: 'authentication.v1.TokenReview', SelfSubjectReview: 'authentication.v1.SelfSubjectReview' },
   'authorization.k8s.io/v1': { SubjectAccessReview: 'authorization.v1.SubjectAccessReview', SelfSubjectAccessReview: 'authorization.v1.SelfSubjectAccessReview', LocalSubjectAccessReview: 'authorization.v1.LocalSubjectAccessReview', SelfSubjectRulesReview: 'authorization.v1.SelfSubjectRulesReview' },
   'coordination.k8s.io/v1': { Lease: 'coordination.v1.Lease', LeaseList: 'coordination.v1.LeaseList' },
+  'node.k8s.io/v1': { RuntimeClass: 'node.v1.RuntimeClass', RuntimeClassList: 'node.v1.RuntimeClassList' },
 };
