@@ -2,7 +2,7 @@
  * The simple kinds added for the conformance suite (core/v1 PodTemplate, coordination.k8s.io/v1 Lease, node.k8s.io/v1
  * RuntimeClass) through the real API server: kubectl apply,
  * get (server-side Table columns), strategic merge patch, api-resources, and a client-go-like client speaking
- * protobuf (create, get, list by label, delete a collection), as the e2e specs do.
+ * protobuf (create, get, list by label, delete a collection), as the e2e specs do; and RuntimeClass admission of pods.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
@@ -215,5 +215,28 @@ describe('simple kinds with kubectl and protobuf', () => {
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /The RuntimeClass "bad" is invalid: handler: Invalid value: "Run_SC": a lowercase RFC 1123 label must consist of/);
     });
+  });
+});
+
+describe('RuntimeClass admission with kubectl', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer(undefined, { access: true });
+  });
+  after(async () => t.close());
+
+  const podYaml = (name: string, runtimeClass: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  runtimeClassName: ${runtimeClass}\n  containers:\n  - name: app\n    image: busybox:1.36\n`;
+
+  it('refuses a pod naming a missing RuntimeClass with 403, and gives an existing class\'s overhead', async () => {
+    let r = await t.kubectl(['create', '-f', '-'], podYaml('orphan', 'missing'));
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Error from server \(Forbidden\): .*pods "orphan" is forbidden: pod rejected: RuntimeClass "missing" not found/);
+    r = await t.kubectl(['create', '-f', '-'], 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: costly\nhandler: runc\noverhead:\n  podFixed:\n    cpu: 10m\n    memory: 1Mi\n');
+    assert.equal(r.code, 0, r.stderr);
+    r = await t.kubectl(['create', '-f', '-'], podYaml('priced', 'costly'));
+    assert.equal(r.code, 0, r.stderr);
+    r = await t.kubectl(['get', 'pod', 'priced', '-o', 'jsonpath={.spec.overhead}']);
+    assert.equal(r.stdout, '{"cpu":"10m","memory":"1Mi"}');
   });
 });
