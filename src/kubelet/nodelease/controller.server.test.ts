@@ -44,3 +44,35 @@ describe('node lease with the API server', () => {
     assert.match(r.stdout, /^NAME\s+HOLDER\s+AGE\nnode1\s+node1\s+\S+\n$/);
   });
 });
+
+describe('node lease as the kubelet, under Node,RBAC authorization', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer(undefined, { access: true });
+  });
+  after(async () => t.close());
+
+  it('system:node:node1 may create and renew its lease', async () => {
+    const kubelet = createApiClient({ server: t.url, caPem: t.pki.caPem, certPem: t.pki.kubeletClient.certPem, keyPem: t.pki.kubeletClient.keyPem });
+    try {
+      const node = await kubelet.create<Node>('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } });
+      const clock = new FakeClock();
+      const logs: string[] = [];
+      const lease = startNodeLease({ client: kubelet, nodeName: 'node1', clock, timers: clock, log: (m) => logs.push(m) });
+      await lease.first;
+      clock.advance(10_000);
+      const path = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node1';
+      let got = await kubelet.get<Lease>(path);
+      for (let i = 0; i < 100 && got.spec?.renewTime !== '2025-01-01T00:00:10.000000Z'; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        got = await kubelet.get<Lease>(path);
+      }
+      lease.stop();
+      assert.deepEqual(logs, []);
+      assert.equal(got.spec?.renewTime, '2025-01-01T00:00:10.000000Z');
+      assert.equal(got.metadata.ownerReferences?.[0]?.uid, node.metadata.uid);
+    } finally {
+      kubelet.close();
+    }
+  });
+});
