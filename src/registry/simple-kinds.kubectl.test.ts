@@ -86,6 +86,18 @@ describe('simple kinds with kubectl and protobuf', () => {
     assert.match(r.stdout, /^runtimeclasses\s+node.k8s.io\/v1\s+false\s+RuntimeClass$/m);
   });
 
+  it('kubectl explain finds the added kinds in the served OpenAPI', async () => {
+    for (const [path, doc] of [
+      ['podtemplate.template', /Template defines the pods that will be created from this pod template/],
+      ['lease.spec.holderIdentity', /holderIdentity contains the identity of the holder of a current lease/],
+      ['runtimeclass.handler', /handler specifies the underlying runtime and configuration/],
+    ] as const) {
+      const r = await t.kubectl(['explain', path]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, doc);
+    }
+  });
+
   describe('core/v1 PodTemplate', () => {
     it('applies, prints NAME CONTAINERS IMAGES POD LABELS and takes a strategic merge patch', async () => {
       let r = await t.kubectl(['apply', '-f', '-'], POD_TEMPLATE);
