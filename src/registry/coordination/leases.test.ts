@@ -47,8 +47,13 @@ test('strategy and preferredHolder are dropped on create (CoordinatedLeaderElect
   upd.spec = { strategy: 'Newest', preferredHolder: 'b' };
   strategy.prepareForUpdate(upd, old);
   assert.deepEqual(messages(strategy.validateUpdate(upd, old)), ['spec.strategy: Unsupported value: "Newest": supported values: "OldestEmulationVersion"']);
-  upd.spec = { preferredHolder: 'b' };
-  assert.deepEqual(messages(strategy.validateUpdate(upd, old)), ['spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined']);
+  assert.deepEqual(upd.spec, { strategy: 'Newest' });
+  const held = lease();
+  held.spec = { preferredHolder: 'b' };
+  const next = lease();
+  next.spec = { preferredHolder: 'b' };
+  strategy.prepareForUpdate(next, held);
+  assert.deepEqual(messages(strategy.validateUpdate(next, held)), ['spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined']);
 });
 
 test('the table prints NAME HOLDER AGE as kube-apiserver does', () => {

@@ -59,15 +59,13 @@ export function validateLeaseUpdate(lease: Lease, old: Lease): FieldError[] {
 }
 
 /**
- * DropDisabledFields with CoordinatedLeaderElection off: `strategy` and `preferredHolder` go, unless the stored
- * lease already had them (an update keeps what is in use).
+ * The CoordinatedLeaderElection gate is off: `strategy` and `preferredHolder` go, each unless the stored lease
+ * already has it (an update keeps a field in use).
  */
 function dropDisabledFields(lease: Lease, old: Lease | undefined): void {
   if (!lease.spec) return;
-  if (old?.spec?.strategy === undefined && old?.spec?.preferredHolder === undefined) {
-    delete lease.spec.strategy;
-    delete lease.spec.preferredHolder;
-  }
+  if (old?.spec?.strategy === undefined) delete lease.spec.strategy;
+  if (old?.spec?.preferredHolder === undefined) delete lease.spec.preferredHolder;
 }
 
 /** The coordination.k8s.io/v1 leases Strategy. */
