@@ -16,6 +16,14 @@ export function rfc3339(date: Date = new Date()): string {
 }
 
 /**
+ * RFC 3339 UTC with microsecond precision, the format of every metav1.MicroTime (Lease renewTime, Event
+ * eventTime): `2024-05-01T10:00:00.123000Z` (a JS Date holds milliseconds, so the last three digits are 0).
+ */
+export function rfc3339Micro(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/**
  * Parses a metav1.Time string to epoch milliseconds; undefined for absent/empty/unparsable values
  * (kube's "zero time").
  */

@@ -416,6 +416,10 @@ export interface PodSpec {
   enableServiceLinks?: boolean;
   readinessGates?: { conditionType: string }[];
   schedulingGates?: { name: string }[];
+  /** The node.k8s.io/v1 RuntimeClass the pod runs with (RuntimeClass admission checks it exists). */
+  runtimeClassName?: string;
+  /** Resources the pod costs beyond its containers' (set by RuntimeClass admission from the class's `overhead.podFixed`). */
+  overhead?: Record<string, IntOrString>;
 }
 
 export interface ContainerStateWaiting {

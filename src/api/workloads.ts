@@ -1,5 +1,5 @@
 /**
- * apps/v1 Deployment and ReplicaSet, core/v1 ReplicationController, autoscaling/v1 Scale: the shapes shared by the
+ * apps/v1 Deployment and ReplicaSet, core/v1 ReplicationController and PodTemplate, autoscaling/v1 Scale: the shapes shared by the
  * registry and the ReplicaSet, replication, Deployment and garbage-collector controllers.
  *
  * Mirrors k8s.io/api `apps/v1/types.go`, `core/v1/types.go` (ReplicationController) and `autoscaling/v1/types.go` at v1.32.
@@ -99,6 +99,11 @@ export interface ReplicationControllerSpec {
 export interface ReplicationController extends KubeObject {
   spec: ReplicationControllerSpec;
   status?: ReplicaSetStatus;
+}
+
+/** core/v1 PodTemplate: a pod template stored on its own (the template is `template`, not `spec.template`). */
+export interface PodTemplate extends KubeObject {
+  template?: PodTemplateSpec;
 }
 
 /** autoscaling/v1 Scale (the `scale` subresource of Deployments, ReplicaSets and ReplicationControllers). */

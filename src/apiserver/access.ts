@@ -20,6 +20,8 @@ import { defaultStorageClassAdmission } from './admission/default-storage-class.
 import { limitRangerAdmission } from './admission/limit-ranger.js';
 import { podSecurityAdmission } from './admission/pod-security/admission.js';
 import { resourceQuotaAdmission } from './admission/resource-quota.js';
+import { runtimeClassAdmission } from './admission/runtime-class.js';
+import type { RuntimeClass } from '../api/runtime-class.js';
 import type { LimitRange, ResourceQuota } from '../api/policy.js';
 import { RequestAuthenticator } from './authn/authenticator.js';
 import { impersonate, wantsImpersonation } from './authn/impersonation.js';
@@ -45,7 +47,8 @@ export interface AccessOptions {
   authorizationMode?: AuthorizationMode;
   /**
    * Admission plugins beyond NamespaceLifecycle [--enable-admission-plugins]: `LimitRanger`, `ServiceAccount`,
-   * `DefaultStorageClass`, `PodSecurity`, `ResourceQuota` (run in kube-apiserver's order whatever the order here).
+   * `DefaultStorageClass`, `PodSecurity`, `RuntimeClass`, `ResourceQuota` (run in kube-apiserver's order whatever the
+   * order here).
    * Default none.
    */
   admissionPlugins?: AdmissionPluginName[];
@@ -54,7 +57,7 @@ export interface AccessOptions {
 }
 
 /** The admission plugins k1s has. */
-export type AdmissionPluginName = 'LimitRanger' | 'ServiceAccount' | 'DefaultStorageClass' | 'PodSecurity' | 'ResourceQuota';
+export type AdmissionPluginName = 'LimitRanger' | 'ServiceAccount' | 'DefaultStorageClass' | 'PodSecurity' | 'RuntimeClass' | 'ResourceQuota';
 
 /** Paths anyone may read without credentials (health and version). */
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
@@ -151,9 +154,9 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
     const gs = lookup('', resource);
     return gs ? ((await gs.list(namespace, listEverything())).items as T[]) : [];
   };
-  // Mutating admission, in kube-apiserver's order: LimitRanger, ServiceAccount, DefaultStorageClass.
+  // Mutating admission, in kube-apiserver's order: LimitRanger, ServiceAccount, DefaultStorageClass, RuntimeClass.
   const plugins: ((a: AdmissionAttributes) => Promise<void>)[] = [];
-  // Validating admission, after the strategy: LimitRanger, PodSecurity, ResourceQuota (last, as upstream).
+  // Validating admission, after the strategy: LimitRanger, PodSecurity, RuntimeClass, ResourceQuota (last, as upstream).
   const validators: ((a: AdmissionAttributes) => Promise<void>)[] = [];
   if (enabled.has('LimitRanger') && lookup('', 'limitranges')) {
     const limitRanger = limitRangerAdmission({ listLimitRanges: (ns) => listIn<LimitRange>('limitranges', ns) });
@@ -167,9 +170,24 @@ export async function setUpAccess(resources: Resources, options: AccessOptions, 
   if (enabled.has('DefaultStorageClass') && storageClasses) {
     plugins.push(defaultStorageClassAdmission({ listStorageClasses: async () => (await storageClasses.list('', listEverything())).items }));
   }
+  const runtimeClasses = lookup('node.k8s.io', 'runtimeclasses');
+  const runtimeClass = enabled.has('RuntimeClass') && runtimeClasses
+    ? runtimeClassAdmission({
+        getRuntimeClass: async (name) => {
+          try {
+            return (await runtimeClasses.get('', name)) as RuntimeClass;
+          } catch (err) {
+            if (isNotFound(err)) return undefined;
+            throw err;
+          }
+        },
+      })
+    : undefined;
+  if (runtimeClass) plugins.push((a) => runtimeClass.admit(a));
   if (enabled.has('PodSecurity')) {
     validators.push(podSecurityAdmission({ getNamespace: (name) => getObject('namespaces', '', name), listPods: (ns) => listIn<Pod>('pods', ns) }));
   }
+  if (runtimeClass) validators.push((a) => runtimeClass.validate(a));
   const quotas = lookup('', 'resourcequotas');
   if (enabled.has('ResourceQuota') && quotas) {
     validators.push(

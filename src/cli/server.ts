@@ -116,7 +116,7 @@ export async function runServer(argv: string[]): Promise<void> {
       strategies: coreStrategies({ serviceCIDR: flags.serviceCidr, serviceNodePortRange: flags.serviceNodePortRange, podSpecWarnings: podSpecWarningTexts, serviceAccountTokens }),
       serviceAccountTokens,
       authorizationMode: 'Node,RBAC',
-      admissionPlugins: ['LimitRanger', 'ServiceAccount', 'DefaultStorageClass', 'PodSecurity', 'ResourceQuota'],
+      admissionPlugins: ['LimitRanger', 'ServiceAccount', 'DefaultStorageClass', 'PodSecurity', 'RuntimeClass', 'ResourceQuota'],
       ...(flags.debug ? { onAuthenticationError: (reason: string) => log.info(`Unable to authenticate the request: ${reason}`) } : {}),
       host: '127.0.0.1',
       port: flags.httpsListenPort,

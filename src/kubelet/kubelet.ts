@@ -1,4 +1,4 @@
-// Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, stats, server.
+// Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, node lease, stats, server.
 
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { EvictionManager, startEvictionManager } from './eviction/eviction-manag
 import { observeSignals } from './eviction/observations.js';
 import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
 import { resourceAdmitError } from './lifecycle/predicate.js';
+import { startNodeLease, type NodeLease } from './nodelease/controller.js';
 import { DEFAULT_MAX_PODS, hostCapacity, hostFigures, nodeResources, startNodeStatus } from './nodestatus/node-status.js';
 import { listPodCPUAndMemoryStats } from './stats/cri-stats-provider.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
@@ -55,7 +56,7 @@ export interface KubeletOptions {
   /** Pod worker back-off after a failed sync, ms before jitter (default 10 s, upstream's backOffPeriod). */
   syncBackOffMs?: number;
   /**
-   * Clock of the pod workers', PLEG's, prober's, node heartbeat's and log follow's timers (default the wall clock;
+   * Clock of the pod workers', PLEG's, prober's, node heartbeat's, node lease's and log follow's timers (default the wall clock;
    * independent of `clock`, which stamps times).
    */
   timers?: Clock;
@@ -282,6 +283,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     pressure: () => evictionManager.conditions(),
     log,
   });
+  // The node lease (pkg/kubelet/nodelease) once the Node is registered, so its first write can name the Node as owner.
+  let nodeLease: NodeLease | undefined;
+  void nodeStatus.first.then(() => {
+    if (!abort.signal.aborted) nodeLease = startNodeLease({ client, nodeName: options.nodeName, clock, timers, log });
+  });
   const eviction = startEvictionManager(evictionManager, { ...(options.evictionPeriodMs !== undefined ? { periodMs: options.evictionPeriodMs } : {}), log });
 
   let synced = false;
@@ -344,6 +350,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       workers.stop();
       prober.stop();
       nodeStatus.stop();
+      nodeLease?.stop();
       eviction.stop();
       clearInterval(housekeeping);
       await informer.done;

@@ -16,6 +16,7 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['', 'services', 'Service', true, 'svc'],
     ['', 'endpoints', 'Endpoints', true, 'ep'],
     ['', 'replicationcontrollers', 'ReplicationController', true, 'rc'],
+    ['', 'podtemplates', 'PodTemplate', true, ''],
     ['apps', 'deployments', 'Deployment', true, 'deploy'],
     ['apps', 'replicasets', 'ReplicaSet', true, 'rs'],
     ['discovery.k8s.io', 'endpointslices', 'EndpointSlice', true, ''],
@@ -34,6 +35,8 @@ test('coreStrategies lists every served kind with its group and short names', ()
     ['storage.k8s.io', 'storageclasses', 'StorageClass', false, 'sc'],
     ['', 'limitranges', 'LimitRange', true, 'limits'],
     ['', 'resourcequotas', 'ResourceQuota', true, 'quota'],
+    ['coordination.k8s.io', 'leases', 'Lease', true, ''],
+    ['node.k8s.io', 'runtimeclasses', 'RuntimeClass', false, ''],
   ]);
   const all = coreStrategies().filter((s) => s.info.categories.includes('all')).map((s) => s.info.resource);
   assert.deepEqual(all, ['pods', 'services', 'replicationcontrollers', 'deployments', 'replicasets']);

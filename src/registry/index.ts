@@ -1,12 +1,13 @@
 /**
  * The list of strategies the API server serves generically: core/v1, apps/v1, discovery.k8s.io/v1,
- * rbac.authorization.k8s.io/v1, storage.k8s.io/v1, and the authentication/authorization reviews.
+ * rbac.authorization.k8s.io/v1, storage.k8s.io/v1, coordination.k8s.io/v1, node.k8s.io/v1, and the authentication/authorization reviews.
  */
 import { parseCidr } from '../api/ipv4.js';
 import type { KubeObject } from '../api/types.js';
 import { deploymentStrategy } from './apps/deployments.js';
 import { replicaSetStrategy } from './apps/replicasets.js';
 import { replicationControllerStrategy } from './replicationcontrollers.js';
+import { podTemplateStrategy } from './podtemplates.js';
 import { endpointSliceStrategy, endpointsStrategy } from './services/endpoints.js';
 import { serviceStrategy } from './services/services.js';
 import { configMapStrategy } from './configmaps.js';
@@ -25,6 +26,8 @@ import { persistentVolumeClaimStrategy } from './storage/persistentvolumeclaims.
 import { persistentVolumeStrategy } from './storage/persistentvolumes.js';
 import { storageClassStrategy } from './storage/storageclasses.js';
 import { limitRangeStrategy } from './policy/limitranges.js';
+import { leaseStrategy } from './coordination/leases.js';
+import { runtimeClassStrategy } from './node/runtimeclasses.js';
 import { resourceQuotaStrategy } from './policy/resourcequotas.js';
 import type { Strategy } from './strategy.js';
 
@@ -61,9 +64,9 @@ export function parsePortRange(s: string): { min: number; max: number } {
 
 /**
  * Every served strategy: pods, namespaces, nodes, events, configmaps, secrets, serviceaccounts (with serviceaccounts/token
- * when `config.serviceAccountTokens` is given), services, endpoints, persistentvolumes, persistentvolumeclaims, limitranges, resourcequotas (core/v1),
+ * when `config.serviceAccountTokens` is given), services, endpoints, replicationcontrollers, podtemplates, persistentvolumes, persistentvolumeclaims, limitranges, resourcequotas (core/v1),
  * deployments, replicasets (apps/v1), endpointslices (discovery.k8s.io/v1), roles, clusterroles and their bindings
- * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), and the reviews served without storage
+ * (rbac.authorization.k8s.io/v1), storageclasses (storage.k8s.io/v1), leases (coordination.k8s.io/v1), runtimeclasses (node.k8s.io/v1), and the reviews served without storage
  * (authentication.k8s.io/v1, authorization.k8s.io/v1); with `config.podSpecWarnings`, pods, deployments,
  * replicasets and replicationcontrollers send its warnings on create and update.
  * Typed as `Strategy<KubeObject>` for the generic store; each casts its own object type. Throws Error for an
@@ -82,9 +85,10 @@ export function coreStrategies(config: RegistryConfig = DEFAULT_REGISTRY_CONFIG)
     : serviceAccountStrategy;
   const all = [
     podStrategy, namespaceStrategy, nodeStrategy, eventStrategy, configMapStrategy, secretStrategy, serviceAccounts,
-    services, endpointsStrategy, replicationControllerStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
+    services, endpointsStrategy, replicationControllerStrategy, podTemplateStrategy, deploymentStrategy, replicaSetStrategy, endpointSliceStrategy,
     ...rbacStrategies, ...authenticationStrategies, ...authorizationStrategies,
     persistentVolumeStrategy, persistentVolumeClaimStrategy, storageClassStrategy, limitRangeStrategy, resourceQuotaStrategy,
+    leaseStrategy, runtimeClassStrategy,
   ];
   // Each strategy is typed by its own kind; the generic store hands it objects of that resource only.
   const strategies = all as unknown as Strategy<KubeObject>[];

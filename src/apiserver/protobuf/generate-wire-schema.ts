@@ -13,7 +13,7 @@ import { argv, stdout } from 'node:process';
 import { PINNED_API, PINNED_APIMACHINERY } from '../../api/schema/codegen/pinned.js';
 
 /** The k8s.io/api directories read; a directory's messages are named after it (`apps/v1` → `apps.v1.Deployment`). */
-const API_PACKAGES = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1'];
+const API_PACKAGES = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'coordination/v1', 'node/v1'];
 
 /** The pinned inputs: repository, tag, commit and the files read from it (tag and commit shared with the schema tables). */
 export const PINNED = {
@@ -38,7 +38,7 @@ export const PINNED = {
 
 /** The messages the table starts from: every kind k1s serves, its list, and the meta/v1 and runtime wrappers. */
 export const ROOTS = [
-  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ReplicationController', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota'].flatMap((k) => [
+  ...['Pod', 'Namespace', 'Node', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ReplicationController', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'PodTemplate'].flatMap((k) => [
     `core.v1.${k}`,
     `core.v1.${k}List`,
   ]),
@@ -54,6 +54,10 @@ export const ROOTS = [
   'authentication.v1.TokenReview',
   'authentication.v1.SelfSubjectReview',
   ...['SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'].map((k) => `authorization.v1.${k}`),
+  'coordination.v1.Lease',
+  'coordination.v1.LeaseList',
+  'node.v1.RuntimeClass',
+  'node.v1.RuntimeClassList',
   'meta.v1.Status',
   'meta.v1.DeleteOptions',
   'meta.v1.WatchEvent',

@@ -284,6 +284,24 @@ const ENDPOINTS = {
   ],
 };
 
+const POD_TEMPLATE = { apiVersion: 'v1', kind: 'PodTemplate', metadata: { ...META, labels: { 'podtemplate-static': 'true' } }, template: TEMPLATE };
+
+const LEASE = {
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  metadata: { name: 'node1', namespace: 'kube-node-lease', uid: 'l1', resourceVersion: '8', creationTimestamp: TIME, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node1', uid: 'n1' }] },
+  spec: { holderIdentity: 'node1', leaseDurationSeconds: 40, acquireTime: '2024-05-06T07:08:10.000000Z', renewTime: '2024-05-06T07:08:20.123456Z', leaseTransitions: 0 },
+};
+
+const RUNTIME_CLASS = {
+  apiVersion: 'node.k8s.io/v1',
+  kind: 'RuntimeClass',
+  metadata: { name: 'gvisor', uid: 'r1', resourceVersion: '3', creationTimestamp: TIME },
+  handler: 'runsc',
+  overhead: { podFixed: { cpu: '250m', memory: '120Mi' } },
+  scheduling: { nodeSelector: { 'runtime/gvisor': 'true' }, tolerations: [{ key: 'runtime', operator: 'Equal', value: 'gvisor', effect: 'NoSchedule' }] },
+};
+
 const PERSISTENT_VOLUME = {
   apiVersion: 'v1',
   kind: 'PersistentVolume',
@@ -400,6 +418,12 @@ export const JSON_FIXTURES: Record<string, Record<string, unknown>> = {
   ReplicaSetList: { apiVersion: 'apps/v1', kind: 'ReplicaSetList', metadata: { resourceVersion: '9' }, items: [item(REPLICA_SET), { metadata: { name: 'min' }, spec: { template: { metadata: {}, spec: {} } }, status: { replicas: 0 } }] },
   ReplicationController: REPLICATION_CONTROLLER,
   ReplicationControllerList: { apiVersion: 'v1', kind: 'ReplicationControllerList', metadata: { resourceVersion: '9' }, items: [item(REPLICATION_CONTROLLER), { metadata: { name: 'min' }, spec: {}, status: { replicas: 0 } }] },
+  PodTemplate: POD_TEMPLATE,
+  PodTemplateList: { apiVersion: 'v1', kind: 'PodTemplateList', metadata: { resourceVersion: '9' }, items: [item(POD_TEMPLATE), { metadata: { name: 'min' }, template: { metadata: {}, spec: {} } }] },
+  Lease: LEASE,
+  LeaseList: { apiVersion: 'coordination.k8s.io/v1', kind: 'LeaseList', metadata: { resourceVersion: '9' }, items: [item(LEASE), { metadata: { name: 'empty' }, spec: {} }] },
+  RuntimeClass: RUNTIME_CLASS,
+  RuntimeClassList: { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClassList', metadata: { resourceVersion: '9' }, items: [item(RUNTIME_CLASS), { metadata: { name: 'runc' }, handler: 'runc' }] },
   Scale: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'ns1', resourceVersion: '12' }, spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } },
   EndpointSlice: ENDPOINT_SLICE,
   EndpointSliceList: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSliceList', metadata: { resourceVersion: '1' }, items: [item(ENDPOINT_SLICE), { metadata: { name: 'web-empty' }, addressType: 'IPv6' }] },

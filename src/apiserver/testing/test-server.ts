@@ -82,7 +82,7 @@ export async function startTestServer(strategies?: Strategy[], options: TestServ
     kubeletClient: { ...pki.apiserverKubeletClient, caPem: pki.caPem },
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
     ...(options.onServerError ? { onServerError: options.onServerError } : {}),
-    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['LimitRanger' as const, 'ServiceAccount' as const, 'DefaultStorageClass' as const, 'PodSecurity' as const, 'ResourceQuota' as const] } : {}),
+    ...(tokens ? { serviceAccountTokens: tokens, authorizationMode: 'Node,RBAC' as const, admissionPlugins: ['LimitRanger' as const, 'ServiceAccount' as const, 'DefaultStorageClass' as const, 'PodSecurity' as const, 'RuntimeClass' as const, 'ResourceQuota' as const] } : {}),
   });
   const url = `https://127.0.0.1:${server.port}`;
   const client = options.namespaceController || tokens ? createApiClient({ server: url, caPem: pki.caPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem }) : undefined;

@@ -1,4 +1,4 @@
-// An in-memory ApiClient for kubelet tests: core/v1 paths, resourceVersion, conflicts, status subresource, watch.
+// An in-memory ApiClient for kubelet tests: core/v1 paths (and group paths, keyed by resource alone), resourceVersion, conflicts, status subresource, watch.
 
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, notFound } from '../../api/errors.js';
@@ -37,7 +37,8 @@ const STATUS_SUBRESOURCE = new Set(['pods', 'nodes', 'namespaces', 'services']);
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 function parse(path: string): Parsed {
-  const p = path.split('?')[0]!.split('/').filter(Boolean).slice(2); // drop api, v1
+  const segments = path.split('?')[0]!.split('/').filter(Boolean);
+  const p = segments.slice(segments[0] === 'apis' ? 3 : 2); // drop api, v1 (or apis, group, version)
   if (p[0] === 'namespaces' && p.length >= 3) return { namespace: p[1]!, resource: p[2]!, name: p[3] ?? '', sub: p[4] ?? '' };
   return { namespace: '', resource: p[0] ?? '', name: p[1] ?? '', sub: p[2] ?? '' };
 }

@@ -9,7 +9,7 @@
 import { CORE_V1, META_V1, type RootType } from './build-tables.js';
 
 /** Directories of kubernetes/api read by the generator (every non-generated `.go` file in them). */
-export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1'];
+export const API_DIRS = ['core/v1', 'apps/v1', 'autoscaling/v1', 'discovery/v1', 'storage/v1', 'rbac/v1', 'authentication/v1', 'authorization/v1', 'coordination/v1', 'node/v1'];
 
 /** Directories of kubernetes/apimachinery read by the generator. */
 export const APIMACHINERY_DIRS = ['pkg/apis/meta/v1'];
@@ -58,9 +58,9 @@ export const MODULES: TableModulePlan[] = [
   {
     file: 'core-v1-kinds.gen.ts',
     exportName: 'coreV1Kinds',
-    job: 'Schema of the other core/v1 kinds k1s serves: Namespace, Node, ConfigMap, Secret, Event, ServiceAccount, ReplicationController, Binding.',
+    job: 'Schema of the other core/v1 kinds k1s serves: Namespace, Node, ConfigMap, Secret, Event, ServiceAccount, ReplicationController, PodTemplate, Binding.',
     pkg: CORE_V1,
-    roots: core(...lists('Namespace', 'Node', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'ReplicationController'), 'Binding'),
+    roots: core(...lists('Namespace', 'Node', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'ReplicationController', 'PodTemplate'), 'Binding'),
   },
   {
     file: 'core-v1-services.gen.ts',
@@ -131,5 +131,19 @@ export const MODULES: TableModulePlan[] = [
     job: 'Schema of authorization.k8s.io/v1 SubjectAccessReview, SelfSubjectAccessReview, LocalSubjectAccessReview and SelfSubjectRulesReview.',
     pkg: 'k8s.io/api/authorization/v1',
     roots: api('authorization/v1', 'SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'),
+  },
+  {
+    file: 'coordination-v1.gen.ts',
+    exportName: 'coordinationV1',
+    job: 'Schema of coordination.k8s.io/v1 Lease (and its list): node heartbeats and leader election.',
+    pkg: 'k8s.io/api/coordination/v1',
+    roots: api('coordination/v1', ...lists('Lease')),
+  },
+  {
+    file: 'node-v1.gen.ts',
+    exportName: 'nodeV1',
+    job: 'Schema of node.k8s.io/v1 RuntimeClass (and its list).',
+    pkg: 'k8s.io/api/node/v1',
+    roots: api('node/v1', ...lists('RuntimeClass')),
   },
 ];

@@ -15,6 +15,8 @@ import { storageV1 } from './storage-v1.gen.js';
 import { rbacV1 } from './rbac-v1.gen.js';
 import { authenticationV1 } from './authentication-v1.gen.js';
 import { authorizationV1 } from './authorization-v1.gen.js';
+import { coordinationV1 } from './coordination-v1.gen.js';
+import { nodeV1 } from './node-v1.gen.js';
 
 /** core/v1 structs by bare Go name (`Container`). */
 export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV1Kinds, ...coreV1Services, ...coreV1Storage, ...coreV1Policy };
@@ -23,11 +25,11 @@ export const coreV1Tables: TypeTable = { ...coreV1Volume, ...coreV1Pod, ...coreV
 export const metaV1Tables: TypeTable = metaV1;
 
 /** Structs of the other k8s.io/api packages by qualified name (`apps.v1.Deployment`, `discovery.v1.EndpointPort`). */
-export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1 };
+export const groupTables: TypeTable = { ...appsV1, ...autoscalingV1, ...discoveryV1, ...storageV1, ...rbacV1, ...authenticationV1, ...authorizationV1, ...coordinationV1, ...nodeV1 };
 
 /** Kinds with a generated schema, by group/version (`''/v1`, `apps/v1`): kind → table type name. */
 export const generatedKinds: Record<string, Record<string, string>> = {
-  '/v1': { Pod: 'Pod', PodList: 'PodList', Namespace: 'Namespace', NamespaceList: 'NamespaceList', Node: 'Node', NodeList: 'NodeList', ConfigMap: 'ConfigMap', ConfigMapList: 'ConfigMapList', Secret: 'Secret', SecretList: 'SecretList', Event: 'Event', EventList: 'EventList', ServiceAccount: 'ServiceAccount', ServiceAccountList: 'ServiceAccountList', ReplicationController: 'ReplicationController', ReplicationControllerList: 'ReplicationControllerList', Binding: 'Binding', Service: 'Service', ServiceList: 'ServiceList', Endpoints: 'Endpoints', EndpointsList: 'EndpointsList', PersistentVolume: 'PersistentVolume', PersistentVolumeList: 'PersistentVolumeList', PersistentVolumeClaim: 'PersistentVolumeClaim', PersistentVolumeClaimList: 'PersistentVolumeClaimList', LimitRange: 'LimitRange', LimitRangeList: 'LimitRangeList', ResourceQuota: 'ResourceQuota', ResourceQuotaList: 'ResourceQuotaList' },
+  '/v1': { Pod: 'Pod', PodList: 'PodList', Namespace: 'Namespace', NamespaceList: 'NamespaceList', Node: 'Node', NodeList: 'NodeList', ConfigMap: 'ConfigMap', ConfigMapList: 'ConfigMapList', Secret: 'Secret', SecretList: 'SecretList', Event: 'Event', EventList: 'EventList', ServiceAccount: 'ServiceAccount', ServiceAccountList: 'ServiceAccountList', ReplicationController: 'ReplicationController', ReplicationControllerList: 'ReplicationControllerList', PodTemplate: 'PodTemplate', PodTemplateList: 'PodTemplateList', Binding: 'Binding', Service: 'Service', ServiceList: 'ServiceList', Endpoints: 'Endpoints', EndpointsList: 'EndpointsList', PersistentVolume: 'PersistentVolume', PersistentVolumeList: 'PersistentVolumeList', PersistentVolumeClaim: 'PersistentVolumeClaim', PersistentVolumeClaimList: 'PersistentVolumeClaimList', LimitRange: 'LimitRange', LimitRangeList: 'LimitRangeList', ResourceQuota: 'ResourceQuota', ResourceQuotaList: 'ResourceQuotaList' },
   'apps/v1': { Deployment: 'apps.v1.Deployment', DeploymentList: 'apps.v1.DeploymentList', ReplicaSet: 'apps.v1.ReplicaSet', ReplicaSetList: 'apps.v1.ReplicaSetList' },
   'autoscaling/v1': { Scale: 'autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'discovery.v1.EndpointSlice', EndpointSliceList: 'discovery.v1.EndpointSliceList' },
@@ -35,4 +37,6 @@ export const generatedKinds: Record<string, Record<string, string>> = {
   'rbac.authorization.k8s.io/v1': { Role: 'rbac.v1.Role', RoleList: 'rbac.v1.RoleList', ClusterRole: 'rbac.v1.ClusterRole', ClusterRoleList: 'rbac.v1.ClusterRoleList', RoleBinding: 'rbac.v1.RoleBinding', RoleBindingList: 'rbac.v1.RoleBindingList', ClusterRoleBinding: 'rbac.v1.ClusterRoleBinding', ClusterRoleBindingList: 'rbac.v1.ClusterRoleBindingList' },
   'authentication.k8s.io/v1': { TokenRequest: 'authentication.v1.TokenRequest', TokenReview: 'authentication.v1.TokenReview', SelfSubjectReview: 'authentication.v1.SelfSubjectReview' },
   'authorization.k8s.io/v1': { SubjectAccessReview: 'authorization.v1.SubjectAccessReview', SelfSubjectAccessReview: 'authorization.v1.SelfSubjectAccessReview', LocalSubjectAccessReview: 'authorization.v1.LocalSubjectAccessReview', SelfSubjectRulesReview: 'authorization.v1.SelfSubjectRulesReview' },
+  'coordination.k8s.io/v1': { Lease: 'coordination.v1.Lease', LeaseList: 'coordination.v1.LeaseList' },
+  'node.k8s.io/v1': { RuntimeClass: 'node.v1.RuntimeClass', RuntimeClassList: 'node.v1.RuntimeClassList' },
 };
