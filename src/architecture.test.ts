@@ -21,9 +21,12 @@ const allowed: Record<string, string[]> = {
   cri: ['api'],
   client: ['api'],
   pki: [],
+  // Transport helpers on node:net/node:stream only (joining an upgraded connection to its backend): a leaf both the
+  // API server's pod proxy and the kubelet's stream proxy use, so neither imports the other.
+  netutil: [],
   containerd: ['api', 'cri'],
-  apiserver: ['api', 'storage', 'registry'],
-  kubelet: ['api', 'client', 'cri'],
+  apiserver: ['api', 'storage', 'registry', 'netutil'],
+  kubelet: ['api', 'client', 'cri', 'netutil'],
   controllers: ['api', 'client'],
   proxy: ['api', 'client'],
   dns: ['api', 'client'],
@@ -32,7 +35,7 @@ const allowed: Record<string, string[]> = {
   lint: ['api'],
   // An API client like kubectl: the public API over HTTP only; the front end reuses lint/ for the pod's warnings.
   dashboard: ['api', 'client', 'lint'],
-  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'metrics', 'lint', 'dashboard'],
+  cli: ['api', 'storage', 'registry', 'cri', 'client', 'pki', 'netutil', 'containerd', 'apiserver', 'kubelet', 'controllers', 'proxy', 'dns', 'metrics', 'lint', 'dashboard'],
 };
 
 function sources(dir: string): string[] {

@@ -17,7 +17,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { internalError, notFound, StatusError } from '../api/errors.js';
 import type { KubeObject, Node, StatusReason } from '../api/types.js';
 import type { ConnectLocation } from '../registry/strategy.js';
-import { joinConnections } from './join-connections.js';
+import { joinConnections } from '../netutil/join-connections.js';
 import { tunnelSpdyOverWebSocket } from './stream-tunnel.js';
 import { copyToWebSocket } from './wsstream.js';
 

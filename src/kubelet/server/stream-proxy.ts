@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { joinConnections } from '../../netutil/join-connections.js';
 
 /** Request headers never forwarded to the runtime: hop-specific or credentials meant for the kubelet. */
 const DROPPED = new Set(['host', 'authorization', 'content-length']);
@@ -45,40 +46,4 @@ export async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: B
   backend.write(upgradeRequestHead(req, url));
   if (head.length) backend.write(head);
   joinConnections(socket, backend);
-}
-
-/** How long a connection whose peer has closed may take to flush what it still holds, ms. */
-const LINGER_MS = 5_000;
-
-/**
- * Pipes `a` and `b` both ways. An end on one side ends the other's writable side once what was read before
- * is written, and both are destroyed 5 s later; when one side closes, the other is ended (flushing) and
- * destroyed at the latest after 5 s; an error destroys both at once.
- */
-export function joinConnections(a: Duplex, b: Duplex): void {
-  const closed = (from: Duplex, to: Duplex) => (hadError: boolean) => {
-    if (hadError || from.errored) {
-      to.destroy();
-      return;
-    }
-    if (to.destroyed) return;
-    if (!to.writableEnded) to.end();
-    setTimeout(() => to.destroy(), LINGER_MS).unref();
-  };
-  // SPDY and WebSocket peers never half-close: the end of one side's input ends the session, so both
-  // connections get the linger time to flush and are then destroyed.
-  const ended = (): void => {
-    setTimeout(() => {
-      a.destroy();
-      b.destroy();
-    }, LINGER_MS).unref();
-  };
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.on('close', closed(a, b));
-  b.on('close', closed(b, a));
-  a.once('end', ended);
-  b.once('end', ended);
-  a.pipe(b);
-  b.pipe(a);
 }

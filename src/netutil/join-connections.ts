@@ -1,7 +1,8 @@
 /**
  * Joins an upgraded client connection and its backend connection byte for byte (apimachinery
  * `proxy/upgradeaware.go`'s copy loops): what one side sends the other receives, a half-close passes through,
- * and a side that closes leaves the other time to flush before it is destroyed.
+ * and a side that closes leaves the other time to flush before it is destroyed. Shared by the API server's pod
+ * proxy and the kubelet's stream proxy (both upgrade-aware proxies).
  */
 import type { Duplex } from 'node:stream';
 
