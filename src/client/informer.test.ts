@@ -36,3 +36,36 @@ test('runInformer lists, applies watch events and re-lists after 410 Gone', asyn
   assert.deepEqual(seen, ['ADDED a@1', 'MODIFIED a@2', 'ADDED b@5', 'DELETED a@2']);
   assert.deepEqual([...inf.cache.keys()], ['b']);
 });
+
+test('runInformer keeps its store in step before the handlers run, and reports hasSynced after the first list', async () => {
+  const ac = new AbortController();
+  let release!: () => void;
+  const listed = new Promise<void>((r) => (release = r));
+  const client = {
+    async list(): Promise<KubeList<KubeObject>> {
+      await listed;
+      return { metadata: { resourceVersion: '1' }, items: [obj('a', '1'), obj('b', '1')] };
+    },
+    async *watch(): AsyncIterable<WatchEvent<KubeObject>> {
+      yield { type: 'DELETED', object: obj('a', '2') };
+      await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r()));
+    },
+  } as unknown as ApiClient;
+  const stored = new Map<string, KubeObject>();
+  const store = { set: (o: KubeObject) => stored.set(o.metadata.name ?? '', o), delete: (o: KubeObject) => stored.delete(o.metadata.name ?? '') };
+  const seen: string[] = [];
+  const inf = runInformer({
+    client,
+    path: '/api/v1/pods',
+    signal: ac.signal,
+    store,
+    handlers: { onEvent: (t, o) => seen.push(`${t} ${o.metadata.name} stored=${[...stored.keys()].join(',')}`) },
+  });
+  assert.equal(inf.hasSynced(), false);
+  release();
+  for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(inf.hasSynced(), true);
+  ac.abort();
+  await inf.done;
+  assert.deepEqual(seen, ['ADDED a stored=a', 'ADDED b stored=a,b', 'DELETED a stored=b']);
+});

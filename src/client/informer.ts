@@ -1,4 +1,4 @@
-// A list+watch loop (client-go Reflector + a tiny store): keeps a local cache in step with the API and reports changes.
+// The one list+watch loop of every API client here (client-go tools/cache: Reflector + store + handlers): keeps a local cache in step with the API and reports changes.
 
 import { isGone } from '../api/errors.js';
 import type { KubeObject, Status } from '../api/types.js';
@@ -6,7 +6,8 @@ import type { ApiClient, Query } from './types.js';
 
 /** Callbacks of an informer. `type` follows the watch protocol; a re-list emits synthetic ADDED/MODIFIED/DELETED. */
 export interface InformerHandlers<T extends KubeObject> {
-  onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void;
+  /** Called after the cache (and {@link InformerOptions.store}) took the change; `old` is the cached object before it. */
+  onEvent?(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void;
   /** Called after every successful LIST (the cache is complete from then on). */
   onSynced?(): void;
   onError?(err: unknown): void;
@@ -20,14 +21,27 @@ export interface InformerOptions<T extends KubeObject> {
   /** List/watch query such as `{ fieldSelector: 'spec.nodeName=n1' }`. */
   query?: Query;
   handlers: InformerHandlers<T>;
+  /**
+   * A controller's own indexer kept in step before `onEvent` runs: `set` on ADDED/MODIFIED, `delete` on DELETED
+   * (client-go's informer writing its Indexer before it notifies the handlers).
+   */
+  store?: InformerStore<T>;
   signal: AbortSignal;
   /** Wait before re-listing after an error, ms (default 1000). */
   retryDelayMs?: number;
 }
 
-/** A running informer: its cache (by uid) and a promise that settles when `signal` aborts. */
+/** A store an informer feeds (VersionedStore, NamespacedCache, ...). */
+export interface InformerStore<T extends KubeObject> {
+  set(obj: T): unknown;
+  delete(obj: T): unknown;
+}
+
+/** A running informer: its cache (by uid), whether it has listed once, and a promise that settles when `signal` aborts. */
 export interface Informer<T extends KubeObject> {
   readonly cache: ReadonlyMap<string, T>;
+  /** True once the first LIST was applied (client-go `HasSynced`). */
+  hasSynced(): boolean;
   readonly done: Promise<void>;
 }
 
@@ -56,6 +70,13 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
   const { client, path, handlers, signal } = options;
   const cache = new Map<string, T>();
   const retry = options.retryDelayMs ?? 1000;
+  let synced = false;
+
+  function notify(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void {
+    if (type === 'DELETED') options.store?.delete(obj);
+    else options.store?.set(obj);
+    handlers.onEvent?.(type, obj, old);
+  }
 
   async function list(): Promise<string> {
     const result = await client.list<T>(path, options.query);
@@ -65,14 +86,15 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
       seen.add(key);
       const old = cache.get(key);
       cache.set(key, item);
-      if (!old) handlers.onEvent('ADDED', item, undefined);
-      else if (old.metadata.resourceVersion !== item.metadata.resourceVersion) handlers.onEvent('MODIFIED', item, old);
+      if (!old) notify('ADDED', item, undefined);
+      else if (old.metadata.resourceVersion !== item.metadata.resourceVersion) notify('MODIFIED', item, old);
     }
     for (const [key, old] of [...cache]) {
       if (seen.has(key)) continue;
       cache.delete(key);
-      handlers.onEvent('DELETED', old, old);
+      notify('DELETED', old, old);
     }
+    synced = true;
     handlers.onSynced?.();
     return result.metadata.resourceVersion ?? '';
   }
@@ -97,10 +119,10 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
           const old = cache.get(key);
           if (ev.type === 'DELETED') {
             cache.delete(key);
-            handlers.onEvent('DELETED', obj, old);
+            notify('DELETED', obj, old);
           } else {
             cache.set(key, obj);
-            handlers.onEvent(old ? 'MODIFIED' : 'ADDED', obj, old);
+            notify(old ? 'MODIFIED' : 'ADDED', obj, old);
           }
         }
         if (relist) rv = '';
@@ -114,5 +136,5 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
     }
   }
 
-  return { cache, done: loop() };
+  return { cache, hasSynced: () => synced, done: loop() };
 }

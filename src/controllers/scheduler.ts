@@ -76,7 +76,7 @@ export const PREEMPTION_NOT_HELPFUL = '1 Preemption is not helpful for schedulin
 /** The preemption part for Unschedulable failures when every pod on the node has the incoming pod's priority or more. */
 export const NO_PREEMPTION_VICTIMS = '1 No preemption victims found for incoming pod';
 
-/** Starts the scheduling loop (list + watch of unscheduled pods, re-listing when the watch ends). */
+/** Starts the scheduling loop (an informer of unscheduled pods: list, watch, re-list on 410 Gone). */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { client, nodeName } = options;
   const clock = options.clock ?? realClock;
@@ -230,30 +230,6 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  async function loop(): Promise<void> {
-    while (!abort.signal.aborted) {
-      try {
-        const list = await client.list<Pod>('/api/v1/pods', query);
-        pending.clear();
-        for (const pod of list.items) pending.set(pod.metadata.uid ?? '', pod);
-        await scheduleAll();
-        const rv = list.metadata.resourceVersion ?? '0';
-        for await (const ev of client.watch<Pod>('/api/v1/pods', { ...query, resourceVersion: rv }, abort.signal)) {
-          if (ev.type === 'ERROR') break;
-          if (ev.type === 'BOOKMARK') continue;
-          const uid = ev.object.metadata.uid ?? '';
-          if (ev.type === 'DELETED') pending.delete(uid);
-          else pending.set(uid, ev.object);
-          await scheduleAll();
-        }
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        onError(err);
-      }
-      if (!abort.signal.aborted) await clock.sleep(1000, abort.signal);
-    }
-  }
-
   // The VolumeBinding plugin's listers; any change of a claim, volume or class may let a pending pod go on.
   const pvcs = new VersionedStore<PersistentVolumeClaim>();
   const pvs = new VersionedStore<PersistentVolume>();
@@ -280,12 +256,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       client,
       path,
       signal: abort.signal,
+      store,
       handlers: {
-        onEvent(type, obj) {
-          if (type === 'DELETED') store.delete(obj);
-          else store.set(obj);
-          wakeSoon();
-        },
+        onEvent: wakeSoon,
         onSynced() {
           synced.add(path);
           wakeSoon();
@@ -332,13 +305,29 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }, 5000);
   };
   retryLater();
-  const running = loop();
+  // The scheduling queue's source: unscheduled pods; every change (and every re-list) runs a pass.
+  const unscheduled = runInformer<Pod>({
+    client,
+    path: '/api/v1/pods',
+    query,
+    signal: abort.signal,
+    handlers: {
+      onEvent(type, pod) {
+        const uid = pod.metadata.uid ?? '';
+        if (type === 'DELETED') pending.delete(uid);
+        else pending.set(uid, pod);
+        void scheduleAll();
+      },
+      onSynced: () => void scheduleAll(),
+      onError,
+    },
+  });
   return {
     async stop() {
       clock.cancel(retry);
       if (wake) clock.cancel(wake);
       abort.abort();
-      await Promise.all([running.catch(() => {}), ...informers.map((i) => i.done)]);
+      await Promise.all([unscheduled.done, ...informers.map((i) => i.done)]);
     },
   };
 }

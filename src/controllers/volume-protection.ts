@@ -94,13 +94,10 @@ export function startPVCProtectionController(options: ProtectionControllerOption
       client,
       path: '/api/v1/persistentvolumeclaims',
       signal: abort.signal,
+      store: claims,
       handlers: {
         onEvent(type, pvc) {
-          if (type === 'DELETED') claims.delete(pvc);
-          else {
-            claims.set(pvc);
-            gate.add(VersionedStore.key(pvc));
-          }
+          if (type !== 'DELETED') gate.add(VersionedStore.key(pvc));
         },
         onSynced: () => gate.synced('persistentvolumeclaims'),
         onError,
@@ -110,10 +107,9 @@ export function startPVCProtectionController(options: ProtectionControllerOption
       client,
       path: '/api/v1/pods',
       signal: abort.signal,
+      store: pods,
       handlers: {
         onEvent(type, pod, old) {
-          if (type === 'DELETED') pods.delete(pod);
-          else pods.set(pod);
           // A pod going away, or leaving/entering a node, may let a claim go.
           if (type === 'DELETED' || pod.spec.nodeName !== old?.spec.nodeName || pod.status?.phase !== old?.status?.phase) podChanged(pod);
         },
@@ -157,13 +153,10 @@ export function startPVProtectionController(options: ProtectionControllerOptions
     client,
     path: '/api/v1/persistentvolumes',
     signal: abort.signal,
+    store: volumes,
     handlers: {
       onEvent(type, pv) {
-        if (type === 'DELETED') volumes.delete(pv);
-        else {
-          volumes.set(pv);
-          gate.add(VersionedStore.key(pv));
-        }
+        if (type !== 'DELETED') gate.add(VersionedStore.key(pv));
       },
       onSynced: () => gate.synced('persistentvolumes'),
       onError,

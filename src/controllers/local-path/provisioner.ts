@@ -153,10 +153,9 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       client,
       path: '/apis/storage.k8s.io/v1/storageclasses',
       signal: abort.signal,
+      store: classes,
       handlers: {
-        onEvent(type, sc) {
-          if (type === 'DELETED') classes.delete(sc);
-          else classes.set(sc);
+        onEvent(_type, sc) {
           for (const pvc of claims.list()) if (pvc.spec?.storageClassName === sc.metadata.name) gate.add(CLAIM + VersionedStore.key(pvc));
         },
         onSynced: () => gate.synced('storageclasses'),
@@ -167,13 +166,10 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       client,
       path: '/api/v1/persistentvolumeclaims',
       signal: abort.signal,
+      store: claims,
       handlers: {
         onEvent(type, pvc) {
-          if (type === 'DELETED') claims.delete(pvc);
-          else {
-            claims.set(pvc);
-            gate.add(CLAIM + VersionedStore.key(pvc));
-          }
+          if (type !== 'DELETED') gate.add(CLAIM + VersionedStore.key(pvc));
         },
         onSynced: () => gate.synced('persistentvolumeclaims'),
         onError,
@@ -183,13 +179,10 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       client,
       path: '/api/v1/persistentvolumes',
       signal: abort.signal,
+      store: volumes,
       handlers: {
         onEvent(type, pv) {
-          if (type === 'DELETED') volumes.delete(pv);
-          else {
-            volumes.set(pv);
-            gate.add(VOLUME + VersionedStore.key(pv));
-          }
+          if (type !== 'DELETED') gate.add(VOLUME + VersionedStore.key(pv));
         },
         onSynced: () => gate.synced('persistentvolumes'),
         onError,

@@ -97,10 +97,9 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
       client,
       path: '/api/v1/persistentvolumes',
       signal: abort.signal,
+      store: volumes,
       handlers: {
         onEvent(type, pv) {
-          if (type === 'DELETED') volumes.delete(pv);
-          else volumes.set(pv);
           if (type !== 'DELETED') gate.add(VOLUME + VersionedStore.key(pv));
           const ref = pv.spec?.claimRef;
           if (ref?.name) gate.add(`${CLAIM}${ref.namespace ?? ''}/${ref.name}`);
@@ -113,16 +112,15 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
       client,
       path: '/api/v1/persistentvolumeclaims',
       signal: abort.signal,
+      store: claims,
       handlers: {
         onEvent(type, pvc) {
           if (type === 'DELETED') {
-            claims.delete(pvc);
             // The volume of a deleted claim is released.
             if (pvc.spec?.volumeName) gate.add(VOLUME + pvc.spec.volumeName);
             for (const pv of volumes.list()) if (pv.spec?.claimRef?.uid === pvc.metadata.uid) gate.add(VOLUME + VersionedStore.key(pv));
             return;
           }
-          claims.set(pvc);
           gate.add(CLAIM + VersionedStore.key(pvc));
         },
         onSynced: () => gate.synced('persistentvolumeclaims'),
@@ -133,11 +131,8 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
       client,
       path: '/apis/storage.k8s.io/v1/storageclasses',
       signal: abort.signal,
+      store: classes,
       handlers: {
-        onEvent(type, sc) {
-          if (type === 'DELETED') classes.delete(sc);
-          else classes.set(sc);
-        },
         onSynced: () => gate.synced('storageclasses'),
         onError,
       },
@@ -146,11 +141,8 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
       client,
       path: '/api/v1/pods',
       signal: abort.signal,
+      store: pods,
       handlers: {
-        onEvent(type, pod) {
-          if (type === 'DELETED') pods.delete(pod);
-          else pods.set(pod);
-        },
         onSynced: () => gate.synced('pods'),
         onError,
       },
