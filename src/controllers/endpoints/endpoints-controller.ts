@@ -9,12 +9,12 @@
  */
 import { isAlreadyExists, isConflict, isNotFound, type StatusError } from '../../api/errors.js';
 import type { Endpoints, Service } from '../../api/services.js';
-import type { Pod } from '../../api/types.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
 import { createWorkQueue } from '../workqueue.js';
-import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, isServiceIPSet, keyOf, LABEL_HEADLESS, selectorMatches, serviceSelector, servicesForPodChange } from './pod-endpoints.js';
+import { runServiceAndPodInformers } from './service-pod-informers.js';
+import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, isServiceIPSet, keyOf, LABEL_HEADLESS, selectorMatches, serviceSelector } from './pod-endpoints.js';
 import { ANNOTATION_OVER_CAPACITY, computeSubsets, countAddresses, MAX_ENDPOINTS_CAPACITY, subsetsEqual, truncateSubsets } from './subsets.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 
@@ -131,36 +131,7 @@ export function startEndpointsController(options: EndpointsControllerOptions): E
     resolveSynced();
   });
 
-  const serviceInformer = runInformer<Service>({
-    client,
-    path: '/api/v1/services',
-    signal: abort.signal,
-    retryDelayMs,
-    handlers: {
-      onEvent(type, svc) {
-        const key = keyOf(svc);
-        if (type === 'DELETED') services.delete(key);
-        else services.set(key, svc);
-        gate.add(key);
-      },
-      onSynced: () => gate.synced('services'),
-      onError,
-    },
-  });
-  const podInformer = runInformer<Pod>({
-    client,
-    path: '/api/v1/pods',
-    signal: abort.signal,
-    retryDelayMs,
-    handlers: {
-      onEvent(type, pod, old) {
-        const keys = servicesForPodChange(services.values(), pod, type === 'MODIFIED' ? old : undefined);
-        for (const key of keys) gate.add(key);
-      },
-      onSynced: () => gate.synced('pods'),
-      onError,
-    },
-  });
+  const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
   const endpointsInformer = runInformer<Endpoints>({
     client,
     path: '/api/v1/endpoints',

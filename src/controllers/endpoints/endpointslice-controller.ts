@@ -9,12 +9,13 @@
  */
 import { isConflict, isNotFound, type StatusError } from '../../api/errors.js';
 import { ENDPOINTSLICE_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type Service } from '../../api/services.js';
-import type { Node, Pod } from '../../api/types.js';
+import type { Node } from '../../api/types.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
 import { createWorkQueue } from '../workqueue.js';
-import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, keyOf, selectorMatches, serviceSelector, servicesForPodChange } from './pod-endpoints.js';
+import { runServiceAndPodInformers } from './service-pod-informers.js';
+import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, selectorMatches, serviceSelector } from './pod-endpoints.js';
 import { DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileSlices } from './slice-reconciler.js';
 import { serviceKeyOfSlice, SliceTracker } from './slice-tracker.js';
 import { TriggerTimeTracker } from './trigger-time.js';
@@ -128,35 +129,7 @@ export function startEndpointSliceController(options: EndpointSliceControllerOpt
   const synced = new Promise<void>((r) => (resolveSynced = r));
   const gate = createSyncGate(['services', 'pods', 'endpointslices', 'nodes'], queue, () => resolveSynced());
 
-  const serviceInformer = runInformer<Service>({
-    client,
-    path: '/api/v1/services',
-    signal: abort.signal,
-    retryDelayMs,
-    handlers: {
-      onEvent(type, svc) {
-        const key = keyOf(svc);
-        if (type === 'DELETED') services.delete(key);
-        else services.set(key, svc);
-        gate.add(key);
-      },
-      onSynced: () => gate.synced('services'),
-      onError,
-    },
-  });
-  const podInformer = runInformer<Pod>({
-    client,
-    path: '/api/v1/pods',
-    signal: abort.signal,
-    retryDelayMs,
-    handlers: {
-      onEvent(type, pod, old) {
-        for (const key of servicesForPodChange(services.values(), pod, type === 'MODIFIED' ? old : undefined)) gate.add(key);
-      },
-      onSynced: () => gate.synced('pods'),
-      onError,
-    },
-  });
+  const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
   const sliceInformer = runInformer<EndpointSlice>({
     client,
     path: '/apis/discovery.k8s.io/v1/endpointslices',
