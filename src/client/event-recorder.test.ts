@@ -4,12 +4,12 @@ import { internalError } from '../api/errors.js';
 import type { Event } from '../api/types.js';
 import { FakeClock } from '../api/testing/fake-clock.js';
 import { FakeApi } from '../controllers/testing/fake-api.js';
-import { createObjectEventRecorder } from './event-recorder.js';
+import { createEventRecorder } from './event-recorder.js';
 
-test('createObjectEventRecorder writes an Event about any object, and a repeat counts onto the first one', async () => {
+test('createEventRecorder writes an Event about any object, and a repeat counts onto the first one', async () => {
   const api = new FakeApi();
   const clock = new FakeClock(Date.parse('2025-03-01T10:00:00Z'));
-  const rec = createObjectEventRecorder({ client: api, component: 'deployment-controller', clock });
+  const rec = createEventRecorder({ client: api, component: 'deployment-controller', clock });
   const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team', uid: 'u1', resourceVersion: '7' } };
   rec.event(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-abc from 0 to 1');
   await rec.flush();
@@ -29,22 +29,22 @@ test('createObjectEventRecorder writes an Event about any object, and a repeat c
   assert.equal(all[0]!.lastTimestamp, '2025-03-01T10:00:05Z');
 });
 
-test('createObjectEventRecorder reports write failures to onError and never throws', async () => {
+test('createEventRecorder reports write failures to onError and never throws', async () => {
   const api = new FakeApi();
   api.beforeRequest = (verb, path) => {
     if (verb === 'POST' && path.endsWith('/events')) throw internalError('boom');
   };
   const errors: unknown[] = [];
-  const rec = createObjectEventRecorder({ client: api, component: 'replicaset-controller', onError: (e) => errors.push(e) });
+  const rec = createEventRecorder({ client: api, component: 'replicaset-controller', onError: (e) => errors.push(e) });
   rec.event({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', uid: 'u' } }, 'Normal', 'SuccessfulCreate', 'Created pod: web-x');
   await rec.flush();
   assert.equal(errors.length, 1);
   assert.match((errors[0] as Error).message, /SuccessfulCreate for ReplicaSet default\/web: Internal error occurred: boom/);
 });
 
-test('createObjectEventRecorder names the kind of an object that lacks it', async () => {
+test('createEventRecorder names the kind of an object that lacks it', async () => {
   const api = new FakeApi();
-  const rec = createObjectEventRecorder({ client: api, component: 'replicaset-controller', kind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' } });
+  const rec = createEventRecorder({ client: api, component: 'replicaset-controller', kind: { apiVersion: 'apps/v1', kind: 'ReplicaSet' } });
   rec.event({ metadata: { name: 'web-1', namespace: 'default', uid: 'u' } }, 'Normal', 'SuccessfulDelete', 'Deleted pod: web-1-x');
   await rec.flush();
   const [ev] = api.all<Event>('/api/v1/namespaces/default/events');

@@ -1,4 +1,4 @@
-// An EventRecorder for controllers: core/v1 Events about any object, written through the API and correlated as client-go does.
+// The one EventRecorder (client-go tools/record) of the scheduler, the kubelet and the controllers: core/v1 Events about any object, written through the API and correlated as client-go does.
 
 import type { PassiveClock } from '../api/clock.js';
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
@@ -7,20 +7,26 @@ import type { Event, KubeObject, ObjectReference } from '../api/types.js';
 import { EventCorrelator } from './event-correlator.js';
 import type { ApiClient } from './types.js';
 
-/** Records events about API objects (Deployments, ReplicaSets, ...). Never throws; failures go to `onError`. */
-export interface ObjectEventRecorder {
-  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+/** Records events about API objects (Pods, Deployments, ReplicaSets, ...). Never throws; failures go to `onError`. */
+export interface EventRecorder {
+  /**
+   * Queues an event about `obj`. `fieldPath` names a part of it, such as `spec.containers{app}` (the kubelet's
+   * container events); omit it for the object itself.
+   */
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Resolves once every queued write finished (tests, shutdown). */
   flush(): Promise<void>;
 }
 
-/** Options of {@link createObjectEventRecorder}. */
-export interface ObjectEventRecorderOptions {
+/** Options of {@link createEventRecorder}. */
+export interface EventRecorderOptions {
   client: ApiClient;
-  /** `source.component`, e.g. `replicaset-controller`; also `reportingComponent`. */
+  /** `source.component`, e.g. `replicaset-controller`, `kubelet`; also `reportingComponent`. */
   component: string;
-  /** `source.host`; controllers leave it empty, as kube-controller-manager's do. */
+  /** `source.host` (the kubelet's node name); controllers leave it empty, as kube-controller-manager's do. */
   host?: string;
+  /** `reportingInstance`; defaults to `host`. */
+  reportingInstance?: string;
   clock?: PassiveClock;
   onError?: (err: unknown) => void;
   /** apiVersion and kind of objects that lack them (list items of some servers), as a typed client's scheme knows. */
@@ -41,20 +47,20 @@ export function objectReference(obj: KubeObject): ObjectReference {
  * Every event passes the EventCorrelator (./event-correlator.ts): identical repeats PATCH `count` and
  * `lastTimestamp` of the first one, similar ones are combined past 10 in 10 minutes, and each object may burst
  * 25 events then 1 per 5 minutes. A PATCH answered NotFound creates the event anew. Writes are serialized.
+ * Names end in the event's time in nanoseconds (hex), whose low digits count from a random start, so two events
+ * of one millisecond, or of two recorders started at one fake time, do not collide.
  */
-export function createObjectEventRecorder(options: ObjectEventRecorderOptions): ObjectEventRecorder {
+export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   const { client, component } = options;
   const host = options.host ?? '';
+  const reportingInstance = options.reportingInstance ?? host;
   const clock = options.clock ?? { now: () => Date.now() };
   const onError = options.onError ?? (() => {});
   const correlator = new EventCorrelator(clock);
   let chain: Promise<void> = Promise.resolve();
-  let seq = 0;
+  let seq = Math.floor(Math.random() * 1_000_000);
 
-  function makeEvent(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Event {
-    const ref = objectReference(obj);
-    if (!ref.kind && options.kind) ref.kind = options.kind.kind;
-    if (!ref.apiVersion && options.kind) ref.apiVersion = options.kind.apiVersion;
+  function makeEvent(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string): Event {
     const now = clock.now();
     const ts = rfc3339(new Date(now));
     // UnixNano in hex; the low digits keep two events of the same millisecond apart.
@@ -73,7 +79,7 @@ export function createObjectEventRecorder(options: ObjectEventRecorderOptions): 
       type,
       eventTime: null,
       reportingComponent: component,
-      reportingInstance: host,
+      reportingInstance,
     };
   }
 
@@ -100,11 +106,15 @@ export function createObjectEventRecorder(options: ObjectEventRecorderOptions): 
   }
 
   return {
-    event(obj, type, reason, message) {
-      const ev = makeEvent(obj, type, reason, message);
+    event(obj, type, reason, message, fieldPath) {
+      const ref = objectReference(obj);
+      if (!ref.kind && options.kind) ref.kind = options.kind.kind;
+      if (!ref.apiVersion && options.kind) ref.apiVersion = options.kind.apiVersion;
+      if (fieldPath) ref.fieldPath = fieldPath;
+      const ev = makeEvent(ref, type, reason, message);
       chain = chain.then(() =>
         write(ev).catch((err: unknown) => {
-          onError(new Error(`event ${reason} for ${obj.kind ?? ''} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}: ${(err as Error).message}`, { cause: err }));
+          onError(new Error(`event ${reason} for ${ref.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}: ${(err as Error).message}`, { cause: err }));
         }),
       );
     },

@@ -17,7 +17,8 @@ import { realClock, type Clock } from '../api/clock.js';
 import { isConflict, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/storage.js';
-import type { Event, Node, Pod, PodCondition, Toleration } from '../api/types.js';
+import type { Node, Pod, PodCondition, Toleration } from '../api/types.js';
+import { createEventRecorder } from '../client/event-recorder.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { hostPortConflict, insufficientResources } from './node-resources-fit.js';
@@ -85,35 +86,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const abort = new AbortController();
   const pending = new Map<string, Pod>();
   const query = { fieldSelector: 'spec.nodeName=' };
-  let eventSeq = 0;
-
-  async function recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    const ts = rfc3339(new Date(now()));
-    const event: Event = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      // client-go's recorder names events `<object>.<unix nanos in hex>`.
-      metadata: { name: `${pod.metadata.name}.${(BigInt(now()) * 1_000_000n + BigInt(++eventSeq)).toString(16)}`, namespace: pod.metadata.namespace ?? 'default' },
-      involvedObject: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        name: pod.metadata.name ?? '',
-        namespace: pod.metadata.namespace ?? 'default',
-        uid: pod.metadata.uid ?? '',
-        resourceVersion: pod.metadata.resourceVersion ?? '',
-      },
-      reason,
-      message,
-      type,
-      source: { component: 'default-scheduler' },
-      reportingComponent: 'default-scheduler',
-      reportingInstance: 'default-scheduler',
-      firstTimestamp: ts,
-      lastTimestamp: ts,
-      count: 1,
-    };
-    await client.create(`/api/v1/namespaces/${event.metadata.namespace}/events`, event);
-  }
+  // kube-scheduler's recorder: reportingController and instance `default-scheduler`, no host.
+  const recorder = createEventRecorder({
+    client,
+    component: 'default-scheduler',
+    reportingInstance: 'default-scheduler',
+    clock: { now },
+    kind: { apiVersion: 'v1', kind: 'Pod' },
+    onError,
+  });
 
   /** `detail` follows `0/1 nodes are available: `: `1 node(s) ...` for a filter, the plain reason for a PreFilter. */
   async function markUnschedulable(pod: Pod, detail: string, preemption = PREEMPTION_NOT_HELPFUL): Promise<void> {
@@ -134,7 +115,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       { status: { conditions: [condition] } },
       'strategic',
     );
-    await recordEvent(pod, 'Warning', 'FailedScheduling', message);
+    recorder.event(pod, 'Warning', 'FailedScheduling', message);
   }
 
   async function schedule(pod: Pod): Promise<void> {
@@ -198,7 +179,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
     pending.delete(pod.metadata.uid ?? '');
     assigned.set(pod.metadata.uid ?? '', { ...pod, spec: { ...pod.spec, nodeName } }); // assumed until the informer sees it
-    await recordEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+    recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
 
   /** One pass over the pending pods at a time (a pod is never scheduled twice at once); a call during a pass runs another after it. */
@@ -328,6 +309,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       if (wake) clock.cancel(wake);
       abort.abort();
       await Promise.all([unscheduled.done, ...informers.map((i) => i.done)]);
+      await recorder.flush();
     },
   };
 }

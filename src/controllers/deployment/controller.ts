@@ -8,7 +8,7 @@
 import { labelSelectorFromSpec } from '../../api/labels.js';
 import type { Pod } from '../../api/types.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
-import { createObjectEventRecorder } from '../../client/event-recorder.js';
+import { createEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
@@ -82,7 +82,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   const dCache = new NamespacedCache<Deployment>();
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
-  const recorder = createObjectEventRecorder({ client, component: 'deployment-controller', clock, onError, kind: DEPLOYMENT_KIND });
+  const recorder = createEventRecorder({ client, component: 'deployment-controller', clock, onError, kind: DEPLOYMENT_KIND });
   const backoff = new ItemBackoff(options.retryDelayMs ?? 1000);
 
   const ctx: DeploymentContext = {

@@ -2,7 +2,7 @@
 
 import { isAlreadyExists, isNotFound, notFound } from '../../api/errors.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
-import type { ObjectEventRecorder } from '../../client/event-recorder.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import type { Clock } from '../../api/clock.js';
 import { controllerOf, isNamespaceTerminating, newControllerRef } from '../controller-ref.js';
@@ -18,7 +18,7 @@ export const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' } as 
 /** What the Deployment sync steps use: the API, the events, the clock, the ReplicaSet cache, the queue. */
 export interface DeploymentContext {
   client: ApiClient;
-  recorder: ObjectEventRecorder;
+  recorder: EventRecorder;
   clock: Clock;
   /** The cached ReplicaSet `name` of `namespace` (upstream's lister). */
   cachedReplicaSet(namespace: string, name: string): ReplicaSet | undefined;

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/storage.js';
 import type { Node } from '../../api/types.js';
-import { createObjectEventRecorder } from '../../client/event-recorder.js';
+import { createEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
@@ -63,7 +63,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
   const onError = options.onError ?? (() => {});
   const abort = new AbortController();
   const identity = `${provisioner}_${options.nodeName}_${randomUUID()}`;
-  const recorder = createObjectEventRecorder({ client, component: identity, onError });
+  const recorder = createEventRecorder({ client, component: identity, onError });
   const claims = new VersionedStore<PersistentVolumeClaim>();
   const volumes = new VersionedStore<PersistentVolume>();
   const classes = new VersionedStore<StorageClass>();

@@ -14,14 +14,14 @@ import {
   type PersistentVolumeClaimPhase,
   type PersistentVolumePhase,
 } from '../../api/storage.js';
-import type { ObjectEventRecorder } from '../../client/event-recorder.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import { isVolumeBoundToClaim } from './matching.js';
 
 /** What the writer works with; it stores every object it wrote into the controller's cache (newer versions win). */
 export interface BinderDeps {
   client: ApiClient;
-  recorder: ObjectEventRecorder;
+  recorder: EventRecorder;
   storeVolume(pv: PersistentVolume): void;
   storeClaim(pvc: PersistentVolumeClaim): void;
 }

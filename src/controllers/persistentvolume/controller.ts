@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { defaultStorageClass, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../../api/storage.js';
 import type { Pod } from '../../api/types.js';
-import { createObjectEventRecorder } from '../../client/event-recorder.js';
+import { createEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
@@ -47,7 +47,7 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
   const claims = new VersionedStore<PersistentVolumeClaim>();
   const classes = new VersionedStore<StorageClass>();
   const pods = new VersionedStore<Pod>();
-  const recorder = createObjectEventRecorder({ client, component: 'persistentvolume-controller', onError });
+  const recorder = createEventRecorder({ client, component: 'persistentvolume-controller', onError });
   const removeAll = options.removeAll ?? ((path: string) => rm(path, { recursive: true, force: true }));
 
   const ctx: ClaimSyncContext & VolumeSyncContext = {

@@ -8,7 +8,7 @@
 import { labelSelectorFromSpec } from '../../api/labels.js';
 import type { KubeObject, Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
-import { createObjectEventRecorder } from '../../client/event-recorder.js';
+import { createEventRecorder } from '../../client/event-recorder.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
@@ -56,7 +56,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
   const rsCache = new NamespacedCache<ReplicaSet>();
   const podCache = new NamespacedCache<Pod>();
   const expectations = new Expectations(clock);
-  const recorder = createObjectEventRecorder({ client, component: kind.component, clock, onError, kind: kind.ref });
+  const recorder = createEventRecorder({ client, component: kind.component, clock, onError, kind: kind.ref });
 
   const ctx: SyncContext = {
     client,

@@ -3,7 +3,7 @@
 import { isNotFound } from '../../api/errors.js';
 import type { Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
-import type { ObjectEventRecorder } from '../../client/event-recorder.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import { isNamespaceTerminating, newControllerRef } from '../controller-ref.js';
 import { REPLICASET } from './kind.js';
@@ -46,7 +46,7 @@ export function podFromTemplate(rs: ReplicaSet, owner: OwnerKind = REPLICASET_KI
  * or, unless the namespace is terminating, `FailedCreate` ("Error creating: ERR"). Throws the API error, or
  * `unable to create pods, no labels` for a template without labels. `owner` is the controller's kind.
  */
-export async function createPod(client: ApiClient, recorder: ObjectEventRecorder, rs: ReplicaSet, owner: OwnerKind = REPLICASET_KIND): Promise<Pod> {
+export async function createPod(client: ApiClient, recorder: EventRecorder, rs: ReplicaSet, owner: OwnerKind = REPLICASET_KIND): Promise<Pod> {
   const pod = podFromTemplate(rs, owner);
   if (!pod.metadata.labels) throw new Error('unable to create pods, no labels');
   try {
@@ -64,7 +64,7 @@ export async function createPod(client: ApiClient, recorder: ObjectEventRecorder
  * pod: NAME"); a NotFound is rethrown as is, other failures record `FailedDelete` ("Error deleting: ERR") and
  * throw `unable to delete pods: ERR`.
  */
-export async function deletePod(client: ApiClient, recorder: ObjectEventRecorder, rs: ReplicaSet, name: string): Promise<void> {
+export async function deletePod(client: ApiClient, recorder: EventRecorder, rs: ReplicaSet, name: string): Promise<void> {
   try {
     await client.delete(`${podsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(name)}`);
   } catch (err) {

@@ -5,7 +5,7 @@ import { isNotFound } from '../../api/errors.js';
 import { labelSelectorFromSpec, type LabelSelector } from '../../api/labels.js';
 import type { Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
-import type { ObjectEventRecorder } from '../../client/event-recorder.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import type { Clock } from '../../api/clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
@@ -23,7 +23,7 @@ export interface SyncContext {
   client: ApiClient;
   /** The kind synced (ReplicaSet, or ReplicationController seen as a ReplicaSet). */
   kind: ReplicaKind;
-  recorder: ObjectEventRecorder;
+  recorder: EventRecorder;
   expectations: Expectations;
   clock: Clock;
   /** The cached ReplicaSet `ns/name`, if any. */
