@@ -6,6 +6,7 @@ import { rfc3339 } from '../api/meta.js';
 import type { Event, KubeObject, ObjectReference } from '../api/types.js';
 import { EventCorrelator } from './event-correlator.js';
 import type { ApiClient } from './types.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** Records events about API objects (Pods, Deployments, ReplicaSets, ...). Never throws; failures go to `onError`. */
 export interface EventRecorder {
@@ -86,10 +87,10 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   async function write(ev: Event): Promise<void> {
     const r = correlator.correlate(ev);
     if (r.skip) return;
-    const ns = encodeURIComponent(r.event.metadata.namespace ?? 'default');
+    const namespace = r.event.metadata.namespace ?? 'default';
     if (r.patch) {
       try {
-        correlator.updateState(await client.patch<Event>(`/api/v1/namespaces/${ns}/events/${encodeURIComponent(r.event.metadata.name ?? '')}`, r.patch, 'strategic'));
+        correlator.updateState(await client.patch<Event>(resourcePath(RESOURCES.events, { namespace, name: r.event.metadata.name ?? '' }), r.patch, 'strategic'));
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -98,7 +99,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     const body: Event = { ...r.event, metadata: { ...r.event.metadata } };
     delete body.metadata.resourceVersion;
     try {
-      correlator.updateState(await client.create<Event>(`/api/v1/namespaces/${ns}/events`, body));
+      correlator.updateState(await client.create<Event>(resourcePath(RESOURCES.events, { namespace }), body));
     } catch (err) {
       if (!isAlreadyExists(err)) correlator.forget(r.event);
       throw err;

@@ -13,6 +13,7 @@ import type { ClusterRole, PolicyRule } from '../api/rbac.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { createWorkQueue } from './workqueue.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** Options of {@link startClusterRoleAggregation}. */
 export interface ClusterRoleAggregationOptions {
@@ -72,7 +73,7 @@ export function startClusterRoleAggregation(options: ClusterRoleAggregationOptio
     const rules = aggregatedRules(role, byName.values());
     if (!rules || canonical(rules) === canonical(role.rules ?? [])) return true;
     try {
-      await client.update(`/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(name)}`, { ...role, rules });
+      await client.update(resourcePath(RESOURCES.clusterroles, { name }), { ...role, rules });
     } catch (err) {
       if (isNotFound(err)) return true;
       // A newer version is on its way through the informer, which queues the role again.
@@ -88,7 +89,7 @@ export function startClusterRoleAggregation(options: ClusterRoleAggregationOptio
 
   const informer = runInformer<ClusterRole>({
     client,
-    path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    path: resourcePath(RESOURCES.clusterroles),
     signal: abort.signal,
     handlers: {
       onEvent(type, role) {

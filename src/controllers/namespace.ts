@@ -11,6 +11,7 @@ import type { KubeObject, Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
+import { API_GROUPS_PATH, apiVersionPath, groupVersionPath, resourcePath, RESOURCES } from '../api/paths.js';
 
 /** The finalizer this controller owns (`v1.FinalizerKubernetes`). */
 export const NAMESPACE_FINALIZER = 'kubernetes';
@@ -47,10 +48,10 @@ interface ApiGroupList extends KubeObject {
 
 /** Namespaced resources (no subresources) that support list and delete, from /api/v1 and each group's preferred version. */
 async function discoverNamespacedResources(client: ApiClient): Promise<NamespacedResource[]> {
-  const bases = ['/api/v1'];
+  const bases = [groupVersionPath('', 'v1')];
   try {
-    const groups = await client.get<ApiGroupList>('/apis');
-    for (const g of groups.groups ?? []) if (g.preferredVersion) bases.push(`/apis/${g.preferredVersion.groupVersion}`);
+    const groups = await client.get<ApiGroupList>(API_GROUPS_PATH);
+    for (const g of groups.groups ?? []) if (g.preferredVersion) bases.push(apiVersionPath(g.preferredVersion.groupVersion));
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
@@ -94,13 +95,13 @@ async function deleteAllContent(client: ApiClient, ns: string): Promise<number> 
 async function syncNamespace(client: ApiClient, name: string): Promise<boolean> {
   let ns: Namespace;
   try {
-    ns = await client.get<Namespace>(`/api/v1/namespaces/${encodeURIComponent(name)}`);
+    ns = await client.get<Namespace>(resourcePath(RESOURCES.namespaces, { name }));
   } catch (err) {
     if (isNotFound(err)) return true;
     throw err;
   }
   if (!ns.metadata.deletionTimestamp) return true;
-  const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
+  const path = resourcePath(RESOURCES.namespaces, { name });
   let finalizers = ns.spec?.finalizers ?? [];
   if (finalizers.includes(NAMESPACE_FINALIZER)) {
     if ((await deleteAllContent(client, name)) > 0) return false;
@@ -126,7 +127,7 @@ export function startNamespaceController(options: NamespaceControllerOptions): N
 
   const namespaces = runInformer<Namespace>({
     client,
-    path: '/api/v1/namespaces',
+    path: resourcePath(RESOURCES.namespaces),
     signal: abort.signal,
     handlers: {
       onEvent(type, ns) {

@@ -12,6 +12,7 @@ import type { ConfigMap, Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { createWorkQueue } from './workqueue.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** The ConfigMap's name (RootCACertConfigMapName). */
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -42,7 +43,7 @@ export function startRootCAPublisher(options: RootCAPublisherOptions): RootCAPub
   const abort = new AbortController();
   const active = new Set<string>();
   const maps = new Map<string, ConfigMap>();
-  const path = (ns: string): string => `/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps`;
+  const path = (ns: string): string => resourcePath(RESOURCES.configmaps, { namespace: ns });
 
   const sync = async (ns: string): Promise<boolean> => {
     if (!active.has(ns)) return true;
@@ -69,7 +70,7 @@ export function startRootCAPublisher(options: RootCAPublisherOptions): RootCAPub
 
   const namespaces = runInformer<Namespace>({
     client,
-    path: '/api/v1/namespaces',
+    path: resourcePath(RESOURCES.namespaces),
     signal: abort.signal,
     handlers: {
       onEvent(type, ns) {
@@ -84,7 +85,7 @@ export function startRootCAPublisher(options: RootCAPublisherOptions): RootCAPub
   });
   const configMaps = runInformer<ConfigMap>({
     client,
-    path: '/api/v1/configmaps',
+    path: resourcePath(RESOURCES.configmaps),
     query: { fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}` },
     signal: abort.signal,
     handlers: {

@@ -24,6 +24,7 @@ import type { ApiClient } from '../client/types.js';
 import { hostPortConflict, insufficientResources } from './node-resources-fit.js';
 import { VersionedStore } from './versioned-store.js';
 import { planVolumeBinding, writeVolumeBindings, type VolumeLookup } from './volume-binding.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** Options of `startScheduler`. */
 export interface SchedulerOptions {
@@ -111,7 +112,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     };
     const ns = pod.metadata.namespace ?? 'default';
     await client.patch(
-      `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/status`,
+      resourcePath(RESOURCES.pods, { namespace: ns, name: pod.metadata.name ?? '', subresource: 'status' }),
       { status: { conditions: [condition] } },
       'strategic',
     );
@@ -126,7 +127,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const name = pod.metadata.name ?? '';
     let node: Node;
     try {
-      node = await client.get<Node>(`/api/v1/nodes/${nodeName}`);
+      node = await client.get<Node>(resourcePath(RESOURCES.nodes, { name: nodeName }));
     } catch (err) {
       if (isNotFound(err)) return; // the kubelet has not registered yet; retried on the next pass
       throw err;
@@ -167,7 +168,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
     if (plan.status === 'waiting') return;
     try {
-      await client.create(`/api/v1/namespaces/${ns}/pods/${name}/binding`, {
+      await client.create(resourcePath(RESOURCES.pods, { namespace: ns, name, subresource: 'binding' }), {
         apiVersion: 'v1',
         kind: 'Binding',
         metadata: { name, namespace: ns, uid: pod.metadata.uid },
@@ -252,7 +253,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let assignedSynced = false;
   const assignedInformer = runInformer<Pod>({
     client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     query: { fieldSelector: `spec.nodeName=${nodeName}` },
     signal: abort.signal,
     handlers: {
@@ -272,9 +273,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   });
   const informers = [
     assignedInformer,
-    volumeInformer('/api/v1/persistentvolumeclaims', pvcs),
-    volumeInformer('/api/v1/persistentvolumes', pvs),
-    volumeInformer('/apis/storage.k8s.io/v1/storageclasses', classes),
+    volumeInformer(resourcePath(RESOURCES.persistentvolumeclaims), pvcs),
+    volumeInformer(resourcePath(RESOURCES.persistentvolumes), pvs),
+    volumeInformer(resourcePath(RESOURCES.storageclasses), classes),
   ];
 
   // Unschedulable pods and pods that arrived before the node registered are retried periodically.
@@ -289,7 +290,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   // The scheduling queue's source: unscheduled pods; every change (and every re-list) runs a pass.
   const unscheduled = runInformer<Pod>({
     client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     query,
     signal: abort.signal,
     handlers: {

@@ -14,6 +14,7 @@ import type { KubeObject, ObjectReference, Secret } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { createWorkQueue } from './workqueue.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** The Secret type of ServiceAccount tokens (v1.SecretTypeServiceAccountToken). */
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
@@ -102,8 +103,8 @@ export function startTokensController(options: TokensControllerOptions): TokensC
   /** Deleted token Secrets still to be dropped from their ServiceAccount's `secrets`, by ServiceAccount key. */
   const removedRefs = new Map<string, Map<string, string>>();
   const synced = { accounts: false, secrets: false };
-  const saPath = (ns: string, name?: string): string => `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
-  const secretPath = (ns: string, name?: string): string => `/api/v1/namespaces/${encodeURIComponent(ns)}/secrets${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
+  const saPath = (ns: string, name?: string): string => resourcePath(RESOURCES.serviceaccounts, { namespace: ns, name });
+  const secretPath = (ns: string, name?: string): string => resourcePath(RESOURCES.secrets, { namespace: ns, name });
 
   const tokensOf = (sa: ServiceAccount): Secret[] => [...secrets.values()].filter((s) => isServiceAccountToken(s, sa));
 
@@ -269,7 +270,7 @@ export function startTokensController(options: TokensControllerOptions): TokensC
 
   const saInformer = runInformer<ServiceAccount>({
     client,
-    path: '/api/v1/serviceaccounts',
+    path: resourcePath(RESOURCES.serviceaccounts),
     signal: abort.signal,
     handlers: {
       onEvent(type, sa) {
@@ -291,7 +292,7 @@ export function startTokensController(options: TokensControllerOptions): TokensC
   });
   const secretInformer = runInformer<Secret>({
     client,
-    path: '/api/v1/secrets',
+    path: resourcePath(RESOURCES.secrets),
     query: { fieldSelector: `type=${SERVICE_ACCOUNT_TOKEN_TYPE}` },
     signal: abort.signal,
     handlers: {

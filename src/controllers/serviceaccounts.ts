@@ -10,6 +10,7 @@ import type { KubeObject, Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** The ServiceAccounts each namespace gets (upstream's default list). */
 export const DEFAULT_SERVICE_ACCOUNTS = ['default'];
@@ -41,7 +42,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
       if ([...accounts.cache.values()].some((sa) => sa.metadata.namespace === ns && sa.metadata.name === name)) continue;
       const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } };
       try {
-        await client.create(`/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts`, sa);
+        await client.create(resourcePath(RESOURCES.serviceaccounts, { namespace: ns }), sa);
       } catch (err) {
         // Already there, or the namespace is gone or terminating (Forbidden): nothing to do.
         if (isAlreadyExists(err) || isNotFound(err) || (err as StatusError).reason === 'Forbidden') continue;
@@ -54,7 +55,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
 
   const namespaces = runInformer<Namespace>({
     client,
-    path: '/api/v1/namespaces',
+    path: resourcePath(RESOURCES.namespaces),
     signal: abort.signal,
     handlers: {
       onEvent(type, ns) {
@@ -69,7 +70,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
   });
   const accounts = runInformer<KubeObject>({
     client,
-    path: '/api/v1/serviceaccounts',
+    path: resourcePath(RESOURCES.serviceaccounts),
     query: { fieldSelector: `metadata.name=${DEFAULT_SERVICE_ACCOUNTS[0]}` },
     signal: abort.signal,
     handlers: {

@@ -20,6 +20,7 @@ import {
 import type { Pod } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
 import { findMatchingVolume, isVolumeBoundToClaim, volumeFitsNode } from './persistentvolume/matching.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** What the plugin reads (the scheduler's listers). */
 export interface VolumeLookup {
@@ -124,11 +125,11 @@ export async function writeVolumeBindings(
       apiVersion: 'v1',
       resourceVersion: pvc.metadata.resourceVersion ?? '',
     };
-    written.volume(await client.update<PersistentVolume>(`/api/v1/persistentvolumes/${encodeURIComponent(pv.metadata.name ?? '')}`, next));
+    written.volume(await client.update<PersistentVolume>(resourcePath(RESOURCES.persistentvolumes, { name: pv.metadata.name ?? '' }), next));
   }
   for (const pvc of plan.provision) {
     const pvcWritten = await client.patch<PersistentVolumeClaim>(
-      `/api/v1/namespaces/${encodeURIComponent(pvc.metadata.namespace ?? '')}/persistentvolumeclaims/${encodeURIComponent(pvc.metadata.name ?? '')}`,
+      resourcePath(RESOURCES.persistentvolumeclaims, { namespace: pvc.metadata.namespace ?? '', name: pvc.metadata.name ?? '' }),
       { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } },
       'merge',
     );

@@ -15,6 +15,7 @@ import type { ApiClient } from '../client/types.js';
 import { createSyncGate } from './cache-sync.js';
 import { VersionedStore } from './versioned-store.js';
 import { createWorkQueue } from './workqueue.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
 
 /** Options of the protection controllers. */
 export interface ProtectionControllerOptions {
@@ -61,7 +62,7 @@ export function startPVCProtectionController(options: ProtectionControllerOption
     const name = pvc.metadata.name ?? '';
     if (pods.list(ns).some((p) => podUsesClaim(p, name))) return true;
     // The informer may lag behind a pod just scheduled: ask the API server before letting the claim go.
-    const live = await client.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`);
+    const live = await client.list<Pod>(resourcePath(RESOURCES.pods, { namespace: ns }));
     return live.items.some((p) => podUsesClaim(p, name));
   }
 
@@ -74,7 +75,7 @@ export function startPVCProtectionController(options: ProtectionControllerOption
       if (await inUse(pvc)) return true;
       const ns = pvc.metadata.namespace ?? '';
       try {
-        await removeFinalizer(client, `/api/v1/namespaces/${encodeURIComponent(ns)}/persistentvolumeclaims/${encodeURIComponent(pvc.metadata.name ?? '')}`, pvc, PVC_PROTECTION_FINALIZER);
+        await removeFinalizer(client, resourcePath(RESOURCES.persistentvolumeclaims, { namespace: ns, name: pvc.metadata.name ?? '' }), pvc, PVC_PROTECTION_FINALIZER);
       } catch (err) {
         if (isConflict(err) || (err as { reason?: string }).reason === 'Invalid') return false;
         throw err;
@@ -92,7 +93,7 @@ export function startPVCProtectionController(options: ProtectionControllerOption
   const informers = [
     runInformer<PersistentVolumeClaim>({
       client,
-      path: '/api/v1/persistentvolumeclaims',
+      path: resourcePath(RESOURCES.persistentvolumeclaims),
       signal: abort.signal,
       store: claims,
       handlers: {
@@ -105,7 +106,7 @@ export function startPVCProtectionController(options: ProtectionControllerOption
     }),
     runInformer<Pod>({
       client,
-      path: '/api/v1/pods',
+      path: resourcePath(RESOURCES.pods),
       signal: abort.signal,
       store: pods,
       handlers: {
@@ -140,7 +141,7 @@ export function startPVProtectionController(options: ProtectionControllerOptions
       if (!pv?.metadata.deletionTimestamp || !(pv.metadata.finalizers ?? []).includes(PV_PROTECTION_FINALIZER)) return true;
       if (pv.status?.phase === 'Bound') return true;
       try {
-        await removeFinalizer(client, `/api/v1/persistentvolumes/${encodeURIComponent(pv.metadata.name ?? '')}`, pv, PV_PROTECTION_FINALIZER);
+        await removeFinalizer(client, resourcePath(RESOURCES.persistentvolumes, { name: pv.metadata.name ?? '' }), pv, PV_PROTECTION_FINALIZER);
       } catch (err) {
         if (isConflict(err) || (err as { reason?: string }).reason === 'Invalid') return false;
         throw err;
@@ -151,7 +152,7 @@ export function startPVProtectionController(options: ProtectionControllerOptions
   const gate = createSyncGate(['persistentvolumes'], queue);
   const informer = runInformer<PersistentVolume>({
     client,
-    path: '/api/v1/persistentvolumes',
+    path: resourcePath(RESOURCES.persistentvolumes),
     signal: abort.signal,
     store: volumes,
     handlers: {

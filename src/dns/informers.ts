@@ -7,6 +7,7 @@ import type { Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
 import { ClusterRecords } from './cluster-records.js';
+import { RESOURCES, resourcePath } from '../api/paths.js';
 
 /** Running informers feeding `records`. */
 export interface RecordsWatch {
@@ -21,9 +22,9 @@ export interface RecordsWatch {
 
 /** The collections the cluster DNS watches, with the kind their objects feed. */
 const SOURCES = [
-  { kind: 'Namespace', path: '/api/v1/namespaces' },
-  { kind: 'Service', path: '/api/v1/services' },
-  { kind: 'EndpointSlice', path: '/apis/discovery.k8s.io/v1/endpointslices' },
+  { kind: 'Namespace', path: resourcePath(RESOURCES.namespaces) },
+  { kind: 'Service', path: resourcePath(RESOURCES.services) },
+  { kind: 'EndpointSlice', path: resourcePath(RESOURCES.endpointslices) },
 ] as const;
 
 /** Starts the informers; never throws (list/watch errors go to `onError` and are retried). */

@@ -14,6 +14,7 @@ import type { ReadOnlyResource } from '../registry/read-only.js';
 import { nodeMetricsResource, podMetricsResource } from './metrics-api.js';
 import { scrape, type KubeletClientTls } from './scraper.js';
 import { MetricsStorage, type NodeRef, type PodRef } from './storage.js';
+import { RESOURCES, resourcePath } from '../api/paths.js';
 
 /** metrics-server's default `--metric-resolution`, which k3s deploys it with. */
 export const DEFAULT_METRIC_RESOLUTION_MS = 15_000;
@@ -105,7 +106,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (running) throw new Error('metrics server already started');
       const podInformer: Informer<Pod> = runInformer<Pod>({
         client,
-        path: '/api/v1/pods',
+        path: resourcePath(RESOURCES.pods),
         signal: abort.signal,
         handlers: {
           onEvent(type, pod, old) {
@@ -119,7 +120,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       });
       const nodeInformer: Informer<Node> = runInformer<Node>({
         client,
-        path: '/api/v1/nodes',
+        path: resourcePath(RESOURCES.nodes),
         signal: abort.signal,
         handlers: {
           onEvent(type, node, old) {

@@ -12,10 +12,11 @@ import { createProxyApplier, type ApplyResult, type ProxyApplier } from './appli
 import type { ProxyScope } from './chains.js';
 import { planProxyRules, type PlannerOptions, type ProxyPlan } from './planner.js';
 import { createSyncRunner } from './sync-runner.js';
+import { RESOURCES, resourcePath } from '../api/paths.js';
 
 /** The collections the proxy watches. */
-export const SERVICES_PATH = '/api/v1/services';
-export const ENDPOINTSLICES_PATH = '/apis/discovery.k8s.io/v1/endpointslices';
+export const SERVICES_PATH = resourcePath(RESOURCES.services);
+export const ENDPOINTSLICES_PATH = resourcePath(RESOURCES.endpointslices);
 
 /** Options of {@link startServiceProxy}. */
 export interface ServiceProxyOptions {

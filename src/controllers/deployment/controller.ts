@@ -22,6 +22,7 @@ import { rolloutRecreate } from './recreate.js';
 import { rollback } from './rollback.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, DEPLOYMENT_KIND, deploymentsPath, isScalingEvent, replicaSetsPath, rollbackTo, syncScaling, syncStatusOnly, type DeploymentContext } from './sync.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** Options of {@link startDeploymentController}. */
 export interface DeploymentControllerOptions {
@@ -249,7 +250,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
 
   const deployments = runInformer<Deployment>({
     client,
-    path: '/apis/apps/v1/deployments',
+    path: resourcePath(RESOURCES.deployments),
     signal: abort.signal,
     handlers: {
       onEvent(type, d, old) {
@@ -264,7 +265,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   });
   const replicaSets = runInformer<ReplicaSet>({
     client,
-    path: '/apis/apps/v1/replicasets',
+    path: resourcePath(RESOURCES.replicasets),
     signal: abort.signal,
     handlers: {
       onEvent(type, rs, old) {
@@ -286,7 +287,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
   });
   const pods = runInformer<Pod>({
     client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     signal: abort.signal,
     handlers: {
       onEvent(type, pod) {

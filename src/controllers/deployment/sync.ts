@@ -11,6 +11,7 @@ import { computeHash, equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './hash.js
 import { isRollingUpdate, isSaturated, maxSurge, newRSNewReplicas, proportion, replicasOf, specReplicaCount } from './replica-math.js';
 import { activeReplicaSets, byRevision, bySizeNewer, bySizeOlder, findActiveOrLatest, findNewReplicaSet, findOldReplicaSets, selectorWithLabel } from './replica-sets.js';
 import { DEPRECATED_ROLLBACK_TO, desiredReplicasAnnotation, MAX_REV_HISTORY_LENGTH_IN_CHARS, maxRevision, replicasAnnotationsNeedUpdate, setDeploymentRevision, setNewReplicaSetAnnotations, setReplicasAnnotations } from './revisions.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** apps/v1 Deployment as a controller kind. */
 export const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
@@ -28,12 +29,12 @@ export interface DeploymentContext {
 
 /** The collection path of Deployments in `namespace`. */
 export function deploymentsPath(namespace: string): string {
-  return `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
+  return resourcePath(RESOURCES.deployments, { namespace });
 }
 
 /** The collection path of ReplicaSets in `namespace`. */
 export function replicaSetsPath(namespace: string): string {
-  return `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
+  return resourcePath(RESOURCES.replicasets, { namespace });
 }
 
 function deploymentPath(d: Deployment): string {

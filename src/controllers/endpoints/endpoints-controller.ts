@@ -17,6 +17,7 @@ import { runServiceAndPodInformers } from './service-pod-informers.js';
 import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, isServiceIPSet, keyOf, LABEL_HEADLESS, selectorMatches, serviceSelector } from './pod-endpoints.js';
 import { ANNOTATION_OVER_CAPACITY, computeSubsets, countAddresses, MAX_ENDPOINTS_CAPACITY, subsetsEqual, truncateSubsets } from './subsets.js';
 import { TriggerTimeTracker } from './trigger-time.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Endpoints carrying this annotation are leader-election records, never cleaned up (`resourcelock.LeaderElectionRecordAnnotationKey`). */
 export const ANNOTATION_LEADER_ELECTION = 'control-plane.alpha.kubernetes.io/leader';
@@ -38,7 +39,7 @@ export interface EndpointsController {
 }
 
 function endpointsPath(namespace: string, name?: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/endpoints${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  return resourcePath(RESOURCES.endpoints, { namespace, name });
 }
 
 function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
@@ -134,7 +135,7 @@ export function startEndpointsController(options: EndpointsControllerOptions): E
   const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
   const endpointsInformer = runInformer<Endpoints>({
     client,
-    path: '/api/v1/endpoints',
+    path: resourcePath(RESOURCES.endpoints),
     signal: abort.signal,
     retryDelayMs,
     handlers: {

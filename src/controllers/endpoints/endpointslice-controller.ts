@@ -19,6 +19,7 @@ import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, selectorMatches, serviceSelector }
 import { DEFAULT_MAX_ENDPOINTS_PER_SLICE, reconcileSlices } from './slice-reconciler.js';
 import { serviceKeyOfSlice, SliceTracker } from './slice-tracker.js';
 import { TriggerTimeTracker } from './trigger-time.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startEndpointSliceController}. */
 export interface EndpointSliceControllerOptions {
@@ -39,7 +40,7 @@ export interface EndpointSliceController {
 }
 
 function slicesPath(namespace: string, name?: string): string {
-  return `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  return resourcePath(RESOURCES.endpointslices, { namespace, name });
 }
 
 function managed(slice: EndpointSlice | undefined): boolean {
@@ -132,7 +133,7 @@ export function startEndpointSliceController(options: EndpointSliceControllerOpt
   const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
   const sliceInformer = runInformer<EndpointSlice>({
     client,
-    path: '/apis/discovery.k8s.io/v1/endpointslices',
+    path: resourcePath(RESOURCES.endpointslices),
     signal: abort.signal,
     retryDelayMs,
     handlers: {
@@ -159,7 +160,7 @@ export function startEndpointSliceController(options: EndpointSliceControllerOpt
   });
   const nodeInformer = runInformer<Node>({
     client,
-    path: '/api/v1/nodes',
+    path: resourcePath(RESOURCES.nodes),
     signal: abort.signal,
     retryDelayMs,
     handlers: {

@@ -6,6 +6,7 @@ import { runInformer, type Informer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import type { SyncGate } from '../cache-sync.js';
 import { keyOf, servicesForPodChange } from './pod-endpoints.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** Options of {@link runServiceAndPodInformers}. */
 export interface ServiceAndPodInformerOptions {
@@ -29,7 +30,7 @@ export function runServiceAndPodInformers(options: ServiceAndPodInformerOptions)
   const { client, signal, retryDelayMs, services, gate, onError } = options;
   const serviceInformer = runInformer<Service>({
     client,
-    path: '/api/v1/services',
+    path: resourcePath(RESOURCES.services),
     signal,
     retryDelayMs,
     handlers: {
@@ -45,7 +46,7 @@ export function runServiceAndPodInformers(options: ServiceAndPodInformerOptions)
   });
   const podInformer = runInformer<Pod>({
     client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     signal,
     retryDelayMs,
     handlers: {

@@ -9,6 +9,7 @@
 import { isNotFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
+import { API_GROUPS_PATH, groupVersionPath, resourcePath } from '../../api/paths.js';
 
 /** One resource of discovery, as the collector uses it. */
 export interface ApiResource {
@@ -55,20 +56,14 @@ export function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
-/** `/api/v1` or `/apis/{group}/{version}`. */
-function basePath(r: ApiResource): string {
-  return r.group ? `/apis/${r.groupVersion}` : `/api/${r.version}`;
-}
-
 /** The path of the collection of `r` across all namespaces (informers watch it). */
 export function collectionPath(r: ApiResource): string {
-  return `${basePath(r)}/${r.resource}`;
+  return resourcePath(r);
 }
 
 /** The path of one object of `r`; `namespace` is ignored for cluster-scoped resources. */
 export function objectPath(r: ApiResource, namespace: string, name: string): string {
-  const ns = r.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${basePath(r)}${ns}/${r.resource}/${encodeURIComponent(name)}`;
+  return resourcePath(r, { namespace: r.namespaced ? namespace : undefined, name });
 }
 
 /**
@@ -78,7 +73,7 @@ export function objectPath(r: ApiResource, namespace: string, name: string): str
 export async function discoverResources(client: ApiClient): Promise<ResourceMap> {
   const versions: { group: string; version: string; groupVersion: string }[] = [{ group: '', version: 'v1', groupVersion: 'v1' }];
   try {
-    const groups = await client.get<ApiGroupList>('/apis');
+    const groups = await client.get<ApiGroupList>(API_GROUPS_PATH);
     for (const g of groups.groups ?? []) {
       if (g.preferredVersion) versions.push({ group: g.name, version: g.preferredVersion.version, groupVersion: g.preferredVersion.groupVersion });
     }
@@ -87,7 +82,7 @@ export async function discoverResources(client: ApiClient): Promise<ResourceMap>
   }
   const all: ApiResource[] = [];
   for (const v of versions) {
-    const list = await client.get<ApiResourceList>(v.group ? `/apis/${v.groupVersion}` : `/api/${v.version}`);
+    const list = await client.get<ApiResourceList>(groupVersionPath(v.group, v.version));
     for (const r of list.resources ?? []) {
       if (r.name.includes('/')) continue;
       all.push({ ...v, resource: r.name, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs });

@@ -30,6 +30,7 @@ import {
   volumePathOf,
 } from './provision.js';
 import { hostVolumeDirs, type VolumeDirs } from './volume-dirs.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startLocalPathProvisioner}. */
 export interface LocalPathProvisionerOptions {
@@ -80,7 +81,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       let node: Node | undefined;
       if (nodeName) {
         try {
-          node = await client.get<Node>(`/api/v1/nodes/${encodeURIComponent(nodeName)}`);
+          node = await client.get<Node>(resourcePath(RESOURCES.nodes, { name: nodeName }));
         } catch (err) {
           if (!isNotFound(err)) throw err;
           throw new Error(`failed to get target node: nodes "${nodeName}" not found`, { cause: err });
@@ -93,7 +94,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       throw err;
     }
     try {
-      volumes.set(await client.create<PersistentVolume>('/api/v1/persistentvolumes', pv));
+      volumes.set(await client.create<PersistentVolume>(resourcePath(RESOURCES.persistentvolumes), pv));
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
@@ -107,7 +108,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       const node = volumeNodeOf(pv);
       let nodeExists = true;
       try {
-        await client.get<Node>(`/api/v1/nodes/${encodeURIComponent(node)}`);
+        await client.get<Node>(resourcePath(RESOURCES.nodes, { name: node }));
       } catch (err) {
         if (!isNotFound(err)) throw err;
         nodeExists = false; // upstream: the node is gone, skip the cleanup
@@ -118,7 +119,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
       throw err;
     }
     try {
-      await client.delete(`/api/v1/persistentvolumes/${encodeURIComponent(pv.metadata.name ?? '')}`);
+      await client.delete(resourcePath(RESOURCES.persistentvolumes, { name: pv.metadata.name ?? '' }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -151,7 +152,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
   const informers = [
     runInformer<StorageClass>({
       client,
-      path: '/apis/storage.k8s.io/v1/storageclasses',
+      path: resourcePath(RESOURCES.storageclasses),
       signal: abort.signal,
       store: classes,
       handlers: {
@@ -164,7 +165,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
     }),
     runInformer<PersistentVolumeClaim>({
       client,
-      path: '/api/v1/persistentvolumeclaims',
+      path: resourcePath(RESOURCES.persistentvolumeclaims),
       signal: abort.signal,
       store: claims,
       handlers: {
@@ -177,7 +178,7 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
     }),
     runInformer<PersistentVolume>({
       client,
-      path: '/api/v1/persistentvolumes',
+      path: resourcePath(RESOURCES.persistentvolumes),
       signal: abort.signal,
       store: volumes,
       handlers: {
@@ -194,13 +195,13 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
     const want = localPathStorageClass();
     for (;;) {
       try {
-        await client.get(`/apis/storage.k8s.io/v1/storageclasses/${want.metadata.name ?? ''}`);
+        await client.get(resourcePath(RESOURCES.storageclasses, { name: want.metadata.name ?? '' }));
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
       try {
-        await client.create('/apis/storage.k8s.io/v1/storageclasses', want);
+        await client.create(resourcePath(RESOURCES.storageclasses), want);
         return;
       } catch (err) {
         if (isAlreadyExists(err)) return;

@@ -17,6 +17,7 @@ import {
 import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import { isVolumeBoundToClaim } from './matching.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** What the writer works with; it stores every object it wrote into the controller's cache (newer versions win). */
 export interface BinderDeps {
@@ -28,12 +29,12 @@ export interface BinderDeps {
 
 /** `/api/v1/persistentvolumes/NAME`. */
 export function volumePath(name: string): string {
-  return `/api/v1/persistentvolumes/${encodeURIComponent(name)}`;
+  return resourcePath(RESOURCES.persistentvolumes, { name });
 }
 
 /** `/api/v1/namespaces/NS/persistentvolumeclaims/NAME`. */
 export function claimPath(namespace: string, name: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(name)}`;
+  return resourcePath(RESOURCES.persistentvolumeclaims, { namespace, name });
 }
 
 function withAnnotation<T extends { metadata: { annotations?: Record<string, string> } }>(obj: T, key: string, value: string): boolean {

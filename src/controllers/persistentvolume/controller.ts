@@ -17,6 +17,7 @@ import { VersionedStore } from '../versioned-store.js';
 import { createWorkQueue } from '../workqueue.js';
 import { syncClaim, type ClaimSyncContext } from './sync-claim.js';
 import { syncVolume, type VolumeSyncContext } from './sync-volume.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** Options of {@link startPersistentVolumeController}. */
 export interface PersistentVolumeControllerOptions {
@@ -95,7 +96,7 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
   const informers = [
     runInformer<PersistentVolume>({
       client,
-      path: '/api/v1/persistentvolumes',
+      path: resourcePath(RESOURCES.persistentvolumes),
       signal: abort.signal,
       store: volumes,
       handlers: {
@@ -110,7 +111,7 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
     }),
     runInformer<PersistentVolumeClaim>({
       client,
-      path: '/api/v1/persistentvolumeclaims',
+      path: resourcePath(RESOURCES.persistentvolumeclaims),
       signal: abort.signal,
       store: claims,
       handlers: {
@@ -129,7 +130,7 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
     }),
     runInformer<StorageClass>({
       client,
-      path: '/apis/storage.k8s.io/v1/storageclasses',
+      path: resourcePath(RESOURCES.storageclasses),
       signal: abort.signal,
       store: classes,
       handlers: {
@@ -139,7 +140,7 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
     }),
     runInformer<Pod>({
       client,
-      path: '/api/v1/pods',
+      path: resourcePath(RESOURCES.pods),
       signal: abort.signal,
       store: pods,
       handlers: {

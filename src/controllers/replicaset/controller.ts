@@ -21,6 +21,7 @@ import { createWorkQueue } from '../workqueue.js';
 import { isPodReady } from './active-pods.js';
 import { REPLICASET, type ReplicaKind } from './kind.js';
 import { keyOf, syncReplicaSet, type SyncContext } from './sync.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** Options of {@link startReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -177,7 +178,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
   });
   const pods = runInformer<Pod>({
     client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     signal: abort.signal,
     handlers: {
       onEvent(type, pod, old) {

@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import type { ReplicaSet, ReplicationController } from '../../api/workloads.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** One kind a replica controller manages, with the conversions between its objects and the ReplicaSet shape. */
 export interface ReplicaKind {
@@ -28,8 +29,8 @@ export interface ReplicaKind {
 export const REPLICASET: ReplicaKind = {
   ref: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   component: 'replicaset-controller',
-  listPath: '/apis/apps/v1/replicasets',
-  collectionPath: (ns) => `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/replicasets`,
+  listPath: resourcePath(RESOURCES.replicasets),
+  collectionPath: (ns) => resourcePath(RESOURCES.replicasets, { namespace: ns }),
   toReplicaSet: (obj) => obj as ReplicaSet,
   fromReplicaSet: (rs) => rs,
 };
@@ -41,8 +42,8 @@ export const REPLICASET: ReplicaKind = {
 export const REPLICATION_CONTROLLER: ReplicaKind = {
   ref: { apiVersion: 'v1', kind: 'ReplicationController' },
   component: 'replication-controller',
-  listPath: '/api/v1/replicationcontrollers',
-  collectionPath: (ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/replicationcontrollers`,
+  listPath: resourcePath(RESOURCES.replicationcontrollers),
+  collectionPath: (ns) => resourcePath(RESOURCES.replicationcontrollers, { namespace: ns }),
   toReplicaSet(obj) {
     const rc = obj as ReplicationController;
     const { selector, ...spec } = rc.spec ?? {};

@@ -7,6 +7,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
 import { isNamespaceTerminating, newControllerRef } from '../controller-ref.js';
 import { REPLICASET } from './kind.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** apps/v1 ReplicaSet as a controller kind. */
 export const REPLICASET_KIND = REPLICASET.ref;
@@ -16,7 +17,7 @@ export type OwnerKind = { apiVersion: string; kind: string };
 
 /** The pods collection of `namespace`. */
 export function podsPath(namespace: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  return resourcePath(RESOURCES.pods, { namespace });
 }
 
 /**

@@ -17,6 +17,7 @@ import type { KubeObject } from '../../api/types.js';
 import { runInformer, type Informer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createWorkQueue } from '../workqueue.js';
+import { groupPath, resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startResourceQuotaController}. */
 export interface ResourceQuotaControllerOptions {
@@ -37,12 +38,12 @@ export interface ResourceQuotaController {
 
 /** The kinds watched (and so counted from a cache), by group/resource. */
 const WATCHED: { group: string; resource: string; path: string }[] = [
-  { group: '', resource: 'pods', path: '/api/v1/pods' },
-  { group: '', resource: 'services', path: '/api/v1/services' },
-  { group: '', resource: 'persistentvolumeclaims', path: '/api/v1/persistentvolumeclaims' },
-  { group: '', resource: 'configmaps', path: '/api/v1/configmaps' },
-  { group: '', resource: 'secrets', path: '/api/v1/secrets' },
-  { group: '', resource: 'resourcequotas', path: '/api/v1/resourcequotas' },
+  { group: '', resource: 'pods', path: resourcePath(RESOURCES.pods) },
+  { group: '', resource: 'services', path: resourcePath(RESOURCES.services) },
+  { group: '', resource: 'persistentvolumeclaims', path: resourcePath(RESOURCES.persistentvolumeclaims) },
+  { group: '', resource: 'configmaps', path: resourcePath(RESOURCES.configmaps) },
+  { group: '', resource: 'secrets', path: resourcePath(RESOURCES.secrets) },
+  { group: '', resource: 'resourcequotas', path: resourcePath(RESOURCES.resourcequotas) },
 ];
 
 /** `count/deployments.apps` → group `apps`, resource `deployments`; `count/pods` → core pods. */
@@ -90,7 +91,7 @@ export function startResourceQuotaController(options: ResourceQuotaControllerOpt
   const versionOf = async (group: string): Promise<string> => {
     const known = versions.get(group);
     if (known) return known;
-    const g = (await client.get(`/apis/${group}`)) as KubeObject & { preferredVersion?: { version?: string } };
+    const g = (await client.get(groupPath(group))) as KubeObject & { preferredVersion?: { version?: string } };
     const v = g.preferredVersion?.version ?? 'v1';
     versions.set(group, v);
     return v;
@@ -106,8 +107,8 @@ export function startResourceQuotaController(options: ResourceQuotaControllerOpt
       const c = parseCountName(n);
       if (!c || informers.has(`${c.group}/${c.resource}`)) continue;
       try {
-        const base = c.group === '' ? '/api/v1' : `/apis/${c.group}/${await versionOf(c.group)}`;
-        listed.set(`${c.group}/${c.resource}`, (await client.list(`${base}/namespaces/${encodeURIComponent(ns)}/${c.resource}`)).items);
+        const version = c.group === '' ? 'v1' : await versionOf(c.group);
+        listed.set(`${c.group}/${c.resource}`, (await client.list(resourcePath({ group: c.group, version, resource: c.resource }, { namespace: ns }))).items);
       } catch (err) {
         // A kind the server does not serve counts nothing.
         if (!isNotFound(err)) throw err;
@@ -123,7 +124,7 @@ export function startResourceQuotaController(options: ResourceQuotaControllerOpt
     const current = q.status ?? {};
     if (equalLists(current.hard ?? {}, status.hard) && equalLists(current.used ?? {}, status.used) && current.hard !== undefined && current.used !== undefined) return true;
     try {
-      await client.update(`/api/v1/namespaces/${encodeURIComponent(ns)}/resourcequotas/${encodeURIComponent(name)}/status`, { ...q, status });
+      await client.update(resourcePath(RESOURCES.resourcequotas, { namespace: ns, name, subresource: 'status' }), { ...q, status });
       return true;
     } catch (err) {
       if (isNotFound(err)) return true;

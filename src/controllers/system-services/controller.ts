@@ -9,6 +9,7 @@ import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createWorkQueue } from '../workqueue.js';
 import { desiredSystemServices, type SystemServicesConfig } from './desired.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startSystemServicesController}. */
 export interface SystemServicesControllerOptions extends SystemServicesConfig {
@@ -24,9 +25,9 @@ export interface SystemServicesController {
 }
 
 function collection(obj: KubeObject): string {
-  const ns = encodeURIComponent(obj.metadata.namespace ?? '');
-  if (obj.kind === 'EndpointSlice') return `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`;
-  return `/api/v1/namespaces/${ns}/${obj.kind === 'Service' ? 'services' : 'endpoints'}`;
+  const namespace = obj.metadata.namespace ?? '';
+  const r = obj.kind === 'EndpointSlice' ? RESOURCES.endpointslices : obj.kind === 'Service' ? RESOURCES.services : RESOURCES.endpoints;
+  return resourcePath(r, { namespace });
 }
 
 /** Creates `want` when missing; for Endpoints and slices, rewrites the addresses and ports when they differ. */
@@ -77,7 +78,7 @@ export function startSystemServicesController(options: SystemServicesControllerO
   const queue = createWorkQueue({ sync, retryDelayMs: options.retryDelayMs ?? 1000, onError });
   queue.add('all');
   const mine = (obj: KubeObject): boolean => names.has(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`);
-  const informers = ['/api/v1/services', '/api/v1/endpoints', '/apis/discovery.k8s.io/v1/endpointslices'].map((path) =>
+  const informers = [resourcePath(RESOURCES.services), resourcePath(RESOURCES.endpoints), resourcePath(RESOURCES.endpointslices)].map((path) =>
     runInformer<KubeObject>({
       client,
       path,

@@ -3,6 +3,7 @@
 import type { Pod } from '../../api/types.js';
 import { runInformer, type Informer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** Options of {@link watchNodePods}. */
 export interface PodSourceOptions {
@@ -20,7 +21,7 @@ export interface PodSourceOptions {
 export function watchNodePods(options: PodSourceOptions): Informer<Pod> {
   return runInformer<Pod>({
     client: options.client,
-    path: '/api/v1/pods',
+    path: resourcePath(RESOURCES.pods),
     query: { fieldSelector: `spec.nodeName=${options.nodeName}` },
     signal: options.signal,
     handlers: {

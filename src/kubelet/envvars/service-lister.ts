@@ -5,6 +5,7 @@
 import type { Service } from '../../api/services.js';
 import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** What env building reads: every Service, and whether the list is complete. */
 export interface ServiceLister {
@@ -25,7 +26,7 @@ export function watchServices(client: ApiClient, signal: AbortSignal, log: (msg:
   const waiters = new Set<() => void>();
   const informer = runInformer<Service>({
     client,
-    path: '/api/v1/services',
+    path: resourcePath(RESOURCES.services),
     signal,
     handlers: {
       onEvent: () => {},
