@@ -6,6 +6,7 @@
  * parameters `dryRun`, `fieldManager`, `fieldValidation`, `force`, and offers
  * `application/strategic-merge-patch+json` as a request body type.
  */
+import { groupVersionPath } from '../../api/paths.js';
 import type { ResourceInfo } from '../../registry/strategy.js';
 import type { Json } from './components.js';
 import { ref } from './components.js';
@@ -115,7 +116,7 @@ export function buildPaths(resources: ResourceInfo[], schemaNameOf: (kind: strin
   const paths: Record<string, Json> = {};
   for (const r of resources) {
     if (r.resource.includes('/')) continue;
-    const prefix = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+    const prefix = groupVersionPath(r.group, r.version);
     const ns = r.namespaced ? '/namespaces/{namespace}' : '';
     const nsWord = r.namespaced ? 'Namespaced' : '';
     const c: Ctx = {

@@ -9,6 +9,7 @@
  * `query_param_verifier_v3.go`).
  */
 import { createHash } from 'node:crypto';
+import { groupVersionPath as apiGroupVersionPath } from '../../api/paths.js';
 import { typeNameForKind, openapiName } from '../../api/schema/schema.js';
 import type { ResourceInfo } from '../../registry/strategy.js';
 import { buildSchemas, unknownKindName, unknownKindSchema, type Json } from './components.js';
@@ -22,7 +23,7 @@ export interface OpenAPIDocument {
 
 /** `api/v1` for the core group, `apis/apps/v1` otherwise. */
 export function groupVersionPath(group: string, version: string): string {
-  return group ? `apis/${group}/${version}` : `api/${version}`;
+  return apiGroupVersionPath(group, version).slice(1);
 }
 
 const cache = new Map<string, OpenAPIDocument>();
