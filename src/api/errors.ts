@@ -214,3 +214,49 @@ export function isGone(err: unknown): boolean {
 export function isStatusError(err: unknown): err is StatusError {
   return reasonOf(err) !== undefined;
 }
+
+/** The reason of an HTTP status code in a Status synthesized from a bare answer (`NewGenericServerResponse`). */
+const REASONS: Record<number, StatusReason> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Expired',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+/**
+ * The StatusError of an HTTP error answer whose body is text (a kubelet's, a proxied backend's): the reason of
+ * `code`, the body (trimmed) as message, or when it is empty `the server responded with the status code N but
+ * did not return more information` (apimachinery `NewGenericServerResponse`).
+ */
+export function statusErrorFromText(code: number, body: string): StatusError {
+  const reason = REASONS[code] ?? 'InternalError';
+  const message = body.trim() || `the server responded with the status code ${code} but did not return more information`;
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message });
+}
+
+/**
+ * The StatusError of a failed API response: the Status body when the server sent one, otherwise
+ * {@link statusErrorFromText} (client-go `newUnstructuredResponseError`). Used by every API client here.
+ */
+export function statusErrorFromResponse(code: number, body: string): StatusError {
+  try {
+    const parsed = JSON.parse(body) as Partial<Status>;
+    if (parsed && parsed.kind === 'Status') {
+      return new StatusError({ metadata: {}, status: 'Failure', ...parsed, code: parsed.code ?? code } as Status);
+    }
+  } catch {
+    // not JSON: fall through to a synthesized Status
+  }
+  return statusErrorFromText(code, body);
+}

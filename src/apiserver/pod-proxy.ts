@@ -14,8 +14,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { internalError, notFound, StatusError } from '../api/errors.js';
-import type { KubeObject, Node, StatusReason } from '../api/types.js';
+import { internalError, notFound, statusErrorFromText } from '../api/errors.js';
+import type { KubeObject, Node } from '../api/types.js';
 import type { ConnectLocation } from '../registry/strategy.js';
 import { joinConnections } from '../netutil/join-connections.js';
 import { tunnelSpdyOverWebSocket } from './stream-tunnel.js';
@@ -43,12 +43,6 @@ export function kubeletLocation(node: Node): KubeletLocation {
   const addr = addrs.find((a) => a.type === 'InternalIP') ?? addrs.find((a) => a.type === 'Hostname');
   if (!addr) throw internalError(`node "${node.metadata.name ?? ''}" has no address`);
   return { host: addr.address, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? DEFAULT_KUBELET_PORT };
-}
-
-function statusFromKubelet(code: number, body: string): StatusError {
-  const reasons: Record<number, StatusReason> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict' };
-  const message = body.trim() || `the server responded with the status code ${code} but did not return more information`;
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: reasons[code] ?? 'InternalError', code });
 }
 
 /** Serves connect subresources at their kubelet locations. */
@@ -82,7 +76,7 @@ export class KubeletProxy {
           if (code < 200 || code > 299) {
             const chunks: Buffer[] = [];
             kres.on('data', (c: Buffer) => chunks.push(c));
-            kres.on('end', () => reject(statusFromKubelet(code, Buffer.concat(chunks).toString('utf8').slice(0, 4096))));
+            kres.on('end', () => reject(statusErrorFromText(code, Buffer.concat(chunks).toString('utf8').slice(0, 4096))));
             kres.on('error', reject);
             return;
           }

@@ -3,9 +3,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { StatusError } from '../api/errors.js';
-import type { DeleteOptions, KubeList, KubeObject, Status, StatusReason, WatchEvent } from '../api/types.js';
+import { statusErrorFromResponse } from '../api/errors.js';
+import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../api/types.js';
 import type { ApiClient, PatchType, Query } from './types.js';
+
+export { statusErrorFromResponse } from '../api/errors.js';
 
 /** Options of {@link createApiClient}. `server` is `https://host:port` (or `http://` for tests). */
 export interface ApiClientOptions {
@@ -45,42 +47,6 @@ export function encodeQuery(query: Query | undefined): string {
   }
   const s = params.toString();
   return s ? `?${s}` : '';
-}
-
-const REASONS: Record<number, StatusReason> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Expired',
-  413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
-
-/**
- * Builds the StatusError of a failed response: the Status body when the server sent one, otherwise a Status
- * synthesized from the code and text (client-go `newUnstructuredResponseError`).
- */
-export function statusErrorFromResponse(code: number, body: string): StatusError {
-  try {
-    const parsed = JSON.parse(body) as Partial<Status>;
-    if (parsed && parsed.kind === 'Status') {
-      return new StatusError({ metadata: {}, status: 'Failure', ...parsed, code: parsed.code ?? code } as Status);
-    }
-  } catch {
-    // not JSON: fall through to a synthesized Status
-  }
-  const reason = REASONS[code] ?? 'InternalError';
-  const message = body.trim() || `the server responded with the status code ${code} but did not return more information`;
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message });
 }
 
 function readAll(res: IncomingMessage): Promise<string> {
