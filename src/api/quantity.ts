@@ -1,6 +1,6 @@
 /**
- * Resource quantities (`100m`, `128Mi`, `1Gi`, `0.5`, `1e3`): syntax check, conversion to a number, and the
- * canonical text of DecimalSI and BinarySI values.
+ * Resource quantities (`100m`, `128Mi`, `1Gi`, `0.5`, `1e3`), the one parser of them: syntax check, conversion to
+ * a number, the exact value in nano-units, and the canonical text (`Quantity.String()`).
  *
  * Mirrors apimachinery `pkg/api/resource/quantity.go` (ParseQuantity, parseQuantityString): a signed
  * decimal number followed by a binary SI suffix (Ki..Ei), a decimal SI suffix (n u m "" k M G T P E)
@@ -14,10 +14,27 @@ export const QUANTITY_REGEX_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$
 /** Kube's `ErrFormatWrong` message. */
 export const QUANTITY_FORMAT_ERROR = `quantities must match the regular expression '${QUANTITY_REGEX_TEXT}'`;
 
+/** The one quantity grammar (`parseQuantityString`): sign, decimal number, optional suffix. */
 const quantityRe = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const decimal: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+/** Binary SI suffixes: the power of 1024 each stands for. */
+const BINARY_POWER: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+/** Decimal SI suffixes: the power of 10 each stands for. */
+const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/** The lexical parts of a quantity's text: sign, the number as written, and its suffix ('' for none). */
+interface QuantityParts {
+  negative: boolean;
+  number: string;
+  suffix: string;
+}
+
+/** Splits `text` by the quantity grammar; throws Error(QUANTITY_FORMAT_ERROR) when it does not match. */
+function scanQuantity(text: string): QuantityParts {
+  const m = quantityRe.exec(text);
+  if (!m) throw new Error(QUANTITY_FORMAT_ERROR);
+  return { negative: m[1] === '-', number: m[2] ?? '0', suffix: m[3] ?? '' };
+}
 
 /** True when `value` is a syntactically valid quantity (numbers are always valid when finite). */
 export function isQuantity(value: IntOrString): boolean {
@@ -35,17 +52,14 @@ export function parseQuantity(value: IntOrString): number {
     if (!Number.isFinite(value)) throw new Error(QUANTITY_FORMAT_ERROR);
     return value;
   }
-  const m = quantityRe.exec(value);
-  if (!m) throw new Error(QUANTITY_FORMAT_ERROR);
-  const sign = m[1] === '-' ? -1 : 1;
-  const num = Number(m[2]);
-  const suffix = m[3] ?? '';
+  const { negative, number, suffix } = scanQuantity(value);
+  const num = Number(number);
   let out: number;
   if (suffix === '') out = num;
-  else if (suffix in binary) out = num * (binary[suffix] ?? 1);
-  else if (suffix in decimal) out = scale(num, decimal[suffix] ?? 0);
+  else if (suffix in BINARY_POWER) out = num * 1024 ** (BINARY_POWER[suffix] ?? 0);
+  else if (suffix in DECIMAL_EXPONENT) out = scale(num, DECIMAL_EXPONENT[suffix] ?? 0);
   else out = scale(num, Number(suffix.slice(1)));
-  return sign * out;
+  return negative ? -out : out;
 }
 
 /** num * 10^exp, avoiding binary noise for negative exponents (0.1 rather than 0.1000000001). */
@@ -67,9 +81,6 @@ export function compareQuantities(a: IntOrString, b: IntOrString): -1 | 0 | 1 {
   return dx === dy ? 0 : dx < dy ? -1 : 1;
 }
 
-const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
-const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-
 /**
  * `Quantity.String()` of the integer `value` × 10^`scale` in DecimalSI (`resource.NewScaledQuantity(value,
  * scale)`): the exponent is the largest multiple of 3 that keeps the mantissa whole (int64Amount
@@ -77,14 +88,7 @@ const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
  * 0 is `0`. `value` must be a safe integer; `scale` a multiple of 3 in [-9, 18].
  */
 export function formatDecimalSI(value: number, scale: number): string {
-  if (value === 0) return '0';
-  let mantissa = BigInt(Math.trunc(value));
-  let exponent = scale;
-  while (mantissa % 1000n === 0n && exponent + 3 <= 18) {
-    mantissa /= 1000n;
-    exponent += 3;
-  }
-  return `${mantissa}${DECIMAL_SUFFIX[exponent] ?? `e${exponent}`}`;
+  return formatQuantity({ nano: BigInt(Math.trunc(value)) * 10n ** BigInt(scale + 9), format: 'DecimalSI' });
 }
 
 /**
@@ -93,13 +97,74 @@ export function formatDecimalSI(value: number, scale: number): string {
  * that divides them (`3856Ki`, `64Mi`, `1536`). `bytes` must be a safe integer.
  */
 export function formatBinarySI(bytes: number): string {
-  const v = Math.trunc(bytes);
-  if (v > -1024 && v < 1024) return formatDecimalSI(v, 0);
-  let mantissa = BigInt(v);
-  let exponent = 0;
-  while (mantissa % 1024n === 0n && exponent < BINARY_SUFFIX.length - 1) {
-    mantissa /= 1024n;
-    exponent++;
+  return formatQuantity({ nano: BigInt(Math.trunc(bytes)) * GIGA, format: 'BinarySI' });
+}
+
+const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+
+/** A quantity's format (`resource.Format`). */
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+/** A parsed quantity: value in nano-units (10^-9) and the format it prints in. */
+export interface Quantity {
+  nano: bigint;
+  format: QuantityFormat;
+}
+
+/** Parses a quantity exactly; throws Error(QUANTITY_FORMAT_ERROR) for malformed text. */
+export function parseExact(value: IntOrString): Quantity {
+  const text = typeof value === 'number' ? String(value) : value;
+  const { negative, number: num, suffix } = scanQuantity(text);
+  const [whole = '', frac = ''] = num.split('.');
+  // digits × 10^(exp10 - frac.length) × 1024^bin, in nano-units.
+  let digits = BigInt((whole || '0') + frac);
+  let exp10 = -frac.length + 9;
+  let format: QuantityFormat = 'DecimalSI';
+  if (suffix in BINARY_POWER) {
+    digits *= 1024n ** BigInt(BINARY_POWER[suffix] ?? 0);
+    format = 'BinarySI';
+  } else if (suffix in DECIMAL_EXPONENT) exp10 += DECIMAL_EXPONENT[suffix] ?? 0;
+  else if (suffix !== '') {
+    exp10 += Number(suffix.slice(1));
+    format = 'DecimalExponent';
   }
-  return `${mantissa}${BINARY_SUFFIX[exponent]}`;
+  let nano: bigint;
+  if (exp10 >= 0) nano = digits * 10n ** BigInt(exp10);
+  else {
+    const d = 10n ** BigInt(-exp10);
+    nano = digits / d + (digits % d === 0n ? 0n : 1n);
+  }
+  return { nano: negative ? -nano : nano, format };
+}
+
+const GIGA = 1_000_000_000n;
+
+/** Quantity.String(): the canonical text (`1`, `500m`, `64Mi`, `1536Mi`, `0`). */
+export function formatQuantity(q: Quantity): string {
+  if (q.nano === 0n) return '0';
+  const neg = q.nano < 0n;
+  const abs = neg ? -q.nano : q.nano;
+  let format = q.format;
+  if (format === 'BinarySI' && (abs < 1024n * GIGA || abs % GIGA !== 0n)) format = 'DecimalSI';
+  let text: string;
+  if (format === 'BinarySI') {
+    let mantissa = abs / GIGA;
+    let i = 0;
+    while (mantissa % 1024n === 0n && i < BINARY_SUFFIX.length - 1) {
+      mantissa /= 1024n;
+      i++;
+    }
+    text = `${mantissa}${BINARY_SUFFIX[i]}`;
+  } else {
+    let mantissa = abs;
+    let exp = -9;
+    while (mantissa % 1000n === 0n && exp + 3 <= 18) {
+      mantissa /= 1000n;
+      exp += 3;
+    }
+    const suffix = format === 'DecimalExponent' ? (exp === 0 ? '' : `e${exp}`) : (DECIMAL_SUFFIX[exp] ?? `e${exp}`);
+    text = `${mantissa}${suffix}`;
+  }
+  return neg ? `-${text}` : text;
 }
