@@ -17,6 +17,7 @@ import { defaultPodTemplate } from './apps/pod-template.js';
 import { validateNonNegative, validateReplicaSetStatusUpdate } from './apps/replicasets.js';
 import { labelMapSelectorString, scaleSubresourceFor } from './apps/scale.js';
 import { validatePodSpec } from './pods/validation.js';
+import { generationLifecycle } from './spec-status.js';
 import type { ResourceInfo, Strategy } from './strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from './table-columns.js';
 
@@ -110,23 +111,9 @@ export function defaultReplicationController(rc: ReplicationController): void {
 export const replicationControllerStrategy: Strategy<ReplicationController> = {
   info: replicationControllerInfo,
   subresources: { scale: scaleSubresourceFor(labelMapSelectorString) },
-  prepareForCreate(rc) {
-    defaultReplicationController(rc);
-    rc.status = { replicas: 0 };
-    rc.metadata.generation = 1;
-  },
-  prepareForUpdate(rc, old) {
-    defaultReplicationController(rc);
-    rc.status = old.status ?? { replicas: 0 };
-    const changed = JSON.stringify(rc.spec) !== JSON.stringify(old.spec);
-    rc.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
-  },
+  ...generationLifecycle<ReplicationController>({ defaults: defaultReplicationController, initialStatus: () => ({ replicas: 0 }) }),
   validate: validateReplicationController,
   validateUpdate: validateReplicationControllerUpdate,
-  prepareForStatusUpdate(rc, old) {
-    rc.spec = old.spec;
-    rc.metadata.generation = old.metadata.generation ?? 1;
-  },
   // ValidateReplicationControllerStatus has ValidateReplicaSetStatus's rules and messages.
   validateStatusUpdate: (rc, old) => validateReplicaSetStatusUpdate(rc as unknown as ReplicaSet, old as unknown as ReplicaSet),
   table: {

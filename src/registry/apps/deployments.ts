@@ -12,6 +12,7 @@ import * as field from '../../api/field-errors.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta.js';
 import type { IntOrString } from '../../api/types.js';
 import type { Deployment, DeploymentStrategy } from '../../api/workloads.js';
+import { generationLifecycle } from '../spec-status.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { defaultPodTemplate, formatSelector, templateCells, validateSelectorAndTemplate } from './pod-template.js';
@@ -152,24 +153,10 @@ export function validateDeploymentStatusUpdate(d: Deployment, old: Deployment): 
 export const deploymentStrategy: Strategy<Deployment> = {
   info: deploymentInfo,
   subresources: { scale: scaleSubresource },
-  prepareForCreate(d) {
-    defaultDeployment(d);
-    d.status = {};
-    d.metadata.generation = 1;
-  },
-  prepareForUpdate(d, old) {
-    defaultDeployment(d);
-    d.status = old.status ?? {};
-    // Any change of the spec or of annotations (rollback used them) is a new generation (strategy.go PrepareForUpdate).
-    const changed = JSON.stringify(d.spec) !== JSON.stringify(old.spec);
-    d.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
-  },
+  // A change of the spec is a new generation (strategy.go PrepareForUpdate).
+  ...generationLifecycle<Deployment>({ defaults: defaultDeployment, initialStatus: () => ({}) }),
   validate: validateDeployment,
   validateUpdate: validateDeploymentUpdate,
-  prepareForStatusUpdate(d, old) {
-    d.spec = old.spec;
-    d.metadata.generation = old.metadata.generation ?? 1;
-  },
   validateStatusUpdate: validateDeploymentStatusUpdate,
   table: {
     columnDefinitions: [

@@ -11,6 +11,7 @@ import type { FieldError } from '../../api/errors.js';
 import * as field from '../../api/field-errors.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta.js';
 import type { ReplicaSet } from '../../api/workloads.js';
+import { generationLifecycle } from '../spec-status.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { defaultPodTemplate, formatSelector, templateCells, validateSelectorAndTemplate } from './pod-template.js';
@@ -88,23 +89,9 @@ export function defaultReplicaSet(rs: ReplicaSet): void {
 export const replicaSetStrategy: Strategy<ReplicaSet> = {
   info: replicaSetInfo,
   subresources: { scale: scaleSubresource },
-  prepareForCreate(rs) {
-    defaultReplicaSet(rs);
-    rs.status = { replicas: 0 };
-    rs.metadata.generation = 1;
-  },
-  prepareForUpdate(rs, old) {
-    defaultReplicaSet(rs);
-    rs.status = old.status ?? { replicas: 0 };
-    const changed = JSON.stringify(rs.spec) !== JSON.stringify(old.spec);
-    rs.metadata.generation = (old.metadata.generation ?? 1) + (changed ? 1 : 0);
-  },
+  ...generationLifecycle<ReplicaSet>({ defaults: defaultReplicaSet, initialStatus: () => ({ replicas: 0 }) }),
   validate: validateReplicaSet,
   validateUpdate: validateReplicaSetUpdate,
-  prepareForStatusUpdate(rs, old) {
-    rs.spec = old.spec;
-    rs.metadata.generation = old.metadata.generation ?? 1;
-  },
   validateStatusUpdate: validateReplicaSetStatusUpdate,
   table: {
     columnDefinitions: [

@@ -15,6 +15,7 @@ import {
   PVC_PROTECTION_FINALIZER,
   type PersistentVolumeClaim,
 } from '../../api/storage.js';
+import { ensureFinalizer, keepStoredSpec } from '../spec-status.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate } from './validation.js';
@@ -44,8 +45,7 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   prepareForCreate(pvc) {
     defaultPersistentVolumeClaim(pvc);
     // StorageObjectInUseProtection: a claim in use by a pod is not removed until the pod is gone.
-    const finalizers = pvc.metadata.finalizers ?? [];
-    if (!finalizers.includes(PVC_PROTECTION_FINALIZER)) pvc.metadata.finalizers = [...finalizers, PVC_PROTECTION_FINALIZER];
+    ensureFinalizer(pvc, PVC_PROTECTION_FINALIZER);
     pvc.status = { phase: 'Pending' };
   },
   prepareForUpdate(pvc, old) {
@@ -54,10 +54,7 @@ export const persistentVolumeClaimStrategy: Strategy<PersistentVolumeClaim> = {
   },
   validate: validatePersistentVolumeClaim,
   validateUpdate: validatePersistentVolumeClaimUpdate,
-  prepareForStatusUpdate(pvc, old) {
-    if (old.spec === undefined) delete pvc.spec;
-    else pvc.spec = old.spec;
-  },
+  prepareForStatusUpdate: keepStoredSpec,
   validateStatusUpdate: validatePersistentVolumeClaimStatusUpdate,
   returnDeletedObject: true,
   table: {

@@ -10,6 +10,7 @@
 import { translateTimestampSince } from '../../api/duration.js';
 import { rfc3339 } from '../../api/meta.js';
 import { accessModesAsString, persistentVolumeClass, PV_PROTECTION_FINALIZER, type PersistentVolume } from '../../api/storage.js';
+import { ensureFinalizer, keepStoredSpec } from '../spec-status.js';
 import type { ResourceInfo, Strategy } from '../strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table-columns.js';
 import { validatePersistentVolume, validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate } from './validation.js';
@@ -42,8 +43,7 @@ export const persistentVolumeStrategy: Strategy<PersistentVolume> = {
   prepareForCreate(pv) {
     defaultPersistentVolume(pv);
     // StorageObjectInUseProtection: a Bound volume is not removed until its claim lets go.
-    const finalizers = pv.metadata.finalizers ?? [];
-    if (!finalizers.includes(PV_PROTECTION_FINALIZER)) pv.metadata.finalizers = [...finalizers, PV_PROTECTION_FINALIZER];
+    ensureFinalizer(pv, PV_PROTECTION_FINALIZER);
     pv.status = { phase: 'Pending', lastPhaseTransitionTime: pv.metadata.creationTimestamp ?? rfc3339() };
   },
   prepareForUpdate(pv, old) {
@@ -53,8 +53,7 @@ export const persistentVolumeStrategy: Strategy<PersistentVolume> = {
   validate: validatePersistentVolume,
   validateUpdate: validatePersistentVolumeUpdate,
   prepareForStatusUpdate(pv, old) {
-    if (old.spec === undefined) delete pv.spec;
-    else pv.spec = old.spec;
+    keepStoredSpec(pv, old);
     const status = (pv.status ??= {});
     const before = old.status ?? {};
     if (status.phase === before.phase) {
