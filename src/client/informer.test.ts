@@ -69,3 +69,34 @@ test('runInformer keeps its store in step before the handlers run, and reports h
   await inf.done;
   assert.deepEqual(seen, ['ADDED a stored=a', 'ADDED b stored=a,b', 'DELETED a stored=b']);
 });
+
+test('runInformer calls onAdd, onUpdate (with the cached object) and onDelete per kind of change', async () => {
+  const ac = new AbortController();
+  const client = {
+    async list(): Promise<KubeList<KubeObject>> {
+      return { metadata: { resourceVersion: '1' }, items: [obj('a', '1')] };
+    },
+    async *watch(): AsyncIterable<WatchEvent<KubeObject>> {
+      yield { type: 'MODIFIED', object: obj('a', '2') };
+      yield { type: 'ADDED', object: obj('b', '3') };
+      yield { type: 'DELETED', object: obj('a', '4') };
+      await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r()));
+    },
+  } as unknown as ApiClient;
+  const seen: string[] = [];
+  const at = (o: KubeObject): string => `${o.metadata.name}@${o.metadata.resourceVersion}`;
+  const inf = runInformer({
+    client,
+    path: '/api/v1/pods',
+    signal: ac.signal,
+    handlers: {
+      onAdd: (o) => seen.push(`add ${at(o)}`),
+      onUpdate: (o, old) => seen.push(`update ${at(old)}->${at(o)}`),
+      onDelete: (o) => seen.push(`delete ${at(o)}`),
+    },
+  });
+  for (let i = 0; i < 100 && seen.length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  await inf.done;
+  assert.deepEqual(seen, ['add a@1', 'update a@1->a@2', 'add b@3', 'delete a@4']);
+});

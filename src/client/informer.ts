@@ -8,6 +8,12 @@ import type { ApiClient, Query } from './types.js';
 export interface InformerHandlers<T extends KubeObject> {
   /** Called after the cache (and {@link InformerOptions.store}) took the change; `old` is the cached object before it. */
   onEvent?(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void;
+  /** After `onEvent`, per kind of change (client-go `ResourceEventHandlerFuncs`): a new object... */
+  onAdd?(obj: T): void;
+  /** ...a changed one, with the cached object before the change... */
+  onUpdate?(obj: T, old: T): void;
+  /** ...and a deleted one (its last state). */
+  onDelete?(obj: T): void;
   /** Called after every successful LIST (the cache is complete from then on). */
   onSynced?(): void;
   onError?(err: unknown): void;
@@ -76,6 +82,9 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
     if (type === 'DELETED') options.store?.delete(obj);
     else options.store?.set(obj);
     handlers.onEvent?.(type, obj, old);
+    if (type === 'DELETED') handlers.onDelete?.(obj);
+    else if (old) handlers.onUpdate?.(obj, old);
+    else handlers.onAdd?.(obj);
   }
 
   async function list(): Promise<string> {

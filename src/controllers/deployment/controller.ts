@@ -267,20 +267,14 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     client,
     path: resourcePath(RESOURCES.replicasets),
     signal: abort.signal,
+    store: rsCache,
     handlers: {
-      onEvent(type, rs, old) {
-        if (type === 'DELETED') {
-          rsCache.delete(rs);
-          rsDeleted(rs);
-        } else if (type === 'ADDED' || !old) {
-          rsCache.set(rs);
-          rsAdded(rs);
-        } else {
-          if (old.metadata.uid !== rs.metadata.uid) rsCache.delete(old);
-          rsCache.set(rs);
-          rsUpdated(rs, old);
-        }
+      onAdd: rsAdded,
+      onUpdate(rs, old) {
+        if (old.metadata.uid !== rs.metadata.uid) rsCache.delete(old);
+        rsUpdated(rs, old);
       },
+      onDelete: rsDeleted,
       onSynced: () => gate.synced('replicasets'),
       onError,
     },
@@ -289,13 +283,9 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     client,
     path: resourcePath(RESOURCES.pods),
     signal: abort.signal,
+    store: podCache,
     handlers: {
-      onEvent(type, pod) {
-        if (type === 'DELETED') {
-          podCache.delete(pod);
-          podDeleted(pod);
-        } else podCache.set(pod);
-      },
+      onDelete: podDeleted,
       onSynced: () => gate.synced('pods'),
       onError,
     },

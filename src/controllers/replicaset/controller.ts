@@ -180,19 +180,11 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
     client,
     path: resourcePath(RESOURCES.pods),
     signal: abort.signal,
+    store: podCache,
     handlers: {
-      onEvent(type, pod, old) {
-        if (type === 'DELETED') {
-          podCache.delete(pod);
-          podDeleted(pod);
-        } else if (type === 'ADDED' || !old) {
-          podCache.set(pod);
-          podAdded(pod);
-        } else {
-          podCache.set(pod);
-          podUpdated(pod, old);
-        }
-      },
+      onAdd: podAdded,
+      onUpdate: podUpdated,
+      onDelete: podDeleted,
       onSynced: () => gate.synced('pods'),
       onError,
     },
