@@ -8,8 +8,9 @@
  * the `kube-root-ca.crt` ConfigMaps, and writes through the API.
  */
 import { isNotFound, type StatusError } from '../api/errors.js';
-import type { ConfigMap, Namespace } from '../api/types.js';
+import type { ConfigMap } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
+import { runActiveNamespaceInformer } from './active-namespaces.js';
 import type { ApiClient } from '../client/types.js';
 import { createWorkQueue } from './workqueue.js';
 import { resourcePath, RESOURCES } from '../api/paths.js';
@@ -68,21 +69,7 @@ export function startRootCAPublisher(options: RootCAPublisherOptions): RootCAPub
   };
   const queue = createWorkQueue({ sync, retryDelayMs: options.retryDelayMs ?? 1000, onError });
 
-  const namespaces = runInformer<Namespace>({
-    client,
-    path: resourcePath(RESOURCES.namespaces),
-    signal: abort.signal,
-    handlers: {
-      onEvent(type, ns) {
-        const name = ns.metadata.name ?? '';
-        if (type !== 'DELETED' && !ns.metadata.deletionTimestamp && (ns.status?.phase ?? 'Active') === 'Active') {
-          active.add(name);
-          queue.add(name);
-        } else active.delete(name);
-      },
-      onError,
-    },
-  });
+  const namespaces = runActiveNamespaceInformer({ client, signal: abort.signal, active, onActive: (name) => queue.add(name), onError });
   const configMaps = runInformer<ConfigMap>({
     client,
     path: resourcePath(RESOURCES.configmaps),

@@ -6,8 +6,9 @@
  * watches namespaces and the `default` ServiceAccounts, and creates through the API.
  */
 import { isAlreadyExists, isNotFound, type StatusError } from '../api/errors.js';
-import type { KubeObject, Namespace } from '../api/types.js';
+import type { KubeObject } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
+import { runActiveNamespaceInformer } from './active-namespaces.js';
 import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
 import { resourcePath, RESOURCES } from '../api/paths.js';
@@ -53,21 +54,7 @@ export function startServiceAccountsController(options: ServiceAccountsControlle
   };
   const queue = createWorkQueue({ sync, retryDelayMs, onError });
 
-  const namespaces = runInformer<Namespace>({
-    client,
-    path: resourcePath(RESOURCES.namespaces),
-    signal: abort.signal,
-    handlers: {
-      onEvent(type, ns) {
-        const name = ns.metadata.name ?? '';
-        if (type !== 'DELETED' && !ns.metadata.deletionTimestamp && (ns.status?.phase ?? 'Active') === 'Active') {
-          active.add(name);
-          queue.add(name);
-        } else active.delete(name);
-      },
-      onError,
-    },
-  });
+  const namespaces = runActiveNamespaceInformer({ client, signal: abort.signal, active, onActive: (name) => queue.add(name), onError });
   const accounts = runInformer<KubeObject>({
     client,
     path: resourcePath(RESOURCES.serviceaccounts),
