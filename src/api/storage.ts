@@ -206,3 +206,19 @@ export function containsAccessModes(have: readonly string[] | undefined, want: r
   const set = new Set(have ?? []);
   return (want ?? []).every((m) => set.has(m));
 }
+
+/**
+ * The `spec.claimRef` of a volume bound (or reserved, or provisioned) for `pvc`: kind, namespace, name, uid,
+ * apiVersion and resourceVersion of the claim (`reference.GetReference` as the PV controller, the scheduler's
+ * VolumeBinding plugin and external provisioners write it).
+ */
+export function claimReference(pvc: PersistentVolumeClaim): ObjectReference {
+  return {
+    kind: 'PersistentVolumeClaim',
+    namespace: pvc.metadata.namespace ?? '',
+    name: pvc.metadata.name ?? '',
+    uid: pvc.metadata.uid ?? '',
+    apiVersion: 'v1',
+    resourceVersion: pvc.metadata.resourceVersion ?? '',
+  };
+}

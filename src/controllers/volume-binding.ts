@@ -16,6 +16,7 @@ import {
   type PersistentVolume,
   type PersistentVolumeClaim,
   type StorageClass,
+  claimReference,
 } from '../api/storage.js';
 import type { Pod } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
@@ -117,14 +118,7 @@ export async function writeVolumeBindings(
   for (const { pv, pvc } of plan.reserve) {
     const next = structuredClone(pv);
     next.metadata.annotations = { ...next.metadata.annotations, [BOUND_BY_CONTROLLER_ANNOTATION]: 'yes' };
-    (next.spec ??= {}).claimRef = {
-      kind: 'PersistentVolumeClaim',
-      namespace: pvc.metadata.namespace ?? '',
-      name: pvc.metadata.name ?? '',
-      uid: pvc.metadata.uid ?? '',
-      apiVersion: 'v1',
-      resourceVersion: pvc.metadata.resourceVersion ?? '',
-    };
+    (next.spec ??= {}).claimRef = claimReference(pvc);
     written.volume(await client.update<PersistentVolume>(resourcePath(RESOURCES.persistentvolumes, { name: pv.metadata.name ?? '' }), next));
   }
   for (const pvc of plan.provision) {

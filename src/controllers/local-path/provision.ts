@@ -18,6 +18,7 @@ import {
   type PersistentVolumeClaim,
   type PersistentVolumeSpec,
   type StorageClass,
+  claimReference,
 } from '../../api/storage.js';
 import type { Node } from '../../api/types.js';
 
@@ -122,14 +123,7 @@ export function provisionedVolume(pvc: PersistentVolumeClaim, sc: StorageClass, 
   const key = sc.parameters?.['nodeAffinityKey'] || 'kubernetes.io/hostname';
   spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'In', values: [node.metadata.labels?.[key] ?? nodeName] }] }] } };
   // What sig-storage-lib-external-provisioner adds to the provisioner's volume.
-  spec.claimRef = {
-    kind: 'PersistentVolumeClaim',
-    namespace: pvc.metadata.namespace ?? '',
-    name: pvc.metadata.name ?? '',
-    uid: pvc.metadata.uid ?? '',
-    apiVersion: 'v1',
-    resourceVersion: pvc.metadata.resourceVersion ?? '',
-  };
+  spec.claimRef = claimReference(pvc);
   spec.storageClassName = sc.metadata.name ?? '';
   if (sc.mountOptions?.length) spec.mountOptions = [...sc.mountOptions];
   return {

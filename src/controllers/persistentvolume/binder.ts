@@ -13,6 +13,7 @@ import {
   type PersistentVolumeClaim,
   type PersistentVolumeClaimPhase,
   type PersistentVolumePhase,
+  claimReference,
 } from '../../api/storage.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import type { ApiClient } from '../../client/types.js';
@@ -111,14 +112,7 @@ async function bindVolumeToClaim(d: BinderDeps, pv: PersistentVolume, pvc: Persi
   const ref = next.spec?.claimRef;
   if (!isVolumeBoundToClaim(pv, pvc)) dirty = withAnnotation(next, BOUND_BY_CONTROLLER_ANNOTATION, 'yes') || dirty;
   if (!ref || ref.name !== pvc.metadata.name || ref.namespace !== pvc.metadata.namespace || ref.uid !== pvc.metadata.uid) {
-    (next.spec ??= {}).claimRef = {
-      kind: 'PersistentVolumeClaim',
-      namespace: pvc.metadata.namespace ?? '',
-      name: pvc.metadata.name ?? '',
-      uid: pvc.metadata.uid ?? '',
-      apiVersion: 'v1',
-      resourceVersion: pvc.metadata.resourceVersion ?? '',
-    };
+    (next.spec ??= {}).claimRef = claimReference(pvc);
     dirty = true;
   }
   if (!dirty) return pv;
