@@ -1,7 +1,7 @@
 // ControllerRef handling shared by controllers: who controls an object, and adopting or releasing objects by selector.
 
 import { isNotFound, type StatusError } from '../api/errors.js';
-import type { LabelSelector } from '../api/labels.js';
+import { labelSelectorFromSpec, type LabelSelector, type LabelSelectorSpec } from '../api/labels.js';
 import type { KubeObject, OwnerReference } from '../api/types.js';
 
 /** metav1.GetControllerOf: the owner reference with `controller: true`, if any. */
@@ -18,6 +18,22 @@ export function newControllerRef(owner: KubeObject, kind: { apiVersion: string; 
 export function isControlledBy(obj: KubeObject, owner: KubeObject): boolean {
   const ref = controllerOf(obj);
   return ref !== undefined && ref.uid === owner.metadata.uid;
+}
+
+/**
+ * The `candidates` whose selector (non-empty and valid) matches the labels of `obj`; none when `obj` has no labels.
+ * The lookup of `GetPodReplicaSets` and `getDeploymentsForReplicaSet`: which controllers may own an orphan.
+ */
+export function selectingControllers<C extends { spec: { selector?: LabelSelectorSpec } }>(candidates: C[], obj: KubeObject): C[] {
+  if (Object.keys(obj.metadata.labels ?? {}).length === 0) return [];
+  return candidates.filter((c) => {
+    try {
+      const sel = labelSelectorFromSpec(c.spec.selector);
+      return !sel.empty() && sel.matches(obj.metadata.labels);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The strategic merge patch that adopts an object (`ownerRefControllerPatch`); `uid` guards against a re-created object. */

@@ -13,7 +13,7 @@ import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
 import { realClock, type Clock } from '../../api/clock.js';
-import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch } from '../controller-ref.js';
+import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch, selectingControllers } from '../controller-ref.js';
 import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
 import { createWorkQueue } from '../workqueue.js';
@@ -190,17 +190,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     return d?.metadata.uid === ref.uid ? d : undefined;
   };
   /** `getDeploymentsForReplicaSet`: Deployments whose non-empty selector matches a labelled ReplicaSet. */
-  const matching = (rs: ReplicaSet): Deployment[] => {
-    if (Object.keys(rs.metadata.labels ?? {}).length === 0) return [];
-    return dCache.list(rs.metadata.namespace ?? '').filter((d) => {
-      try {
-        const sel = labelSelectorFromSpec(d.spec.selector);
-        return !sel.empty() && sel.matches(rs.metadata.labels);
-      } catch {
-        return false;
-      }
-    });
-  };
+  const matching = (rs: ReplicaSet): Deployment[] => selectingControllers(dCache.list(rs.metadata.namespace ?? ''), rs);
   const rsDeleted = (rs: ReplicaSet): void => {
     const d = resolve(rs.metadata.namespace ?? '', controllerOf(rs));
     if (d) enqueue(keyOf(d));

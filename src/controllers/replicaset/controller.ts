@@ -5,7 +5,6 @@
  * pods by selector, creates or deletes pods, and writes the status subresource. With `kind` REPLICATION_CONTROLLER the
  * same logic is the replication manager (`pkg/controller/replication`) over core/v1 ReplicationControllers.
  */
-import { labelSelectorFromSpec } from '../../api/labels.js';
 import type { KubeObject, Pod } from '../../api/types.js';
 import type { ReplicaSet } from '../../api/workloads.js';
 import { createEventRecorder } from '../../client/event-recorder.js';
@@ -13,7 +12,7 @@ import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
 import { createSyncGate } from '../cache-sync.js';
 import { realClock, type Clock } from '../../api/clock.js';
-import { controllerOf } from '../controller-ref.js';
+import { controllerOf, selectingControllers } from '../controller-ref.js';
 import { Expectations } from '../expectations.js';
 import { ItemBackoff } from '../item-backoff.js';
 import { NamespacedCache } from '../object-cache.js';
@@ -98,17 +97,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
     return rs?.metadata.uid === ref.uid ? rs : undefined;
   };
   /** `getPodReplicaSets`: ReplicaSets whose (non-empty, valid) selector matches a labelled pod. */
-  const matching = (pod: Pod): ReplicaSet[] => {
-    if (Object.keys(pod.metadata.labels ?? {}).length === 0) return [];
-    return rsCache.list(pod.metadata.namespace ?? '').filter((rs) => {
-      try {
-        const sel = labelSelectorFromSpec(rs.spec.selector);
-        return !sel.empty() && sel.matches(pod.metadata.labels);
-      } catch {
-        return false;
-      }
-    });
-  };
+  const matching = (pod: Pod): ReplicaSet[] => selectingControllers(rsCache.list(pod.metadata.namespace ?? ''), pod);
   const podDeleted = (pod: Pod): void => {
     const rs = ownerOf(pod);
     if (!rs) return;
