@@ -1,5 +1,6 @@
 // The one list+watch loop of every API client here (client-go tools/cache: Reflector + store + handlers): keeps a local cache in step with the API and reports changes.
 
+import { realClock, type Clock } from '../api/clock.js';
 import { isGone } from '../api/errors.js';
 import type { KubeObject, Status } from '../api/types.js';
 import type { ApiClient, Query } from './types.js';
@@ -35,6 +36,8 @@ export interface InformerOptions<T extends KubeObject> {
   signal: AbortSignal;
   /** Wait before re-listing after an error, ms (default 1000). */
   retryDelayMs?: number;
+  /** The clock of those waits (default the wall clock). */
+  clock?: Pick<Clock, 'sleep'>;
 }
 
 /** A store an informer feeds (VersionedStore, NamespacedCache, ...). */
@@ -55,18 +58,6 @@ function keyOf(obj: KubeObject): string {
   return obj.metadata.uid ?? `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Lists `path`, then watches from the list's resourceVersion; re-watches from the last seen resourceVersion when
  * the stream ends, and re-lists on 410 Gone (or an ERROR event) and after any error. Mirrors client-go
@@ -76,6 +67,7 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
   const { client, path, handlers, signal } = options;
   const cache = new Map<string, T>();
   const retry = options.retryDelayMs ?? 1000;
+  const clock = options.clock ?? realClock;
   let synced = false;
 
   function notify(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void {
@@ -135,12 +127,12 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
           }
         }
         if (relist) rv = '';
-        else await sleep(100, signal); // the server closed the stream: re-watch from rv, without spinning
+        else await clock.sleep(100, signal); // the server closed the stream: re-watch from rv, without spinning
       } catch (err) {
         if (signal.aborted) break;
         if (!isGone(err)) handlers.onError?.(err);
         rv = '';
-        await sleep(retry, signal);
+        await clock.sleep(retry, signal);
       }
     }
   }

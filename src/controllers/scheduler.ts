@@ -92,7 +92,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     client,
     component: 'default-scheduler',
     reportingInstance: 'default-scheduler',
-    clock: { now },
+    clock,
     kind: { apiVersion: 'v1', kind: 'Pod' },
     onError,
   });
@@ -238,6 +238,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       client,
       path,
       signal: abort.signal,
+      clock,
       store,
       handlers: {
         onEvent: wakeSoon,
@@ -256,6 +257,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     path: resourcePath(RESOURCES.pods),
     query: { fieldSelector: `spec.nodeName=${nodeName}` },
     signal: abort.signal,
+    clock,
     handlers: {
       onEvent(type, pod) {
         const uid = pod.metadata.uid ?? '';
@@ -293,6 +295,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     path: resourcePath(RESOURCES.pods),
     query,
     signal: abort.signal,
+    clock,
     handlers: {
       onEvent(type, pod) {
         const uid = pod.metadata.uid ?? '';
