@@ -1,5 +1,10 @@
 // Holds a controller's work until each of its informers has listed once (client-go's WaitForCacheSync role).
 
+import type { GroupVersionResource } from '../api/paths.js';
+import { resourcePath } from '../api/paths.js';
+import type { KubeObject } from '../api/types.js';
+import { runInformer, type Informer, type InformerHandlers, type InformerStore } from '../client/informer.js';
+import type { ApiClient } from '../client/types.js';
 import type { WorkQueue } from './workqueue.js';
 
 /** A gate in front of a work queue. */
@@ -36,4 +41,34 @@ export function createSyncGate(names: readonly string[], queue: WorkQueue, onRea
       return ready;
     },
   };
+}
+
+/** Options of {@link runGatedInformer}. */
+export interface GatedInformerOptions<T extends KubeObject> {
+  client: ApiClient;
+  /** The resource watched across all namespaces; its plural name is the informer's name at the gate. */
+  resource: GroupVersionResource;
+  signal: AbortSignal;
+  gate: SyncGate;
+  /** The controller's cache of the resource, kept in step by the informer. */
+  store?: InformerStore<T>;
+  /** The controller's reactions to changes (what to queue); the first list is reported to `gate`. */
+  handlers?: Omit<InformerHandlers<T>, 'onSynced' | 'onError'>;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * The informer wiring controllers repeat per resource: list+watch `resource`, feed `store`, run `handlers`, and
+ * tell `gate` when the first list is in (`gate.synced(resource.resource)`), as client-go's shared informer and
+ * `cache.WaitForCacheSync` do together.
+ */
+export function runGatedInformer<T extends KubeObject>(options: GatedInformerOptions<T>): Informer<T> {
+  const { gate, resource } = options;
+  return runInformer<T>({
+    client: options.client,
+    path: resourcePath(resource),
+    signal: options.signal,
+    ...(options.store ? { store: options.store } : {}),
+    handlers: { ...options.handlers, onSynced: () => gate.synced(resource.resource), onError: options.onError },
+  });
 }

@@ -10,9 +10,8 @@
 import { isConflict, isNotFound } from '../api/errors.js';
 import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PersistentVolume, type PersistentVolumeClaim } from '../api/storage.js';
 import type { KubeObject, Pod } from '../api/types.js';
-import { runInformer } from '../client/informer.js';
 import type { ApiClient } from '../client/types.js';
-import { createSyncGate } from './cache-sync.js';
+import { createSyncGate, runGatedInformer } from './cache-sync.js';
 import { VersionedStore } from './versioned-store.js';
 import { createWorkQueue } from './workqueue.js';
 import { resourcePath, RESOURCES } from '../api/paths.js';
@@ -91,32 +90,32 @@ export function startPVCProtectionController(options: ProtectionControllerOption
     }
   };
   const informers = [
-    runInformer<PersistentVolumeClaim>({
+    runGatedInformer<PersistentVolumeClaim>({
       client,
-      path: resourcePath(RESOURCES.persistentvolumeclaims),
+      resource: RESOURCES.persistentvolumeclaims,
       signal: abort.signal,
+      gate,
       store: claims,
       handlers: {
         onEvent(type, pvc) {
           if (type !== 'DELETED') gate.add(VersionedStore.key(pvc));
         },
-        onSynced: () => gate.synced('persistentvolumeclaims'),
-        onError,
       },
+      onError,
     }),
-    runInformer<Pod>({
+    runGatedInformer<Pod>({
       client,
-      path: resourcePath(RESOURCES.pods),
+      resource: RESOURCES.pods,
       signal: abort.signal,
+      gate,
       store: pods,
       handlers: {
         onEvent(type, pod, old) {
           // A pod going away, or leaving/entering a node, may let a claim go.
           if (type === 'DELETED' || pod.spec.nodeName !== old?.spec.nodeName || pod.status?.phase !== old?.status?.phase) podChanged(pod);
         },
-        onSynced: () => gate.synced('pods'),
-        onError,
       },
+      onError,
     }),
   ];
   return {
@@ -150,18 +149,18 @@ export function startPVProtectionController(options: ProtectionControllerOptions
     },
   });
   const gate = createSyncGate(['persistentvolumes'], queue);
-  const informer = runInformer<PersistentVolume>({
+  const informer = runGatedInformer<PersistentVolume>({
     client,
-    path: resourcePath(RESOURCES.persistentvolumes),
+    resource: RESOURCES.persistentvolumes,
     signal: abort.signal,
+    gate,
     store: volumes,
     handlers: {
       onEvent(type, pv) {
         if (type !== 'DELETED') gate.add(VersionedStore.key(pv));
       },
-      onSynced: () => gate.synced('persistentvolumes'),
-      onError,
     },
+    onError,
   });
   return {
     async stop() {

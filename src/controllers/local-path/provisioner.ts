@@ -13,9 +13,8 @@ import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/storage.js';
 import type { Node } from '../../api/types.js';
 import { createEventRecorder } from '../../client/event-recorder.js';
-import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import { createSyncGate } from '../cache-sync.js';
+import { createSyncGate, runGatedInformer } from '../cache-sync.js';
 import { ItemBackoff } from '../item-backoff.js';
 import { VersionedStore } from '../versioned-store.js';
 import { createWorkQueue } from '../workqueue.js';
@@ -150,44 +149,44 @@ export function startLocalPathProvisioner(options: LocalPathProvisionerOptions):
   const gate = createSyncGate(['persistentvolumeclaims', 'persistentvolumes', 'storageclasses'], queue);
 
   const informers = [
-    runInformer<StorageClass>({
+    runGatedInformer<StorageClass>({
       client,
-      path: resourcePath(RESOURCES.storageclasses),
+      resource: RESOURCES.storageclasses,
       signal: abort.signal,
+      gate,
       store: classes,
       handlers: {
         onEvent(_type, sc) {
           for (const pvc of claims.list()) if (pvc.spec?.storageClassName === sc.metadata.name) gate.add(CLAIM + VersionedStore.key(pvc));
         },
-        onSynced: () => gate.synced('storageclasses'),
-        onError,
       },
+      onError,
     }),
-    runInformer<PersistentVolumeClaim>({
+    runGatedInformer<PersistentVolumeClaim>({
       client,
-      path: resourcePath(RESOURCES.persistentvolumeclaims),
+      resource: RESOURCES.persistentvolumeclaims,
       signal: abort.signal,
+      gate,
       store: claims,
       handlers: {
         onEvent(type, pvc) {
           if (type !== 'DELETED') gate.add(CLAIM + VersionedStore.key(pvc));
         },
-        onSynced: () => gate.synced('persistentvolumeclaims'),
-        onError,
       },
+      onError,
     }),
-    runInformer<PersistentVolume>({
+    runGatedInformer<PersistentVolume>({
       client,
-      path: resourcePath(RESOURCES.persistentvolumes),
+      resource: RESOURCES.persistentvolumes,
       signal: abort.signal,
+      gate,
       store: volumes,
       handlers: {
         onEvent(type, pv) {
           if (type !== 'DELETED') gate.add(VOLUME + VersionedStore.key(pv));
         },
-        onSynced: () => gate.synced('persistentvolumes'),
-        onError,
       },
+      onError,
     }),
   ];
 

@@ -9,15 +9,14 @@ import { rm } from 'node:fs/promises';
 import { defaultStorageClass, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from '../../api/storage.js';
 import type { Pod } from '../../api/types.js';
 import { createEventRecorder } from '../../client/event-recorder.js';
-import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import { createSyncGate } from '../cache-sync.js';
+import { createSyncGate, runGatedInformer } from '../cache-sync.js';
 import { ItemBackoff } from '../item-backoff.js';
 import { VersionedStore } from '../versioned-store.js';
 import { createWorkQueue } from '../workqueue.js';
 import { syncClaim, type ClaimSyncContext } from './sync-claim.js';
 import { syncVolume, type VolumeSyncContext } from './sync-volume.js';
-import { RESOURCES, resourcePath } from '../../api/paths.js';
+import { RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startPersistentVolumeController}. */
 export interface PersistentVolumeControllerOptions {
@@ -94,10 +93,11 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
     for (const k of volumes.keys()) gate.add(VOLUME + k);
   };
   const informers = [
-    runInformer<PersistentVolume>({
+    runGatedInformer<PersistentVolume>({
       client,
-      path: resourcePath(RESOURCES.persistentvolumes),
+      resource: RESOURCES.persistentvolumes,
       signal: abort.signal,
+      gate,
       store: volumes,
       handlers: {
         onEvent(type, pv) {
@@ -105,14 +105,14 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
           const ref = pv.spec?.claimRef;
           if (ref?.name) gate.add(`${CLAIM}${ref.namespace ?? ''}/${ref.name}`);
         },
-        onSynced: () => gate.synced('persistentvolumes'),
-        onError,
       },
+      onError,
     }),
-    runInformer<PersistentVolumeClaim>({
+    runGatedInformer<PersistentVolumeClaim>({
       client,
-      path: resourcePath(RESOURCES.persistentvolumeclaims),
+      resource: RESOURCES.persistentvolumeclaims,
       signal: abort.signal,
+      gate,
       store: claims,
       handlers: {
         onEvent(type, pvc) {
@@ -124,29 +124,24 @@ export function startPersistentVolumeController(options: PersistentVolumeControl
           }
           gate.add(CLAIM + VersionedStore.key(pvc));
         },
-        onSynced: () => gate.synced('persistentvolumeclaims'),
-        onError,
       },
+      onError,
     }),
-    runInformer<StorageClass>({
+    runGatedInformer<StorageClass>({
       client,
-      path: resourcePath(RESOURCES.storageclasses),
+      resource: RESOURCES.storageclasses,
       signal: abort.signal,
+      gate,
       store: classes,
-      handlers: {
-        onSynced: () => gate.synced('storageclasses'),
-        onError,
-      },
+      onError,
     }),
-    runInformer<Pod>({
+    runGatedInformer<Pod>({
       client,
-      path: resourcePath(RESOURCES.pods),
+      resource: RESOURCES.pods,
       signal: abort.signal,
+      gate,
       store: pods,
-      handlers: {
-        onSynced: () => gate.synced('pods'),
-        onError,
-      },
+      onError,
     }),
   ];
   const resync = setInterval(enqueueAll, options.resyncMs ?? 15_000);
