@@ -49,6 +49,8 @@ export interface GatedInformerOptions<T extends KubeObject> {
   /** The resource watched across all namespaces; its plural name is the informer's name at the gate. */
   resource: GroupVersionResource;
   signal: AbortSignal;
+  /** Wait before re-listing after an error, ms (the informer's default when omitted). */
+  retryDelayMs?: number;
   gate: SyncGate;
   /** The controller's cache of the resource, kept in step by the informer. */
   store?: InformerStore<T>;
@@ -68,6 +70,7 @@ export function runGatedInformer<T extends KubeObject>(options: GatedInformerOpt
     client: options.client,
     path: resourcePath(resource),
     signal: options.signal,
+    ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.store ? { store: options.store } : {}),
     handlers: { ...options.handlers, onSynced: () => gate.synced(resource.resource), onError: options.onError },
   });

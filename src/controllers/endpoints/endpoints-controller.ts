@@ -9,9 +9,8 @@
  */
 import { isAlreadyExists, isConflict, isNotFound, type StatusError } from '../../api/errors.js';
 import type { Endpoints, Service } from '../../api/services.js';
-import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import { createSyncGate } from '../cache-sync.js';
+import { createSyncGate, runGatedInformer } from '../cache-sync.js';
 import { createWorkQueue } from '../workqueue.js';
 import { runServiceAndPodInformers } from './service-pod-informers.js';
 import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, isServiceIPSet, keyOf, LABEL_HEADLESS, selectorMatches, serviceSelector } from './pod-endpoints.js';
@@ -133,11 +132,12 @@ export function startEndpointsController(options: EndpointsControllerOptions): E
   });
 
   const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
-  const endpointsInformer = runInformer<Endpoints>({
+  const endpointsInformer = runGatedInformer<Endpoints>({
     client,
-    path: resourcePath(RESOURCES.endpoints),
+    resource: RESOURCES.endpoints,
     signal: abort.signal,
     retryDelayMs,
+    gate,
     handlers: {
       onEvent(type, ep) {
         const key = keyOf(ep);
@@ -151,9 +151,8 @@ export function startEndpointsController(options: EndpointsControllerOptions): E
         // A change by someone else to the Endpoints of a selector Service is undone.
         if (staleVersions.get(key) !== ep.metadata.resourceVersion && services.has(key)) gate.add(key);
       },
-      onSynced: () => gate.synced('endpoints'),
-      onError,
     },
+    onError,
   });
 
   return {

@@ -10,9 +10,8 @@
 import { isConflict, isNotFound, type StatusError } from '../../api/errors.js';
 import { ENDPOINTSLICE_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type Service } from '../../api/services.js';
 import type { Node } from '../../api/types.js';
-import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import { createSyncGate } from '../cache-sync.js';
+import { createSyncGate, runGatedInformer } from '../cache-sync.js';
 import { createWorkQueue } from '../workqueue.js';
 import { runServiceAndPodInformers } from './service-pod-informers.js';
 import { ANNOTATION_LAST_CHANGE_TRIGGER_TIME, selectorMatches, serviceSelector } from './pod-endpoints.js';
@@ -131,11 +130,12 @@ export function startEndpointSliceController(options: EndpointSliceControllerOpt
   const gate = createSyncGate(['services', 'pods', 'endpointslices', 'nodes'], queue, () => resolveSynced());
 
   const [serviceInformer, podInformer] = runServiceAndPodInformers({ client, signal: abort.signal, retryDelayMs, services, gate, onError });
-  const sliceInformer = runInformer<EndpointSlice>({
+  const sliceInformer = runGatedInformer<EndpointSlice>({
     client,
-    path: resourcePath(RESOURCES.endpointslices),
+    resource: RESOURCES.endpointslices,
     signal: abort.signal,
     retryDelayMs,
+    gate,
     handlers: {
       onEvent(type, slice, old) {
         const key = serviceKeyOfSlice(slice);
@@ -154,24 +154,23 @@ export function startEndpointSliceController(options: EndpointSliceControllerOpt
           gate.add(key);
         }
       },
-      onSynced: () => gate.synced('endpointslices'),
-      onError,
     },
+    onError,
   });
-  const nodeInformer = runInformer<Node>({
+  const nodeInformer = runGatedInformer<Node>({
     client,
-    path: resourcePath(RESOURCES.nodes),
+    resource: RESOURCES.nodes,
     signal: abort.signal,
     retryDelayMs,
+    gate,
     handlers: {
       onEvent(type, node) {
         if (type === 'DELETED') nodes.delete(node.metadata.name ?? '');
         else nodes.set(node.metadata.name ?? '', node);
         if (type !== 'MODIFIED') for (const key of waitingForNodes) gate.add(key);
       },
-      onSynced: () => gate.synced('nodes'),
-      onError,
     },
+    onError,
   });
 
   return {

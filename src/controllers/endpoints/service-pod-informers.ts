@@ -2,11 +2,11 @@
 
 import type { Service } from '../../api/services.js';
 import type { Pod } from '../../api/types.js';
-import { runInformer, type Informer } from '../../client/informer.js';
+import type { Informer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import type { SyncGate } from '../cache-sync.js';
+import { runGatedInformer, type SyncGate } from '../cache-sync.js';
 import { keyOf, servicesForPodChange } from './pod-endpoints.js';
-import { RESOURCES, resourcePath } from '../../api/paths.js';
+import { RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link runServiceAndPodInformers}. */
 export interface ServiceAndPodInformerOptions {
@@ -28,11 +28,12 @@ export interface ServiceAndPodInformerOptions {
  */
 export function runServiceAndPodInformers(options: ServiceAndPodInformerOptions): [Informer<Service>, Informer<Pod>] {
   const { client, signal, retryDelayMs, services, gate, onError } = options;
-  const serviceInformer = runInformer<Service>({
+  const serviceInformer = runGatedInformer<Service>({
     client,
-    path: resourcePath(RESOURCES.services),
+    resource: RESOURCES.services,
     signal,
     retryDelayMs,
+    gate,
     handlers: {
       onEvent(type, svc) {
         const key = keyOf(svc);
@@ -40,22 +41,21 @@ export function runServiceAndPodInformers(options: ServiceAndPodInformerOptions)
         else services.set(key, svc);
         gate.add(key);
       },
-      onSynced: () => gate.synced('services'),
-      onError,
     },
+    onError,
   });
-  const podInformer = runInformer<Pod>({
+  const podInformer = runGatedInformer<Pod>({
     client,
-    path: resourcePath(RESOURCES.pods),
+    resource: RESOURCES.pods,
     signal,
     retryDelayMs,
+    gate,
     handlers: {
       onEvent(type, pod, old) {
         for (const key of servicesForPodChange(services.values(), pod, type === 'MODIFIED' ? old : undefined)) gate.add(key);
       },
-      onSynced: () => gate.synced('pods'),
-      onError,
     },
+    onError,
   });
   return [serviceInformer, podInformer];
 }
