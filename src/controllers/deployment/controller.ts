@@ -9,9 +9,8 @@ import { labelSelectorFromSpec } from '../../api/labels.js';
 import type { Pod } from '../../api/types.js';
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import { createEventRecorder } from '../../client/event-recorder.js';
-import { runInformer } from '../../client/informer.js';
 import type { ApiClient } from '../../client/types.js';
-import { createSyncGate } from '../cache-sync.js';
+import { createSyncGate, runGatedInformer } from '../cache-sync.js';
 import { realClock, type Clock } from '../../api/clock.js';
 import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheckDeletionTimestamp, releasePatch, selectingControllers } from '../controller-ref.js';
 import { ItemBackoff } from '../item-backoff.js';
@@ -22,7 +21,7 @@ import { rolloutRecreate } from './recreate.js';
 import { rollback } from './rollback.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, DEPLOYMENT_KIND, deploymentsPath, isScalingEvent, replicaSetsPath, rollbackTo, syncScaling, syncStatusOnly, type DeploymentContext } from './sync.js';
-import { RESOURCES, resourcePath } from '../../api/paths.js';
+import { RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startDeploymentController}. */
 export interface DeploymentControllerOptions {
@@ -238,25 +237,25 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     }
   };
 
-  const deployments = runInformer<Deployment>({
+  const deployments = runGatedInformer<Deployment>({
     client,
-    path: resourcePath(RESOURCES.deployments),
+    resource: RESOURCES.deployments,
     signal: abort.signal,
+    gate,
+    store: dCache,
     handlers: {
-      onEvent(type, d, old) {
+      onEvent(_type, d, old) {
         if (old && old.metadata.uid !== d.metadata.uid) dCache.delete(old);
-        if (type === 'DELETED') dCache.delete(d);
-        else dCache.set(d);
         enqueue(keyOf(d));
       },
-      onSynced: () => gate.synced('deployments'),
-      onError,
     },
+    onError,
   });
-  const replicaSets = runInformer<ReplicaSet>({
+  const replicaSets = runGatedInformer<ReplicaSet>({
     client,
-    path: resourcePath(RESOURCES.replicasets),
+    resource: RESOURCES.replicasets,
     signal: abort.signal,
+    gate,
     store: rsCache,
     handlers: {
       onAdd: rsAdded,
@@ -265,20 +264,19 @@ export function startDeploymentController(options: DeploymentControllerOptions):
         rsUpdated(rs, old);
       },
       onDelete: rsDeleted,
-      onSynced: () => gate.synced('replicasets'),
-      onError,
     },
+    onError,
   });
-  const pods = runInformer<Pod>({
+  const pods = runGatedInformer<Pod>({
     client,
-    path: resourcePath(RESOURCES.pods),
+    resource: RESOURCES.pods,
     signal: abort.signal,
+    gate,
     store: podCache,
     handlers: {
       onDelete: podDeleted,
-      onSynced: () => gate.synced('pods'),
-      onError,
     },
+    onError,
   });
 
   return {
