@@ -20,7 +20,7 @@ import { encodeStatus } from './conditions.js';
 import { rolloutRecreate } from './recreate.js';
 import { rollback } from './rollback.js';
 import { rolloutRolling } from './rolling.js';
-import { checkPausedConditions, DEPLOYMENT_KIND, deploymentsPath, isScalingEvent, replicaSetsPath, rollbackTo, syncScaling, syncStatusOnly, type DeploymentContext } from './sync.js';
+import { checkPausedConditions, DEPLOYMENT_KIND, deploymentPath, isScalingEvent, replicaSetPath, rollbackTo, syncScaling, syncStatusOnly, type DeploymentContext } from './sync.js';
 import { RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startDeploymentController}. */
@@ -101,8 +101,8 @@ export function startDeploymentController(options: DeploymentControllerOptions):
     } catch (err) {
       throw new Error(`deployment ${keyOf(d)} has invalid label selector: ${(err as Error).message}`, { cause: err });
     }
-    const path = `${deploymentsPath(d.metadata.namespace ?? '')}/${encodeURIComponent(d.metadata.name ?? '')}`;
-    const rsPath = (rs: ReplicaSet): string => `${replicaSetsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
+    const path = deploymentPath(d);
+    const rsPath = replicaSetPath;
     const { claimed, errors } = await claimObjects(rsCache.list(d.metadata.namespace ?? '').map((rs) => structuredClone(rs)), {
       controller: d,
       selector,
@@ -143,7 +143,7 @@ export function startDeploymentController(options: DeploymentControllerOptions):
       recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
         const status = { ...(d.status ?? {}), observedGeneration: d.metadata.generation ?? 0 };
-        await client.update(`${deploymentsPath(d.metadata.namespace ?? '')}/${encodeURIComponent(d.metadata.name ?? '')}/status`, { ...d, status: encodeStatus(status) });
+        await client.update(`${deploymentPath(d)}/status`, { ...d, status: encodeStatus(status) });
       }
       return;
     }

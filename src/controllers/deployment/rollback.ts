@@ -3,12 +3,12 @@
 import type { Deployment, ReplicaSet } from '../../api/workloads.js';
 import { equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './hash.js';
 import { DEPRECATED_ROLLBACK_TO, lastRevision, revisionOf, setDeploymentAnnotationsTo } from './revisions.js';
-import { allReplicaSets, deploymentsPath, rollbackTo, type DeploymentContext } from './sync.js';
+import { allReplicaSets, deploymentPath, rollbackTo, type DeploymentContext } from './sync.js';
 
 /** `updateDeploymentAndClearRollbackTo`: PUTs the Deployment without the rollback annotation. */
 async function clearRollbackTo(ctx: DeploymentContext, d: Deployment): Promise<void> {
   if (d.metadata.annotations) delete d.metadata.annotations[DEPRECATED_ROLLBACK_TO];
-  await ctx.client.update(`${deploymentsPath(d.metadata.namespace ?? '')}/${encodeURIComponent(d.metadata.name ?? '')}`, d);
+  await ctx.client.update(deploymentPath(d), d);
 }
 
 /**

@@ -27,18 +27,19 @@ export interface DeploymentContext {
   enqueueAfter(d: Deployment, ms: number): void;
 }
 
-/** The collection path of Deployments in `namespace`. */
-export function deploymentsPath(namespace: string): string {
-  return resourcePath(RESOURCES.deployments, { namespace });
-}
-
 /** The collection path of ReplicaSets in `namespace`. */
 export function replicaSetsPath(namespace: string): string {
   return resourcePath(RESOURCES.replicasets, { namespace });
 }
 
-function deploymentPath(d: Deployment): string {
-  return `${deploymentsPath(d.metadata.namespace ?? '')}/${encodeURIComponent(d.metadata.name ?? '')}`;
+/** The path of ReplicaSet `rs`. */
+export function replicaSetPath(rs: ReplicaSet): string {
+  return resourcePath(RESOURCES.replicasets, { namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' });
+}
+
+/** The path of Deployment `d`. */
+export function deploymentPath(d: Deployment): string {
+  return resourcePath(RESOURCES.deployments, { namespace: d.metadata.namespace ?? '', name: d.metadata.name ?? '' });
 }
 
 /**
@@ -53,7 +54,7 @@ export async function updateStatus(ctx: DeploymentContext, d: Deployment): Promi
 
 /** `Update(rs)` of the main resource; returns the written ReplicaSet. */
 async function updateReplicaSet(ctx: DeploymentContext, rs: ReplicaSet): Promise<ReplicaSet> {
-  return ctx.client.update<ReplicaSet>(`${replicaSetsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`, rs);
+  return ctx.client.update<ReplicaSet>(replicaSetPath(rs), rs);
 }
 
 /** spec.replicas + maxSurge: the max-replicas annotation. */
@@ -230,7 +231,7 @@ export async function cleanupDeployment(ctx: DeploymentContext, oldRSs: ReplicaS
   for (const rs of cleanable.slice(0, diff)) {
     if ((rs.status?.replicas ?? 0) !== 0 || replicasOf(rs) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0) || rs.metadata.deletionTimestamp) continue;
     try {
-      await ctx.client.delete(`${replicaSetsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`);
+      await ctx.client.delete(replicaSetPath(rs));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

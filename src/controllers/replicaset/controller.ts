@@ -20,7 +20,7 @@ import { createWorkQueue } from '../workqueue.js';
 import { isPodReady } from './active-pods.js';
 import { REPLICASET, type ReplicaKind } from './kind.js';
 import { keyOf, syncReplicaSet, type SyncContext } from './sync.js';
-import { RESOURCES, resourcePath } from '../../api/paths.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Options of {@link startReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -143,7 +143,7 @@ export function startReplicaSetController(options: ReplicaSetControllerOptions):
 
   const replicaSets = runInformer<KubeObject>({
     client,
-    path: kind.listPath,
+    path: resourcePath(kind.resource),
     signal: abort.signal,
     handlers: {
       onEvent(type, obj, prev) {

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import type { ReplicaSet, ReplicationController } from '../../api/workloads.js';
-import { resourcePath, RESOURCES } from '../../api/paths.js';
+import { RESOURCES, type GroupVersionResource } from '../../api/paths.js';
 
 /** One kind a replica controller manages, with the conversions between its objects and the ReplicaSet shape. */
 export interface ReplicaKind {
@@ -15,10 +15,8 @@ export interface ReplicaKind {
   ref: { apiVersion: string; kind: string };
   /** The controller's name in events' `source.component` (`replicaset-controller`, `replication-controller`). */
   component: string;
-  /** All objects of the kind across namespaces (the informer's path): `/apis/apps/v1/replicasets`. */
-  listPath: string;
-  /** The collection of the kind in `namespace`. */
-  collectionPath(namespace: string): string;
+  /** The served resource (`replicasets`, `replicationcontrollers`); its paths come from `resourcePath`. */
+  resource: GroupVersionResource;
   /** A served object as the ReplicaSet the sync works on (apiVersion and kind stay the served ones). */
   toReplicaSet(obj: KubeObject): ReplicaSet;
   /** The ReplicaSet shape back as the served kind, for writes (the status subresource). */
@@ -29,8 +27,7 @@ export interface ReplicaKind {
 export const REPLICASET: ReplicaKind = {
   ref: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   component: 'replicaset-controller',
-  listPath: resourcePath(RESOURCES.replicasets),
-  collectionPath: (ns) => resourcePath(RESOURCES.replicasets, { namespace: ns }),
+  resource: RESOURCES.replicasets,
   toReplicaSet: (obj) => obj as ReplicaSet,
   fromReplicaSet: (rs) => rs,
 };
@@ -42,8 +39,7 @@ export const REPLICASET: ReplicaKind = {
 export const REPLICATION_CONTROLLER: ReplicaKind = {
   ref: { apiVersion: 'v1', kind: 'ReplicationController' },
   component: 'replication-controller',
-  listPath: resourcePath(RESOURCES.replicationcontrollers),
-  collectionPath: (ns) => resourcePath(RESOURCES.replicationcontrollers, { namespace: ns }),
+  resource: RESOURCES.replicationcontrollers,
   toReplicaSet(obj) {
     const rc = obj as ReplicationController;
     const { selector, ...spec } = rc.spec ?? {};

@@ -67,7 +67,7 @@ export async function createPod(client: ApiClient, recorder: EventRecorder, rs: 
  */
 export async function deletePod(client: ApiClient, recorder: EventRecorder, rs: ReplicaSet, name: string): Promise<void> {
   try {
-    await client.delete(`${podsPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(name)}`);
+    await client.delete(resourcePath(RESOURCES.pods, { namespace: rs.metadata.namespace ?? '', name }));
   } catch (err) {
     if (isNotFound(err)) throw err;
     recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);

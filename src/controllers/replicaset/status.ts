@@ -7,11 +7,7 @@ import type { ReplicaSet, ReplicaSetStatus } from '../../api/workloads.js';
 import type { ApiClient } from '../../client/types.js';
 import { isPodAvailable, isPodReady } from './active-pods.js';
 import { REPLICASET, type ReplicaKind } from './kind.js';
-
-/** The collection path of ReplicaSets in `namespace`. */
-export function replicaSetsPath(namespace: string): string {
-  return REPLICASET.collectionPath(namespace);
-}
+import { resourcePath } from '../../api/paths.js';
 
 /** spec.replicas with its default (1). */
 export function specReplicas(rs: ReplicaSet): number {
@@ -88,7 +84,7 @@ export async function updateReplicaSetStatus(client: ApiClient, rs: ReplicaSet, 
   const next: ReplicaSetStatus = { ...status };
   if (rs.metadata.generation) next.observedGeneration = rs.metadata.generation;
   else delete next.observedGeneration;
-  const path = `${kind.collectionPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
+  const path = resourcePath(kind.resource, { namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' });
   let cur = rs;
   for (let i = 0; ; i++) {
     try {

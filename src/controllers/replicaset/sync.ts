@@ -12,8 +12,9 @@ import { adoptPatch, claimObjects, controllerOf, isNamespaceTerminating, recheck
 import type { Expectations } from '../expectations.js';
 import { isPodActive, podsToDelete } from './active-pods.js';
 import type { ReplicaKind } from './kind.js';
-import { createPod, deletePod, podsPath } from './pod-control.js';
+import { createPod, deletePod } from './pod-control.js';
 import { calculateStatus, specReplicas, updateReplicaSetStatus } from './status.js';
+import { resourcePath, RESOURCES } from '../../api/paths.js';
 
 /** Upstream BurstReplicas: at most this many pods are created or deleted in one sync. */
 export const BURST_REPLICAS = 500;
@@ -125,8 +126,8 @@ async function manageReplicas(ctx: SyncContext, rs: ReplicaSet, pods: Pod[]): Pr
 
 /** `claimPods`: adopts matching orphans and releases owned pods that no longer match; throws the first failure. */
 async function claimPods(ctx: SyncContext, rs: ReplicaSet, selector: LabelSelector, pods: Pod[]): Promise<Pod[]> {
-  const path = `${ctx.kind.collectionPath(rs.metadata.namespace ?? '')}/${encodeURIComponent(rs.metadata.name ?? '')}`;
-  const podPath = (pod: Pod): string => `${podsPath(pod.metadata.namespace ?? '')}/${encodeURIComponent(pod.metadata.name ?? '')}`;
+  const path = resourcePath(ctx.kind.resource, { namespace: rs.metadata.namespace ?? '', name: rs.metadata.name ?? '' });
+  const podPath = (pod: Pod): string => resourcePath(RESOURCES.pods, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' });
   const { claimed, errors } = await claimObjects(pods, {
     controller: rs,
     selector,

@@ -24,15 +24,15 @@ export interface SystemServicesController {
   stop(): Promise<void>;
 }
 
-function collection(obj: KubeObject): string {
+function collection(obj: KubeObject, name?: string): string {
   const namespace = obj.metadata.namespace ?? '';
   const r = obj.kind === 'EndpointSlice' ? RESOURCES.endpointslices : obj.kind === 'Service' ? RESOURCES.services : RESOURCES.endpoints;
-  return resourcePath(r, { namespace });
+  return resourcePath(r, { namespace, name });
 }
 
 /** Creates `want` when missing; for Endpoints and slices, rewrites the addresses and ports when they differ. */
 async function ensure(client: ApiClient, want: KubeObject, compare: (got: KubeObject) => boolean): Promise<void> {
-  const path = `${collection(want)}/${encodeURIComponent(want.metadata.name ?? '')}`;
+  const path = collection(want, want.metadata.name ?? '');
   let got: KubeObject | undefined;
   try {
     got = await client.get(path);
