@@ -7,11 +7,12 @@
  * `namespaces/{name}/finalize`, and DELETEs the namespace again so the API server removes it.
  */
 import { isNotFound } from '../api/errors.js';
-import type { KubeObject, Namespace } from '../api/types.js';
+import type { Namespace } from '../api/types.js';
 import { runInformer } from '../client/informer.js';
 import { createWorkQueue } from './workqueue.js';
 import type { ApiClient } from '../client/types.js';
-import { API_GROUPS_PATH, apiVersionPath, groupVersionPath, resourcePath, RESOURCES } from '../api/paths.js';
+import { resourcePath, RESOURCES } from '../api/paths.js';
+import { serverPreferredResources, type ApiResource } from '../client/discovery.js';
 
 /** The finalizer this controller owns (`v1.FinalizerKubernetes`). */
 export const NAMESPACE_FINALIZER = 'kubernetes';
@@ -30,40 +31,9 @@ export interface NamespaceController {
   stop(): Promise<void>;
 }
 
-/** One namespaced resource of discovery that can be listed and deleted. */
-interface NamespacedResource {
-  /** `/api/v1` or `/apis/{group}/{version}`. */
-  base: string;
-  name: string;
-  deleteCollection: boolean;
-}
-
-interface ApiResourceList extends KubeObject {
-  resources?: { name: string; namespaced: boolean; verbs: string[] }[];
-}
-
-interface ApiGroupList extends KubeObject {
-  groups?: { preferredVersion?: { groupVersion: string } }[];
-}
-
 /** Namespaced resources (no subresources) that support list and delete, from /api/v1 and each group's preferred version. */
-async function discoverNamespacedResources(client: ApiClient): Promise<NamespacedResource[]> {
-  const bases = [groupVersionPath('', 'v1')];
-  try {
-    const groups = await client.get<ApiGroupList>(API_GROUPS_PATH);
-    for (const g of groups.groups ?? []) if (g.preferredVersion) bases.push(apiVersionPath(g.preferredVersion.groupVersion));
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-  const out: NamespacedResource[] = [];
-  for (const base of bases) {
-    const list = await client.get<ApiResourceList>(base);
-    for (const r of list.resources ?? []) {
-      if (!r.namespaced || r.name.includes('/') || !r.verbs.includes('list') || !r.verbs.includes('delete')) continue;
-      out.push({ base, name: r.name, deleteCollection: r.verbs.includes('deletecollection') });
-    }
-  }
-  return out;
+async function discoverNamespacedResources(client: ApiClient): Promise<ApiResource[]> {
+  return (await serverPreferredResources(client)).filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete'));
 }
 
 /**
@@ -73,12 +43,12 @@ async function discoverNamespacedResources(client: ApiClient): Promise<Namespace
 async function deleteAllContent(client: ApiClient, ns: string): Promise<number> {
   let left = 0;
   for (const r of await discoverNamespacedResources(client)) {
-    const path = `${r.base}/namespaces/${encodeURIComponent(ns)}/${r.name}`;
-    if (r.deleteCollection) await client.delete(path);
+    const path = resourcePath(r, { namespace: ns });
+    if (r.verbs.includes('deletecollection')) await client.delete(path);
     else {
       const items = await client.list(path);
       for (const item of items.items) {
-        await client.delete(`${path}/${encodeURIComponent(item.metadata.name ?? '')}`).catch((err: unknown) => {
+        await client.delete(resourcePath(r, { namespace: ns, name: item.metadata.name ?? '' })).catch((err: unknown) => {
           if (!isNotFound(err)) throw err;
         });
       }
