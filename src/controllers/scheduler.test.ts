@@ -61,10 +61,12 @@ describe('startScheduler', () => {
     assert.equal(calls[0]?.path, '/api/v1/namespaces/default/pods/web/binding');
     assert.deepEqual((calls[0]?.body as { target: unknown }).target, { apiVersion: 'v1', kind: 'Node', name: 'n1' });
     assert.equal(calls[1]?.path, '/api/v1/namespaces/default/events');
-    const ev = calls[1]?.body as { reason: string; message: string; source: { component: string } };
+    const ev = calls[1]?.body as { reason: string; message: string; source: unknown; reportingComponent: string; reportingInstance: string; involvedObject: { kind: string; apiVersion: string; name: string } };
     assert.equal(ev.reason, 'Scheduled');
     assert.equal(ev.message, 'Successfully assigned default/web to n1');
-    assert.equal(ev.source.component, 'default-scheduler');
+    assert.deepEqual(ev.source, { component: 'default-scheduler' });
+    assert.deepEqual([ev.reportingComponent, ev.reportingInstance], ['default-scheduler', 'default-scheduler']);
+    assert.deepEqual([ev.involvedObject.kind, ev.involvedObject.apiVersion, ev.involvedObject.name], ['Pod', 'v1', 'web']);
   });
 });
 
