@@ -11,12 +11,11 @@ import { translateTimestampSince } from '../api/duration.js';
 import type { FieldError } from '../api/errors.js';
 import * as field from '../api/field-errors.js';
 import { formatLabels } from '../api/labels.js';
-import { nameIsDNSSubdomain, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../api/meta.js';
+import { nameIsDNSSubdomain, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../api/meta.js';
 import type { ReplicaSet, ReplicationController, PodTemplateSpec } from '../api/workloads.js';
-import { defaultPodTemplate } from './apps/pod-template.js';
+import { containerCells, defaultPodTemplate, formatLabelMap, validateReplicaTemplate } from './apps/pod-template.js';
 import { validateNonNegative, validateReplicaSetStatusUpdate } from './apps/replicasets.js';
 import { labelMapSelectorString, scaleSubresourceFor } from './apps/scale.js';
-import { validatePodSpec } from './pods/validation.js';
 import { generationLifecycle } from './spec-status.js';
 import type { ResourceInfo, Strategy } from './strategy.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from './table-columns.js';
@@ -35,12 +34,6 @@ export const replicationControllerInfo: ResourceInfo = {
   subresources: ['status', 'scale'],
 };
 
-/** Go's `%#v` of a label map (`map[string]string{"app":"web"}`), as field errors print it. */
-function goLabelMap(labels: Record<string, string> | undefined): field.GoValue {
-  const keys = Object.keys(labels ?? {}).sort();
-  return new field.GoValue(`map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels?.[k] ?? '')}`).join(', ')}}`);
-}
-
 /** Whether every `selector` pair is among `labels` (labels.SelectorFromSet(selector).Matches(labels)). */
 function mapMatches(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -55,17 +48,9 @@ function validateTemplateForRC(template: PodTemplateSpec | undefined, selector: 
   const errs: FieldError[] = [];
   const labels = template.metadata?.labels;
   if (Object.keys(selector).length > 0 && !mapMatches(selector, labels)) {
-    errs.push(field.invalid(`${path}.metadata.labels`, goLabelMap(labels), '`selector` does not match template `labels`'));
+    errs.push(field.invalid(`${path}.metadata.labels`, new field.GoValue(formatLabelMap(labels)), '`selector` does not match template `labels`'));
   }
-  errs.push(...validateLabels(labels, `${path}.metadata.labels`));
-  errs.push(...validateAnnotations(template.metadata?.annotations, `${path}.metadata.annotations`));
-  const spec = template.spec;
-  if (!spec) return [...errs, field.required(`${path}.spec.containers`)];
-  errs.push(...validatePodSpec(spec, `${path}.spec`));
-  if (spec.restartPolicy !== 'Always') errs.push(field.notSupported(`${path}.spec.restartPolicy`, spec.restartPolicy, ['Always']));
-  if (spec.activeDeadlineSeconds !== undefined) {
-    errs.push(field.forbidden(`${path}.spec.activeDeadlineSeconds`, 'activeDeadlineSeconds in ReplicationController is not Supported'));
-  }
+  errs.push(...validateReplicaTemplate(template, path, 'ReplicationController'));
   return errs;
 }
 
@@ -127,18 +112,14 @@ export const replicationControllerStrategy: Strategy<ReplicationController> = {
       column('Images', 'string', 'Images referenced by each container in the template.', 1),
       column('Selector', 'string', 'Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
     ],
-    cells: (rc, now) => {
-      const containers = rc.spec?.template?.spec?.containers ?? [];
-      return [
-        rc.metadata.name ?? '',
-        rc.spec?.replicas ?? 0,
-        rc.status?.replicas ?? 0,
-        rc.status?.readyReplicas ?? 0,
-        translateTimestampSince(rc.metadata.creationTimestamp, now),
-        containers.map((c) => c.name).join(','),
-        containers.map((c) => c.image ?? '').join(','),
-        formatLabels(rc.spec?.selector),
-      ];
-    },
+    cells: (rc, now) => [
+      rc.metadata.name ?? '',
+      rc.spec?.replicas ?? 0,
+      rc.status?.replicas ?? 0,
+      rc.status?.readyReplicas ?? 0,
+      translateTimestampSince(rc.metadata.creationTimestamp, now),
+      ...containerCells(rc.spec?.template),
+      formatLabels(rc.spec?.selector),
+    ],
   },
 };

@@ -43,8 +43,8 @@ export function formatSelector(sel: LabelSelector | undefined): string {
   return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
 }
 
-/** Go's `%#v` of a label map (`map[string]string{"app":"web"}`). */
-function formatLabelMap(labels: Record<string, string> | undefined): string {
+/** Go's `%#v` of a label map (`map[string]string{"app":"web"}`), as field errors print it. */
+export function formatLabelMap(labels: Record<string, string> | undefined): string {
   const keys = Object.keys(labels ?? {}).sort();
   return `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels?.[k] ?? '')}`).join(', ')}}`;
 }
@@ -112,27 +112,39 @@ export function validateSelectorAndTemplate(
       errs.push(field.invalid(`${tpath}.metadata.labels`, new field.GoValue(formatLabelMap(labels)), '`selector` does not match template `labels`'));
     }
   }
-  errs.push(...validateLabels(labels, `${tpath}.metadata.labels`));
+  errs.push(...validateReplicaTemplate(template, tpath, 'ReplicaSet'));
+  return errs;
+}
+
+/**
+ * The template rules of ValidatePodTemplateSpecForReplicaSet and ValidatePodTemplateSpecForRC after the selector
+ * match: valid template labels and annotations, a pod spec (required) that validates, restartPolicy Always and no
+ * activeDeadlineSeconds (`activeDeadlineSeconds in <kind> is not Supported`).
+ */
+export function validateReplicaTemplate(template: PodTemplateSpec, tpath: string, kind: 'ReplicaSet' | 'ReplicationController'): FieldError[] {
+  const errs = validateLabels(template.metadata?.labels, `${tpath}.metadata.labels`);
   errs.push(...validateAnnotations(template.metadata?.annotations, `${tpath}.metadata.annotations`));
   const spec: PodSpec | undefined = template.spec;
-  if (!spec) {
-    errs.push(field.required(`${tpath}.spec.containers`));
-    return errs;
-  }
+  if (!spec) return [...errs, field.required(`${tpath}.spec.containers`)];
   errs.push(...validatePodSpec(spec, `${tpath}.spec`));
   if (spec.restartPolicy !== 'Always') errs.push(field.notSupported(`${tpath}.spec.restartPolicy`, spec.restartPolicy, ['Always']));
-  if (spec.activeDeadlineSeconds !== undefined) errs.push(field.forbidden(`${tpath}.spec.activeDeadlineSeconds`, 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  if (spec.activeDeadlineSeconds !== undefined) errs.push(field.forbidden(`${tpath}.spec.activeDeadlineSeconds`, `activeDeadlineSeconds in ${kind} is not Supported`));
   return errs;
+}
+
+/** The wide columns Containers and Images of a pod template: names and images joined by commas (`layoutContainerCells`). */
+export function containerCells(template: PodTemplateSpec | undefined): [string, string] {
+  const containers = template?.spec?.containers ?? [];
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? '').join(',')];
 }
 
 /** The wide-output cells shared by Deployments and ReplicaSets: CONTAINERS, IMAGES, SELECTOR (printers.go layoutContainerCells). */
 export function templateCells(template: PodTemplateSpec | undefined, selector: LabelSelector | undefined): [string, string, string] {
-  const containers = template?.spec?.containers ?? [];
   let sel = '';
   try {
     sel = labelSelectorFromSpec(selector).toString();
   } catch {
     sel = '<invalid>';
   }
-  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? '').join(','), sel === '' ? '<none>' : sel];
+  return [...containerCells(template), sel === '' ? '<none>' : sel];
 }
