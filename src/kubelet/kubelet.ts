@@ -22,6 +22,7 @@ import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './evic
 import { resourceAdmitError } from './lifecycle/predicate.js';
 import { startNodeLease, type NodeLease } from './nodelease/controller.js';
 import { DEFAULT_MAX_PODS, hostCapacity, hostFigures, nodeResources, startNodeStatus } from './nodestatus/node-status.js';
+import { nodeReference, startupEvents } from './nodestatus/node-events.js';
 import { listPodCPUAndMemoryStats } from './stats/cri-stats-provider.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
 import { podDir, type KubeletPaths } from './config/paths.js';
@@ -267,8 +268,10 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       workers.syncAll();
     }
   });
+  for (const e of startupEvents()) recorder.event(nodeReference(options.nodeName), 'Normal', e.reason, e.message);
   const nodeStatus = startNodeStatus({
     client,
+    recorder,
     runtime,
     nodeName: options.nodeName,
     nodeIP,

@@ -235,6 +235,12 @@ describe('external runtime (--container-runtime-endpoint)', { skip: e2eSkip }, (
     }, 30_000);
     assert.equal(exec.trim(), 'a');
     assert.deepEqual(await containerStates(cl, 'survivor'), before);
+    // The kubelet's node events, as `kubectl describe node` lists them: the start, the conditions, the outage and back.
+    const reasons = (await cl.kubectlOk(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Node,involvedObject.name=k1s-external', '--sort-by=.metadata.creationTimestamp', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}'])).trim().split('\n');
+    for (const r of ['Starting', 'NodeAllocatableEnforced', 'NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady', 'NodeNotReady']) assert.ok(reasons.includes(r), `${r} in ${reasons.join(',')}`);
+    assert.ok(reasons.lastIndexOf('NodeNotReady') > reasons.indexOf('NodeReady'), `NodeNotReady after the first NodeReady: ${reasons.join(',')}`);
+    const described = await cl.kubectlOk(['describe', 'node', 'k1s-external']);
+    assert.match(described, /Normal\s+NodeNotReady\s+.*kubelet.*\s+Node k1s-external status is now: NodeNotReady/);
   });
 });
 

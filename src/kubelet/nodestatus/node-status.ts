@@ -13,6 +13,8 @@ import type { PressureCondition } from '../eviction/eviction-manager.js';
 import { thresholdQuantity, type Threshold } from '../eviction/thresholds.js';
 import { realClock, type Clock } from '../../api/clock.js';
 import { rfc3339 } from '../util/clock.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { nodeConditionEvents, nodeReference } from './node-events.js';
 
 /** The kubelet's default `--max-pods`. */
 export const DEFAULT_MAX_PODS = 110;
@@ -59,6 +61,8 @@ export interface NodeStatusOptions {
   /** The pressure conditions in force (the eviction manager's); default none. */
   pressure?: () => ReadonlySet<PressureCondition>;
   log?: (msg: string) => void;
+  /** Records the node's condition events (node-events.ts); none when absent. */
+  recorder?: EventRecorder;
 }
 
 function osImage(): string {
@@ -288,6 +292,9 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
     }
     try {
       const updated = await opts.client.update<Node>(`${path}/status`, { ...node, status: await buildNodeStatus(opts, node.status) });
+      for (const e of nodeConditionEvents(opts.nodeName, node.status?.conditions, updated.status?.conditions ?? [])) {
+        opts.recorder?.event(nodeReference(opts.nodeName), 'Normal', e.reason, e.message);
+      }
       const taints = pressureTaints(updated);
       if (taints) await opts.client.update<Node>(path, { ...updated, spec: { ...updated.spec, taints } });
       return;
