@@ -8,6 +8,7 @@ import type { ApiClient } from '../client/types.js';
 import type { ImageService, RuntimeService } from '../cri/types.js';
 import { podsDifferSemantically, watchNodePods } from './config/pod-source.js';
 import { watchServices, type ServiceLister } from './envvars/service-lister.js';
+import { resourcePath } from '../api/paths.js';
 import { createEventRecorder } from './events/recorder.js';
 import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './container/backoff.js';
@@ -108,7 +109,7 @@ export interface Kubelet {
 function apiObjects(client: ApiClient): ObjectSource {
   const get = async <T extends ConfigMap | Secret>(kind: string, ns: string, name: string): Promise<T | undefined> => {
     try {
-      return await client.get<T>(`/api/v1/namespaces/${ns}/${kind}/${name}`);
+      return await client.get<T>(resourcePath({ group: '', version: 'v1', resource: kind }, { namespace: ns, name }));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

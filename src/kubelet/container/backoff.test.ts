@@ -1,4 +1,4 @@
-// Tests of the CrashLoopBackOff windows (spec §6).
+// Tests of the CrashLoopBackOff windows (kuberuntime_manager.go `doBackOff`, pkg/util/flowcontrol backoff).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Tests of $(VAR) expansion and environment building (spec §10).
+// Tests of $(VAR) expansion and environment building (kubelet_pods.go `makeEnvironmentVariables`, third_party/forked/golang/expansion).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Container environment variables (kubelet_pods.go `makeEnvironmentVariables`), spec §10.1, §10.3, §10.4.
+// Container environment variables (kubelet_pods.go `makeEnvironmentVariables`).
 
 import type { ConfigMap, Container, Pod, Secret } from '../../api/types.js';
 import { expand } from './expand.js';
@@ -57,7 +57,7 @@ export function podFieldValue(pod: Pod, fieldPath: string, facts: EnvFacts): str
 }
 
 /**
- * Builds the environment of `container` in `pod` (spec §10.1): envFrom sources in order (later overwrite
+ * Builds the environment of `container` in `pod` (`makeEnvironmentVariables`): envFrom sources in order (later overwrite
  * earlier), then `env` entries with `$(VAR)` expansion against already-defined variables, then the service
  * variables (`serviceEnv`, envvars.ts) — which `$(VAR)` also sees — for every name the container does not set
  * itself (valueFrom results are never expanded). Returns an ordered name → value map. Throws

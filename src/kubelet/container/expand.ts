@@ -1,4 +1,4 @@
-// `$(VAR)` expansion of env values, command, args and subPathExpr (third_party/forked/golang/expansion/expand.go), spec §10.2.
+// `$(VAR)` expansion of env values, command, args and subPathExpr (third_party/forked/golang/expansion/expand.go).
 
 /**
  * Expands `$(NAME)` references in `input` using `lookup`: a known NAME is replaced by its value, an unknown one

@@ -34,7 +34,7 @@ export interface KillOptions {
 }
 
 /**
- * Kills one container instance (spec §8.2): Killing event, preStop hook bounded by the grace period (its
+ * Kills one container instance (kuberuntime_container.go `killContainer`): Killing event, preStop hook bounded by the grace period (its
  * duration is subtracted), optional wait for the termination order, then CRI StopContainer with the remaining
  * grace raised to at least 2 s. Never throws; errors are logged.
  */
@@ -73,7 +73,7 @@ function specOf(pod: Pod, name: string): Container {
 }
 
 /**
- * Kills every live container of the pod in Kubernetes' termination order (spec §5): regular containers in
+ * Kills every live container of the pod in Kubernetes' termination order (kuberuntime_container.go `killContainersWithSyncResult`, KEP-753 for sidecars): regular containers in
  * parallel; each sidecar runs its preStop at once but receives its stop signal only after all regular
  * containers and every sidecar declared after it have stopped (reverse declaration order). Then stops
  * every sandbox. Never throws.

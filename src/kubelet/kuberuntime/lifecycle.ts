@@ -1,4 +1,4 @@
-// Runs postStart/preStop lifecycle handlers: exec, httpGet and sleep (pkg/kubelet/lifecycle/handlers.go), spec §8.1.
+// Runs postStart/preStop lifecycle handlers: exec, httpGet and sleep (pkg/kubelet/lifecycle/handlers.go).
 
 import type { Container, LifecycleHandler } from '../../api/types.js';
 import type { RuntimeService } from '../../cri/types.js';

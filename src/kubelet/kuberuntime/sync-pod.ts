@@ -63,7 +63,7 @@ async function removeFailedSandboxes(ctx: RuntimeContext, uid: string, attempt: 
 }
 
 /**
- * Brings the runtime in line with `pod` for one pass (spec §4–§6): computes the plan, kills what must die
+ * Brings the runtime in line with `pod` for one pass (kuberuntime_manager.go `SyncPod`): computes the plan, kills what must die
  * (recreating the sandbox purges init containers), creates the sandbox, starts new ephemeral containers, then init containers in order
  * (a failing regular init container stops the pass) and the regular containers. Sandbox failures emit
  * FailedCreatePodSandBox. Start failures are recorded in the reason cache and returned.

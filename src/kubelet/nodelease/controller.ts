@@ -6,6 +6,7 @@ import { isConflict, isNotFound } from '../../api/errors.js';
 import { rfc3339Micro } from '../../api/meta.js';
 import type { Node } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** The kubelet's `nodeLeaseDurationSeconds` default. */
 export const NODE_LEASE_DURATION_SECONDS = 40;
@@ -36,7 +37,8 @@ export interface NodeLease {
   stop(): void;
 }
 
-const leasePath = (name?: string): string => `/apis/coordination.k8s.io/v1/namespaces/${NAMESPACE_NODE_LEASE}/leases${name === undefined ? '' : `/${name}`}`;
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' } as const;
+const leasePath = (name?: string): string => resourcePath(LEASES, { namespace: NAMESPACE_NODE_LEASE, ...(name === undefined ? {} : { name }) });
 
 /**
  * Keeps the node's Lease renewed, as component-helpers `apimachinery/lease` controller does for the kubelet
@@ -64,7 +66,7 @@ export function startNodeLease(opts: NodeLeaseOptions): NodeLease {
     lease.spec = { ...lease.spec, renewTime: rfc3339Micro(new Date(opts.clock.now())) };
     if ((lease.metadata.ownerReferences ?? []).length === 0) {
       try {
-        const node = await client.get<Node>(`/api/v1/nodes/${nodeName}`);
+        const node = await client.get<Node>(resourcePath(RESOURCES.nodes, { name: nodeName }));
         lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid ?? '' }];
       } catch (err) {
         log(`node lease: cannot set the owner reference to node ${nodeName}: ${(err as Error).message}`);

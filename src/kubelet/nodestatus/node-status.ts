@@ -15,6 +15,7 @@ import { realClock, type Clock } from '../../api/clock.js';
 import { rfc3339 } from '../util/clock.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { nodeConditionEvents, nodeReference } from './node-events.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** The kubelet's default `--max-pods`. */
 export const DEFAULT_MAX_PODS = 110;
@@ -261,7 +262,7 @@ export function pressureTaints(node: Node): NonNullable<NonNullable<Node['spec']
 
 /** Creates the Node if missing, then PUTs `nodes/<name>/status`; retries conflicts with a fresh GET. */
 export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
-  const path = `/api/v1/nodes/${opts.nodeName}`;
+  const path = resourcePath(RESOURCES.nodes, { name: opts.nodeName });
   for (let attempt = 0; attempt < 5; attempt++) {
     let node: Node;
     try {
@@ -284,7 +285,7 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
         status: await buildNodeStatus(opts, undefined),
       };
       try {
-        node = await opts.client.create<Node>('/api/v1/nodes', fresh);
+        node = await opts.client.create<Node>(resourcePath(RESOURCES.nodes), fresh);
       } catch (e) {
         if (isAlreadyExists(e)) continue;
         throw e;

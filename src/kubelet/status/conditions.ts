@@ -1,4 +1,4 @@
-// Kubelet-owned pod conditions (pkg/kubelet/status/generate.go), spec §3.
+// Kubelet-owned pod conditions (pkg/kubelet/status/generate.go).
 
 import type { ContainerStatus, Pod, PodCondition, PodPhase } from '../../api/types.js';
 

@@ -1,4 +1,4 @@
-// API container statuses from runtime instances (kubelet_pods.go `convertToAPIContainerStatuses`), spec §4, §9.
+// API container statuses from runtime instances (kubelet_pods.go `convertToAPIContainerStatuses`).
 
 import type { Container, ContainerState, ContainerStatus, Pod } from '../../api/types.js';
 import { isSidecar, shouldContainerBeRestarted } from '../container/helpers.js';

@@ -1,4 +1,4 @@
-// The API PodStatus the kubelet reports for a pod (kubelet_pods.go `generateAPIPodStatus`), spec §2, §3.
+// The API PodStatus the kubelet reports for a pod (kubelet_pods.go `generateAPIPodStatus`).
 
 import type { Container, ContainerStatus, Pod, PodStatus } from '../../api/types.js';
 import { hasAnyRegularContainerCreated, podSandboxChanged } from '../container/helpers.js';
@@ -73,7 +73,7 @@ function fillReadiness(statuses: ContainerStatus[], containers: Container[], pro
 }
 
 /**
- * Generates the full status the kubelet would write for `pod` (spec §2.3): container statuses, phase (terminal
+ * Generates the full status the kubelet would write for `pod` (`generateAPIPodStatus`): container statuses, phase (terminal
  * phases sticky; reason/message kept while the phase is unchanged), conditions in kubelet order, pod/host IPs
  * from the newest sandbox and node, startTime set once, qosClass. Pure apart from reading `opts`.
  */

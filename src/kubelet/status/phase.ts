@@ -1,4 +1,4 @@
-// The pod phase from container statuses (kubelet_pods.go `getPhase`), spec §2.
+// The pod phase from container statuses (kubelet_pods.go `getPhase`).
 
 import type { ContainerStatus, Pod, PodPhase } from '../../api/types.js';
 
@@ -7,7 +7,7 @@ function isSidecar(pod: Pod, name: string): boolean {
 }
 
 /**
- * Computes the phase of `pod` from its API container statuses (spec §2.1/§2.2).
+ * Computes the phase of `pod` from its API container statuses (`getPhase`).
  * `podIsTerminal`: the kubelet decided no container will run again (deletion or nothing to restart);
  * `podHasInitialized`: some regular container of the current sandbox was created.
  */

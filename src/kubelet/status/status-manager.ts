@@ -3,6 +3,7 @@
 import { isConflict, isNotFound } from '../../api/errors.js';
 import type { Pod, PodCondition, PodStatus } from '../../api/types.js';
 import type { ApiClient } from '../../client/types.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 const OWNED = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 /** Conditions the kubelet shares with the control plane (DisruptionTarget). */
@@ -10,7 +11,7 @@ const SHARED = new Set(['DisruptionTarget']);
 const MAX_ATTEMPTS = 5;
 
 function podPath(ns: string, name: string): string {
-  return `/api/v1/namespaces/${ns}/pods/${name}`;
+  return resourcePath(RESOURCES.pods, { namespace: ns, name });
 }
 
 /**

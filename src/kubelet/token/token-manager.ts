@@ -7,6 +7,7 @@
  * keyFunc, DeleteServiceAccountToken on pod removal).
  */
 import type { ApiClient } from '../../client/types.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** A pod's token of one projected source: the request the kubelet sends. */
 export interface TokenRequestKey {
@@ -72,7 +73,7 @@ export class TokenManager {
     if (cached && !this.requiresRefresh(cached)) return cached.token;
     try {
       const res = await this.client.create<{ metadata: object; spec?: { expirationSeconds?: number }; status?: { token?: string; expirationTimestamp?: string } }>(
-        `/api/v1/namespaces/${encodeURIComponent(key.namespace)}/serviceaccounts/${encodeURIComponent(key.serviceAccount)}/token`,
+        resourcePath(RESOURCES.serviceaccounts, { namespace: key.namespace, name: key.serviceAccount, subresource: 'token' }),
         {
           apiVersion: 'authentication.k8s.io/v1',
           kind: 'TokenRequest',

@@ -1,4 +1,4 @@
-// The atomic writer of configMap/secret/downwardAPI/projected volumes (pkg/volume/util/atomic_writer.go), spec §11.5.
+// The atomic writer of configMap/secret/downwardAPI/projected volumes (pkg/volume/util/atomic_writer.go).
 
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// emptyDir volumes (pkg/volume/emptydir/empty_dir.go): a 0777 directory, or a tmpfs mount for medium Memory; spec §11.3.
+// emptyDir volumes (pkg/volume/emptydir/empty_dir.go): a 0777 directory, or a tmpfs mount for medium Memory.
 
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile } from 'node:fs/promises';

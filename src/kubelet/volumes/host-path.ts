@@ -1,4 +1,4 @@
-// hostPath volume type checks (pkg/volume/hostpath/host_path.go), spec §11.4.
+// hostPath volume type checks (pkg/volume/hostpath/host_path.go).
 
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';

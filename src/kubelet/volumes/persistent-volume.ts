@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../api/storage.js';
 import type { ApiClient } from '../../client/types.js';
 import { setUpHostPath } from './host-path.js';
+import { RESOURCES, resourcePath } from '../../api/paths.js';
 
 /** What a claim resolves to on this node. */
 export interface ClaimVolume {
@@ -31,7 +32,7 @@ function errText(err: unknown): string {
  */
 export async function resolveClaim(client: ApiClient, namespace: string, claimName: string): Promise<ClaimVolume> {
   const prefix = `error processing PVC ${namespace}/${claimName}`;
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(claimName)}`;
+  const path = resourcePath(RESOURCES.persistentvolumeclaims, { namespace, name: claimName });
   let pvc: PersistentVolumeClaim;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -50,7 +51,7 @@ export async function resolveClaim(client: ApiClient, namespace: string, claimNa
   if (pvc.status?.phase !== 'Bound' || !pvName) throw new Error(`${prefix}: PVC is not bound`);
   let pv: PersistentVolume;
   try {
-    pv = await client.get<PersistentVolume>(`/api/v1/persistentvolumes/${encodeURIComponent(pvName)}`);
+    pv = await client.get<PersistentVolume>(resourcePath(RESOURCES.persistentvolumes, { name: pvName }));
   } catch (err) {
     throw new Error(`${prefix}: failed to fetch PV ${pvName} from API server: ${errText(err)}`, { cause: err });
   }

@@ -1,4 +1,4 @@
-// Sets up and tears down a pod's volumes on the host (kubelet volumemanager + plugins), spec §11.
+// Sets up and tears down a pod's volumes on the host (kubelet volumemanager + plugins).
 
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
