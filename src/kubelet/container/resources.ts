@@ -1,20 +1,20 @@
 // Resource quantities for the kubelet: quantity parsing and downward-API resource values (runtime-neutral).
 
 import type { Container, IntOrString, Pod, ResourceFieldSelector } from '../../api/types.js';
+import { parseQuantity as parseApiQuantity } from '../../api/quantity.js';
 import { ContainerConfigError } from './env.js';
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
-};
-
-/** Parses a Kubernetes quantity (`250m`, `128Mi`, `1.5`, `1e3`) to a number; throws on a malformed value. */
+/**
+ * Parses a Kubernetes quantity (`250m`, `128Mi`, `1.5`, `1e3`) to a number with the one quantity grammar
+ * (api/quantity.ts), surrounding blanks allowed; a malformed value throws ContainerConfigError (the container
+ * cannot be configured), not the API's format error.
+ */
 export function parseQuantity(q: IntOrString): number {
-  if (typeof q === 'number') return q;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  const mult = m ? SUFFIX[m[2]!] : undefined;
-  if (!m || mult === undefined) throw new ContainerConfigError(`invalid quantity "${q}"`);
-  return Number(m[1]) * mult;
+  try {
+    return parseApiQuantity(typeof q === 'string' ? q.trim() : q);
+  } catch (err) {
+    throw new ContainerConfigError(`invalid quantity "${q}"`, { cause: err });
+  }
 }
 
 /**
