@@ -127,7 +127,6 @@ const kubeletCriImporters: Record<string, string> = {
   '.': 'the composition root: kubelet.ts takes the CRI services and wires them in; runtime-state.ts is updateRuntimeUp',
   server: 'CRI Exec/Attach/PortForward streaming URLs and container lookup for logs (pkg/kubelet/server)',
   stats: "upstream's cri_stats_provider (ListContainerStats, ListPodSandbox)",
-  prober: 'exec probes (ExecSync); to move to a container/ CommandRunner once the prober split lands',
 };
 
 /**

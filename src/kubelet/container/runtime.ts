@@ -84,3 +84,11 @@ export function findContainerStatus(status: RuntimePodStatus, name: string): Run
 export function emptyRuntimePodStatus(uid: string, name: string, namespace: string): RuntimePodStatus {
   return { uid, name, namespace, sandboxes: [], containers: [] };
 }
+
+/**
+ * Runs a command in a container and waits for it (upstream `kubecontainer.CommandRunner`, CRI ExecSync): what exec
+ * probes need of the runtime. `timeoutSeconds` bounds the command; stdout/stderr are the whole output.
+ */
+export interface CommandRunner {
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<{ stdout: Uint8Array; stderr: Uint8Array; exitCode: number }>;
+}

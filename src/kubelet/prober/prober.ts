@@ -2,13 +2,13 @@
 
 import * as net from 'node:net';
 import type { Container, Probe } from '../../api/types.js';
-import type { RuntimeService } from '../../cri/types.js';
+import type { CommandRunner } from '../container/runtime.js';
 import { KUBERNETES_VERSION } from '../../api/version.js';
 import { doHTTPGet, httpGetRequest, requestURL, resolveContainerPort } from '../probe/http-get.js';
 import type { Result } from './results/results-manager.js';
 
 /** The runtime call a probe needs: exec probes run through CRI ExecSync. */
-export type ProbeRuntime = Pick<RuntimeService, 'execSync'>;
+export type ProbeRuntime = CommandRunner;
 
 /**
  * Runs `probe` once against container instance `containerId` (spec `c`) of a pod at `podIP`, with the probe's
