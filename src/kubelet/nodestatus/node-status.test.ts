@@ -35,3 +35,25 @@ describe('pressureTaints', () => {
     assert.equal(pressureTaints(node('True', [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }])), undefined);
   });
 });
+
+describe('syncNodeStatus events', () => {
+  it('records an event per condition when it registers the node, and none on the next unchanged heartbeat', async () => {
+    const { FakeApi } = await import('../testing/fake-api.js');
+    const { FakeRuntime } = await import('../testing/fake-runtime.js');
+    const { FakeClock } = await import('../../api/testing/fake-clock.js');
+    const { syncNodeStatus } = await import('./node-status.js');
+    const clock = new FakeClock(Date.parse('2026-12-01T10:00:00Z'));
+    const events: string[] = [];
+    const recorder = { event: (obj: { kind?: string; metadata: { name?: string; uid?: string } }, type: string, reason: string, message: string) => void events.push(`${obj.kind}/${obj.metadata.name}/${obj.metadata.uid} ${type} ${reason}: ${message}`), flush: async () => {} };
+    const opts = { client: new FakeApi(), runtime: new FakeRuntime(clock), nodeName: 'vm', nodeIP: '127.0.0.1', kubeletPort: 10250, clock, recorder };
+    await syncNodeStatus(opts);
+    assert.deepEqual(events, [
+      'Node/vm/vm Normal NodeHasSufficientMemory: Node vm status is now: NodeHasSufficientMemory',
+      'Node/vm/vm Normal NodeHasNoDiskPressure: Node vm status is now: NodeHasNoDiskPressure',
+      'Node/vm/vm Normal NodeHasSufficientPID: Node vm status is now: NodeHasSufficientPID',
+      'Node/vm/vm Normal NodeReady: Node vm status is now: NodeReady',
+    ]);
+    await syncNodeStatus(opts);
+    assert.equal(events.length, 4);
+  });
+});

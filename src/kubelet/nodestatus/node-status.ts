@@ -263,6 +263,9 @@ export function pressureTaints(node: Node): NonNullable<NonNullable<Node['spec']
 /** Creates the Node if missing, then PUTs `nodes/<name>/status`; retries conflicts with a fresh GET. */
 export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
   const path = resourcePath(RESOURCES.nodes, { name: opts.nodeName });
+  // Registered by this call: its conditions are all new (upstream registers the Node without them and its setters
+  // then record an event for each), also when the first status write has to be retried.
+  let registered = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     let node: Node;
     try {
@@ -286,6 +289,7 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
       };
       try {
         node = await opts.client.create<Node>(resourcePath(RESOURCES.nodes), fresh);
+        registered = true;
       } catch (e) {
         if (isAlreadyExists(e)) continue;
         throw e;
@@ -293,7 +297,7 @@ export async function syncNodeStatus(opts: NodeStatusOptions): Promise<void> {
     }
     try {
       const updated = await opts.client.update<Node>(`${path}/status`, { ...node, status: await buildNodeStatus(opts, node.status) });
-      for (const e of nodeConditionEvents(opts.nodeName, node.status?.conditions, updated.status?.conditions ?? [])) {
+      for (const e of nodeConditionEvents(opts.nodeName, registered ? undefined : node.status?.conditions, updated.status?.conditions ?? [])) {
         opts.recorder?.event(nodeReference(opts.nodeName), 'Normal', e.reason, e.message);
       }
       const taints = pressureTaints(updated);
