@@ -39,11 +39,13 @@ export function insufficientResources(pod: Pod, node: Node, assigned: readonly P
   if (assigned.length + 1 > allowedPods) reasons.push('Too many pods');
   const wanted = podTotals(pod, 'requests');
   const names = [...STANDARD.filter((n) => n in wanted), ...Object.keys(wanted).filter((n) => isScalar(n)).sort()];
-  const requested = (name: string): number => assigned.reduce((sum, p) => sum + amount(name, podTotals(p, 'requests')[name] ?? 0), 0);
+  // The node's pods' requests, computed once per pod (nodeInfo.Requested).
+  const assignedTotals = assigned.map((p) => podTotals(p, 'requests'));
   for (const name of names) {
     const want = amount(name, wanted[name] ?? 0);
     if (want <= 0) continue;
-    const free = amount(name, allocatable[name] ?? 0) - requested(name);
+    const requested = assignedTotals.reduce((sum, t) => sum + amount(name, t[name] ?? 0), 0);
+    const free = amount(name, allocatable[name] ?? 0) - requested;
     if (want > free) reasons.push(`Insufficient ${name}`);
   }
   return reasons;
