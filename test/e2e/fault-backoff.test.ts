@@ -44,6 +44,9 @@ const FAILING: Record<string, string> = {
   'crash-two': `  containers:\n  - {name: a, image: busybox:1.36, command: ['false']}\n  - {name: b, image: busybox:1.36, command: ['/does-not-exist']}\n`,
 };
 
+/** The pods whose containers start and exit (or fail at exec), so the kubelet restarts them with back-off. */
+const CRASH_LOOPS = new Set(['bad-command-1', 'bad-command-2', 'crash-app', 'crash-init', 'crash-two']);
+
 /** utime + stime of `pid` in seconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -95,9 +98,21 @@ describe('fault back-off', { skip: e2eSkip }, () => {
 
     const rows = await c.kubectlOk(['get', 'pods', '-l', 'suite=fault', '--no-headers']);
     console.log(rows.trim());
-    for (const name of Object.keys(FAILING)) {
+    // A crash loop's container runs for a moment at each restart (STATUS Running, READY 0/1, as upstream shows
+    // it); a pod that fails before its container starts never shows Running and never restarts.
+    const rowOf = async (name: string) => {
       const row = await podRow(c, name);
-      assert.ok(row && row.status !== 'Running' && row.ready.startsWith('0/'), `${name} never runs (${row?.status})`);
+      assert.ok(row, `${name} is listed`);
+      assert.ok(row.ready.startsWith('0/'), `${name} is never ready (${row.ready})`);
+      return { ...row, restartCount: Number(row.restarts.split(' ')[0]) };
+    };
+    for (const name of CRASH_LOOPS) {
+      const row = await rowOf(name);
+      assert.ok(row.restartCount >= 2, `${name} restarted with back-off (${row.restarts})`);
+    }
+    for (const name of Object.keys(FAILING).filter((n) => !CRASH_LOOPS.has(n))) {
+      const row = await rowOf(name);
+      assert.ok(row.status !== 'Running' && row.restartCount === 0, `${name} never starts (${row.status}, ${row.restarts} restarts)`);
     }
 
     const events = (JSON.parse(await c.kubectlOk(['get', 'events', '-o', 'json'])) as { items: EventItem[] }).items
