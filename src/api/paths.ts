@@ -39,6 +39,7 @@ export const RESOURCES = {
   replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   storageclasses: { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' },
+  runtimeclasses: { group: 'node.k8s.io', version: 'v1', resource: 'runtimeclasses' },
   clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' },
 } as const satisfies Record<string, GroupVersionResource>;
 

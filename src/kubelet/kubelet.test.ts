@@ -370,6 +370,56 @@ test('kubelet retries a failed RunPodSandbox with the next attempt number and re
   }
 });
 
+test('kubelet runs a pod\'s sandbox with its RuntimeClass\'s handler; a pod without one gets the default handler', async () => {
+  const env = await setup();
+  try {
+    env.api.seed('runtimeclasses', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'plain' }, handler: 'runc' });
+    bind(env.api, { ...makePod('classy', ['a']), spec: { ...makePod('classy', ['a']).spec, runtimeClassName: 'plain' } });
+    bind(env.api, makePod('unclassed', ['a']));
+    await until('both running', () => ['classy', 'unclassed'].every((n) => podStatus(env.api, n)?.containerStatuses?.[0]?.state?.running));
+    const handlers = Object.fromEntries([...env.cri.sandboxes.values()].map((sb) => [sb.config.metadata.name, sb.runtimeHandler]));
+    assert.deepEqual(handlers, { classy: 'runc', unclassed: '' });
+    assert.deepEqual((await env.cri.listPodSandbox()).map((sb) => [sb.metadata?.name, sb.runtimeHandler]).sort(), [['classy', 'runc'], ['unclassed', '']]);
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
+test('kubelet fails the sandbox of a pod whose RuntimeClass does not exist, and runs it once the class appears', async () => {
+  const env = await setup();
+  try {
+    bind(env.api, { ...makePod('ghostly', ['a']), spec: { ...makePod('ghostly', ['a']).spec, runtimeClassName: 'ghost' } });
+    const failures = (): Event[] => [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'FailedCreatePodSandBox');
+    await until('FailedCreatePodSandBox', () => failures().length > 0);
+    assert.deepEqual(failures().map((e) => [e.type, e.message]), [['Warning', 'Failed to create pod sandbox: runtimeclass.node.k8s.io "ghost" not found']]);
+    assert.equal(env.cri.calls.filter((c) => c === 'RunPodSandbox ghostly').length, 0, 'no RunPodSandbox without a handler');
+    assert.equal(podStatus(env.api, 'ghostly')?.containerStatuses?.[0]?.state?.waiting?.reason, 'ContainerCreating');
+    env.api.seed('runtimeclasses', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'ghost' }, handler: 'runc' });
+    await until('running', () => podStatus(env.api, 'ghostly')?.containerStatuses?.[0]?.state?.running, 5_000);
+    assert.deepEqual([...env.cri.sandboxes.values()].map((sb) => sb.runtimeHandler), ['runc']);
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
+test('kubelet records the runtime\'s answer to an unknown handler as Go prints a CRI error, and keeps the pod ContainerCreating', async () => {
+  const env = await setup();
+  try {
+    env.api.seed('runtimeclasses', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'exotic' }, handler: 'nosuch' });
+    bind(env.api, { ...makePod('exotic', ['a']), spec: { ...makePod('exotic', ['a']).spec, runtimeClassName: 'exotic' } });
+    const failures = (): Event[] => [...env.api.objects.values()].filter((o): o is Event => o.kind === 'Event' && (o as Event).reason === 'FailedCreatePodSandBox');
+    await until('FailedCreatePodSandBox', () => failures().length > 0);
+    assert.deepEqual(failures().map((e) => [e.type, e.message]), [
+      ['Warning', 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "nosuch" is configured'],
+    ]);
+    assert.equal(env.cri.sandboxes.size, 0);
+    await until('ContainerCreating', () => podStatus(env.api, 'exotic')?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
+    assert.equal(podStatus(env.api, 'exotic')?.phase, 'Pending');
+  } finally {
+    await env.kubelet.stop();
+  }
+});
+
 test('kubelet backs off a pod whose sandbox cannot be created; status writes coming back through the watch do not retry it', async () => {
   const env = await setup();
   env.cri.failRunSandbox = 'cni plugin not initialized';

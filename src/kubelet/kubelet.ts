@@ -8,6 +8,7 @@ import type { ApiClient } from '../client/types.js';
 import type { ImageService, RuntimeService } from '../cri/types.js';
 import { podsDifferSemantically, watchNodePods } from './config/pod-source.js';
 import { watchServices, type ServiceLister } from './envvars/service-lister.js';
+import { watchRuntimeClasses, type RuntimeClassManager } from './runtimeclass/runtime-class-manager.js';
 import { resourcePath } from '../api/paths.js';
 import { createEventRecorder } from './events/recorder.js';
 import { ImageManager } from './images/image-manager.js';
@@ -81,6 +82,8 @@ export interface KubeletOptions {
   resolvConf?: string;
   /** Services for pods' service environment variables (default: an informer on /api/v1/services through `client`). */
   services?: ServiceLister;
+  /** RuntimeClass lookups for pods' `spec.runtimeClassName` (default: an informer on node.k8s.io/v1 runtimeclasses through `client`). */
+  runtimeClasses?: RuntimeClassManager;
   /**
    * Warnings about a pod's spec, recorded as Warning events on the pod when this kubelet takes it on for the first
    * time (no `status.startTime` yet, so a restarted kubelet does not repeat them); `fieldPath` names a container
@@ -148,6 +151,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   });
   const serviceWatch = options.services ? undefined : watchServices(client, abort.signal, log);
   const services = options.services ?? serviceWatch!;
+  const runtimeClassWatch = options.runtimeClasses ? undefined : watchRuntimeClasses(client, abort.signal, log);
+  const runtimeClasses = options.runtimeClasses ?? runtimeClassWatch!;
   const ctx: RuntimeContext = {
     runtime,
     images: new ImageManager(options.images, recorder, clock, objects),
@@ -157,6 +162,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     objects,
     dns,
     services,
+    runtimeClasses,
     crashBackoff: new Backoff(clock),
     reasons: new ReasonCache(),
     probes: prober,
@@ -359,6 +365,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       clearInterval(housekeeping);
       await informer.done;
       await serviceWatch?.done;
+      await runtimeClassWatch?.done;
       await server.close();
       await recorder.flush();
       log.flush();

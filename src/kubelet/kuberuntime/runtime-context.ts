@@ -12,6 +12,7 @@ import type { Backoff } from '../container/backoff.js';
 import type { ProbeResults } from './compute-pod-actions.js';
 import type { ObjectSource } from '../container/env.js';
 import type { ReasonCache } from '../container/reason-cache.js';
+import type { RuntimeClassManager } from '../runtimeclass/runtime-class-manager.js';
 
 /** Shared state and services of the runtime executor. */
 export interface RuntimeContext {
@@ -25,6 +26,8 @@ export interface RuntimeContext {
   dns: Pick<DNSConfigurer, 'getPodDNS' | 'settings'>;
   /** Services for the service environment variables. */
   services?: ServiceLister;
+  /** Resolves `spec.runtimeClassName` to the CRI runtime handler; absent = every pod gets the default handler (`''`). */
+  runtimeClasses?: RuntimeClassManager;
   /** CrashLoopBackOff windows keyed by `stableKey`. */
   crashBackoff: Backoff;
   reasons: ReasonCache;
@@ -45,6 +48,19 @@ export function formatPod(pod: Pod): string {
 /** Back-off key of a container (`GetStableKey`): `<pod>_<ns>_<uid>_<container>_<hash>`. */
 export function stableKey(pod: Pod, name: string, hash: string): string {
   return `${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${name}_${hash}`;
+}
+
+/**
+ * An error as Go's `err.Error()` prints it where upstream formats `%v`: a CRI (gRPC) error as
+ * `rpc error: code = Unknown desc = <details>` (the status error the CRI client returns), anything else by its
+ * message. Used where upstream's event carries the runtime's error itself (FailedCreatePodSandBox).
+ */
+export function goErrorText(err: unknown): string {
+  const e = err as { code?: unknown; codeName?: unknown; details?: unknown };
+  if (typeof e?.code === 'number' && typeof e.codeName === 'string' && typeof e.details === 'string') {
+    return `rpc error: code = ${e.codeName} desc = ${e.details}`;
+  }
+  return errorText(err);
 }
 
 /** The message of an error from CRI (gRPC `details`) or anything else. */

@@ -10,7 +10,7 @@ import { computePodActions, type PodActions } from './compute-pod-actions.js';
 import { killContainer, killPod } from './container-kill.js';
 import { startContainer, StartError } from './container-start.js';
 import type { EnvFacts } from '../container/env.js';
-import { errorText, formatPod, type RuntimeContext } from './runtime-context.js';
+import { errorText, formatPod, goErrorText, type RuntimeContext } from './runtime-context.js';
 import type { RuntimePodStatus } from '../container/runtime.js';
 import { POD_UID_LABEL } from '../container/labels.js';
 import { generatePodSandboxConfig, writeEtcHosts } from './sandbox-config.js';
@@ -65,8 +65,8 @@ async function removeFailedSandboxes(ctx: RuntimeContext, uid: string, attempt: 
 /**
  * Brings the runtime in line with `pod` for one pass (kuberuntime_manager.go `SyncPod`): computes the plan, kills what must die
  * (recreating the sandbox purges init containers), creates the sandbox, starts new ephemeral containers, then init containers in order
- * (a failing regular init container stops the pass) and the regular containers. Sandbox failures emit
- * FailedCreatePodSandBox. Start failures are recorded in the reason cache and returned.
+ * (a failing regular init container stops the pass) and the regular containers. A new sandbox runs with the
+ * handler of the pod's RuntimeClass. Sandbox failures (a missing RuntimeClass too) emit FailedCreatePodSandBox. Start failures are recorded in the reason cache and returned.
  */
 export async function syncPod(
   ctx: RuntimeContext,
@@ -117,6 +117,20 @@ export async function syncPod(
       return result;
     }
   }
+  // createPodSandbox: the RuntimeClass's handler (runtimeclass_manager.go LookupRuntimeHandler). Upstream resolves it while
+  // generating the sandbox config (NamespacesForPod), so a missing class fails as "Failed to generate sandbox config".
+  let runtimeHandler = '';
+  if (actions.createSandbox && ctx.runtimeClasses) {
+    try {
+      runtimeHandler = await ctx.runtimeClasses.lookupRuntimeHandler(pod.spec.runtimeClassName);
+    } catch (err) {
+      const msg = `Failed to generate sandbox config for pod "${formatPod(pod)}": ${errorText(err)}`;
+      ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(err)}`);
+      ctx.log(`CreatePodSandbox for pod failed pod="${pod.metadata.namespace}/${pod.metadata.name}": ${msg}`);
+      result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
+      return result;
+    }
+  }
   const uid = pod.metadata.uid ?? '';
   const failedAttempt = ctx.failedSandboxAttempts?.get(uid);
   const attempt = actions.createSandbox && failedAttempt !== undefined ? Math.max(actions.attempt, failedAttempt + 1) : actions.attempt;
@@ -124,15 +138,16 @@ export async function syncPod(
   if (actions.createSandbox) {
     await mkdir(podLogDir(ctx.paths, pod), { recursive: true });
     try {
-      sandboxId = await ctx.runtime.runPodSandbox(sandboxConfig);
+      sandboxId = await ctx.runtime.runPodSandbox(sandboxConfig, runtimeHandler);
       ctx.failedSandboxAttempts?.delete(uid);
       const sb = await ctx.runtime.podSandboxStatus(sandboxId);
       const ip = sb.network?.ip ?? '';
       podIPs = ip ? [ip, ...(sb.network?.additionalIps ?? []).map((x) => x.ip).filter((x) => x)] : [];
     } catch (err) {
       const msg = errorText(err);
-      ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
-      ctx.log(`create sandbox for ${formatPod(pod)} (attempt ${attempt}): ${msg}`);
+      // SyncPod: the event carries the runtime's error as Go prints it ("rpc error: code = Unknown desc = ...")
+      ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${goErrorText(err)}`);
+      ctx.log(`create sandbox for ${formatPod(pod)} (attempt ${attempt}${runtimeHandler ? `, runtime handler "${runtimeHandler}"` : ''}): ${msg}`);
       result.errors.push({ name: '', reason: 'FailedCreatePodSandBox', message: msg });
       ctx.failedSandboxAttempts?.set(uid, attempt);
       await removeFailedSandboxes(ctx, uid, attempt, sandboxId === actions.sandboxId ? '' : sandboxId);

@@ -33,6 +33,8 @@ export interface FakeSandbox {
   state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
   createdAt: number;
   ip: string;
+  /** The runtime handler RunPodSandbox was called with (`''` = the default). */
+  runtimeHandler: string;
 }
 
 /** Cumulative usage a test gives a fake container: CPU core-nanoseconds and working-set bytes. */
@@ -84,6 +86,11 @@ export class FakeRuntime implements RuntimeService, ImageService {
   private streaming: FakeStreamingServer | undefined;
   stopExitCode = 137;
   failRunSandbox: string | undefined;
+  /**
+   * The handlers RunPodSandbox accepts (k1s's containerd config: the default `''` and `runc`); any other fails as
+   * containerd's does: gRPC Unknown `failed to get sandbox runtime: no runtime for "x" is configured`.
+   */
+  readonly runtimeHandlers = new Set(['', 'runc']);
   /** While true, Version, Status and the List calls fail as a dead containerd's socket does (gRPC UNAVAILABLE). */
   down = false;
   private seq = 0;
@@ -141,11 +148,15 @@ export class FakeRuntime implements RuntimeService, ImageService {
     return { version: '0.1.0', runtimeName: 'containerd', runtimeVersion: '1.6.20', runtimeApiVersion: 'v1' };
   }
 
-  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+  async runPodSandbox(config: PodSandboxConfig, runtimeHandler = ''): Promise<string> {
     this.calls.push(`RunPodSandbox ${config.metadata.name}`);
     if (this.failRunSandbox) throw Object.assign(new Error(this.failRunSandbox), { details: this.failRunSandbox });
+    if (!this.runtimeHandlers.has(runtimeHandler)) {
+      const details = `failed to get sandbox runtime: no runtime for ${JSON.stringify(runtimeHandler)} is configured`;
+      throw Object.assign(new Error(details), { code: 2, codeName: 'Unknown', details });
+    }
     const id = this.nextId('sb');
-    this.sandboxes.set(id, { id, config, state: 'SANDBOX_READY', createdAt: this.ns(), ip: `10.88.0.${this.seq}` });
+    this.sandboxes.set(id, { id, config, state: 'SANDBOX_READY', createdAt: this.ns(), ip: `10.88.0.${this.seq}`, runtimeHandler });
     return id;
   }
 
@@ -174,7 +185,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
       network: { ip: sb.state === 'SANDBOX_READY' ? sb.ip : '', additionalIps: [] },
       labels: sb.config.labels ?? {},
       annotations: sb.config.annotations ?? {},
-      runtimeHandler: '',
+      runtimeHandler: sb.runtimeHandler,
     };
   }
 
@@ -182,7 +193,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
     this.assertUp();
     return [...this.sandboxes.values()]
       .filter((s) => matches(s.config.labels ?? {}, filter?.labelSelector) && (!filter?.id || s.id === filter.id) && (!filter?.state || s.state === filter.state.state))
-      .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: '' }));
+      .map((s) => ({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler }));
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
