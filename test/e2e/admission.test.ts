@@ -3,11 +3,15 @@
  * a running pod's spec and its max refused with kube-apiserver's message; a ResourceQuota counted by the quota
  * controller, exceeded with upstream's message and shown by `kubectl get quota` and `kubectl describe quota`;
  * PodSecurity's restricted level refusing a root busybox from `kubectl run` while a compliant pod runs, and its warn
- * level giving `Warning:` lines for pods and Deployments.
+ * level giving `Warning:` lines for pods and Deployments; RuntimeClass: a class with handler `runc` runs its pod with
+ * that handler (`k1s crictl pods` RUNTIME), one with a handler containerd lacks keeps its pod ContainerCreating with
+ * containerd's error in FailedCreatePodSandBox, a missing class is refused at admission, and a class deleted after
+ * admission fails the sandbox in the kubelet.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eSkip, podRow, useCluster, type Cluster } from './harness.js';
+import { e2eSkip, podRow, run, useCluster, type Cluster } from './harness.js';
+import { k1sBin } from './paths.js';
 
 async function jsonpath(c: Cluster, what: string[], path: string): Promise<string> {
   return c.kubectlOk(['get', ...what, '-o', `jsonpath=${path}`]);
@@ -132,5 +136,48 @@ spec:
     assert.equal(warned.code, 0, warned.stderr);
     assert.equal(warned.stderr, 'Warning: would violate PodSecurity "baseline:latest": privileged (container "priv" must not set securityContext.privileged=true)\n');
     await c.kubectlOk(['delete', 'namespace', 'secure', 'watched', '--wait=false']);
+  });
+
+  it('runs a pod with its RuntimeClass\'s handler and reports handlers the runtime lacks as upstream does', async () => {
+    const c = cluster();
+    const classes = (entries: [string, string][]): string =>
+      entries.map(([name, handler]) => `apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: ${name}\nhandler: ${handler}\n`).join('---\n');
+    await c.kubectlOk(['apply', '-f', '-'], { input: classes([['plain', 'runc'], ['exotic', 'nosuch'], ['doomed', 'runc']]) });
+    const classy = (name: string, runtimeClass: string, extra = ''): string =>
+      sleeper(name, 'default').replace('spec:\n', `spec:\n  runtimeClassName: ${runtimeClass}\n${extra}`);
+    const sandboxEvents = async (name: string): Promise<string> =>
+      c.kubectlOk(['get', 'events', '--field-selector', `involvedObject.name=${name},reason=FailedCreatePodSandBox`, '-o', 'jsonpath={range .items[*]}{.type} {.message}{"\\n"}{end}']);
+
+    // handler runc: Running, and the sandbox carries the handler
+    const t0 = Date.now();
+    await runPod(c, classy('rc-runc', 'plain'), 'rc-runc', 'default');
+    console.log(`# RuntimeClass handler runc: pod Running ${Date.now() - t0} ms after apply`);
+    const pods = await run(process.execPath, [k1sBin, 'crictl', 'pods', '--data-dir', c.dataDir]);
+    assert.equal(pods.code, 0, pods.stderr);
+    assert.match(pods.stdout, /^[0-9a-f]{13} +.* ago +Ready +rc-runc +default +0 +runc$/m);
+
+    // a handler containerd has no runtime for: ContainerCreating, containerd's message in the event
+    await c.kubectlOk(['apply', '-f', '-'], { input: classy('rc-nosuch', 'exotic') });
+    const failed = await c.waitFor('FailedCreatePodSandBox of rc-nosuch', async () => (await sandboxEvents('rc-nosuch')) || undefined, 30_000);
+    assert.equal(failed, 'Warning Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "nosuch" is configured\n');
+    await c.waitFor('rc-nosuch ContainerCreating', async () => (await podRow(c, 'rc-nosuch'))?.status === 'ContainerCreating', 10_000);
+    assert.equal(await jsonpath(c, ['pod', 'rc-nosuch'], '{.status.phase} {.status.containerStatuses[0].state.waiting.reason}'), 'Pending ContainerCreating');
+
+    // a class that does not exist: RuntimeClass admission refuses the pod
+    const ghost = await c.kubectl(['apply', '-f', '-'], { input: classy('rc-ghost', 'ghost') });
+    assert.equal(ghost.code, 1);
+    assert.equal(ghost.stderr.trim(), 'Error from server (Forbidden): error when creating "STDIN": pods "rc-ghost" is forbidden: pod rejected: RuntimeClass "ghost" not found');
+
+    // a class deleted after admission (the pod waits on a scheduling gate meanwhile): the kubelet's lookup fails
+    await c.kubectlOk(['apply', '-f', '-'], { input: classy('rc-doomed', 'doomed', '  schedulingGates:\n  - name: example.com/hold\n') });
+    await c.kubectlOk(['delete', 'runtimeclass', 'doomed']);
+    await c.kubectlOk(['patch', 'pod', 'rc-doomed', '--type=json', '-p', '[{"op":"remove","path":"/spec/schedulingGates"}]']);
+    const lookup = await c.waitFor('FailedCreatePodSandBox of rc-doomed', async () => (await sandboxEvents('rc-doomed')) || undefined, 30_000);
+    assert.equal(lookup, 'Warning Failed to create pod sandbox: runtimeclass.node.k8s.io "doomed" not found\n');
+    await c.waitFor('rc-doomed ContainerCreating', async () => (await podRow(c, 'rc-doomed'))?.status === 'ContainerCreating', 10_000);
+    // containerd 1.6 reports no runtime handlers in CRI Status: the Node has no status.runtimeHandlers, as upstream's
+    assert.equal(await jsonpath(c, ['node', c.nodeName], '{.status.runtimeHandlers}'), '');
+    await c.kubectlOk(['delete', 'pod', 'rc-runc', 'rc-nosuch', 'rc-doomed', '--wait=false']);
+    await c.kubectlOk(['delete', 'runtimeclass', 'plain', 'exotic']);
   });
 });
