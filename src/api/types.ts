@@ -537,6 +537,8 @@ export interface Node extends KubeObject {
       architecture?: string;
     };
     images?: { names?: string[]; sizeBytes?: number }[];
+    /** The runtime handlers the node's runtime serves (NodeRuntimeHandler; 1.30+, reported by CRI v1.30 runtimes). */
+    runtimeHandlers?: { name: string; features?: { recursiveReadOnlyMounts?: boolean; userNamespaces?: boolean } }[];
   };
 }
 

@@ -42,6 +42,9 @@ export function tomlString(value: string): string {
  * (SystemdCgroup = false), overlayfs, `restrict_oom_score_adj = true` (without it runc fails on this
  * kind of host: containerd would ask for an oom_score_adj below its own), the streaming server on
  * 127.0.0.1, CNI from /usr/lib/cni with our conf dir, and registry hosts from `paths.certsDir`.
+ * The one runtime is named `runc` and is also the default (`''`), so a RuntimeClass with `handler: runc` runs as a
+ * pod without one; any other handler fails RunPodSandbox with containerd's `no runtime for "x" is configured`
+ * (k3s adds crun, nvidia and wasm shims it finds on the host; none of them works here).
  * Mirrors the shape of k3s's pkg/agent/templates/templates_linux.go (ContainerdConfigTemplate, v2).
  */
 export function renderContainerdConfig(options: ContainerdConfigOptions): string {

@@ -38,6 +38,10 @@ describe('createCriClient against a fake runtime', () => {
     server.addService(pkg.runtime.v1['RuntimeService']!.service, {
       version: record('version', { version: '0.1.0', runtimeName: 'fake', runtimeVersion: '1', runtimeApiVersion: 'v1' }),
       runPodSandbox: record('runPodSandbox', { podSandboxId: 'sb1' }),
+      status: record('status', {
+        status: { conditions: [{ type: 'RuntimeReady', status: true }] },
+        runtimeHandlers: [{ name: '', features: { recursiveReadOnlyMounts: true } }, { name: 'runc', features: { userNamespaces: true } }],
+      }),
       podSandboxStatus: ((call, cb) => {
         if (call.request['podSandboxId'] !== 'sb1') return cb({ code: grpc.status.NOT_FOUND, details: 'an error occurred when try to find sandbox "x": not found' });
         cb(null, { status: { id: 'sb1', state: 'SANDBOX_NOTREADY', createdAt: 1_700_000_000_123_456_789, network: { ip: '10.42.0.5' }, labels: { a: 'b' } } });
@@ -97,6 +101,17 @@ describe('createCriClient against a fake runtime', () => {
     assert.deepEqual(req.config.envs, [{ key: 'A', value: 'é' }]);
     assert.equal(req.config.metadata.attempt, 1);
     assert.equal((seen['runPodSandbox'] as { runtimeHandler: string }).runtimeHandler, '');
+    await client.runtime.runPodSandbox(sandboxConfig, 'runc');
+    assert.equal((seen['runPodSandbox'] as { runtimeHandler: string }).runtimeHandler, 'runc');
+  });
+
+  it('decodes Status runtime_handlers (CRI v1.30) with their features', async () => {
+    const st = await client.runtime.status();
+    assert.deepEqual(st.conditions, [{ type: 'RuntimeReady', status: true, reason: '', message: '' }]);
+    assert.deepEqual(st.runtimeHandlers, [
+      { name: '', features: { recursiveReadOnlyMounts: true, userNamespaces: false } },
+      { name: 'runc', features: { recursiveReadOnlyMounts: false, userNamespaces: true } },
+    ]);
   });
 
   it('returns exec output as Buffers and the exit code', async () => {

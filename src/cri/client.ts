@@ -22,6 +22,7 @@ import type {
   PodSandboxStats,
   PodSandboxStatsFilter,
   PodSandboxStatus,
+  RuntimeHandler,
   RuntimeService,
 } from './types.js';
 
@@ -237,7 +238,7 @@ export function createCriClient(endpoint: string, options: CriClientOptions = {}
     async status() {
       const r = await rt('Status', { verbose: false });
       const st = (r['status'] ?? { conditions: [] }) as { conditions: { type: string; status: boolean; reason: string; message: string }[] };
-      return { conditions: st.conditions ?? [] };
+      return { conditions: st.conditions ?? [], runtimeHandlers: (r['runtimeHandlers'] ?? []) as RuntimeHandler[] };
     },
     async listContainerStats(filter?: ContainerStatsFilter) {
       const r = await rt('ListContainerStats', filter ? ({ filter } as unknown as Message) : {});

@@ -359,12 +359,18 @@ export interface RuntimeService {
    * data/error channel pairs); SPDY clients name the port on each stream and may pass none.
    */
   portForward(podSandboxId: string, ports: number[]): Promise<string>;
-  /** Runtime conditions (RuntimeReady, NetworkReady). */
-  status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[] }>;
+  /** Runtime conditions (RuntimeReady, NetworkReady) and, from CRI v1.30 runtimes, the handlers it serves (else absent or empty). */
+  status(): Promise<{ conditions: { type: string; status: boolean; reason: string; message: string }[]; runtimeHandlers?: RuntimeHandler[] }>;
   /** CPU and memory of the runtime's containers (every state; a container without a task has no cpu/memory). */
   listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]>;
   /** Sandbox-level stats; a runtime that lacks them rejects with gRPC code UNIMPLEMENTED. */
   listPodSandboxStats(filter?: PodSandboxStatsFilter): Promise<PodSandboxStats[]>;
+}
+
+/** runtime.v1 RuntimeHandler (StatusResponse field 3): a handler name (`''` = the default) and what it supports. */
+export interface RuntimeHandler {
+  name: string;
+  features?: { recursiveReadOnlyMounts?: boolean; userNamespaces?: boolean };
 }
 
 /** runtime.v1 AuthConfig: credentials for one PullImage (field numbers 1-6 in api.proto). */

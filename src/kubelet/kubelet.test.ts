@@ -370,6 +370,29 @@ test('kubelet retries a failed RunPodSandbox with the next attempt number and re
   }
 });
 
+test('kubelet reports the runtime handlers CRI Status gives as node.status.runtimeHandlers, and none when it gives none', async () => {
+  const clock = new FakeClock(Date.now());
+  const cri = new FakeRuntime(clock);
+  cri.reportedHandlers = [{ name: '', features: { recursiveReadOnlyMounts: true, userNamespaces: false } }, { name: 'runc', features: { recursiveReadOnlyMounts: true } }];
+  const env = await setup({ clock, cri });
+  try {
+    const node = await until('node', () => env.api.find<Node>('nodes', '', 'node1')?.status?.runtimeHandlers ? env.api.find<Node>('nodes', '', 'node1') : undefined);
+    assert.deepEqual(node.status?.runtimeHandlers, [
+      { name: '', features: { recursiveReadOnlyMounts: true, userNamespaces: false } },
+      { name: 'runc', features: { recursiveReadOnlyMounts: true, userNamespaces: false } },
+    ]);
+  } finally {
+    await env.kubelet.stop();
+  }
+  const plain = await setup();
+  try {
+    const node = await until('node', () => plain.api.find<Node>('nodes', '', 'node1')?.status?.nodeInfo ? plain.api.find<Node>('nodes', '', 'node1') : undefined);
+    assert.equal(node.status?.runtimeHandlers, undefined);
+  } finally {
+    await plain.kubelet.stop();
+  }
+});
+
 test('kubelet runs a pod\'s sandbox with its RuntimeClass\'s handler; a pod without one gets the default handler', async () => {
   const env = await setup();
   try {

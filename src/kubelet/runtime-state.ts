@@ -1,6 +1,6 @@
 // The kubelet's view of its container runtime's health (pkg/kubelet/runtime.go runtimeState, kubelet.go updateRuntimeUp).
 
-import type { RuntimeService } from '../cri/types.js';
+import type { RuntimeHandler, RuntimeService } from '../cri/types.js';
 import { goDuration } from './util/clock.js';
 import type { Clock } from '../api/clock.js';
 
@@ -33,6 +33,7 @@ export class RuntimeState {
   private down = false;
   private runtimeError: string | undefined;
   private networkError: string | undefined;
+  private handlers: RuntimeHandler[] = [];
   private readonly checks: HealthCheck[] = [];
   private readonly listeners: (() => void)[] = [];
   private lastVerdict = '';
@@ -53,13 +54,22 @@ export class RuntimeState {
     this.listeners.push(fn);
   }
 
-  /** A status check answered at `now` (setRuntimeSync); `runtime`/`network` are the failed runtime conditions, if any. */
-  setRuntimeSync(conditions: { runtime?: string | undefined; network?: string | undefined } = {}): void {
+  /**
+   * A status check answered at `now` (setRuntimeSync); `runtime`/`network` are the failed runtime conditions, if any;
+   * `handlers` the runtime handlers the Status reported (setRuntimeHandlers; kept when absent).
+   */
+  setRuntimeSync(conditions: { runtime?: string | undefined; network?: string | undefined; handlers?: RuntimeHandler[] | undefined } = {}): void {
     this.lastSync = this.options.clock.now();
     this.down = false;
     this.runtimeError = conditions.runtime;
     this.networkError = conditions.network;
+    if (conditions.handlers) this.handlers = conditions.handlers;
     this.changed();
+  }
+
+  /** The runtime handlers of the last status check (runtimeState.runtimeHandlers); empty when the runtime reports none. */
+  runtimeHandlers(): RuntimeHandler[] {
+    return this.handlers;
   }
 
   /** A status check failed (the CRI socket refuses connections or the call failed): the runtime is down now. */
@@ -151,6 +161,7 @@ export function startRuntimeChecks(options: RuntimeChecksOptions): { first: Prom
       state.setRuntimeSync({
         runtime: conditionError('container runtime not ready', st.conditions, 'RuntimeReady'),
         network: conditionError('container runtime network not ready', st.conditions, 'NetworkReady'),
+        handlers: st.runtimeHandlers ?? [],
       });
     } catch (err) {
       options.log?.(`container runtime sanity check failed: ${(err as Error).message}`);

@@ -32,6 +32,8 @@ export interface RuntimeHealth {
   notReadyMessage(): string | undefined;
   /** True while the runtime is down or not yet checked. */
   runtimeUnavailable(): boolean;
+  /** The runtime handlers the last CRI Status reported (absent = none). */
+  runtimeHandlers?(): { name: string; features?: { recursiveReadOnlyMounts?: boolean; userNamespaces?: boolean } }[];
 }
 
 /** Options of {@link startNodeStatus}. */
@@ -218,9 +220,19 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
     const under = pressure.has(p.type);
     return cond(p.type, under, ...(under ? p.bad : p.ok));
   };
+  const handlers = opts.runtimeState?.runtimeHandlers?.() ?? [];
   return {
     capacity,
     allocatable,
+    // setters.go RuntimeHandlers: each handler with both features spelled out; none reported = no field (omitempty)
+    ...(handlers.length
+      ? {
+          runtimeHandlers: handlers.map((h) => ({
+            name: h.name,
+            features: { recursiveReadOnlyMounts: h.features?.recursiveReadOnlyMounts ?? false, userNamespaces: h.features?.userNamespaces ?? false },
+          })),
+        }
+      : {}),
     conditions: [
       ...PRESSURE_CONDITIONS.map(pressureCond),
       cond('Ready', ready, ready ? 'KubeletReady' : 'KubeletNotReady', message),

@@ -20,6 +20,7 @@ import type {
   PodSandboxFilter,
   PodSandboxStats,
   PodSandboxStatus,
+  RuntimeHandler,
   RuntimeService,
 } from '../../cri/types.js';
 import type { RemoteCommandStreams } from '../server/stream-session.js';
@@ -91,6 +92,8 @@ export class FakeRuntime implements RuntimeService, ImageService {
    * containerd's does: gRPC Unknown `failed to get sandbox runtime: no runtime for "x" is configured`.
    */
   readonly runtimeHandlers = new Set(['', 'runc']);
+  /** What Status reports as runtime_handlers (a CRI v1.30 runtime); undefined = none, as containerd 1.6. */
+  reportedHandlers: RuntimeHandler[] | undefined;
   /** While true, Version, Status and the List calls fail as a dead containerd's socket does (gRPC UNAVAILABLE). */
   down = false;
   private seq = 0;
@@ -363,7 +366,8 @@ export class FakeRuntime implements RuntimeService, ImageService {
 
   async status() {
     this.assertUp();
-    return { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] };
+    const conditions = [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }];
+    return this.reportedHandlers ? { conditions, runtimeHandlers: this.reportedHandlers } : { conditions };
   }
 
   /** Like containerd 1.6: every container is listed, only those with a running task carry cpu and memory (at the clock's time). */
