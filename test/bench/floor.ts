@@ -236,6 +236,7 @@ export async function benchFloor(cluster: Cluster, record: Record_, rounds: numb
       const k = p50p95(k1s);
       const f = p50p95(floor);
       record(`floor: ${w.what}, create → Ready, serial (n=${rounds})`, `k1s p50 ${k.p50.toFixed(0)} ms, p95 ${k.p95.toFixed(0)} ms; floor (direct CRI) p50 ${f.p50.toFixed(0)} ms, p95 ${f.p95.toFixed(0)} ms; ratio p50 ${(k.p50 / f.p50).toFixed(2)}, p95 ${(k.p95 / f.p95).toFixed(2)}`);
+      console.log(`# ${w.what}: k1s samples (ms, in order) ${k1s.map((x) => x.toFixed(0)).join(' ')}; floor ${floor.map((x) => x.toFixed(0)).join(' ')}`);
 
       const r = nextRun();
       const pods = Array.from({ length: concurrent }, (_, i) => named(w.pod, `bench-${r}-${i}`, r));

@@ -111,3 +111,30 @@ test('PodWorkers caps the back-off at the retryBeforeMs of the error (an active 
   assert.deepEqual(syncer.syncTimes.map((t) => t - t0), [0, 3_000]);
   workers.stop();
 });
+
+test('PodWorkers remembers a finished pod until its API object is removed, then forgets it', async () => {
+  const { syncer, workers, pod } = setup(0);
+  syncer.failing = false;
+  const uid = pod.metadata.uid!;
+  workers.update(pod);
+  await settle();
+  const deleting = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date().toISOString() } };
+  workers.update(deleting);
+  await settle();
+  assert.equal(workers.isFinished(uid), true);
+  const syncs = syncer.syncTimes.length;
+  workers.update(deleting, false, true);
+  await settle();
+  assert.equal(syncer.syncTimes.length, syncs, 'a late update of a finished pod starts no worker');
+  assert.deepEqual(workers.known(), []);
+  workers.update(deleting, true);
+  assert.equal(workers.isFinished(uid), false, 'forgotten once the API object is gone');
+  const forced = makePod('q', ['app']);
+  workers.update(forced);
+  await settle();
+  workers.update({ ...forced, metadata: { ...forced.metadata, deletionTimestamp: new Date().toISOString() } }, true);
+  await settle();
+  assert.deepEqual(workers.known(), []);
+  assert.equal(workers.isFinished(forced.metadata.uid!), false, 'a pod removed from the API before it finished is not remembered');
+  workers.stop();
+});

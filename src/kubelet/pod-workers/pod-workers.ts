@@ -100,7 +100,12 @@ export class PodWorkers {
    */
   update(pod: Pod, removed = false, changed = true): void {
     const uid = pod.metadata.uid ?? '';
-    if (this.stopped || this.finished.has(uid)) return;
+    if (this.stopped) return;
+    if (this.finished.has(uid)) {
+      // The API object is gone: no later event can name this uid, so it need not be remembered any more.
+      if (removed) this.finished.delete(uid);
+      return;
+    }
     let w = this.workers.get(uid);
     if (!w) {
       w = { pod, removed, state: { kind: 'syncing' }, running: false, pending: false, timer: undefined, backOffUntil: 0, changedWhileRunning: false };
@@ -149,7 +154,7 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
-  /** True when `uid` finished deletion here. */
+  /** True when `uid` finished deletion here and its API object's removal has not arrived yet. */
   isFinished(uid: string): boolean {
     return this.finished.has(uid);
   }
@@ -223,7 +228,8 @@ export class PodWorkers {
             w.state = { kind: 'terminated', cleanedUp: true };
             if (deleted) {
               this.workers.delete(uid);
-              this.finished.add(uid);
+              // Remembered until the API object's removal arrives (SyncKnownPods forgets it then upstream).
+              if (!w.removed) this.finished.add(uid);
             }
             return;
           default:
