@@ -47,6 +47,7 @@ import { airgapImagesDir, importAirgapImages } from './airgap.js';
 import { preflight } from './check-config.js';
 import { openDatastore, parseDatastoreEndpoint } from './datastore.js';
 import { errorLine } from './error-line.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { chainPrefixFor } from './host-network.js';
 import { log } from './log.js';
 import { acquirePidFile } from './pidfile.js';
@@ -58,6 +59,7 @@ export { parseServerFlags, type ServerFlags } from './server-flags.js';
 /** Runs the server until SIGINT/SIGTERM. */
 export async function runServer(argv: string[]): Promise<void> {
   const flags = parseServerFlags(argv);
+  limitHeapGrowth();
   const { dataDir, nodeName } = flags;
   // check-config's fatal subset: root, binaries, a free port, the data dir, the registries file.
   await preflight(flags);
