@@ -8,7 +8,7 @@ import { CONFIG_FLAG, DATA_DIR_FLAG, DEBUG_FLAG } from './common-flags.js';
 import { validateDatastoreEndpoint } from './datastore.js';
 import type { CommandDef, FlagDef } from './flags.js';
 import { validateKubeletArg } from './kubelet-args.js';
-import { addressInCidr, validateControllerManagerArg, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
+import { addressInCidr, validateControllerManagerArg, validateClusterCidr, validateDnsDomain, validateIPv4, validateIPv4Cidr, validateNodeIP, validateNonEmpty, validatePort, validatePortRange } from './validators.js';
 
 /** `--print-config`: print the effective configuration and exit (k1s's own; k3s has none). */
 export const PRINT_CONFIG_FLAG: FlagDef = {
@@ -96,6 +96,31 @@ export const SERVER_FLAGS: FlagDef[] = [
     usage: 'cluster domain',
     validate: validateDnsDomain,
     normalize: (v) => v.replace(/\.$/, ''),
+  },
+  {
+    name: 'node-ip',
+    short: 'i',
+    kind: 'string',
+    valueName: 'IP',
+    // k3s's default is the address of the default route's interface; k1s keeps to loopback unless told (the
+    // kubelet server listens on this address, pods' hostIP and node-port traffic go to it).
+    default: '127.0.0.1',
+    group: 'agent/networking',
+    usage:
+      "IPv4 address to advertise for node (InternalIP, pods' hostIP; the kubelet listens there too); must be this machine's, " +
+      "e.g. the pod bridge's gateway 10.42.0.1 (first address of --cluster-cidr) so pods reach NodePorts and hostPorts on it. " +
+      "Not k3s's default (the default route's interface address): k1s serves on no outside interface unless told",
+    validate: validateNodeIP,
+    normalize: (v) => v.trim(),
+  },
+  {
+    name: 'node-external-ip',
+    kind: 'string',
+    valueName: 'IP',
+    group: 'agent/networking',
+    usage: 'IPv4 external address to advertise for node (its ExternalIP); need not be local',
+    validate: validateNodeIP,
+    normalize: (v) => v.trim(),
   },
   {
     name: 'resolv-conf',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from './flags.js';
 import { parseServerFlags } from './server-flags.js';
@@ -102,4 +104,47 @@ test('--kube-controller-manager-arg refuses any other controller-manager flag or
       value,
     );
   }
+});
+
+test("--node-ip defaults to 127.0.0.1 (k3s's default-route address is not taken) and --node-external-ip to none", () => {
+  const flags = parseServerFlags([], inputs);
+  assert.equal(flags.nodeIP, '127.0.0.1');
+  assert.equal(flags.nodeExternalIP, undefined);
+});
+
+test('--node-ip and --node-external-ip come from the command line (-i too), the environment and the config file', () => {
+  const long = parseServerFlags(['--node-ip', '10.42.0.1', '--node-external-ip', '203.0.113.9'], inputs);
+  assert.deepEqual([long.nodeIP, long.nodeExternalIP], ['10.42.0.1', '203.0.113.9']);
+  assert.equal(parseServerFlags(['-i', '192.168.50.2'], inputs).nodeIP, '192.168.50.2');
+  const env = parseServerFlags([], { ...inputs, env: { K1S_NODE_IP: '192.168.50.3', K1S_NODE_EXTERNAL_IP: '198.51.100.4' } });
+  assert.deepEqual([env.nodeIP, env.nodeExternalIP], ['192.168.50.3', '198.51.100.4']);
+  const dir = mkdtempSync(join(tmpdir(), 'k1s-node-ip-'));
+  try {
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'node-ip: 192.168.50.5\nnode-external-ip: 198.51.100.6\n');
+    const fromFile = parseServerFlags(['--config', file], inputs);
+    assert.deepEqual([fromFile.nodeIP, fromFile.nodeExternalIP], ['192.168.50.5', '198.51.100.6']);
+    assert.equal(parseServerFlags(['--config', file, '--node-ip', '192.168.50.7'], inputs).nodeIP, '192.168.50.7');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--node-ip takes the pod gateway of --cluster-cidr but no other address of it, nor of --service-cidr', () => {
+  assert.equal(parseServerFlags(['--cluster-cidr', '10.150.0.0/16', '--node-ip', '10.150.0.1'], inputs).nodeIP, '10.150.0.1');
+  const cases: Array<[string[], RegExp]> = [
+    [['--node-ip', '10.42.0.7'], /--node-ip 10\.42\.0\.7 is inside --cluster-cidr 10\.42\.0\.0\/16, .* the pod bridge's gateway 10\.42\.0\.1$/],
+    [['--node-ip', '10.43.0.5'], /--node-ip 10\.43\.0\.5 is inside --service-cidr 10\.43\.0\.0\/16/],
+    [['--node-ip', '10.42.0.1,fd00::1'], /--node-ip: k1s is IPv4 single-stack/],
+    [['--node-ip', '0.0.0.0'], /--node-ip: must not be the unspecified address/],
+    [['--node-ip', '224.0.0.5'], /--node-ip: must not be a multicast address/],
+    [['--node-ip', '169.254.1.1'], /--node-ip: must not be a link-local address/],
+    [['--node-ip', 'eth0'], /--node-ip: must be an IPv4 address/],
+    [['--node-external-ip', '255.255.255.255'], /--node-external-ip: must not be the broadcast address/],
+  ];
+  for (const [argv, pattern] of cases) {
+    assert.throws(() => parseServerFlags(argv, inputs), (err: unknown) => err instanceof UsageError && pattern.test(err.message) && !err.message.includes('\n'), argv.join(' '));
+  }
+  // Outside this cluster's CIDR, another range's gateway is an ordinary address (its locality is checked at start).
+  assert.equal(parseServerFlags(['--cluster-cidr', '10.150.0.0/16', '--node-ip', '10.42.0.1'], inputs).nodeIP, '10.42.0.1');
 });

@@ -2,6 +2,7 @@
  * `k1s server`'s options object: its flag table (server-command.ts) parsed, validated across flags and
  * typed, for server.ts to wire up.
  */
+import { gatewayOf, nodePodCidr } from '../containerd/cni.js';
 import { parseCommand, type ParseInputs } from './commands.js';
 import { booleanFlag, multipleValues, stringFlag, UsageError, type ResolvedFlags } from './flags.js';
 import { parseKubeletArgs, type KubeletArgs } from './kubelet-args.js';
@@ -21,6 +22,13 @@ export interface ServerFlags {
   clusterDns: string;
   /** Cluster DNS domain without trailing dot (k3s --cluster-domain, default cluster.local). */
   clusterDomain: string;
+  /**
+   * k3s --node-ip: the node's InternalIP and pods' hostIP, an address of this machine (checked at start-up, once the
+   * pod bridge exists); default 127.0.0.1. Inside --cluster-cidr only as the node's pod gateway (the bridge's address).
+   */
+  nodeIP: string;
+  /** k3s --node-external-ip: the node's ExternalIP; absent = none. */
+  nodeExternalIP?: string;
   /** k3s --resolv-conf, absolute: the resolv.conf whose nameservers the cluster DNS forwards to (default /etc/resolv.conf). */
   resolvConf: string;
   /** NodePort range `MIN-MAX` as given, validated (k3s --service-node-port-range, default 30000-32767). */
@@ -65,6 +73,7 @@ export function serverFlagsFrom(resolved: ResolvedFlags): ServerFlags {
     clusterDns: required(resolved, 'cluster-dns'),
     clusterDomain: required(resolved, 'cluster-domain'),
     resolvConf: required(resolved, 'resolv-conf'),
+    nodeIP: required(resolved, 'node-ip'),
     serviceNodePortRange: required(resolved, 'service-node-port-range'),
     disableDefaultRegistryEndpoint: booleanFlag(resolved, 'disable-default-registry-endpoint'),
     debug: booleanFlag(resolved, 'debug'),
@@ -88,12 +97,21 @@ export function serverFlagsFrom(resolved: ResolvedFlags): ServerFlags {
   if (certfile !== undefined) flags.datastoreCertfile = certfile;
   const keyfile = stringFlag(resolved, 'datastore-keyfile');
   if (keyfile !== undefined) flags.datastoreKeyfile = keyfile;
+  const externalIP = stringFlag(resolved, 'node-external-ip');
+  if (externalIP) flags.nodeExternalIP = externalIP;
   if (resolved.configFile !== undefined) flags.configFile = resolved.configFile;
   if (!cidrContains(flags.serviceCidr, flags.clusterDns)) {
     throw new UsageError(`k1s server: --cluster-dns ${flags.clusterDns} is outside --service-cidr ${flags.serviceCidr}: choose an address inside it`);
   }
   if (cidrsOverlap(flags.clusterCidr, flags.serviceCidr)) {
     throw new UsageError(`k1s server: --cluster-cidr ${flags.clusterCidr} overlaps --service-cidr ${flags.serviceCidr}: pod and service IPs need separate ranges`);
+  }
+  if (cidrContains(flags.serviceCidr, flags.nodeIP)) {
+    throw new UsageError(`k1s server: --node-ip ${flags.nodeIP} is inside --service-cidr ${flags.serviceCidr}: give an address of this machine outside it`);
+  }
+  const gateway = gatewayOf(nodePodCidr(flags.clusterCidr));
+  if (cidrContains(flags.clusterCidr, flags.nodeIP) && flags.nodeIP !== gateway) {
+    throw new UsageError(`k1s server: --node-ip ${flags.nodeIP} is inside --cluster-cidr ${flags.clusterCidr}, where pods get their addresses: the only such address is the pod bridge's gateway ${gateway}`);
   }
   return flags;
 }

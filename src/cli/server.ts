@@ -50,6 +50,7 @@ import { errorLine } from './error-line.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { chainPrefixFor } from './host-network.js';
 import { log } from './log.js';
+import { assertLocalNodeIP } from './node-ip.js';
 import { acquirePidFile } from './pidfile.js';
 import { parseServerFlags } from './server-flags.js';
 import { armShutdownWatchdog, runShutdown, type ShutdownStep } from './shutdown.js';
@@ -92,7 +93,9 @@ export async function runServer(argv: string[]): Promise<void> {
     const podCidr = nodePodCidr(flags.clusterCidr);
     const gateway = gatewayOf(podCidr);
     const clusterRange = parseCidr(flags.clusterCidr);
-    const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway] });
+    // The node IP must be this machine's; the pod bridge's gateway becomes so below, when k1s creates the bridge.
+    if (flags.containerRuntimeEndpoint || flags.nodeIP !== gateway) assertLocalNodeIP(flags.nodeIP);
+    const pki = await ensurePki(join(dataDir, 'tls'), nodeName, { apiserverIps: [apiServiceIP, gateway], kubeletIps: [flags.nodeIP] });
     log.info(`certificates ready in ${Date.now() - t0} ms (${join(dataDir, 'tls')})`);
     const datastore = parseDatastoreEndpoint(flags.datastoreEndpoint ?? '', dataDir);
     if (datastore.kind === 'sqlite') await mkdir(dirname(datastore.path), { recursive: true });
@@ -236,6 +239,8 @@ export async function runServer(argv: string[]): Promise<void> {
       clusterDNS,
       clusterDomain: flags.clusterDomain,
       resolvConf: flags.resolvConf,
+      nodeIP: flags.nodeIP,
+      ...(flags.nodeExternalIP !== undefined ? { nodeExternalIP: flags.nodeExternalIP } : {}),
       // …and the same warnings as MultiContainerLint events on each pod the kubelet takes on.
       podWarnings: podLintEvents,
       ...(flags.kubeletArgs.maxPods !== undefined ? { maxPods: flags.kubeletArgs.maxPods } : {}),
@@ -323,7 +328,7 @@ export async function runServer(argv: string[]): Promise<void> {
     // metrics-server's role: scrapes the kubelets' /metrics/resource every 15 s (kubectl top).
     metricsServer.start(adminClient('metrics-server'));
     stops.push(() => metricsServer.stop(), 'metrics server', 1_000);
-    log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}"; export KUBECONFIG=${kubeconfig}`);
+    log.info(`k1s ready in ${Date.now() - t0} ms: node "${nodeName}" at ${flags.nodeIP}; export KUBECONFIG=${kubeconfig}`);
     await writeFile(join(dataDir, 'ready'), `${process.pid}\n`);
     stops.push(() => rm(join(dataDir, 'ready'), { force: true }), 'ready file');
   } catch (err) {

@@ -39,6 +39,23 @@ export function validateIPv4(value: string): string | undefined {
   return parseIpv4(value.trim()) !== undefined ? undefined : 'must be an IPv4 address such as 10.43.0.10';
 }
 
+/**
+ * A node address for `--node-ip` / `--node-external-ip` (k3s's flags; kubelet `--node-ip`): one IPv4 address that
+ * can name a node, so not 0.0.0.0, not multicast (224.0.0.0/4), not link-local (169.254.0.0/16) and not the
+ * broadcast address, as kubelet's validateNodeIP refuses them. k3s's comma-separated dual-stack pair is refused:
+ * k1s is IPv4 single-stack. Whether the address is local is checked when the server starts (server.ts).
+ */
+export function validateNodeIP(value: string): string | undefined {
+  if (value.includes(',')) return 'k1s is IPv4 single-stack: give one IPv4 address';
+  const v = parseIpv4(value.trim());
+  if (v === undefined) return 'must be an IPv4 address such as 10.42.0.1';
+  if (v === 0) return 'must not be the unspecified address 0.0.0.0';
+  if (v === 0xffffffff) return 'must not be the broadcast address';
+  if (v >>> 28 === 0xe) return 'must not be a multicast address';
+  if (v >>> 16 === 0xa9fe) return 'must not be a link-local address';
+  return undefined;
+}
+
 /** True when `ip` lies inside `cidr` (both IPv4; false when either is invalid). */
 export function cidrContains(cidr: string, ip: string): boolean {
   try {

@@ -50,9 +50,15 @@ export interface KubeletOptions {
   rootDir: string;
   /** Container logs: `<podLogsDir>/<ns>_<name>_<uid>/<container>/<n>.log`. */
   podLogsDir: string;
+  /** The kubelet server: `host:port` (0 = a free port), and also the node IP on that port when it is not `host`. */
   server: { host: string; port: number; tls?: { certPem: string | Buffer; keyPem: string | Buffer; caPem: string | Buffer } };
-  /** Reported as InternalIP and hostIP (default 127.0.0.1). */
+  /**
+   * kubelet `--node-ip` (k3s `--node-ip`): the node's InternalIP, every pod's hostIP/hostIPs and hostNetwork pods' podIP;
+   * an address of this machine (default 127.0.0.1). The API server reaches the kubelet server there.
+   */
   nodeIP?: string;
+  /** k3s `--node-external-ip`: reported as the node's ExternalIP (default none). */
+  nodeExternalIP?: string;
   clock?: Clock;
   /** Pod resync period, ms (default 10 s). */
   resyncMs?: number;
@@ -249,6 +255,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
 
   const server = await startKubeletServer({
     ...options.server,
+    alsoHosts: [nodeIP],
     runtime,
     getPod: byName,
     resourceMetrics: () => resourceMetricsText({ runtime, nodeName: options.nodeName, clock }),
@@ -282,6 +289,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     runtime,
     nodeName: options.nodeName,
     nodeIP,
+    ...(options.nodeExternalIP ? { nodeExternalIP: options.nodeExternalIP } : {}),
     kubeletPort: server.port,
     clock,
     timers,

@@ -28,4 +28,21 @@ describe('ensurePki', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('puts the node IP into the kubelet serving certificate, issuing it anew when the node IP changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'k1s-pki-'));
+    try {
+      const first = await ensurePki(join(dir, 'tls'), 'node-a');
+      const plain = new X509Certificate(first.kubeletServing.certPem);
+      assert.ok(plain.checkIP('127.0.0.1'));
+      assert.equal(plain.checkIP('10.42.0.1'), undefined);
+      const withIP = await ensurePki(join(dir, 'tls'), 'node-a', { kubeletIps: ['10.42.0.1'] });
+      const cert = new X509Certificate(withIP.kubeletServing.certPem);
+      assert.ok(cert.checkIP('10.42.0.1'), 'kubelet serving cert is valid for the node IP');
+      assert.ok(cert.checkIP('127.0.0.1'), 'and still for 127.0.0.1');
+      assert.equal(withIP.caPem, first.caPem);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -148,9 +148,10 @@ async function writePair(dir: string, name: keyof typeof files, pair: KeyPair): 
 /**
  * Loads the cluster PKI from `dir` (DATA_DIR/tls), creating whatever is missing. Existing certificates are
  * kept, so a restarted server keeps working with kubeconfigs written before. `nodeName` goes into the
- * kubelet's identities. Throws on unreadable or corrupt files.
+ * kubelet's identities; `apiserverIps` and `kubeletIps` (the node IP) join the serving certificates' IP SANs
+ * beside 127.0.0.1 (a certificate lacking one is issued anew). Throws on unreadable or corrupt files.
  */
-export async function ensurePki(dir: string, nodeName: string, options: { apiserverIps?: string[] } = {}): Promise<ClusterPki> {
+export async function ensurePki(dir: string, nodeName: string, options: { apiserverIps?: string[]; kubeletIps?: string[] } = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   let caPair = await readPair(dir, 'ca');
   let ca: Signer;
@@ -172,7 +173,7 @@ export async function ensurePki(dir: string, nodeName: string, options: { apiser
     },
     admin: { subject: 'CN=system:admin, O=system:masters', client: true },
     kubeletClient: { subject: `CN=system:node:${nodeName}, O=system:nodes`, client: true },
-    kubeletServing: { subject: `CN=${nodeName}`, server: { dns: ['localhost', nodeName], ips: ['127.0.0.1'] } },
+    kubeletServing: { subject: `CN=${nodeName}`, server: { dns: ['localhost', nodeName], ips: [...new Set(['127.0.0.1', ...(options.kubeletIps ?? [])])] } },
     apiserverKubeletClient: { subject: 'CN=kube-apiserver-kubelet-client, O=system:masters', client: true },
   };
   const out: Partial<Record<LeafName, KeyPair>> = {};

@@ -57,3 +57,23 @@ describe('syncNodeStatus events', () => {
     assert.equal(events.length, 4);
   });
 });
+
+describe('node addresses', () => {
+  it('reports --node-ip as InternalIP, --node-external-ip as ExternalIP, then the Hostname', async () => {
+    const { FakeApi } = await import('../testing/fake-api.js');
+    const { FakeRuntime } = await import('../testing/fake-runtime.js');
+    const { FakeClock } = await import('../../api/testing/fake-clock.js');
+    const { buildNodeStatus } = await import('./node-status.js');
+    const clock = new FakeClock(Date.parse('2026-12-01T10:00:00Z'));
+    const base = { client: new FakeApi(), runtime: new FakeRuntime(clock), nodeName: 'vm', nodeIP: '10.42.0.1', kubeletPort: 10250, clock };
+    assert.deepEqual((await buildNodeStatus({ ...base, nodeExternalIP: '203.0.113.9' }, undefined)).addresses, [
+      { type: 'InternalIP', address: '10.42.0.1' },
+      { type: 'ExternalIP', address: '203.0.113.9' },
+      { type: 'Hostname', address: 'vm' },
+    ]);
+    assert.deepEqual((await buildNodeStatus(base, undefined)).addresses, [
+      { type: 'InternalIP', address: '10.42.0.1' },
+      { type: 'Hostname', address: 'vm' },
+    ]);
+  });
+});

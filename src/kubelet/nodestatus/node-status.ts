@@ -41,7 +41,10 @@ export interface NodeStatusOptions {
   client: ApiClient;
   runtime: RuntimeInfo;
   nodeName: string;
+  /** The node's InternalIP (kubelet `--node-ip`). */
   nodeIP: string;
+  /** The node's ExternalIP (k3s `--node-external-ip`, which k3s's cloud provider reports); absent = none. */
+  nodeExternalIP?: string;
   /** The kubelet server port (`daemonEndpoints.kubeletEndpoint.Port`). */
   kubeletPort: number;
   /** Stamps heartbeat and transition times. */
@@ -239,6 +242,7 @@ export async function buildNodeStatus(opts: NodeStatusOptions, old: Node['status
     ],
     addresses: [
       { type: 'InternalIP', address: opts.nodeIP },
+      ...(opts.nodeExternalIP ? [{ type: 'ExternalIP' as const, address: opts.nodeExternalIP }] : []),
       { type: 'Hostname', address: opts.nodeName },
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: opts.kubeletPort } },

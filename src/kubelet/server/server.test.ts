@@ -211,3 +211,20 @@ test('kubelet server serves /metrics/resource as Prometheus text', async () => {
     await s.close();
   }
 });
+
+test('kubelet server listens on alsoHosts on the same port as host (the node IP beside 127.0.0.1)', async () => {
+  const both = await startKubeletServer({ host: '127.0.0.1', port: 0, alsoHosts: ['127.0.0.1', '127.0.0.2'], runtime: cri, getPod: () => undefined });
+  try {
+    for (const host of ['127.0.0.1', '127.0.0.2']) {
+      const res = await fetch(`http://${host}:${both.port}/healthz`);
+      assert.deepEqual([host, res.status, await res.text()], [host, 200, 'ok']);
+    }
+  } finally {
+    await both.close();
+  }
+  await assert.rejects(fetch(`http://127.0.0.2:${both.port}/healthz`), 'closed on every address');
+});
+
+test('kubelet server fails to start when an alsoHosts address is not local', async () => {
+  await assert.rejects(startKubeletServer({ host: '127.0.0.1', port: 0, alsoHosts: ['192.0.2.254'], runtime: cri, getPod: () => undefined }), /EADDRNOTAVAIL/);
+});

@@ -24,6 +24,11 @@ export interface KubeletServerOptions {
   host: string;
   /** 0 = pick a free port. */
   port: number;
+  /**
+   * More addresses served on the same port (the node IP when it is not `host`; upstream's kubelet listens on
+   * `--address`, 0.0.0.0, and the API server reaches it at the node's InternalIP). Listening fails as `host` does.
+   */
+  alsoHosts?: string[];
   /** When set, HTTPS requiring a client certificate signed by `caPem`; otherwise plain HTTP (tests). */
   tls?: { certPem: string | Buffer; keyPem: string | Buffer; caPem: string | Buffer };
   runtime: RuntimeService;
@@ -179,9 +184,9 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     fail(new HttpError(404, '404 page not found'));
   };
 
-  const server = opts.tls
-    ? https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: true }, onRequest)
-    : http.createServer(onRequest);
+  const tls = opts.tls;
+  const makeServer = (): http.Server =>
+    tls ? https.createServer({ cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: true }, onRequest) : http.createServer(onRequest);
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => negotiateProtocol(protocols) ?? false,
@@ -190,7 +195,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   // Upgraded connections leave the HTTP server's bookkeeping: tracked here so close() ends them (a kubectl
   // port-forward can hold one for hours).
   const upgraded = new Set<Duplex>();
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     const url = new URL(req.url ?? '/', 'http://kubelet');
@@ -227,21 +232,40 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
       },
       (err: unknown) => reject(err instanceof HttpError ? err.code : 500, (err as Error).message),
     );
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        for (const s of upgraded) s.destroy();
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
   };
+
+  const listen = (server: http.Server, port: number, host: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  const closeServer = (server: http.Server): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    });
+  const servers: http.Server[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of wss.clients) c.terminate();
+    for (const s of upgraded) s.destroy();
+    await Promise.all(servers.map(closeServer));
+  };
+  const primary = makeServer();
+  primary.on('upgrade', onUpgrade);
+  await listen(primary, opts.port, opts.host);
+  servers.push(primary);
+  const port = (primary.address() as AddressInfo).port;
+  try {
+    for (const host of new Set(opts.alsoHosts ?? [])) {
+      if (host === opts.host) continue;
+      const extra = makeServer();
+      extra.on('upgrade', onUpgrade);
+      await listen(extra, port, host);
+      servers.push(extra);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  return { port, close: closeAll };
 }
