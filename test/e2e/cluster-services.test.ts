@@ -44,7 +44,12 @@ describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { 
     upstream = await startTestUpstreamDns(upstreamAddress, { 'outside.example.': '192.0.2.77' });
   });
   after(async () => upstream?.close());
-  const cluster = useCluster({ extraArgs: ['--resolv-conf', resolvConf] });
+  // The node's address is its pod bridge's gateway (--node-ip), an address the cluster itself creates on this machine, so
+  // pods reach node ports and hostPorts on the node's InternalIP; the external IP is only reported, never dialled.
+  const octet = 100 + Math.floor(Math.random() * 100);
+  const nodeIP = `10.${octet}.0.1`;
+  const externalIP = '203.0.113.10';
+  const cluster = useCluster({ clusterCidr: `10.${octet}.0.0/16`, extraArgs: ['--resolv-conf', resolvConf, '--node-ip', nodeIP, '--node-external-ip', externalIP] });
   // The pod the Service and DNS tests talk from: set-up, not a test of its own.
   before(async () => {
     const c = cluster();
@@ -255,6 +260,47 @@ describe('the cluster around the pod: Deployments, Services, proxy, DNS, GC', { 
     }, 30_000);
     assert.match(got, WELCOME);
     await c.kubectlOk(['delete', 'svc', 'web-np']);
+  });
+
+  it('--node-ip: INTERNAL-IP and hostIP are the node IP, and a pod reaches a NodePort and a hostPort on it', async () => {
+    const c = cluster();
+    const nodes = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'wide']);
+    assert.match(nodes, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s/);
+    const row = nodes.split('\n')[1]?.split(/\s+/) ?? [];
+    assert.deepEqual([row[0], row[5], row[6]], [c.nodeName, nodeIP, externalIP]);
+    assert.equal(await c.kubectlOk(['get', 'pod', 'client', '-o', 'jsonpath={.status.hostIP} {.status.hostIPs[*].ip}']), `${nodeIP} ${nodeIP}`);
+    // The API server reaches the kubelet at the InternalIP: logs and exec go through it.
+    assert.equal(await c.kubectlOk(['exec', 'client', '--', 'echo', 'via-node-ip']), 'via-node-ip\n');
+
+    await c.kubectlOk(['expose', 'deployment', 'web', '--name=web-node-ip', '--type=NodePort', '--port=8081', '--target-port=80']);
+    const nodePort = await c.kubectlOk(['get', 'svc', 'web-node-ip', '-o', 'jsonpath={.spec.ports[0].nodePort}']);
+    const t0 = Date.now();
+    const viaNodePort = await c.waitFor('a pod reaches NODE_IP:nodePort', async () => {
+      // No `wget -T`: Debian's busybox 1.35 wget segfaults with it (exit 139).
+      const r = await c.kubectl(['exec', 'client', '--', 'wget', '-qO-', `http://${nodeIP}:${nodePort}/`], { timeoutMs: 8000 });
+      return WELCOME.test(r.stdout) ? r.stdout : undefined;
+    }, 30_000);
+    assert.match(viaNodePort, WELCOME);
+    console.log(`# figure: a pod got nginx's page from ${nodeIP}:${nodePort} (NodePort) ${Date.now() - t0} ms after the Service was created`);
+
+    const hostPort = 18081;
+    await c.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'hostport-web', labels: { app: 'hostport-web' } },
+        spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80, hostPort }] }] },
+      }),
+    });
+    await c.kubectlOk(['wait', '--for=condition=Ready', 'pod/hostport-web', '--timeout=90s'], { timeoutMs: 100_000 });
+    const fromPod = await c.kubectl(['exec', 'client', '--', 'wget', '-qO-', `http://${nodeIP}:${hostPort}/`], { timeoutMs: 15_000 });
+    assert.match(fromPod.stdout, WELCOME, `a pod reaches NODE_IP:hostPort: ${fromPod.stderr}`);
+    for (const address of [nodeIP, '127.0.0.1']) {
+      const fromHost = await run('curl', ['-s', '--max-time', '5', `http://${address}:${hostPort}/`], { timeoutMs: 8000 });
+      assert.match(fromHost.stdout, WELCOME, `the host reaches ${address}:${hostPort}`);
+    }
+    await c.kubectlOk(['delete', 'pod', 'hostport-web', '--grace-period=1']);
+    await c.kubectlOk(['delete', 'svc', 'web-node-ip']);
   });
 
   it('cluster DNS answers Service, headless, SRV, PTR and pod names, and forwards other names to --resolv-conf', async () => {
