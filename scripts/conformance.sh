@@ -14,6 +14,8 @@
 #                  creating in 1.24: the cluster runs with
 #                  --kube-controller-manager-arg=feature-gates=LegacyServiceAccountTokenNoAutoGeneration=false
 #                  (docs/conformance.md)
+#   --node-ip IP   the server's --node-ip (default k1s's, 127.0.0.1), e.g. 10.77.0.1, the pod gateway of
+#                  PEER_CIDR: specs that reach NodePorts or hostPorts on the node's address from a pod need it
 #   --out DIR      where the log, JUnit files, results.tsv and summary.md go (default conformance-results/)
 #
 # Builds or reuses the suite under $PEER_SRC (default /tmp/peer-src: ~6 min cold on 2 cores), starts a
@@ -33,8 +35,9 @@ while (($#)); do
     --nodes) nodes=$2; shift 2 ;;
     --relaxed) strict=0; shift ;;
     --relax) relax=$2; shift 2 ;;
+    --node-ip) export PEER_NODE_IP=$2; shift 2 ;;
     --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "conformance: unknown flag $1 (see --help)" >&2; exit 2 ;;
   esac
 done
