@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { ServiceAccountTokens, startApiServer } from '../apiserver/index.js';
 import { createApiClient } from '../client/rest-client.js';
 import { startContainerd } from '../containerd/supervisor.js';
-import { ensurePauseImage } from '../containerd/pause-image.js';
+import { ensurePauseImage, PAUSE_IMAGE } from '../containerd/pause-image.js';
 import { createCriClient, waitForCri } from '../cri/client.js';
 import { startScheduler } from '../controllers/scheduler.js';
 import { startNamespaceController } from '../controllers/namespace.js';
@@ -245,6 +245,7 @@ export async function runServer(argv: string[]): Promise<void> {
       podWarnings: podLintEvents,
       ...(flags.kubeletArgs.maxPods !== undefined ? { maxPods: flags.kubeletArgs.maxPods } : {}),
       ...(flags.kubeletArgs.evictionHard !== undefined ? { evictionHard: flags.kubeletArgs.evictionHard } : {}),
+      podSandboxImage: PAUSE_IMAGE,
       server: { host: '127.0.0.1', port: 0, tls: { caPem: pki.caPem, certPem: pki.kubeletServing.certPem, keyPem: pki.kubeletServing.keyPem } },
     });
     stops.push(() => kubelet.stop(), 'kubelet', 2_000);

@@ -1,6 +1,6 @@
 // Wires the kubelet together: pod source, pod workers, PLEG, runtime executor, volumes, status, events, node status, node lease, stats, server.
 
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound } from '../api/errors.js';
 import type { ConfigMap, Pod, Secret } from '../api/types.js';
@@ -11,11 +11,13 @@ import { watchServices, type ServiceLister } from './envvars/service-lister.js';
 import { watchRuntimeClasses, type RuntimeClassManager } from './runtimeclass/runtime-class-manager.js';
 import { resourcePath } from '../api/paths.js';
 import { createEventRecorder } from './events/recorder.js';
+import { ImageGCManager } from './images/image-gc.js';
 import { ImageManager } from './images/image-manager.js';
 import { Backoff } from './container/backoff.js';
 import type { ObjectSource } from './container/env.js';
 import { ReasonCache } from './container/reason-cache.js';
 import type { RuntimeContext } from './kuberuntime/runtime-context.js';
+import { deleteAllUnusedContainers } from './kuberuntime/container-gc.js';
 import { removeOrphanedSandboxes } from './kuberuntime/teardown.js';
 import { DNSConfigurer, locateResolvConf } from './network/dns.js';
 import { EvictionManager, startEvictionManager } from './eviction/eviction-manager.js';
@@ -26,6 +28,7 @@ import { startNodeLease, type NodeLease } from './nodelease/controller.js';
 import { DEFAULT_MAX_PODS, hostCapacity, hostFigures, nodeResources, startNodeStatus } from './nodestatus/node-status.js';
 import { nodeReference, startupEvents } from './nodestatus/node-events.js';
 import { listPodCPUAndMemoryStats } from './stats/cri-stats-provider.js';
+import { addPodStorageStats, podProcessCounts } from './stats/pod-storage-stats.js';
 import { milliValue, parseQuantity } from '../api/quantity.js';
 import { podDir, type KubeletPaths } from './config/paths.js';
 import { startPleg } from './pleg/pleg.js';
@@ -104,6 +107,8 @@ export interface KubeletOptions {
   imagefsPath?: string;
   /** Eviction manager period, ms (default 10 s). */
   evictionPeriodMs?: number;
+  /** The pod sandbox image (`--pod-infra-container-image`): never removed by image GC. */
+  podSandboxImage?: string;
   log?: (msg: string) => void;
 }
 
@@ -198,11 +203,38 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       if (syncerRef?.isEvicted(uid) || workers.state(uid)?.kind === 'terminated') return false;
       return admitted.has(uid) || p.status?.startTime !== undefined;
     });
+  const imagefsPath = options.imagefsPath ?? options.rootDir;
+  // HasDedicatedImageFs: the image store is on another device than the root dir.
+  const dedicatedImageFs = imagefsPath !== options.rootDir && (await Promise.all([stat(options.rootDir), stat(imagefsPath)]).then(([a, b]) => a.dev !== b.dev, () => false));
+  const imageGC = new ImageGCManager({ runtime, images: options.images, clock, pinned: options.podSandboxImage ? [options.podSandboxImage] : [], log });
+  void imageGC.detectImages().catch(() => undefined);
   const evictionManager = new EvictionManager({
     thresholds,
-    observe: () => observeSignals({ nodefsPath: options.rootDir, imagefsPath: options.imagefsPath ?? options.rootDir }, clock.now()),
+    observe: () => observeSignals({ nodefsPath: options.rootDir, imagefsPath }, clock.now()),
     activePods: () => activePods(),
-    podStats: async () => new Map((await listPodCPUAndMemoryStats(runtime, clock.now())).map((s) => [s.podRef.uid, s])),
+    podStats: async (request) => {
+      const stats = new Map((await listPodCPUAndMemoryStats(runtime, clock.now())).map((s) => [s.podRef.uid, s]));
+      for (const pod of request.storageOf) {
+        const s = stats.get(pod.metadata.uid ?? '');
+        if (s) await addPodStorageStats(s, pod, paths);
+      }
+      if (request.processes) {
+        for (const [uid, n] of await podProcessCounts(await runtime.listContainers())) {
+          const s = stats.get(uid);
+          if (s) s.processStats = { processCount: n };
+        }
+      }
+      return stats;
+    },
+    reclaim: {
+      deleteAllUnusedContainers: async () => {
+        const active = new Set(activePods().map((p) => p.metadata.uid ?? ''));
+        const n = await deleteAllUnusedContainers(runtime, (uid) => active.has(uid));
+        if (n) log(`container gc: removed ${n} dead containers`);
+      },
+      deleteUnusedImages: async () => void (await imageGC.deleteUnusedImages()),
+    },
+    dedicatedImageFs,
     evict: (e) => {
       const uid = e.pod.metadata.uid ?? '';
       log(`eviction manager: evicting pod ${e.pod.metadata.namespace}/${e.pod.metadata.name}: ${e.message}`);

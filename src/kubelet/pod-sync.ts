@@ -65,12 +65,12 @@ export class PodSyncError extends Error {
 /** Implements the pod worker's three steps for this kubelet. */
 export class KubeletPodSyncer implements PodSyncer {
   /** Pods the eviction manager chose (uid → the status it gives them, killPodNow's status function). */
-  private readonly evictions = new Map<string, { reason: string; message: string; gracePeriodSeconds: number }>();
+  private readonly evictions = new Map<string, { reason: string; message: string; gracePeriodSeconds: number; disruptionTarget?: boolean }>();
 
   constructor(private readonly d: PodSyncDeps) {}
 
   /** Marks pod `uid` evicted: its next sync terminates it with phase Failed and this reason and message. */
-  evict(uid: string, eviction: { reason: string; message: string; gracePeriodSeconds: number }): void {
+  evict(uid: string, eviction: { reason: string; message: string; gracePeriodSeconds: number; disruptionTarget?: boolean }): void {
     this.evictions.set(uid, eviction);
   }
 
@@ -126,10 +126,13 @@ export class KubeletPodSyncer implements PodSyncer {
     if (old?.message?.startsWith(REJECTED_PREFIX) && old.phase === 'Failed') return { terminal: true, written: Promise.resolve() };
     const eviction = this.evictions.get(uid);
     if (eviction) {
-      // The eviction manager's status function: Failed, Evicted, its message, and the DisruptionTarget condition.
+      // The eviction manager's status function: Failed, Evicted, its message, and (for a pressure eviction, not a
+      // local storage one) the DisruptionTarget condition.
       apiStatus.phase = 'Failed';
       apiStatus.reason = eviction.reason;
       apiStatus.message = eviction.message;
+    }
+    if (eviction && eviction.disruptionTarget !== false) {
       const prev = old?.conditions?.find((c) => c.type === 'DisruptionTarget');
       const disruption = {
         type: 'DisruptionTarget',
@@ -140,6 +143,8 @@ export class KubeletPodSyncer implements PodSyncer {
         message: eviction.message,
       };
       apiStatus.conditions = [...(apiStatus.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), disruption];
+    }
+    if (eviction) {
       if (old?.reason !== eviction.reason) this.d.ctx.recorder.event(pod, 'Warning', eviction.reason, eviction.message);
     }
     const written = this.d.statusManager.setPodStatus(pod, apiStatus);

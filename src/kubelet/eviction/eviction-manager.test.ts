@@ -40,20 +40,20 @@ function setup(pods: Pod[]) {
 describe('EvictionManager', () => {
   it('reports no pressure and evicts nothing while every signal is above its threshold', async () => {
     const { m, evictions } = setup([pod('a')]);
-    assert.equal(await m.synchronize(), undefined);
+    assert.deepEqual(await m.synchronize(), []);
     assert.deepEqual([...m.conditions()], []);
     assert.equal(evictions.length, 0);
   });
   it('under memory.available<100Mi reports MemoryPressure and evicts the BestEffort pod first, one pod a pass', async () => {
     const { m, evictions, setAvailable } = setup([pod('guaranteed', '64Mi'), pod('besteffort')]);
     setAvailable(50 * Mi);
-    const e = await m.synchronize();
+    const [e] = await m.synchronize();
     assert.deepEqual([...m.conditions()], ['MemoryPressure']);
     assert.equal(e?.pod.metadata.name, 'besteffort');
     assert.equal(e?.message, 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. Container app was using 2Mi, request is 0, has larger consumption of memory. ');
     assert.equal(e?.gracePeriodSeconds, 1);
     assert.equal(evictions.length, 1);
-    assert.equal((await m.synchronize())?.pod.metadata.name, 'guaranteed');
+    assert.equal((await m.synchronize())[0]?.pod.metadata.name, 'guaranteed');
   });
   it('holds MemoryPressure for the transition period after the signal recovers', async () => {
     const { m, tick, setAvailable } = setup([]);

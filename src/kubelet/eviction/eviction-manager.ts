@@ -1,19 +1,22 @@
 /**
  * The kubelet's eviction manager: every 10 s observes the eviction signals, derives the pressure conditions
  * (MemoryPressure, DiskPressure, PIDPressure, held for the pressure transition period after a threshold stops
- * being met), and under memory pressure evicts one pod at a time, ranked as upstream ranks them. It also
- * answers admission: under memory pressure a BestEffort pod that does not tolerate the memory-pressure taint is
- * refused with reason Evicted.
+ * being met), evicts pods over their local storage limits, and under pressure evicts one pod at a time, ranked as
+ * upstream ranks them — after first reclaiming node-level resources (dead containers, unused images) under disk
+ * pressure. It also answers admission: under memory pressure a BestEffort pod that does not tolerate the
+ * memory-pressure taint is refused with reason Evicted.
  *
- * Mirrors `pkg/kubelet/eviction/eviction_manager.go` (synchronize, Admit, IsUnderMemoryPressure ...) and
- * `helpers.go` (thresholdsMet, nodeConditions, nodeConditionsObservedSince). Disk and PID pressure are reported
- * but not acted on (upstream would first reclaim images and containers); only memory pressure evicts.
+ * Mirrors `pkg/kubelet/eviction/eviction_manager.go` (synchronize, reclaimNodeLevelResources,
+ * localStorageEviction, Admit ...) and `helpers.go` (thresholdsMet, byEvictionPriority, getReclaimableThreshold,
+ * getThresholdMetInfo, buildSignalToRankFunc, buildSignalToNodeReclaimFuncs, evictionMessage, nodeConditions,
+ * nodeConditionsObservedSince).
  */
-import { formatBinarySI, formatDecimalSI } from '../../api/quantity.js';
+import { formatBinarySI, formatDecimalSI, formatQuantity, parseExact } from '../../api/quantity.js';
 import type { Pod, Toleration } from '../../api/types.js';
 import type { PodStats } from '../stats/summary.js';
 import { podQOSClass } from '../status/generate.js';
-import { memoryEvictionMessage, rankMemoryPressure } from './ranking.js';
+import { hasLocalStorageLimit, localStorageViolation, type EvictionResource } from './local-storage.js';
+import { evictionMessage, isCriticalPod, rankDiskPressure, rankMemoryPressure, rankPIDPressure, type FsStatsType } from './ranking.js';
 import type { SignalObservations } from './observations.js';
 import { thresholdQuantity, type EvictionSignal, type Threshold } from './thresholds.js';
 
@@ -27,6 +30,16 @@ const CONDITION_OF: Record<EvictionSignal, PressureCondition> = {
   'imagefs.available': 'DiskPressure',
   'imagefs.inodesFree': 'DiskPressure',
   'pid.available': 'PIDPressure',
+};
+
+/** signalToResource. */
+export const RESOURCE_OF: Record<EvictionSignal, EvictionResource> = {
+  'memory.available': 'memory',
+  'nodefs.available': 'ephemeral-storage',
+  'nodefs.inodesFree': 'inodes',
+  'imagefs.available': 'ephemeral-storage',
+  'imagefs.inodesFree': 'inodes',
+  'pid.available': 'pids',
 };
 
 /** Upstream's `--eviction-pressure-transition-period` default, ms. */
@@ -44,10 +57,40 @@ export function thresholdsMet(thresholds: readonly Threshold[], observations: Si
   });
 }
 
-/** The threshold quantity as upstream prints it (Quantity.String of the parsed value, or of the percentage's bytes). */
+/** byEvictionPriority: memory first, the others in their given order (a stable sort). */
+export function byEvictionPriority(thresholds: readonly Threshold[]): Threshold[] {
+  return [...thresholds].sort((a, b) => Number(b.signal === 'memory.available') - Number(a.signal === 'memory.available'));
+}
+
+/** The threshold quantity as upstream prints it (Quantity.String of the parsed value, or of the percentage's quantity in BinarySI). */
 export function thresholdText(t: Threshold, capacity: number): string {
-  if ('quantity' in t.value) return /[KMGTPE]i$/.test(t.value.text) || /^\d+$/.test(t.value.text) ? formatBinarySI(t.value.quantity) : formatDecimalSI(t.value.quantity, 0);
+  if ('quantity' in t.value) return formatQuantity(parseExact(t.value.text));
   return formatBinarySI(thresholdQuantity(t.value, capacity));
+}
+
+/** The observed available figure as upstream prints it: bytes in BinarySI, inodes and pids in DecimalSI. */
+export function availableText(signal: EvictionSignal, available: number): string {
+  const r = RESOURCE_OF[signal];
+  return r === 'inodes' || r === 'pids' ? formatDecimalSI(available, 0) : formatBinarySI(available);
+}
+
+/** getThresholdMetInfo: the quantity and availability of the first met threshold of `resource`. */
+function thresholdMetInfo(resource: EvictionResource, met: readonly Threshold[], observations: SignalObservations): { quantity: string; available: string } | undefined {
+  for (const t of met) {
+    const o = observations[t.signal];
+    if (RESOURCE_OF[t.signal] === resource && o) return { quantity: thresholdText(t, o.capacity), available: availableText(t.signal, o.available) };
+  }
+  return undefined;
+}
+
+/**
+ * buildSignalToRankFunc's file system stats per disk signal: on one file system every signal measures the rootfs,
+ * logs and local volumes; with a dedicated imagefs, nodefs signals measure logs and local volumes, imagefs
+ * signals the rootfs.
+ */
+export function diskMeasure(signal: EvictionSignal, dedicatedImageFs: boolean): FsStatsType[] {
+  if (!dedicatedImageFs) return ['root', 'logs', 'localVolumeSource'];
+  return signal.startsWith('imagefs.') ? ['root'] : ['logs', 'localVolumeSource'];
 }
 
 /** What to do with one pod the manager chose: the status the pod worker gives it as it kills it. */
@@ -56,6 +99,20 @@ export interface Eviction {
   reason: 'Evicted';
   message: string;
   gracePeriodSeconds: number;
+  /** Whether the pod gets the DisruptionTarget condition (pressure evictions; local storage evictions do not). */
+  disruptionTarget: boolean;
+}
+
+/** The node-level reclaim functions (ContainerGC.DeleteAllUnusedContainers, ImageGC.DeleteUnusedImages). */
+export interface NodeReclaim {
+  deleteAllUnusedContainers(): Promise<void>;
+  deleteUnusedImages(): Promise<void>;
+}
+
+/** What stats the manager wants this pass: storage figures of `storageOf`, process counts when `processes`. */
+export interface PodStatsRequest {
+  storageOf: readonly Pod[];
+  processes: boolean;
 }
 
 /** Collaborators of {@link EvictionManager}. */
@@ -64,10 +121,16 @@ export interface EvictionManagerDeps {
   observe(): Promise<SignalObservations>;
   /** The pods admitted to this node that are not terminal (GetActivePods). */
   activePods(): Pod[];
-  /** Per-pod stats (uid → stats) of pods with running containers. */
-  podStats(): Promise<Map<string, PodStats>>;
+  /** Per-pod stats (uid → stats) of pods with running containers, with the storage and process figures asked for. */
+  podStats(request: PodStatsRequest): Promise<Map<string, PodStats>>;
   /** Kills the pod with the eviction status (killPodFunc): hands it to the pod worker and returns. */
   evict(e: Eviction): void;
+  /** Node-level reclaim under disk pressure; none when absent. */
+  reclaim?: NodeReclaim;
+  /** Images (and container writable layers) live on a file system of their own (HasDedicatedImageFs); default false. */
+  dedicatedImageFs?: boolean;
+  /** Feature LocalStorageCapacityIsolation (default true): evict pods over their emptyDir or ephemeral-storage limits. */
+  localStorageCapacityIsolation?: boolean;
   /** ms since the epoch. */
   now(): number;
   transitionPeriodMs?: number;
@@ -115,30 +178,73 @@ export class EvictionManager {
     return { reason: 'Evicted', message: `The node had condition: [${list.join(', ')}]. ` };
   }
 
-  /** One pass: observe, update conditions, evict at most one pod. Returns the eviction made, if any. */
-  async synchronize(): Promise<Eviction | undefined> {
+  /**
+   * One pass: observe, update conditions, evict the pods over their local storage limits; failing that, under a
+   * met threshold reclaim node-level resources first (disk signals), and if the threshold is still met evict the
+   * first pod of the signal's ranking. Returns the evictions made (none, one, or several for local storage).
+   */
+  async synchronize(): Promise<Eviction[]> {
     const observations = await this.d.observe();
     this.observations = observations;
-    const met = thresholdsMet(this.d.thresholds, observations);
+    const met = byEvictionPriority(thresholdsMet(this.d.thresholds, observations));
     const now = this.d.now();
     for (const t of met) this.lastObserved.set(CONDITION_OF[t.signal], now);
-    const memory = met.find((t) => t.signal === 'memory.available');
-    if (!memory) return undefined;
-    const obs = observations['memory.available']!;
-    const stats = await this.d.podStats();
-    const ranked = rankMemoryPressure(
-      this.d.activePods().filter((p) => !this.evicted.has(p.metadata.uid ?? '')),
-      (p) => stats.get(p.metadata.uid ?? ''),
-    );
+    const active = this.d.activePods().filter((p) => !this.evicted.has(p.metadata.uid ?? ''));
+    const isolation = this.d.localStorageCapacityIsolation ?? true;
+    const top = met[0];
+    const disk = top !== undefined && RESOURCE_OF[top.signal] !== 'memory' && RESOURCE_OF[top.signal] !== 'pids';
+    const limited = isolation ? active.filter(hasLocalStorageLimit) : [];
+    if (!top && limited.length === 0) return [];
+    const stats = await this.d.podStats({ storageOf: disk ? active : limited, processes: top?.signal === 'pid.available' });
+    const statsOf = (p: Pod): PodStats | undefined => stats.get(p.metadata.uid ?? '');
+
+    // localStorageEviction: every pod over a limit is evicted, and the pass ends there.
+    const local: Eviction[] = [];
+    for (const pod of limited) {
+      const s = statsOf(pod);
+      const message = s && !isCriticalPod(pod) ? localStorageViolation(pod, s, this.d.dedicatedImageFs ?? false) : undefined;
+      if (message) local.push(this.evictPod(pod, message, false));
+    }
+    if (local.length > 0 || !top) return local;
+
+    const resource = RESOURCE_OF[top.signal];
+    if (disk && this.d.reclaim && (await this.reclaimNodeLevelResources(resource))) return [];
+    const ranked =
+      resource === 'memory' ? rankMemoryPressure(active, statsOf)
+      : resource === 'pids' ? rankPIDPressure(active, statsOf)
+      : rankDiskPressure(active, statsOf, diskMeasure(top.signal, this.d.dedicatedImageFs ?? false), resource === 'inodes' ? 'inodes' : 'ephemeral-storage');
     const pod = ranked[0];
     if (!pod) {
       if (!this.reportedNoVictim) this.d.log?.('eviction manager: unable to evict any pods from the node');
       this.reportedNoVictim = true;
-      return undefined;
+      return [];
     }
     this.reportedNoVictim = false;
-    const message = memoryEvictionMessage(pod, stats.get(pod.metadata.uid ?? ''), thresholdText(memory, obs.capacity), obs.available);
-    const eviction: Eviction = { pod, reason: 'Evicted', message, gracePeriodSeconds: IMMEDIATE_EVICTION_GRACE_SECONDS };
+    return [this.evictPod(pod, evictionMessage(resource, pod, statsOf(pod), thresholdMetInfo(resource, met, observations)), true)];
+  }
+
+  /**
+   * reclaimNodeLevelResources: deletes dead containers, then unused images, re-observes, and answers whether no
+   * threshold is met any more (then no pod is evicted). A failing reclaim function is logged and the next runs.
+   */
+  private async reclaimNodeLevelResources(resource: EvictionResource): Promise<boolean> {
+    const reclaim = this.d.reclaim!;
+    for (const [name, fn] of [['containers', () => reclaim.deleteAllUnusedContainers()], ['images', () => reclaim.deleteUnusedImages()]] as const) {
+      try {
+        await fn();
+      } catch (err) {
+        this.d.log?.(`eviction manager: unexpected error when attempting to reduce ${resource} pressure (${name}): ${(err as Error).message}`);
+      }
+    }
+    const after = await this.d.observe();
+    this.observations = after;
+    if (thresholdsMet(this.d.thresholds, after).length > 0) return false;
+    this.d.log?.(`eviction manager: able to reduce ${resource} pressure without evicting pods`);
+    return true;
+  }
+
+  private evictPod(pod: Pod, message: string, disruptionTarget: boolean): Eviction {
+    const eviction: Eviction = { pod, reason: 'Evicted', message, gracePeriodSeconds: IMMEDIATE_EVICTION_GRACE_SECONDS, disruptionTarget };
     this.evicted.add(pod.metadata.uid ?? '');
     this.d.evict(eviction);
     return eviction;

@@ -1,6 +1,7 @@
 /**
  * Pod and container CPU and memory from the CRI: ListContainerStats joined with ListContainers and
- * ListPodSandbox, one PodStats per pod with its running containers.
+ * ListPodSandbox, one PodStats per pod with its running containers (and each container's writable layer as
+ * `rootfs` when the runtime reports it: containerd refreshes it every stats_collect_period, 10 s).
  *
  * Mirrors kubelet `pkg/kubelet/stats/cri_stats_provider.go` (ListPodCPUAndMemoryStats with
  * removeTerminatedPods / removeTerminatedContainers): only running containers count, a pod recreated under the
@@ -48,6 +49,9 @@ function containerStats(stats: CriContainerStats, container: CriContainer, nowMs
     startTime: nsToMs(container.createdAt),
     cpu: cpu ? { time: nsToMs(cpu.timestamp), usageCoreNanoSeconds: cpu.usageCoreNanoSeconds?.value ?? 0 } : { time: nowMs, usageCoreNanoSeconds: 0 },
     memory: memory ? { time: nsToMs(memory.timestamp), workingSetBytes: memory.workingSetBytes?.value ?? 0 } : { time: nowMs, workingSetBytes: 0 },
+    ...(stats.writableLayer?.usedBytes
+      ? { rootfs: { usedBytes: stats.writableLayer.usedBytes.value, ...(stats.writableLayer.inodesUsed ? { inodesUsed: stats.writableLayer.inodesUsed.value } : {}) } }
+      : {}),
   };
 }
 

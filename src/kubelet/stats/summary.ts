@@ -3,7 +3,8 @@
  *
  * Mirrors k8s.io/kubelet `pkg/apis/stats/v1alpha1/types.go` (NodeStats, PodStats, ContainerStats, CPUStats,
  * MemoryStats) with the fields `SummaryProvider.GetCPUAndMemoryStats` fills; times are ms since the epoch
- * (fractional where the runtime gave nanoseconds), usages are plain numbers.
+ * (fractional where the runtime gave nanoseconds), usages are plain numbers. The eviction manager adds the
+ * storage and process fields (FsStats, VolumeStats, ephemeralStorage, processStats) for the pods it measures.
  */
 
 /** CPUStats: cumulative usage at `time`. */
@@ -22,6 +23,18 @@ export interface MemoryStats {
   workingSetBytes: number;
 }
 
+/** FsStats: what a file system object holds (bytes and inodes it uses). */
+export interface FsStats {
+  /** Bytes used (allocated blocks, as du counts them). */
+  usedBytes: number;
+  inodesUsed?: number;
+}
+
+/** VolumeStats: one pod volume's usage, by the volume's name in the pod spec. */
+export interface VolumeStats extends FsStats {
+  name: string;
+}
+
 /** ContainerStats of one running container. */
 export interface ContainerStats {
   name: string;
@@ -29,6 +42,10 @@ export interface ContainerStats {
   startTime: number;
   cpu?: CPUStats;
   memory?: MemoryStats;
+  /** The writable layer (CRI ContainerStats.writable_layer), when the runtime reports it. */
+  rootfs?: FsStats;
+  /** The container's log directory; filled only when storage stats were asked for. */
+  logs?: FsStats;
 }
 
 /** PodStats: the pod's running containers and the pod total. */
@@ -39,6 +56,12 @@ export interface PodStats {
   containers: ContainerStats[];
   cpu?: CPUStats;
   memory?: MemoryStats;
+  /** The pod's measured volumes (emptyDir, configMap, ...); filled only when storage stats were asked for. */
+  volumeStats?: VolumeStats[];
+  /** Containers' rootfs and logs, the local ephemeral volumes and etc-hosts (calcEphemeralStorage). */
+  ephemeralStorage?: FsStats;
+  /** ProcessStats: the processes of the pod's containers; filled only when asked for. */
+  processStats?: { processCount: number };
 }
 
 /** NodeStats: the root cgroup's usage. */

@@ -1,0 +1,89 @@
+/**
+ * Local ephemeral storage isolation: whether a pod's emptyDir exceeds its sizeLimit, the pod's ephemeral storage
+ * its containers' total limit, or a container its own limit, and the eviction message for each.
+ *
+ * Mirrors `pkg/kubelet/eviction/eviction_manager.go` localStorageEviction (feature LocalStorageCapacityIsolation,
+ * on by default): emptyDirLimitEviction, then podEphemeralStorageLimitEviction (usage > PodLimits of
+ * ephemeral-storage), then containerEphemeralStorageLimitEviction (logs, plus the rootfs unless the images live on
+ * a dedicated file system), with `helpers.go`'s emptyDirMessageFmt, podEphemeralStorageMessageFmt and
+ * containerEphemeralStorageMessageFmt. Quantities print as Quantity.String() (`1Mi`, `500k`).
+ */
+import { formatBinarySI, formatQuantity, parseExact, parseQuantity } from '../../api/quantity.js';
+import type { Container, Pod } from '../../api/types.js';
+import type { PodStats } from '../stats/summary.js';
+
+/** The resource names the eviction manager reclaims (v1.ResourceName plus its internal `inodes` and `pids`). */
+export type EvictionResource = 'memory' | 'ephemeral-storage' | 'inodes' | 'pids';
+
+function containerValue(c: Container, resource: string, kind: 'requests' | 'limits'): number | undefined {
+  const v = kind === 'requests' ? (c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource]) : c.resources?.limits?.[resource];
+  return v === undefined ? undefined : parseQuantity(v);
+}
+
+/**
+ * PodRequests / PodLimits of one resource, in its unit (bytes): app containers plus restartable init containers,
+ * or the largest init container when that is more. Undefined when no container names the resource
+ * (a request defaults to the limit, as API defaulting sets it).
+ */
+export function podResourceTotal(pod: Pod, resource: string, kind: 'requests' | 'limits'): number | undefined {
+  let found = false;
+  const value = (c: Container): number => {
+    const v = containerValue(c, resource, kind);
+    if (v !== undefined) found = true;
+    return v ?? 0;
+  };
+  let sum = 0;
+  for (const c of pod.spec.containers) sum += value(c);
+  let sidecars = 0;
+  let initMax = 0;
+  for (const c of pod.spec.initContainers ?? []) {
+    const r = value(c);
+    if (c.restartPolicy === 'Always') {
+      sidecars += r;
+      initMax = Math.max(initMax, sidecars);
+    } else initMax = Math.max(initMax, sidecars + r);
+  }
+  return found ? Math.max(sum + sidecars, initMax) : undefined;
+}
+
+/** True when the pod names a local storage limit the eviction manager enforces (so its disk usage is measured). */
+export function hasLocalStorageLimit(pod: Pod): boolean {
+  if ((pod.spec.volumes ?? []).some((v) => v.emptyDir?.sizeLimit !== undefined)) return true;
+  return [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].some((c) => c.resources?.limits?.['ephemeral-storage'] !== undefined);
+}
+
+/** Quantity.String() of a spec quantity (`1Mi` stays `1Mi`, `1000` prints `1k`). */
+export function quantityString(value: string | number): string {
+  return formatQuantity(parseExact(value));
+}
+
+/**
+ * The reason to evict `pod` for its local storage, as the message upstream gives it, or undefined when it is
+ * within its limits. `stats` must carry the pod's storage stats (volumeStats, ephemeralStorage, containers'
+ * rootfs and logs); without them nothing is exceeded. `dedicatedImageFs`: the container's rootfs is not
+ * counted against its own limit.
+ */
+export function localStorageViolation(pod: Pod, stats: PodStats, dedicatedImageFs: boolean): string | undefined {
+  // emptyDirLimitEviction
+  const used = new Map((stats.volumeStats ?? []).map((v) => [v.name, v.usedBytes]));
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.emptyDir || v.emptyDir.sizeLimit === undefined) continue;
+    const size = parseQuantity(v.emptyDir.sizeLimit);
+    const u = used.get(v.name);
+    if (u !== undefined && size > 0 && u > size) return `Usage of EmptyDir volume "${v.name}" exceeds the limit "${quantityString(v.emptyDir.sizeLimit)}". `;
+  }
+  // podEphemeralStorageLimitEviction
+  const podLimit = podResourceTotal(pod, 'ephemeral-storage', 'limits');
+  if (podLimit !== undefined && (stats.ephemeralStorage?.usedBytes ?? 0) > podLimit) {
+    return `Pod ephemeral local storage usage exceeds the total limit of containers ${formatBinarySI(podLimit)}. `;
+  }
+  // containerEphemeralStorageLimitEviction (app containers only, as upstream)
+  for (const cs of stats.containers) {
+    const c = pod.spec.containers.find((x) => x.name === cs.name);
+    const limit = c?.resources?.limits?.['ephemeral-storage'];
+    if (limit === undefined || parseQuantity(limit) === 0) continue;
+    const usage = (cs.logs?.usedBytes ?? 0) + (dedicatedImageFs ? 0 : (cs.rootfs?.usedBytes ?? 0));
+    if (usage > parseQuantity(limit)) return `Container ${cs.name} exceeded its local ephemeral storage limit "${quantityString(limit)}". `;
+  }
+  return undefined;
+}
