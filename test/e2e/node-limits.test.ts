@@ -11,7 +11,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { applyAndWait, e2eSkip, useCluster } from './harness.js';
+import { applyAndWait, e2eSkip, podRow, useCluster } from './harness.js';
 
 function pod(name: string, extra = ''): string {
   return `apiVersion: v1
@@ -185,5 +185,56 @@ describe('node limits: resources fit and host ports', { skip: e2eSkip }, () => {
     await c.kubectlOk(['delete', 'pod', 'port-a', '--wait=true']);
     await c.waitFor('port-b Running', async () => (await c.kubectlOk(['get', 'pod', 'port-b', '-o', 'jsonpath={.status.phase}'])) === 'Running', 30_000);
     await c.kubectlOk(['delete', 'pod', 'port-b', '--wait=true']);
+  });
+
+  it('evicts pods over their local storage limits with upstream messages: an emptyDir past its sizeLimit, a pod past its containers\' total, a container past its own', async () => {
+    const c = cluster();
+    const writer = (name: string, target: string, mib: number, extra = '') => `  - name: ${name}
+    image: busybox:1.36
+    imagePullPolicy: IfNotPresent
+    command: ["sh", "-c", "dd if=/dev/zero of=${target} bs=1M count=${mib} && sync && sleep 3600"]
+${extra}`;
+    const spec = (name: string, containers: string, volumes = '') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 30
+  containers:
+${containers}${volumes}---
+`;
+    const limit = (q: string) => `    resources:\n      limits:\n        ephemeral-storage: ${q}\n`;
+    const manifests =
+      spec('emptydir-over', writer('app', '/cache/fill', 4, '    volumeMounts:\n    - name: cache\n      mountPath: /cache\n'), '  volumes:\n  - name: cache\n    emptyDir:\n      sizeLimit: 1Mi\n') +
+      spec('pod-over', writer('app', '/fill', 4, limit('1Mi'))) +
+      spec('container-over', writer('writer', '/fill', 3, limit('2Mi')) + writer('idle', '/tmp/none', 0, limit('4Mi')));
+    const t0 = Date.now();
+    await c.kubectlOk(['apply', '-f', '-'], { input: manifests });
+    const expected: Record<string, string> = {
+      'emptydir-over': 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ',
+      'pod-over': 'Pod ephemeral local storage usage exceeds the total limit of containers 1Mi. ',
+      'container-over': 'Container writer exceeded its local ephemeral storage limit "2Mi". ',
+    };
+    for (const [name, message] of Object.entries(expected)) {
+      const status = await c.waitFor(`${name} evicted`, async () => {
+        const o = await c.kubectlOk(['get', 'pod', name, '-o', 'jsonpath={.status.phase}|{.status.reason}|{.status.message}|{.status.containerStatuses[0].state.running.startedAt}']);
+        return o.startsWith('Failed|') ? o : undefined;
+      }, 90_000);
+      console.log(`# figure: ${name} Failed/Evicted ${Date.now() - t0} ms after apply`);
+      assert.equal(status.split('|').slice(0, 3).join('|'), `Failed|Evicted|${message}`);
+      const event = await c.waitFor(`the Evicted event of ${name}`, async () =>
+        (await c.kubectlOk(['get', 'events', '--field-selector', `involvedObject.name=${name},reason=Evicted`, '-o', 'jsonpath={.items[0].type}|{.items[0].message}'])) || undefined,
+      );
+      assert.equal(event, `Warning|${message}`);
+      // Killed with the eviction's grace period (1 s), not the pod's 30 s; kubectl prints the container's reason.
+      const stopped = await c.waitFor(`${name} containers stopped`, async () => {
+        const o = await c.kubectlOk(['get', 'pod', name, '-o', 'jsonpath={.status.containerStatuses[*].state.terminated.reason}|{.status.conditions[?(@.type=="DisruptionTarget")].reason}']);
+        return o.startsWith('|') || o.split('|')[0]!.split(' ').length < (name === 'container-over' ? 2 : 1) ? undefined : o;
+      }, 20_000);
+      console.log(`# figure: ${name} containers stopped ${Date.now() - t0} ms after apply`);
+      assert.match(stopped, /^Error( Error)?\|$/, 'terminated by the kill, and no DisruptionTarget condition for a local storage eviction');
+      assert.equal((await podRow(c, name))?.status, 'Error');
+    }
+    await c.kubectlOk(['delete', 'pod', ...Object.keys(expected), '--wait=true']);
   });
 });
