@@ -75,3 +75,97 @@ describe('EvictionManager', () => {
     assert.equal(m.admit(pod('g', '64Mi')), undefined);
   });
 });
+
+describe('EvictionManager under disk and PID pressure, and local storage limits', () => {
+  function diskPod(name: string, opts: { limit?: string; sizeLimit?: string } = {}): Pod {
+    return {
+      metadata: { name, namespace: 'default', uid: name },
+      spec: {
+        ...(opts.sizeLimit ? { volumes: [{ name: 'cache', emptyDir: { sizeLimit: opts.sizeLimit } }] } : {}),
+        containers: [{ name: 'app', image: 'busybox', ...(opts.limit ? { resources: { limits: { 'ephemeral-storage': opts.limit } } } : {}) }],
+      },
+    };
+  }
+  function setupDisk(pods: Pod[], thresholds: string, usage: Record<string, { rootfs: number; cache?: number; procs?: number }>) {
+    const calls: string[] = [];
+    const evictions: Eviction[] = [];
+    let nodefsAvailable = 5 * Gi;
+    let freedByImages = 0;
+    const m = new EvictionManager({
+      thresholds: parseEvictionHard(thresholds),
+      observe: async () => {
+        calls.push('observe');
+        return {
+          'memory.available': { available: 4 * Gi, capacity: 8 * Gi },
+          'nodefs.available': { available: nodefsAvailable, capacity: 100 * Gi },
+          'imagefs.available': { available: nodefsAvailable, capacity: 100 * Gi },
+          'pid.available': { available: 900, capacity: 4_194_304 },
+        };
+      },
+      activePods: () => pods,
+      podStats: async (req) => {
+        calls.push(`stats:${req.storageOf.map((p) => p.metadata.name).join(',')}${req.processes ? ':processes' : ''}`);
+        return new Map(
+          pods.map((p) => {
+            const u = usage[p.metadata.name!] ?? { rootfs: 0 };
+            const s: PodStats = {
+              podRef: { name: p.metadata.name!, namespace: 'default', uid: p.metadata.uid! },
+              startTime: 0,
+              containers: [{ name: 'app', startTime: 0, rootfs: { usedBytes: u.rootfs }, logs: { usedBytes: 0 } }],
+              volumeStats: u.cache !== undefined ? [{ name: 'cache', usedBytes: u.cache }] : [],
+              ephemeralStorage: { usedBytes: u.rootfs + (u.cache ?? 0) },
+              ...(u.procs !== undefined ? { processStats: { processCount: u.procs } } : {}),
+            };
+            return [p.metadata.uid!, s];
+          }),
+        );
+      },
+      reclaim: {
+        deleteAllUnusedContainers: async () => void calls.push('containers'),
+        deleteUnusedImages: async () => {
+          calls.push('images');
+          nodefsAvailable += freedByImages;
+        },
+      },
+      evict: (e) => void evictions.push(e),
+      now: () => 1_000_000,
+    });
+    return { m, calls, evictions, setFreedByImages: (b: number) => (freedByImages = b) };
+  }
+
+  it('under nodefs pressure deletes dead containers, then unused images, re-observes, and evicts nobody when that relieved it', async () => {
+    const { m, calls, evictions, setFreedByImages } = setupDisk([diskPod('a')], 'nodefs.available<10%', { a: { rootfs: Gi } });
+    setFreedByImages(20 * Gi);
+    assert.deepEqual(await m.synchronize(), []);
+    assert.deepEqual(calls, ['observe', 'stats:a', 'containers', 'images', 'observe']);
+    assert.deepEqual([...m.conditions()], ['DiskPressure']);
+    assert.equal(evictions.length, 0);
+  });
+  it('evicts the largest disk user when reclaiming leaves the threshold met, with the ephemeral-storage message', async () => {
+    const { m, evictions } = setupDisk([diskPod('small'), diskPod('big')], 'nodefs.available<10%', { small: { rootfs: Mi }, big: { rootfs: 3 * Gi } });
+    const [e] = await m.synchronize();
+    assert.equal(e?.pod.metadata.name, 'big');
+    assert.equal(e?.message, 'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 5Gi. Container app was using 3Gi, request is 0, has larger consumption of ephemeral-storage. ');
+    assert.equal(e?.disruptionTarget, true);
+    assert.equal(evictions.length, 1);
+  });
+  it('under pid.available pressure evicts the pod with the most processes, with the pids message, and reclaims nothing', async () => {
+    const { m, calls } = setupDisk([diskPod('few'), diskPod('many')], 'pid.available<1000', { few: { rootfs: 0, procs: 3 }, many: { rootfs: 0, procs: 500 } });
+    const [e] = await m.synchronize();
+    assert.deepEqual([...m.conditions()], ['PIDPressure']);
+    assert.equal(e?.pod.metadata.name, 'many');
+    assert.equal(e?.message, 'The node was low on resource: pids. Threshold quantity: 1k, available: 900. ');
+    assert.deepEqual(calls, ['observe', 'stats::processes']);
+  });
+  it('evicts every pod over a local storage limit in one pass, without DisruptionTarget, and measures only pods with limits', async () => {
+    const pods = [diskPod('plain'), diskPod('cache-over', { sizeLimit: '1Mi' }), diskPod('rootfs-over', { limit: '1Mi' }), diskPod('within', { limit: '1Gi' })];
+    const { m, calls } = setupDisk(pods, 'memory.available<100Mi', { plain: { rootfs: 9 * Gi }, 'cache-over': { rootfs: 0, cache: 4 * Mi }, 'rootfs-over': { rootfs: 4 * Mi }, within: { rootfs: 4 * Mi } });
+    const out = await m.synchronize();
+    assert.deepEqual(calls, ['observe', 'stats:cache-over,rootfs-over,within']);
+    assert.deepEqual(out.map((e) => [e.pod.metadata.name, e.message, e.disruptionTarget, e.gracePeriodSeconds]), [
+      ['cache-over', 'Usage of EmptyDir volume "cache" exceeds the limit "1Mi". ', false, 1],
+      ['rootfs-over', 'Pod ephemeral local storage usage exceeds the total limit of containers 1Mi. ', false, 1],
+    ]);
+    assert.deepEqual(await m.synchronize(), [], 'an evicted pod is not evicted again');
+  });
+});

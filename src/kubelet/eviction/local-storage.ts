@@ -8,17 +8,12 @@
  * a dedicated file system), with `helpers.go`'s emptyDirMessageFmt, podEphemeralStorageMessageFmt and
  * containerEphemeralStorageMessageFmt. Quantities print as Quantity.String() (`1Mi`, `500k`).
  */
-import { formatBinarySI, formatQuantity, parseExact, parseQuantity } from '../../api/quantity.js';
+import { formatQuantity, parseExact, parseQuantity, type QuantityFormat } from '../../api/quantity.js';
 import type { Container, Pod } from '../../api/types.js';
 import type { PodStats } from '../stats/summary.js';
 
 /** The resource names the eviction manager reclaims (v1.ResourceName plus its internal `inodes` and `pids`). */
 export type EvictionResource = 'memory' | 'ephemeral-storage' | 'inodes' | 'pids';
-
-function containerValue(c: Container, resource: string, kind: 'requests' | 'limits'): number | undefined {
-  const v = kind === 'requests' ? (c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource]) : c.resources?.limits?.[resource];
-  return v === undefined ? undefined : parseQuantity(v);
-}
 
 /**
  * PodRequests / PodLimits of one resource, in its unit (bytes): app containers plus restartable init containers,
@@ -26,11 +21,22 @@ function containerValue(c: Container, resource: string, kind: 'requests' | 'limi
  * (a request defaults to the limit, as API defaulting sets it).
  */
 export function podResourceTotal(pod: Pod, resource: string, kind: 'requests' | 'limits'): number | undefined {
-  let found = false;
+  return podResourceQuantity(pod, resource, kind)?.value;
+}
+
+/**
+ * {@link podResourceTotal} with the text Quantity.String() gives it: the sum keeps the format of the first
+ * quantity added (resource.Quantity.Add), an init container that wins the maximum its own.
+ */
+export function podResourceQuantity(pod: Pod, resource: string, kind: 'requests' | 'limits'): { value: number; text: string } | undefined {
+  let format: QuantityFormat | undefined;
+  let initFormat: QuantityFormat | undefined;
+  const raw = (c: Container): string | number | undefined => (kind === 'requests' ? (c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource]) : c.resources?.limits?.[resource]);
   const value = (c: Container): number => {
-    const v = containerValue(c, resource, kind);
-    if (v !== undefined) found = true;
-    return v ?? 0;
+    const v = raw(c);
+    if (v === undefined) return 0;
+    format ??= parseExact(v).format;
+    return parseQuantity(v);
   };
   let sum = 0;
   for (const c of pod.spec.containers) sum += value(c);
@@ -38,12 +44,15 @@ export function podResourceTotal(pod: Pod, resource: string, kind: 'requests' | 
   let initMax = 0;
   for (const c of pod.spec.initContainers ?? []) {
     const r = value(c);
-    if (c.restartPolicy === 'Always') {
-      sidecars += r;
-      initMax = Math.max(initMax, sidecars);
-    } else initMax = Math.max(initMax, sidecars + r);
+    const v = raw(c);
+    const candidate = c.restartPolicy === 'Always' ? (sidecars += r) : sidecars + r;
+    if (candidate > initMax && v !== undefined) initFormat = parseExact(v).format;
+    initMax = Math.max(initMax, candidate);
   }
-  return found ? Math.max(sum + sidecars, initMax) : undefined;
+  if (format === undefined) return undefined;
+  const total = Math.max(sum + sidecars, initMax);
+  const f = initMax > sum + sidecars ? (initFormat ?? format) : format;
+  return { value: total, text: formatQuantity({ nano: BigInt(Math.trunc(total)) * 1_000_000_000n, format: f }) };
 }
 
 /** True when the pod names a local storage limit the eviction manager enforces (so its disk usage is measured). */
@@ -73,9 +82,9 @@ export function localStorageViolation(pod: Pod, stats: PodStats, dedicatedImageF
     if (u !== undefined && size > 0 && u > size) return `Usage of EmptyDir volume "${v.name}" exceeds the limit "${quantityString(v.emptyDir.sizeLimit)}". `;
   }
   // podEphemeralStorageLimitEviction
-  const podLimit = podResourceTotal(pod, 'ephemeral-storage', 'limits');
-  if (podLimit !== undefined && (stats.ephemeralStorage?.usedBytes ?? 0) > podLimit) {
-    return `Pod ephemeral local storage usage exceeds the total limit of containers ${formatBinarySI(podLimit)}. `;
+  const podLimit = podResourceQuantity(pod, 'ephemeral-storage', 'limits');
+  if (podLimit !== undefined && (stats.ephemeralStorage?.usedBytes ?? 0) > podLimit.value) {
+    return `Pod ephemeral local storage usage exceeds the total limit of containers ${podLimit.text}. `;
   }
   // containerEphemeralStorageLimitEviction (app containers only, as upstream)
   for (const cs of stats.containers) {
