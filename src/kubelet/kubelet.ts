@@ -231,10 +231,12 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
         const active = new Set(activePods().map((p) => p.metadata.uid ?? ''));
         const n = await deleteAllUnusedContainers(runtime, (uid) => active.has(uid));
         if (n) log(`container gc: removed ${n} dead containers`);
+        return n;
       },
-      deleteUnusedImages: async () => void (await imageGC.deleteUnusedImages()),
+      deleteUnusedImages: async () => (await imageGC.deleteUnusedImages()).removed.length,
     },
     dedicatedImageFs,
+    sleep: (ms) => timers.sleep(ms),
     evict: (e) => {
       const uid = e.pod.metadata.uid ?? '';
       log(`eviction manager: evicting pod ${e.pod.metadata.namespace}/${e.pod.metadata.name}: ${e.message}`);

@@ -10,7 +10,8 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { applyAndWait, e2eSkip, podRow, useCluster } from './harness.js';
 
 function pod(name: string, extra = ''): string {
@@ -141,6 +142,57 @@ describe('node limits: memory pressure', { skip: e2eSkip }, () => {
       return o.startsWith('|') ? undefined : o;
     });
     assert.match(stopped, /^(Error|Completed)\|TerminationByKubelet$/);
+  });
+});
+
+/** Bytes available to unprivileged users on the file system of the clusters' data dirs (the kubelet's nodefs). */
+function nodefsAvailable(): number {
+  const s = statfsSync(tmpdir());
+  return s.bavail * s.bsize;
+}
+
+// 1.5 GiB below what is free now: a pod writing 1 GiB leaves the node without pressure, 1 GiB more crosses it.
+const diskThresholdMi = Math.floor(nodefsAvailable() / 2 ** 20) - 1536;
+
+describe('node limits: disk pressure', { skip: e2eSkip }, () => {
+  const cluster = useCluster({ nodeName: 'k1s-disk', extraArgs: [`--kubelet-arg=eviction-hard=nodefs.available<${diskThresholdMi}Mi`] });
+
+  it('under nodefs pressure evicts the pod using the most disk with the ephemeral-storage message, then reclaims its dead container instead of evicting more', async () => {
+    const c = cluster();
+    // The filler writes 1 GiB, waits for the runtime's writable-layer figures (refreshed every 10 s) to show it,
+    // then writes the 1 GiB that crosses the threshold; the bystander writes nothing.
+    const filler = pod('filler').replace('command: ["sleep", "3600"]', 'command: ["sh", "-c", "dd if=/dev/zero of=/fill1 bs=1M count=1024 && sync && sleep 12 && dd if=/dev/zero of=/fill2 bs=1M count=1024 && sync && sleep 3600"]');
+    await applyAndWait(c, pod('bystander'), 'bystander', /^Running$/);
+    const t0 = Date.now();
+    await c.kubectlOk(['apply', '-f', '-'], { input: filler });
+    const cond = await c.waitFor('DiskPressure=True', async () => {
+      const o = await c.kubectlOk(['get', 'node', c.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="DiskPressure")].status}|{.status.conditions[?(@.type=="DiskPressure")].reason}']);
+      return o.startsWith('True|') ? o : undefined;
+    }, 90_000);
+    console.log(`# figure: DiskPressure=True ${Date.now() - t0} ms after the filler was applied`);
+    assert.equal(cond, 'True|KubeletHasDiskPressure');
+    const status = await c.waitFor('filler evicted', async () => {
+      const o = await c.kubectlOk(['get', 'pod', 'filler', '-o', 'jsonpath={.status.phase}|{.status.reason}|{.status.message}']);
+      return o.startsWith('Failed|') ? o : undefined;
+    }, 60_000);
+    console.log(`# figure: filler Failed/Evicted ${Date.now() - t0} ms after it was applied`);
+    const threshold = diskThresholdMi % 1024 === 0 ? `${diskThresholdMi / 1024}Gi` : `${diskThresholdMi}Mi`;
+    assert.match(status, /^Failed\|Evicted\|The node was low on resource: ephemeral-storage\. Threshold quantity: \S+, available: \d+(Ki|Mi|Gi)?\. Container app was using \d+(Ki|Mi|Gi), request is 0, has larger consumption of ephemeral-storage\. $/);
+    assert.ok(status.includes(`Threshold quantity: ${threshold}, `), status);
+    const usedKi = /was using (\d+)(Ki|Mi|Gi)/.exec(status);
+    const usedMi = Number(usedKi?.[1]) / (usedKi?.[2] === 'Ki' ? 1024 : usedKi?.[2] === 'Gi' ? 1 / 1024 : 1);
+    assert.ok(usedMi >= 1024, `the filler's rootfs and logs hold at least its first GiB (${status})`);
+    assert.match(
+      await c.kubectlOk(['get', 'pod', 'filler', '-o', 'jsonpath={.status.conditions[?(@.type=="DisruptionTarget")].reason}']),
+      /^TerminationByKubelet$/,
+    );
+    // The next passes delete the filler's dead container (DeleteAllUnusedContainers) and the pressure is gone
+    // without evicting the bystander.
+    await c.waitFor('the filler\'s writable layer freed', async () => nodefsAvailable() > (diskThresholdMi + 512) * 2 ** 20, 60_000);
+    console.log(`# figure: filler's 2 GiB reclaimed by container GC ${Date.now() - t0} ms after it was applied`);
+    await new Promise((r) => setTimeout(r, 11_000));
+    assert.equal(await c.kubectlOk(['get', 'pod', 'bystander', '-o', 'jsonpath={.status.phase}|{.status.reason}']), 'Running|');
+    await c.kubectlOk(['delete', 'pod', 'filler', 'bystander', '--wait=true']);
   });
 });
 

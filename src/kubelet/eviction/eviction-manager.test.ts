@@ -91,6 +91,8 @@ describe('EvictionManager under disk and PID pressure, and local storage limits'
     const evictions: Eviction[] = [];
     let nodefsAvailable = 5 * Gi;
     let freedByImages = 0;
+    let freedLater = 0;
+    let removedContainers = 0;
     const m = new EvictionManager({
       thresholds: parseEvictionHard(thresholds),
       observe: async () => {
@@ -121,16 +123,31 @@ describe('EvictionManager under disk and PID pressure, and local storage limits'
         );
       },
       reclaim: {
-        deleteAllUnusedContainers: async () => void calls.push('containers'),
+        deleteAllUnusedContainers: async () => {
+          calls.push('containers');
+          return removedContainers;
+        },
         deleteUnusedImages: async () => {
           calls.push('images');
           nodefsAvailable += freedByImages;
+          return 0;
         },
+      },
+      sleep: async (ms) => {
+        calls.push(`sleep ${ms}`);
+        nodefsAvailable += freedLater;
       },
       evict: (e) => void evictions.push(e),
       now: () => 1_000_000,
     });
-    return { m, calls, evictions, setFreedByImages: (b: number) => (freedByImages = b) };
+    return {
+      m,
+      calls,
+      evictions,
+      setFreedByImages: (b: number) => (freedByImages = b),
+      /** The containers GC removes `n` containers whose space the runtime frees `b` bytes a poll at a time. */
+      setRemovedContainers: (n: number, b: number) => ((removedContainers = n), (freedLater = b)),
+    };
   }
 
   it('under nodefs pressure deletes dead containers, then unused images, re-observes, and evicts nobody when that relieved it', async () => {
@@ -140,6 +157,19 @@ describe('EvictionManager under disk and PID pressure, and local storage limits'
     assert.deepEqual(calls, ['observe', 'stats:a', 'containers', 'images', 'observe']);
     assert.deepEqual([...m.conditions()], ['DiskPressure']);
     assert.equal(evictions.length, 0);
+  });
+  it('after removing dead containers re-observes while the runtime frees their space, and evicts nobody once it is free', async () => {
+    const { m, calls, evictions, setRemovedContainers } = setupDisk([diskPod('a')], 'nodefs.available<10%', { a: { rootfs: Gi } });
+    setRemovedContainers(1, 3 * Gi);
+    assert.deepEqual(await m.synchronize(), []);
+    assert.deepEqual(calls, ['observe', 'stats:a', 'containers', 'images', 'observe', 'sleep 500', 'observe', 'sleep 500', 'observe']);
+    assert.equal(evictions.length, 0);
+  });
+  it('gives up re-observing after the settle time and evicts', async () => {
+    const { m, calls, setRemovedContainers } = setupDisk([diskPod('a')], 'nodefs.available<10%', { a: { rootfs: Gi } });
+    setRemovedContainers(1, 0);
+    assert.equal((await m.synchronize())[0]?.pod.metadata.name, 'a');
+    assert.equal(calls.filter((c) => c === 'sleep 500').length, 10, '5 s at 500 ms');
   });
   it('evicts the largest disk user when reclaiming leaves the threshold met, with the ephemeral-storage message', async () => {
     const { m, evictions } = setupDisk([diskPod('small'), diskPod('big')], 'nodefs.available<10%', { small: { rootfs: Mi }, big: { rootfs: 3 * Gi } });

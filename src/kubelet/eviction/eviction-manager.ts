@@ -103,11 +103,19 @@ export interface Eviction {
   disruptionTarget: boolean;
 }
 
-/** The node-level reclaim functions (ContainerGC.DeleteAllUnusedContainers, ImageGC.DeleteUnusedImages). */
+/**
+ * The node-level reclaim functions (ContainerGC.DeleteAllUnusedContainers, ImageGC.DeleteUnusedImages); each
+ * resolves to how many containers or images it removed.
+ */
 export interface NodeReclaim {
-  deleteAllUnusedContainers(): Promise<void>;
-  deleteUnusedImages(): Promise<void>;
+  deleteAllUnusedContainers(): Promise<number>;
+  deleteUnusedImages(): Promise<number>;
 }
+
+/** How long re-observation after a reclaim that removed something waits for the runtime to free the space, ms. */
+export const RECLAIM_SETTLE_MS = 5_000;
+/** How often it re-observes meanwhile, ms. */
+export const RECLAIM_SETTLE_POLL_MS = 500;
 
 /** What stats the manager wants this pass: storage figures of `storageOf`, process counts when `processes`. */
 export interface PodStatsRequest {
@@ -133,6 +141,10 @@ export interface EvictionManagerDeps {
   localStorageCapacityIsolation?: boolean;
   /** ms since the epoch. */
   now(): number;
+  /** Waits `ms` (the re-observation after a reclaim); default none. */
+  sleep?(ms: number): Promise<void>;
+  /** See {@link RECLAIM_SETTLE_MS}. */
+  reclaimSettleMs?: number;
   transitionPeriodMs?: number;
   log?: (msg: string) => void;
 }
@@ -226,19 +238,28 @@ export class EvictionManager {
   /**
    * reclaimNodeLevelResources: deletes dead containers, then unused images, re-observes, and answers whether no
    * threshold is met any more (then no pod is evicted). A failing reclaim function is logged and the next runs.
+   * containerd frees a removed container's or image's snapshot in its own garbage collection, moments after the
+   * CRI call returns: when something was removed, re-observation is repeated every RECLAIM_SETTLE_POLL_MS for
+   * up to RECLAIM_SETTLE_MS (upstream re-reads cAdvisor's figures, which lag the same way).
    */
   private async reclaimNodeLevelResources(resource: EvictionResource): Promise<boolean> {
     const reclaim = this.d.reclaim!;
+    let removed = 0;
     for (const [name, fn] of [['containers', () => reclaim.deleteAllUnusedContainers()], ['images', () => reclaim.deleteUnusedImages()]] as const) {
       try {
-        await fn();
+        removed += await fn();
       } catch (err) {
         this.d.log?.(`eviction manager: unexpected error when attempting to reduce ${resource} pressure (${name}): ${(err as Error).message}`);
       }
     }
-    const after = await this.d.observe();
-    this.observations = after;
-    if (thresholdsMet(this.d.thresholds, after).length > 0) return false;
+    const settle = removed > 0 && this.d.sleep ? (this.d.reclaimSettleMs ?? RECLAIM_SETTLE_MS) : 0;
+    for (let waited = 0; ; waited += RECLAIM_SETTLE_POLL_MS) {
+      const after = await this.d.observe();
+      this.observations = after;
+      if (thresholdsMet(this.d.thresholds, after).length === 0) break;
+      if (waited >= settle) return false;
+      await this.d.sleep!(RECLAIM_SETTLE_POLL_MS);
+    }
     this.d.log?.(`eviction manager: able to reduce ${resource} pressure without evicting pods`);
     return true;
   }
