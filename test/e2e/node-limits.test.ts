@@ -1,12 +1,15 @@
 /**
- * Scale limits end to end, on three servers one after the other: with `--kubelet-arg=max-pods=3` the node reports
+ * Scale limits end to end, on four servers one after the other: with `--kubelet-arg=max-pods=3` the node reports
  * 3 allocatable pods, a fourth pod stays Pending with kube-scheduler's `Too many pods` FailedScheduling and a pod
  * bound directly (spec.nodeName) is rejected by the kubelet with OutOfpods; with
  * `--kubelet-arg=eviction-hard=memory.available<N` set above this machine's available memory the node reports
  * MemoryPressure (and its taint), and the eviction manager evicts the BestEffort pod while the Guaranteed pod
- * keeps running; on a third, a pod asking for more cpu and memory than allocatable, one whose memory request only
- * fits once another pod leaves, and one asking for a host port already taken stay Pending with kube-scheduler's
- * NodeResourcesFit and NodePorts reasons until they fit.
+ * keeps running; with `eviction-hard=nodefs.available<N` set 1.5 GiB below the free space, a pod writing 2 GiB
+ * brings DiskPressure and is evicted with the ephemeral-storage message, and the next passes delete its dead
+ * container (freeing the space) rather than evict the bystander; on a fourth, a pod asking for more cpu and memory
+ * than allocatable, one whose memory request only fits once another pod leaves, and one asking for a host port
+ * already taken stay Pending with kube-scheduler's NodeResourcesFit and NodePorts reasons until they fit, and pods
+ * over an emptyDir sizeLimit or an ephemeral-storage limit are evicted with upstream's local storage messages.
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -192,6 +195,7 @@ describe('node limits: disk pressure', { skip: e2eSkip }, () => {
     console.log(`# figure: filler's 2 GiB reclaimed by container GC ${Date.now() - t0} ms after it was applied`);
     await new Promise((r) => setTimeout(r, 11_000));
     assert.equal(await c.kubectlOk(['get', 'pod', 'bystander', '-o', 'jsonpath={.status.phase}|{.status.reason}']), 'Running|');
+    for (const l of c.serverLog().split('\n').filter((x) => /eviction manager: (pass evicted|able to reduce)|container gc:|image gc:/.test(x))) console.log(`# figure: ${l.replace(/^.*?((eviction manager|container gc|image gc):)/, '$1')}`);
     await c.kubectlOk(['delete', 'pod', 'filler', 'bystander', '--wait=true']);
   });
 });
@@ -287,6 +291,7 @@ ${containers}${volumes}---
       assert.match(stopped, /^Error( Error)?\|$/, 'terminated by the kill, and no DisruptionTarget condition for a local storage eviction');
       assert.equal((await podRow(c, name))?.status, 'Error');
     }
+    for (const l of c.serverLog().split('\n').filter((x) => /eviction manager: pass evicted/.test(x))) console.log(`# figure: ${l.replace(/^.*?(eviction manager)/, '$1')}`);
     await c.kubectlOk(['delete', 'pod', ...Object.keys(expected), '--wait=true']);
   });
 });

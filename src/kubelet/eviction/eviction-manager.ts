@@ -285,13 +285,15 @@ function toleratesMemoryPressure(tolerations: Toleration[] | undefined): boolean
   });
 }
 
-/** Runs `manager.synchronize` every `periodMs` until stopped; errors are logged. */
+/** Runs `manager.synchronize` every `periodMs` until stopped; errors are logged, and each pass that evicts with its duration. */
 export function startEvictionManager(manager: EvictionManager, options: { periodMs?: number; log?: (m: string) => void } = {}): { stop(): void; first: Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const tick = async (): Promise<void> => {
     try {
-      await manager.synchronize();
+      const t0 = Date.now();
+      const evicted = await manager.synchronize();
+      if (evicted.length > 0) options.log?.(`eviction manager: pass evicted ${evicted.length} pods in ${Date.now() - t0} ms`);
     } catch (err) {
       options.log?.(`eviction manager: ${(err as Error).message}`);
     }

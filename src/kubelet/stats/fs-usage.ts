@@ -37,16 +37,9 @@ export async function diskUsage(path: string): Promise<FsStats | undefined> {
     } catch {
       return;
     }
-    for (const name of names) {
-      const child = join(p, name);
-      let cst: BigIntStats;
-      try {
-        cst = await lstat(child, { bigint: true });
-      } catch {
-        continue;
-      }
-      await visit(child, cst);
-    }
+    // The children's lstat calls run together (one directory at a time), the subdirectories one after another.
+    const children = await Promise.all(names.map(async (name) => ({ path: join(p, name), st: await lstat(join(p, name), { bigint: true }).catch(() => undefined) })));
+    for (const child of children) if (child.st) await visit(child.path, child.st);
   };
   await visit(path, root);
   return { usedBytes: Number(bytes), inodesUsed: inodes };
