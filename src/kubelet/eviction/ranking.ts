@@ -42,23 +42,28 @@ function usageOf(stats: PodStats | undefined): number | undefined {
  * Stable: pods that compare equal keep their input order.
  */
 export function rankMemoryPressure(pods: readonly Pod[], stats: (pod: Pod) => PodStats | undefined): Pod[] {
+  return rankByUsage(pods, (pod) => usageOf(stats(pod)), (pod) => podRequest(pod, 'memory'));
+}
+
+/**
+ * The order upstream's memory and disk rankings share (orderedBy(exceedRequests, priority, usage)): pods without
+ * stats first, then pods whose usage exceeds `requestOf`, then lower priority, then the larger usage above
+ * `orderRequestOf` (default `requestOf`). Critical pods are left out. Stable.
+ */
+function rankByUsage(pods: readonly Pod[], usage: (pod: Pod) => number | undefined, requestOf: (pod: Pod) => number, orderRequestOf: (pod: Pod) => number = requestOf): Pod[] {
   const facts = pods
     .filter((p) => !isCriticalPod(p))
-    .map((pod, index) => {
-      const usage = usageOf(stats(pod));
-      const req = podRequest(pod, 'memory');
-      return { pod, index, usage, req, priority: pod.spec.priority ?? 0 };
-    });
+    .map((pod, index) => ({ pod, index, usage: usage(pod), req: requestOf(pod), orderReq: orderRequestOf(pod), priority: pod.spec.priority ?? 0 }));
   facts.sort((a, b) => {
-    // exceedMemoryRequests: no stats first, then pods over their request.
+    // exceedRequests: no stats first, then pods over their request.
     if ((a.usage === undefined) !== (b.usage === undefined)) return a.usage === undefined ? -1 : 1;
     const aOver = a.usage !== undefined && a.usage > a.req;
     const bOver = b.usage !== undefined && b.usage > b.req;
     if (aOver !== bOver) return aOver ? -1 : 1;
     // priority: lower first.
     if (a.priority !== b.priority) return a.priority - b.priority;
-    // memory: larger usage above request first.
-    const d = (b.usage ?? 0) - b.req - ((a.usage ?? 0) - a.req);
+    // usage: larger usage above request first.
+    const d = (b.usage ?? 0) - b.orderReq - ((a.usage ?? 0) - a.orderReq);
     return d !== 0 ? d : a.index - b.index;
   });
   return facts.map((f) => f.pod);
@@ -91,27 +96,16 @@ export function podDiskUsage(pod: Pod, stats: PodStats, measure: readonly FsStat
  * the request. Stable.
  */
 export function rankDiskPressure(pods: readonly Pod[], stats: (pod: Pod) => PodStats | undefined, measure: readonly FsStatsType[], resource: 'ephemeral-storage' | 'inodes'): Pod[] {
-  const facts = pods
-    .filter((p) => !isCriticalPod(p))
-    .map((pod, index) => {
+  return rankByUsage(
+    pods,
+    (pod) => {
       const s = stats(pod);
-      const usage = s ? podDiskUsage(pod, s, measure, resource) : undefined;
-      const req = podResourceTotal(pod, resource, 'requests') ?? 0;
-      return { pod, index, usage, req, priority: pod.spec.priority ?? 0 };
-    });
-  facts.sort((a, b) => {
-    if ((a.usage === undefined) !== (b.usage === undefined)) return a.usage === undefined ? -1 : 1;
-    const aOver = a.usage !== undefined && a.usage > a.req;
-    const bOver = b.usage !== undefined && b.usage > b.req;
-    if (aOver !== bOver) return aOver ? -1 : 1;
-    if (a.priority !== b.priority) return a.priority - b.priority;
-    // disk: the request subtracted is the ephemeral-storage one, as upstream's disk() does for both resources.
-    const reqA = podResourceTotal(a.pod, 'ephemeral-storage', 'requests') ?? 0;
-    const reqB = podResourceTotal(b.pod, 'ephemeral-storage', 'requests') ?? 0;
-    const d = (b.usage ?? 0) - reqB - ((a.usage ?? 0) - reqA);
-    return d !== 0 ? d : a.index - b.index;
-  });
-  return facts.map((f) => f.pod);
+      return s ? podDiskUsage(pod, s, measure, resource) : undefined;
+    },
+    (pod) => podResourceTotal(pod, resource, 'requests') ?? 0,
+    // disk(): the request subtracted is the ephemeral-storage one, for both resources, as upstream's.
+    (pod) => podResourceTotal(pod, 'ephemeral-storage', 'requests') ?? 0,
+  );
 }
 
 /** rankPIDPressure: lower priority first, then the pod with more processes (pods without stats first). Stable. */
