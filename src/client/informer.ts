@@ -51,6 +51,11 @@ export interface Informer<T extends KubeObject> {
   readonly cache: ReadonlyMap<string, T>;
   /** True once the first LIST was applied (client-go `HasSynced`). */
   hasSynced(): boolean;
+  /**
+   * Resolves true once the first LIST was applied, or with hasSynced() after `timeoutMs` (ms) at the latest
+   * (client-go `WaitForCacheSync` with a deadline). Never rejects.
+   */
+  waitForSync(timeoutMs: number): Promise<boolean>;
   readonly done: Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
   const retry = options.retryDelayMs ?? 1000;
   const clock = options.clock ?? realClock;
   let synced = false;
+  const syncWaiters = new Set<() => void>();
 
   function notify(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined): void {
     if (type === 'DELETED') options.store?.delete(obj);
@@ -96,6 +102,8 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
       notify('DELETED', old, old);
     }
     synced = true;
+    for (const w of syncWaiters) w();
+    syncWaiters.clear();
     handlers.onSynced?.();
     return result.metadata.resourceVersion ?? '';
   }
@@ -137,5 +145,19 @@ export function runInformer<T extends KubeObject>(options: InformerOptions<T>): 
     }
   }
 
-  return { cache, hasSynced: () => synced, done: loop() };
+  const waitForSync = (timeoutMs: number): Promise<boolean> =>
+    synced
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const onSync = (): void => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          const timer = setTimeout(() => {
+            syncWaiters.delete(onSync);
+            resolve(synced);
+          }, timeoutMs);
+          syncWaiters.add(onSync);
+        });
+  return { cache, hasSynced: () => synced, waitForSync, done: loop() };
 }

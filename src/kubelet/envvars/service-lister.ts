@@ -22,39 +22,19 @@ export function staticServiceLister(services: Service[]): ServiceLister {
 
 /** Starts the Service informer; `done` settles when `signal` aborts. Never throws (errors go to `log`). */
 export function watchServices(client: ApiClient, signal: AbortSignal, log: (msg: string) => void): ServiceLister & { done: Promise<void> } {
-  let synced = false;
-  const waiters = new Set<() => void>();
   const informer = runInformer<Service>({
     client,
     path: resourcePath(RESOURCES.services),
     signal,
     handlers: {
       onEvent: () => {},
-      onSynced: () => {
-        synced = true;
-        for (const w of waiters) w();
-        waiters.clear();
-      },
       onError: (err) => log(`services informer: ${(err as Error).message ?? String(err)}`),
     },
   });
   return {
     list: () => [...informer.cache.values()],
-    hasSynced: () => synced,
-    waitForSync: (timeoutMs) =>
-      synced
-        ? Promise.resolve(true)
-        : new Promise<boolean>((resolve) => {
-            const done = (): void => {
-              clearTimeout(timer);
-              resolve(true);
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(done);
-              resolve(synced);
-            }, timeoutMs);
-            waiters.add(done);
-          }),
+    hasSynced: () => informer.hasSynced(),
+    waitForSync: (timeoutMs) => informer.waitForSync(timeoutMs),
     done: informer.done,
   };
 }

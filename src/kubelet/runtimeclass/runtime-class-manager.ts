@@ -48,8 +48,6 @@ export function staticRuntimeClasses(classes: readonly RuntimeClass[]): RuntimeC
  */
 export function watchRuntimeClasses(client: ApiClient, signal: AbortSignal, log: (msg: string) => void): RuntimeClassManager & { done: Promise<void> } {
   const byName = new Map<string, RuntimeClass>();
-  let synced = false;
-  const waiters = new Set<() => void>();
   const informer = runInformer<RuntimeClass>({
     client,
     path: resourcePath(RESOURCES.runtimeclasses),
@@ -60,30 +58,13 @@ export function watchRuntimeClasses(client: ApiClient, signal: AbortSignal, log:
       delete: (rc) => byName.get(rc.metadata.name ?? '')?.metadata.uid === rc.metadata.uid && byName.delete(rc.metadata.name ?? ''),
     },
     handlers: {
-      onSynced: () => {
-        synced = true;
-        for (const w of waiters) w();
-        waiters.clear();
-      },
       onError: (err) => log(`runtimeclasses informer: ${(err as Error).message ?? String(err)}`),
     },
   });
-  const waitForSync = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(done);
-        resolve();
-      }, RUNTIME_CLASS_SYNC_WAIT_MS);
-      waiters.add(done);
-    });
   return {
     async lookupRuntimeHandler(name) {
       if (!name) return '';
-      if (!synced) await waitForSync();
+      await informer.waitForSync(RUNTIME_CLASS_SYNC_WAIT_MS);
       const rc = byName.get(name);
       if (!rc) throw runtimeClassNotFound(name);
       return rc.handler;
